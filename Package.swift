@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "DubKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dubkit", targets: ["dubkit"]),
+        .library(name: "DubKit", targets: ["DubKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "DubKit",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "dubkit",
+            dependencies: [
+                "DubKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "StoreTortureHelper",
+            dependencies: ["DubKit"],
+            path: "Tests/StoreTortureHelper"
+        ),
+        .testTarget(
+            name: "DubKitTests",
+            dependencies: ["DubKit", "StoreTortureHelper"]
+        ),
+        .testTarget(
+            name: "DubKitCLITests",
+            dependencies: ["DubKit", "dubkit"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

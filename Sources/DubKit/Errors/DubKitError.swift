@@ -1,0 +1,120 @@
+import Foundation
+
+/// The errors of the DubKit core, each carrying what a user needs to act on it.
+public enum DubKitError: Error, Sendable, Equatable {
+    /// A project name that cannot be used as a folder inside the workspace.
+    case invalidProjectName(name: String, reason: String)
+    /// No project folder with that name in the workspace.
+    case projectNotFound(name: String, workspace: String)
+    /// A project with that name already exists.
+    case projectExists(name: String, workspace: String)
+    /// The folder exists but holds no readable project store.
+    case notAProject(path: String)
+    /// The store was written by a newer DubKit whose migrations this build does not know.
+    case storeTooNew(path: String, unknownMigrations: [String])
+    /// The workspace folder cannot be created or read.
+    case workspaceUnavailable(path: String, reason: String)
+    /// An entity status change that its lifecycle table does not allow.
+    case illegalTransition(entity: EntityKind, id: Int64, from: String, to: String, allowed: [String])
+    /// A field with a value outside what is accepted.
+    case invalidField(field: String, value: String, allowed: String)
+    /// No entity of that kind with that id or name in the project.
+    case notFound(entity: EntityKind, key: String, project: String)
+    /// A name that is already taken in the project.
+    case duplicate(entity: EntityKind, key: String, project: String)
+    /// A file of the media store could not be read or written.
+    case mediaIO(path: String, reason: String)
+    /// SQLite refused an operation; carries the store path and SQLite's message.
+    case storage(path: String, reason: String)
+}
+
+extension DubKitError: LocalizedError {
+    /// A stable machine-readable code, used by `--json` and in tests.
+    public var code: String {
+        switch self {
+        case .invalidProjectName: "invalid_project_name"
+        case .projectNotFound: "project_not_found"
+        case .projectExists: "project_exists"
+        case .notAProject: "not_a_project"
+        case .storeTooNew: "store_too_new"
+        case .workspaceUnavailable: "workspace_unavailable"
+        case .illegalTransition: "illegal_transition"
+        case .invalidField: "invalid_field"
+        case .notFound: "not_found"
+        case .duplicate: "duplicate"
+        case .mediaIO: "media_io"
+        case .storage: "storage"
+        }
+    }
+
+    /// What went wrong, naming the file, entity or field.
+    public var errorDescription: String? {
+        switch self {
+        case let .invalidProjectName(name, reason):
+            "invalid project name \(name.debugDescription): \(reason)"
+        case let .projectNotFound(name, workspace):
+            "no project named '\(name)' in workspace \(workspace)"
+        case let .projectExists(name, workspace):
+            "a project named '\(name)' already exists in workspace \(workspace)"
+        case let .notAProject(path):
+            "\(path) is not a DubKit project: it has no readable project.sqlite"
+        case let .storeTooNew(path, unknown):
+            "\(path) was written by a newer DubKit (unknown migrations: \(unknown.joined(separator: ", ")))"
+        case let .workspaceUnavailable(path, reason):
+            "workspace \(path) is unavailable: \(reason)"
+        case let .illegalTransition(entity, id, from, to, allowed):
+            "\(entity.rawValue) \(id) cannot go from '\(from)' to '\(to)' (allowed from '\(from)': "
+                + (allowed.isEmpty ? "none, it is final" : allowed.joined(separator: ", ")) + ")"
+        case let .invalidField(field, value, allowed):
+            "\(field) = \(value) is not accepted: allowed \(allowed)"
+        case let .notFound(entity, key, project):
+            "no \(entity.rawValue) '\(key)' in project '\(project)'"
+        case let .duplicate(entity, key, project):
+            "a \(entity.rawValue) named '\(key)' already exists in project '\(project)'"
+        case let .mediaIO(path, reason):
+            "media store file \(path): \(reason)"
+        case let .storage(path, reason):
+            "project store \(path): \(reason)"
+        }
+    }
+
+    /// What to do next, when there is something useful to say.
+    public var recoverySuggestion: String? {
+        switch self {
+        case .invalidProjectName:
+            "use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.' or '-'"
+        case .projectNotFound:
+            "run `dubkit project list` to see the projects, or `dubkit project create NAME`"
+        case .projectExists:
+            "pick another name, or `dubkit project delete NAME --yes` first"
+        case .notAProject:
+            "move that folder out of the workspace, or restore its project.sqlite"
+        case .storeTooNew:
+            "upgrade DubKit to open this project"
+        case .workspaceUnavailable:
+            "pass a writable folder with --workspace DIR or DUBKIT_WORKSPACE"
+        case .illegalTransition:
+            "run `dubkit dub log` to see how it got there"
+        case .invalidField, .duplicate:
+            nil
+        case let .notFound(entity, _, _):
+            "run `dubkit \(entity.listCommand) list --project P` to see what exists"
+        case .mediaIO:
+            "check the disk has room and the project folder is writable"
+        case .storage:
+            "check the disk has room; `PRAGMA integrity_check` on the file tells whether it is damaged"
+        }
+    }
+}
+
+/// The kinds of entity the store keeps, as named in events and errors.
+public enum EntityKind: String, Sendable, Codable, CaseIterable {
+    case project, voice, dataset, dub, export
+
+    var listCommand: String {
+        switch self {
+        case .project, .voice, .dataset, .dub: rawValue
+        case .export: "dub"
+        }
+    }
+}

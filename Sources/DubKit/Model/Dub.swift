@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// One piece of audio or video converted into another voice by one provider.
+public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "dub"
+
+    /// Where the dub's input comes from.
+    public enum SourceKind: String, Codable, Sendable {
+        /// A local file path.
+        case file
+        /// An http(s) link to media or a video page.
+        case link
+    }
+
+    /// The allowed pitch shift, in semitones.
+    public static let pitchShiftRange = -24...24
+
+    public internal(set) var id: Int64?
+    /// The provider that converts it (`local`, `voicedub`, …).
+    public var providerID: String
+    /// The provider's voice id (a catalog id, or the provider id of a custom voice).
+    public var voiceRef: String
+    /// The project's custom voice, when the dub uses one.
+    public var voiceID: Int64?
+    public var sourceKind: SourceKind
+    /// The file path or the link, as given.
+    public var source: String
+    /// The extracted input audio in the media store, once uploaded.
+    public var sourceMediaHash: String?
+    /// The converted audio in the media store, once done.
+    public var resultMediaHash: String?
+    /// Semitones, within ``pitchShiftRange``.
+    public var pitchShift: Int
+    /// Whether vocals are separated from the backing track before conversion.
+    public var separate: Bool
+    /// Provider-specific parameters.
+    public var parameters: DubParameters
+    /// Where the dub stands; changed only through the lifecycle.
+    public internal(set) var status: DubStatus
+    /// The provider's job id, recorded right after the paid request.
+    public var providerJobID: String?
+    public var inputDurationMs: Int64?
+    public var creditsRequired: Int64?
+    public var creditsUsed: Int64
+    public internal(set) var errorCode: String?
+    public internal(set) var errorMessage: String?
+    public internal(set) var createdAt: Date
+    public internal(set) var updatedAt: Date
+
+    /// A new dub in status `new`; validates the pitch shift and the link's scheme.
+    public init(providerID: String, voiceRef: String, voiceID: Int64? = nil,
+                sourceKind: SourceKind, source: String, pitchShift: Int = 0, separate: Bool = false,
+                parameters: DubParameters = .empty, now: Date = Date()) throws(DubKitError) {
+        guard Self.pitchShiftRange.contains(pitchShift) else {
+            throw .invalidField(field: "pitchShift", value: String(pitchShift), allowed: "-24...24 semitones")
+        }
+        guard !providerID.isEmpty, !voiceRef.isEmpty else {
+            throw .invalidField(field: "voice", value: "\(providerID):\(voiceRef)", allowed: "PROVIDER:VOICE, both non-empty")
+        }
+        switch sourceKind {
+        case .file:
+            guard !source.isEmpty else {
+                throw .invalidField(field: "source", value: "\"\"", allowed: "a file path")
+            }
+        case .link:
+            let scheme = URL(string: source)?.scheme?.lowercased()
+            guard scheme == "http" || scheme == "https", URL(string: source)?.host?.isEmpty == false else {
+                throw .invalidField(field: "link", value: source, allowed: "an http:// or https:// address")
+            }
+        }
+        self.providerID = providerID
+        self.voiceRef = voiceRef
+        self.voiceID = voiceID
+        self.sourceKind = sourceKind
+        self.source = source
+        self.pitchShift = pitchShift
+        self.separate = separate
+        self.parameters = parameters
+        self.status = .new
+        self.creditsUsed = 0
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    /// The `PROVIDER:VOICE` reference of the voice used.
+    public var voice: String { "\(providerID):\(voiceRef)" }
+
+    enum CodingKeys: String, CodingKey {
+        case id, providerID = "provider_id", voiceRef = "voice_ref", voiceID = "voice_id"
+        case sourceKind = "source_kind", source, sourceMediaHash = "source_media_hash"
+        case resultMediaHash = "result_media_hash", pitchShift = "pitch_shift", separate, parameters
+        case status, providerJobID = "provider_job_id", inputDurationMs = "input_duration_ms"
+        case creditsRequired = "credits_required", creditsUsed = "credits_used"
+        case errorCode = "error_code", errorMessage = "error_message"
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import GRDB
+
+/// One line of the project's append-only log: a creation, a status change, or a note.
+public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "event"
+
+    /// What happened.
+    public enum Kind: String, Codable, Sendable {
+        case created, transition, note
+    }
+
+    public internal(set) var id: Int64?
+    public var at: Date
+    public var entity: EntityKind
+    public var entityID: Int64
+    public var kind: Kind
+    public var fromStatus: String?
+    public var toStatus: String?
+    public var message: String?
+
+    public init(at: Date = Date(), entity: EntityKind, entityID: Int64, kind: Kind,
+                fromStatus: String? = nil, toStatus: String? = nil, message: String? = nil) {
+        self.at = at
+        self.entity = entity
+        self.entityID = entityID
+        self.kind = kind
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, entity, entityID = "entity_id", kind
+        case fromStatus = "from_status", toStatus = "to_status", message
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

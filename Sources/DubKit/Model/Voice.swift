@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+
+/// A voice known to the project: a custom voice being trained, or a provider voice registered for use.
+public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "voice"
+
+    public internal(set) var id: Int64?
+    /// The provider that owns the voice (`local`, `voicedub`, …).
+    public var providerID: String
+    /// The provider's own id for the voice, once it has one.
+    public var providerVoiceID: String?
+    /// The name the user gives it; unique per provider in the project.
+    public var name: String
+    /// Where training stands; changed only through the lifecycle.
+    public internal(set) var status: VoiceStatus
+    public var languages: [String]
+    public var genres: [String]
+    public var styles: [String]
+    /// The dataset it was trained from, if any.
+    public var datasetID: Int64?
+    /// Credits the provider charged for it.
+    public var creditsUsed: Int64
+    public internal(set) var errorCode: String?
+    public internal(set) var errorMessage: String?
+    public internal(set) var createdAt: Date
+    public internal(set) var updatedAt: Date
+
+    /// A new custom voice, in status `new`.
+    public init(providerID: String, name: String, providerVoiceID: String? = nil,
+                languages: [String] = [], genres: [String] = [], styles: [String] = [],
+                datasetID: Int64? = nil, now: Date = Date()) {
+        self.providerID = providerID
+        self.providerVoiceID = providerVoiceID
+        self.name = name
+        self.status = .new
+        self.languages = languages
+        self.genres = genres
+        self.styles = styles
+        self.datasetID = datasetID
+        self.creditsUsed = 0
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    /// The `PROVIDER:VOICE` reference users type.
+    public var reference: String { "\(providerID):\(name)" }
+
+    enum CodingKeys: String, CodingKey {
+        case id, providerID = "provider_id", providerVoiceID = "provider_voice_id", name, status
+        case languages, genres, styles, datasetID = "dataset_id", creditsUsed = "credits_used"
+        case errorCode = "error_code", errorMessage = "error_message"
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+
+extension ProjectStore {
+    /// Creates an empty dataset; names are unique in a project.
+    public func createDataset(named datasetName: String) throws(DubKitError) -> Dataset {
+        let trimmed = datasetName.trimmingCharacters(in: .whitespaces)
+        guard (1...100).contains(trimmed.count), trimmed == datasetName,
+              !datasetName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw .invalidField(field: "dataset name", value: datasetName.debugDescription,
+                                allowed: "1 to 100 printable characters, no leading or trailing spaces")
+        }
+        return try write { db in
+            if try Dataset.filter(Column("name") == datasetName).fetchCount(db) > 0 {
+                throw DubKitError.duplicate(entity: .dataset, key: datasetName, project: name)
+            }
+            var dataset = Dataset(name: datasetName)
+            try dataset.insert(db)
+            guard let id = dataset.id else { throw DubKitError.storage(path: databaseURL.path, reason: "dataset row has no id") }
+            var event = Event(at: dataset.createdAt, entity: .dataset, entityID: id, kind: .created,
+                              message: "dataset \(datasetName) created")
+            try event.insert(db)
+            return dataset
+        }
+    }
+
+    /// Every dataset, by name.
+    public func datasets() throws(DubKitError) -> [Dataset] {
+        try read { db in try Dataset.order(Column("name")).fetchAll(db) }
+    }
+
+    /// The dataset with this name, or `.notFound`.
+    public func dataset(named datasetName: String) throws(DubKitError) -> Dataset {
+        guard let dataset = try read({ db in try Dataset.filter(Column("name") == datasetName).fetchOne(db) }) else {
+            throw .notFound(entity: .dataset, key: datasetName, project: name)
+        }
+        return dataset
+    }
+
+    /// The files of a dataset, in the order they were added.
+    public func files(of dataset: Dataset) throws(DubKitError) -> [DatasetFile] {
+        try read { db in
+            try DatasetFile.filter(Column("dataset_id") == dataset.id).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Adds a stored recording to a dataset; the same content twice is kept once (returns the existing row).
+    public func addFile(_ ref: MediaRef, to dataset: Dataset, originalName: String, durationSeconds: Double,
+                        sampleRate: Int, channels: Int) throws(DubKitError) -> DatasetFile {
+        guard let datasetID = dataset.id else { throw .notFound(entity: .dataset, key: dataset.name, project: name) }
+        return try write { db in
+            if let existing = try DatasetFile
+                .filter(Column("dataset_id") == datasetID && Column("media_hash") == ref.hash).fetchOne(db) {
+                return existing
+            }
+            try MediaStore.register(ref, in: db)
+            var file = DatasetFile(datasetID: datasetID, mediaHash: ref.hash, originalName: originalName,
+                                   durationSeconds: durationSeconds, sampleRate: sampleRate, channels: channels)
+            try file.insert(db)
+            var event = Event(entity: .dataset, entityID: datasetID, kind: .note, message: "added \(originalName)")
+            try event.insert(db)
+            return file
+        }
+    }
+}

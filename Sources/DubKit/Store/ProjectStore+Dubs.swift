@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+
+extension ProjectStore {
+    /// Stores a new dub (status `new`) and logs its creation; returns it with its id.
+    public func createDub(_ dub: Dub) throws(DubKitError) -> Dub {
+        try write { db in
+            var dub = dub
+            try dub.insert(db)
+            guard let id = dub.id else { throw DubKitError.storage(path: databaseURL.path, reason: "dub row has no id") }
+            var event = Event(at: dub.createdAt, entity: .dub, entityID: id, kind: .created,
+                              toStatus: dub.status.rawValue, message: "\(dub.voice) from \(dub.source)")
+            try event.insert(db)
+            return dub
+        }
+    }
+
+    /// The dub with this id, or `.notFound`.
+    public func dub(_ id: Int64) throws(DubKitError) -> Dub {
+        guard let dub = try read({ db in try Dub.fetchOne(db, key: id) }) else {
+            throw .notFound(entity: .dub, key: String(id), project: name)
+        }
+        return dub
+    }
+
+    /// Every dub, oldest first, optionally only those in one status.
+    public func dubs(status: DubStatus? = nil) throws(DubKitError) -> [Dub] {
+        try read { db in
+            var request = Dub.order(Column("id"))
+            if let status { request = request.filter(Column("status") == status.rawValue) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Moves a dub through its lifecycle in its own transaction; returns the updated dub.
+    @discardableResult
+    public func transitionDub(_ id: Int64, to next: DubStatus, failure: FailureInfo? = nil,
+                              message: String? = nil) throws(DubKitError) -> Dub {
+        try write { db in
+            try Dub.transition(id, to: next, failure: failure, message: message, in: db)
+            guard let dub = try Dub.fetchOne(db, key: id) else {
+                throw DubKitError.notFound(entity: .dub, key: String(id), project: name)
+            }
+            return dub
+        }
+    }
+
+    /// The stage attempts of a dub, in the order they started.
+    public func stageAttempts(dub id: Int64) throws(DubKitError) -> [StageAttempt] {
+        try read { db in
+            try StageAttempt.filter(Column("dub_id") == id).order(Column("id")).fetchAll(db)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+
+/// One project's store: its SQLite database (WAL, foreign keys, migrations) and its media folder.
+///
+/// Safe to share between tasks and threads; several processes may write the same project at once
+/// (writers wait for each other up to ``busyTimeout``).
+public final class ProjectStore: Sendable {
+    /// The database file's name inside a project folder.
+    public static let databaseName = "project.sqlite"
+    /// How long a writer waits for another process's write to finish.
+    public static let busyTimeout: TimeInterval = 30
+
+    /// The project folder.
+    public let folder: URL
+    /// The project's name (its folder's name).
+    public let name: String
+    /// The content-addressed media files of the project.
+    public let media: MediaStore
+    let pool: DatabasePool
+
+    /// The database file.
+    public var databaseURL: URL { folder.appendingPathComponent(Self.databaseName) }
+    /// Where exported files go by default.
+    public var exportsFolder: URL { folder.appendingPathComponent("exports", isDirectory: true) }
+
+    private init(folder: URL, name: String, pool: DatabasePool) {
+        self.folder = folder
+        self.name = name
+        self.pool = pool
+        self.media = MediaStore(folder: folder.appendingPathComponent("media", isDirectory: true))
+    }
+
+    /// Opens an existing project folder, applying any migrations this build has and the store lacks.
+    public static func open(folder: URL, name: String) throws(DubKitError) -> ProjectStore {
+        let path = folder.appendingPathComponent(databaseName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .notAProject(path: folder.path)
+        }
+        return try connect(folder: folder, name: name, creating: false)
+    }
+
+    /// Creates the store inside an empty, freshly made project folder.
+    static func create(folder: URL, name: String, now: Date = Date()) throws(DubKitError) -> ProjectStore {
+        for sub in ["media", "exports"] {
+            do {
+                try FileManager.default.createDirectory(
+                    at: folder.appendingPathComponent(sub, isDirectory: true), withIntermediateDirectories: true)
+            } catch {
+                throw .workspaceUnavailable(path: folder.path, reason: error.localizedDescription)
+            }
+        }
+        let store = try connect(folder: folder, name: name, creating: true)
+        try store.write { db in
+            try ProjectInfo(name: name, createdAt: now).insert(db)
+            var event = Event(at: now, entity: .project, entityID: 1, kind: .created, message: "project \(name) created")
+            try event.insert(db)
+        }
+        return store
+    }
+
+    private static func connect(folder: URL, name: String, creating: Bool) throws(DubKitError) -> ProjectStore {
+        let path = folder.appendingPathComponent(databaseName).path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "dubkit.\(name)"
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            try FileLock.withExclusiveLock(at: folder.appendingPathComponent(".migrate.lock")) {
+                let migrator = StoreSchema.migrator
+                let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+                if superseded {
+                    let known = Set(migrator.migrations)
+                    let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+                    throw DubKitError.storeTooNew(path: path, unknownMigrations: applied.subtracting(known).sorted())
+                }
+                try migrator.migrate(pool)
+                try StoreSchema.syncTransitionTable(pool)
+            }
+            if !creating {
+                guard try pool.read({ db in try ProjectInfo.fetchOne(db) }) != nil else {
+                    throw DubKitError.notAProject(path: folder.path)
+                }
+            }
+            return ProjectStore(folder: folder, name: name, pool: pool)
+        } catch let error as DubKitError {
+            throw error
+        } catch {
+            throw .storage(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Reads in a consistent snapshot; errors other than ``DubKitError`` become `.storage`.
+    public func read<T>(_ body: (Database) throws -> T) throws(DubKitError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DubKitError {
+            throw error
+        } catch {
+            throw .storage(path: databaseURL.path, reason: Self.describe(error))
+        }
+    }
+
+    /// Runs `body` in one immediate write transaction: all of it is stored, or none of it.
+    public func write<T>(_ body: (Database) throws -> T) throws(DubKitError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DubKitError {
+            throw error
+        } catch {
+            throw .storage(path: databaseURL.path, reason: Self.describe(error))
+        }
+    }
+
+    /// The project's own row.
+    public func info() throws(DubKitError) -> ProjectInfo {
+        try read { db in
+            guard let info = try ProjectInfo.fetchOne(db) else { throw DubKitError.notAProject(path: folder.path) }
+            return info
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? error.description
+        }
+        return String(describing: error)
+    }
+}

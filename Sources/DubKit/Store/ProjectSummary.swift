@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+/// What `project show` and `project list` report about a project.
+public struct ProjectSummary: Sendable, Codable, Hashable {
+    public var name: String
+    public var path: String
+    public var createdAt: Date
+    public var budgetCredits: Int64?
+    public var dubs: Int
+    /// Number of dubs in each status that has any.
+    public var dubsByStatus: [String: Int]
+    public var voices: Int
+    public var datasets: Int
+    public var exports: Int
+    /// Credits spent on dubs and voice trainings.
+    public var creditsUsed: Int64
+    /// Bytes held in the media store (as recorded in the store).
+    public var mediaBytes: Int64
+}
+
+extension ProjectStore {
+    /// Counts and totals for the project, read in one snapshot.
+    public func summary() throws(DubKitError) -> ProjectSummary {
+        try read { db in
+            guard let info = try ProjectInfo.fetchOne(db) else { throw DubKitError.notAProject(path: folder.path) }
+            var byStatus: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM dub GROUP BY status") {
+                byStatus[row[0]] = row[1]
+            }
+            let credits = try Int64.fetchOne(db, sql: """
+                SELECT (SELECT COALESCE(SUM(credits_used), 0) FROM dub) + (SELECT COALESCE(SUM(credits_used), 0) FROM voice)
+                """) ?? 0
+            return ProjectSummary(
+                name: info.name, path: folder.path, createdAt: info.createdAt, budgetCredits: info.budgetCredits,
+                dubs: byStatus.values.reduce(0, +), dubsByStatus: byStatus,
+                voices: try Voice.fetchCount(db), datasets: try Dataset.fetchCount(db),
+                exports: try ExportRecord.fetchCount(db), creditsUsed: credits,
+                mediaBytes: try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(byte_count), 0) FROM media") ?? 0)
+        }
+    }
+}

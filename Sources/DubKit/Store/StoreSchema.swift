@@ -1,0 +1,178 @@
+import GRDB
+
+/// The project store's schema: named, append-only migrations registered in one place.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-domain-model") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// Tables, constraints and the guards that keep the event log append-only and every status
+    /// change inside its lifecycle table, whatever code path writes it.
+    private static let v1 = """
+        CREATE TABLE project (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            created_at DATETIME NOT NULL,
+            budget_credits INTEGER CHECK (budget_credits IS NULL OR budget_credits >= 0)
+        );
+        CREATE TABLE media (
+            hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
+            byte_count INTEGER NOT NULL CHECK (byte_count >= 0),
+            created_at DATETIME NOT NULL
+        );
+        CREATE TABLE dataset (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),
+            created_at DATETIME NOT NULL
+        );
+        CREATE TABLE dataset_file (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+            media_hash TEXT NOT NULL REFERENCES media(hash),
+            original_name TEXT NOT NULL,
+            duration_seconds REAL NOT NULL CHECK (duration_seconds >= 0),
+            sample_rate INTEGER NOT NULL CHECK (sample_rate > 0),
+            channels INTEGER NOT NULL CHECK (channels > 0),
+            added_at DATETIME NOT NULL,
+            UNIQUE (dataset_id, media_hash)
+        );
+        CREATE TABLE voice (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            provider_id TEXT NOT NULL CHECK (length(provider_id) > 0),
+            provider_voice_id TEXT,
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+            status TEXT NOT NULL,
+            languages TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(languages) AND json_type(languages) = 'array'),
+            genres TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(genres) AND json_type(genres) = 'array'),
+            styles TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(styles) AND json_type(styles) = 'array'),
+            dataset_id INTEGER REFERENCES dataset(id) ON DELETE SET NULL,
+            credits_used INTEGER NOT NULL DEFAULT 0 CHECK (credits_used >= 0),
+            error_code TEXT,
+            error_message TEXT,
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL,
+            UNIQUE (provider_id, name)
+        );
+        CREATE TABLE dub (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            provider_id TEXT NOT NULL CHECK (length(provider_id) > 0),
+            voice_ref TEXT NOT NULL CHECK (length(voice_ref) > 0),
+            voice_id INTEGER REFERENCES voice(id) ON DELETE SET NULL,
+            source_kind TEXT NOT NULL CHECK (source_kind IN ('file', 'link')),
+            source TEXT NOT NULL,
+            source_media_hash TEXT REFERENCES media(hash),
+            result_media_hash TEXT REFERENCES media(hash),
+            pitch_shift INTEGER NOT NULL DEFAULT 0 CHECK (pitch_shift BETWEEN -24 AND 24),
+            separate BOOLEAN NOT NULL DEFAULT 0 CHECK (separate IN (0, 1)),
+            parameters TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(parameters) AND json_type(parameters) = 'object'),
+            status TEXT NOT NULL,
+            provider_job_id TEXT,
+            input_duration_ms INTEGER CHECK (input_duration_ms IS NULL OR input_duration_ms >= 0),
+            credits_required INTEGER CHECK (credits_required IS NULL OR credits_required >= 0),
+            credits_used INTEGER NOT NULL DEFAULT 0 CHECK (credits_used >= 0),
+            error_code TEXT,
+            error_message TEXT,
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL
+        );
+        CREATE INDEX dub_status ON dub(status);
+        CREATE TABLE stage_attempt (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            dub_id INTEGER REFERENCES dub(id) ON DELETE CASCADE,
+            voice_id INTEGER REFERENCES voice(id) ON DELETE CASCADE,
+            stage TEXT NOT NULL,
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            outcome TEXT NOT NULL CHECK (outcome IN ('running', 'succeeded', 'failed')),
+            provider_job_id TEXT,
+            request_fingerprint TEXT,
+            started_at DATETIME NOT NULL,
+            finished_at DATETIME,
+            error_code TEXT,
+            error_message TEXT,
+            CHECK ((dub_id IS NULL) <> (voice_id IS NULL))
+        );
+        CREATE UNIQUE INDEX stage_attempt_dub ON stage_attempt(dub_id, stage, attempt) WHERE dub_id IS NOT NULL;
+        CREATE UNIQUE INDEX stage_attempt_voice ON stage_attempt(voice_id, stage, attempt) WHERE voice_id IS NOT NULL;
+        CREATE TABLE export (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            path TEXT NOT NULL,
+            format TEXT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings) AND json_type(settings) = 'object'),
+            file_hash TEXT NOT NULL CHECK (length(file_hash) = 64),
+            created_at DATETIME NOT NULL
+        );
+        CREATE TABLE export_dub (
+            export_id INTEGER NOT NULL REFERENCES export(id) ON DELETE CASCADE,
+            dub_id INTEGER NOT NULL REFERENCES dub(id),
+            position INTEGER NOT NULL CHECK (position >= 0),
+            PRIMARY KEY (export_id, dub_id)
+        );
+        CREATE TABLE event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at DATETIME NOT NULL,
+            entity TEXT NOT NULL CHECK (entity IN ('project', 'voice', 'dataset', 'dub', 'export')),
+            entity_id INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('created', 'transition', 'note')),
+            from_status TEXT,
+            to_status TEXT,
+            message TEXT
+        );
+        CREATE INDEX event_entity ON event(entity, entity_id);
+        CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TABLE lifecycle_transition (
+            entity TEXT NOT NULL,
+            from_status TEXT NOT NULL,
+            to_status TEXT NOT NULL,
+            PRIMARY KEY (entity, from_status, to_status)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER dub_status_guard BEFORE UPDATE OF status ON dub
+            WHEN OLD.status <> NEW.status AND NOT EXISTS (
+                SELECT 1 FROM lifecycle_transition
+                WHERE entity = 'dub' AND from_status = OLD.status AND to_status = NEW.status)
+            BEGIN SELECT RAISE(ABORT, 'illegal dub status transition'); END;
+        CREATE TRIGGER voice_status_guard BEFORE UPDATE OF status ON voice
+            WHEN OLD.status <> NEW.status AND NOT EXISTS (
+                SELECT 1 FROM lifecycle_transition
+                WHERE entity = 'voice' AND from_status = OLD.status AND to_status = NEW.status)
+            BEGIN SELECT RAISE(ABORT, 'illegal voice status transition'); END;
+        """
+
+    private struct Edge: Hashable, Comparable {
+        var entity: String, from: String, to: String
+
+        static func < (a: Edge, b: Edge) -> Bool {
+            (a.entity, a.from, a.to) < (b.entity, b.from, b.to)
+        }
+    }
+
+    private static func edges<S: LifecycleStatus>(_: S.Type) -> [Edge] {
+        S.allowedPairs.map { Edge(entity: S.entity.rawValue, from: $0.from, to: $0.to) }
+    }
+
+    /// Makes the guard triggers' table equal the Swift transition tables, the single source of truth.
+    /// Reads first, so an up-to-date store is not written on open.
+    static func syncTransitionTable(_ writer: some DatabaseWriter) throws {
+        let wanted = Set(edges(DubStatus.self) + edges(VoiceStatus.self))
+        let fetch = { (db: Database) in
+            Set(try Row.fetchAll(db, sql: "SELECT entity, from_status, to_status FROM lifecycle_transition")
+                .map { Edge(entity: $0[0], from: $0[1], to: $0[2]) })
+        }
+        guard try writer.read(fetch) != wanted else { return }
+        try writer.write { db in
+            guard try fetch(db) != wanted else { return }
+            try db.execute(sql: "DELETE FROM lifecycle_transition")
+            for edge in wanted.sorted() {
+                try db.execute(
+                    sql: "INSERT INTO lifecycle_transition (entity, from_status, to_status) VALUES (?, ?, ?)",
+                    arguments: [edge.entity, edge.from, edge.to])
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `dubkit dataset`: recordings grouped to train voices.
+struct DatasetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "Create, list and inspect the training datasets of a project.",
+        subcommands: [DatasetCreate.self, DatasetList.self, DatasetShow.self]
+    )
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import DubKit
+
+/// `dubkit dataset create --project P NAME`.
+struct DatasetCreate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create an empty dataset in a project.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var project: ProjectOption
+
+    @Argument(help: "The dataset's name, unique in the project.")
+    var name: String
+
+    func run() throws {
+        let dataset = try global.open(project.project).createDataset(named: name)
+        if global.json {
+            try Output.json(dataset)
+        } else {
+            print("created dataset \(dataset.name) in project \(project.project)")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import DubKit
+
+/// `dubkit dub log --project P ID`.
+struct DubLog: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Show the events of one dub, with their times.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var project: ProjectOption
+
+    @Argument(help: "The dub's id.")
+    var id: Int64
+
+    func run() throws {
+        let store = try global.open(project.project)
+        _ = try store.dub(id)
+        let events = try store.events(of: .dub, id: id)
+        if global.json {
+            try Output.json(events)
+            return
+        }
+        Output.table(
+            ["TIME", "EVENT", "STATUS", "MESSAGE"],
+            events.map { event in
+                let change = switch (event.fromStatus, event.toStatus) {
+                case let (from?, to?): "\(from) -> \(to)"
+                case let (nil, to?): to
+                default: ""
+                }
+                return [Output.time(event.at), event.kind.rawValue, change, event.message ?? ""]
+            },
+            empty: "no events for dub \(id)")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// Runs the command line: parses, runs, and turns every failure into one line on stderr and an exit code
+/// (0 success, 1 failure, 2 bad usage).
+@main
+enum EntryPoint {
+    static func main() {
+        let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
+        let wantsJSON = arguments.contains("--json")
+        let command: any ParsableCommand
+        do {
+            command = try DubKitCommand.parseAsRoot(arguments)
+        } catch {
+            let code = DubKitCommand.exitCode(for: error)
+            if code == .success {
+                print(DubKitCommand.fullMessage(for: error))
+                exit(0)
+            }
+            ErrorReport.usage(DubKitCommand.fullMessage(for: error), json: wantsJSON)
+            exit(2)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch let error as DubKitError {
+            ErrorReport.failure(error, json: wantsJSON)
+            exit(error.exitCode)
+        } catch let error as ValidationError {
+            ErrorReport.usage(error.message, json: wantsJSON)
+            exit(2)
+        } catch {
+            let code = DubKitCommand.exitCode(for: error)
+            let message = DubKitCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                exit(0)
+            }
+            if !message.isEmpty { ErrorReport.usage(message, json: wantsJSON) }
+            exit(code.rawValue == 64 ? 2 : 1)
+        }
+    }
+}
+
+extension DubKitError {
+    /// Bad input the user can fix by retyping is a usage error (2); everything else a failure (1).
+    var exitCode: Int32 {
+        switch self {
+        case .invalidProjectName, .invalidField: 2
+        default: 1
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `dubkit project`: create, list, show and delete projects.
+struct ProjectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "project",
+        abstract: "Create, list, show and delete dubbing projects.",
+        subcommands: [ProjectCreate.self, ProjectList.self, ProjectShow.self, ProjectDelete.self]
+    )
+}

@@ -1,0 +1,36 @@
+import DubKit
+import Foundation
+
+/// Writes failures to stderr: one or two lines for people, one JSON object with `--json`.
+enum ErrorReport {
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var hint: String?
+        }
+        var error: Detail
+    }
+
+    static func failure(_ error: DubKitError, json: Bool) {
+        emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: error.recoverySuggestion, json: json)
+    }
+
+    static func usage(_ message: String, json: Bool) {
+        emit(code: "usage", message: message.trimmingCharacters(in: .whitespacesAndNewlines), hint: nil, json: json)
+    }
+
+    private static func emit(code: String, message: String, hint: String?, json: Bool) {
+        var text: String
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(Body(error: .init(code: code, message: message, hint: hint)))) ?? Data()
+            text = String(decoding: data, as: UTF8.self) + "\n"
+        } else {
+            text = message.hasPrefix("Error:") ? message + "\n" : "error: \(message)\n"
+            if let hint { text += "hint: \(hint)\n" }
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
