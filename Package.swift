@@ -33,13 +33,20 @@ let package = Package(
             dependencies: ["DubKit"],
             path: "Tests/StoreTortureHelper"
         ),
+        .target(
+            name: "DubKitTestSupport",
+            path: "Tests/DubKitTestSupport"
+        ),
         .testTarget(
             name: "DubKitTests",
-            dependencies: ["DubKit", "StoreTortureHelper"]
+            dependencies: [
+                "DubKit", "DubKitTestSupport", "StoreTortureHelper",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "DubKitCLITests",
-            dependencies: ["DubKit", "dubkit"]
+            dependencies: ["DubKit", "DubKitTestSupport", "dubkit"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -20,7 +20,8 @@ public struct Workspace: Sendable {
             return Workspace(root: currentDirectory.appendingPathComponent("projects", isDirectory: true))
         }
         let expanded = (chosen as NSString).expandingTildeInPath
-        return Workspace(root: URL(fileURLWithPath: expanded, relativeTo: currentDirectory))
+        let base = URL(fileURLWithPath: currentDirectory.path, isDirectory: true)
+        return Workspace(root: URL(fileURLWithPath: expanded, isDirectory: true, relativeTo: base))
     }
 
     /// The folder of the named project (validated, so always directly inside the workspace).

@@ -1,0 +1,196 @@
+import DubKit
+import DubKitTestSupport
+import Foundation
+import Testing
+
+/// Runs the built `dubkit` binary in `cwd` with the workspace `ws`.
+private func dubkit(_ arguments: [String], in dir: TemporaryDirectory, environment: [String: String] = [:]) throws -> ChildProcess.Result {
+    try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
+}
+
+private func jsonObject(_ text: String) throws -> [String: Any] {
+    let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return try #require(value as? [String: Any], "not a JSON object: \(text)")
+}
+
+private func jsonArray(_ text: String) throws -> [[String: Any]] {
+    let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return try #require(value as? [[String: Any]], "not a JSON array: \(text)")
+}
+
+private func isISO8601(_ value: Any?) -> Bool {
+    guard let text = value as? String else { return false }
+    return ISO8601DateFormatter().date(from: text) != nil
+}
+
+@Suite("dubkit command line")
+struct CLITests {
+    @Test("create, list, show and delete a project, for people and as JSON")
+    func projectRoundTrip() throws {
+        let dir = try TemporaryDirectory()
+        let ws = dir.path("ws").path
+
+        let created = try dubkit(["project", "create", "demo", "--workspace", ws], in: dir)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("created project demo"))
+        #expect(FileManager.default.fileExists(atPath: "\(ws)/demo/project.sqlite"))
+
+        let again = try dubkit(["project", "create", "demo", "--workspace", ws], in: dir)
+        #expect(again.status == 1)
+        #expect(again.stderr.hasPrefix("error: a project named 'demo' already exists"))
+
+        let listed = try dubkit(["--workspace", ws, "--json", "project", "list"], in: dir)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let projects = try jsonArray(listed.stdout)
+        #expect(projects.count == 1)
+        #expect(projects.first?["name"] as? String == "demo")
+        #expect(projects.first?["dubs"] as? Int == 0)
+        #expect(isISO8601(projects.first?["createdAt"]))
+
+        let table = try dubkit(["project", "list", "--workspace", ws], in: dir)
+        #expect(table.stdout.split(separator: "\n").first?.hasPrefix("NAME") == true)
+        #expect(table.stdout.contains("demo"))
+
+        let shown = try dubkit(["project", "show", "demo", "--workspace", ws, "--json"], in: dir)
+        let summary = try jsonObject(shown.stdout)
+        #expect(summary["path"] as? String == "\(ws)/demo")
+        #expect(summary["creditsUsed"] as? Int == 0)
+
+        let refused = try dubkit(["project", "delete", "demo", "--workspace", ws], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--yes"))
+        #expect(FileManager.default.fileExists(atPath: "\(ws)/demo/project.sqlite"))
+
+        let deleted = try dubkit(["project", "delete", "demo", "--yes", "--workspace", ws], in: dir)
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(ws)/demo"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ws).isEmpty)
+
+        let missing = try dubkit(["project", "show", "demo", "--workspace", ws, "--json"], in: dir)
+        #expect(missing.status == 1)
+        let error = try jsonObject(missing.stderr)["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "project_not_found")
+        #expect(missing.stdout.isEmpty)
+    }
+
+    @Test("bad project names exit non-zero and create nothing anywhere",
+          arguments: ["../escape", "..", "/ABSOLUTE", "a/b", ".hidden", "x\u{1}y", "sp ace", "-dash"])
+    func badNames(name: String) throws {
+        let dir = try TemporaryDirectory()
+        let ws = dir.path("ws")
+        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
+        let target = name == "/ABSOLUTE" ? dir.path("abs-target").path : name
+        let result = try dubkit(["project", "create", "--workspace", ws.path, "--", target], in: dir)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("invalid project name"))
+        #expect(result.stderr.split(separator: "\n").count <= 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == ["ws"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ws.path).isEmpty)
+    }
+
+    @Test("without --workspace, DUBKIT_WORKSPACE is used, else ./projects")
+    func workspaceSelection() throws {
+        let dir = try TemporaryDirectory()
+        let viaEnv = try dubkit(["project", "create", "p1"], in: dir, environment: ["DUBKIT_WORKSPACE": dir.path("envws").path])
+        #expect(viaEnv.status == 0, "\(viaEnv.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path("envws/p1/project.sqlite").path))
+        let viaDefault = try dubkit(["project", "create", "p2"], in: dir)
+        #expect(viaDefault.status == 0, "\(viaDefault.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path("projects/p2/project.sqlite").path))
+    }
+
+    @Test("dub list, show and log read what the store holds, with stable JSON names and ISO-8601 times")
+    func dubCommands() throws {
+        let dir = try TemporaryDirectory()
+        let ws = dir.path("ws")
+        let store = try Workspace(root: ws).createProject("films")
+        let dub = try store.createDub(Dub(
+            providerID: "voicedub", voiceRef: "plankton", sourceKind: .link, source: "https://example.com/clip.mp4",
+            pitchShift: 2, separate: true, parameters: try DubParameters(["strength": .number(0.5)])))
+        let id = try #require(dub.id)
+        for status: DubStatus in [.uploading, .uploaded, .preprocessing] { try store.transitionDub(id, to: status) }
+        try store.transitionDub(id, to: .error, failure: FailureInfo(code: "dub_is_not_new", message: "Dub is not new"))
+
+        let listed = try dubkit(["dub", "list", "--project", "films", "--workspace", ws.path, "--json"], in: dir)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let dubs = try jsonArray(listed.stdout)
+        #expect(dubs.count == 1)
+        let first = try #require(dubs.first)
+        #expect(first["status"] as? String == "error")
+        #expect(first["providerId"] as? String == "voicedub")
+        #expect(first["pitchShift"] as? Int == 2)
+        #expect(first["errorCode"] as? String == "dub_is_not_new")
+        #expect((first["parameters"] as? [String: Any])?["strength"] as? Double == 0.5)
+        #expect(isISO8601(first["createdAt"]) && isISO8601(first["updatedAt"]))
+
+        let filtered = try dubkit(["dub", "list", "--project", "films", "--status", "done", "--workspace", ws.path], in: dir)
+        #expect(filtered.stdout.contains("no dubs"))
+        let badStatus = try dubkit(["dub", "list", "--project", "films", "--status", "finished", "--workspace", ws.path], in: dir)
+        #expect(badStatus.status == 2)
+
+        let shown = try dubkit(["dub", "show", "--project", "films", String(id), "--workspace", ws.path], in: dir)
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("voicedub:plankton"))
+        #expect(shown.stdout.contains("dub_is_not_new: Dub is not new"))
+
+        let log = try dubkit(["dub", "log", "--project", "films", String(id), "--workspace", ws.path, "--json"], in: dir)
+        let events = try jsonArray(log.stdout)
+        #expect(events.map { $0["toStatus"] as? String } == ["new", "uploading", "uploaded", "preprocessing", "error"])
+        #expect(events.allSatisfy { isISO8601($0["at"]) })
+        let logTable = try dubkit(["dub", "log", "--project", "films", String(id), "--workspace", ws.path], in: dir)
+        #expect(logTable.stdout.contains("preprocessing -> error"))
+
+        let unknown = try dubkit(["dub", "show", "--project", "films", "999", "--workspace", ws.path], in: dir)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no dub '999' in project 'films'"))
+    }
+
+    @Test("datasets: create, list and show; voices: list")
+    func datasetAndVoiceCommands() throws {
+        let dir = try TemporaryDirectory()
+        let ws = dir.path("ws").path
+        #expect(try dubkit(["project", "create", "voices", "--workspace", ws], in: dir).status == 0)
+        let created = try dubkit(["dataset", "create", "--project", "voices", "narrator", "--workspace", ws], in: dir)
+        #expect(created.status == 0, "\(created.stderr)")
+        let duplicate = try dubkit(["dataset", "create", "--project", "voices", "narrator", "--workspace", ws], in: dir)
+        #expect(duplicate.status == 1)
+        #expect(duplicate.stderr.contains("already exists"))
+
+        let store = try Workspace(root: URL(fileURLWithPath: ws)).openProject("voices")
+        let dataset = try store.dataset(named: "narrator")
+        let ref = try store.media.put(Data("not really audio".utf8))
+        _ = try store.addFile(ref, to: dataset, originalName: "take1.wav", durationSeconds: 75.5, sampleRate: 48000, channels: 2)
+        _ = try store.createVoice(Voice(providerID: "local", name: "narrator-voice", languages: ["english"]))
+
+        let listed = try jsonArray(try dubkit(["dataset", "list", "--project", "voices", "--json", "--workspace", ws], in: dir).stdout)
+        #expect(listed.first?["files"] as? Int == 1)
+        #expect(listed.first?["durationSeconds"] as? Double == 75.5)
+        let shown = try dubkit(["dataset", "show", "--project", "voices", "narrator", "--workspace", ws], in: dir)
+        #expect(shown.stdout.contains("take1.wav"))
+        #expect(shown.stdout.contains("1:15.5"))
+        #expect(shown.stdout.contains("48000"))
+
+        let voices = try jsonArray(try dubkit(["voice", "list", "--project", "voices", "--json", "--workspace", ws], in: dir).stdout)
+        #expect(voices.first?["name"] as? String == "narrator-voice")
+        #expect(voices.first?["status"] as? String == "new")
+        #expect(voices.first?["languages"] as? [String] == ["english"])
+        let none = try dubkit(["voice", "list", "--project", "voices", "--provider", "voicedub", "--workspace", ws], in: dir)
+        #expect(none.stdout.contains("no voices"))
+    }
+
+    @Test("help reads well and exits 0; an unknown command is a usage error (2)")
+    func help() throws {
+        let dir = try TemporaryDirectory()
+        let help = try dubkit(["--help"], in: dir)
+        #expect(help.status == 0)
+        for word in ["project", "dub", "voice", "dataset", "--workspace", "--json"] {
+            #expect(help.stdout.contains(word), "help lacks \(word)")
+        }
+        let unknown = try dubkit(["transmogrify"], in: dir)
+        #expect(unknown.status == 2)
+        #expect(!unknown.stderr.isEmpty)
+        let missingProject = try dubkit(["dub", "list"], in: dir)
+        #expect(missingProject.status == 2)
+        #expect(missingProject.stderr.contains("--project"))
+    }
+}

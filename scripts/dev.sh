@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs DubKit on Debian 12 (as root, or with sudo for the apt step).
+#   bash scripts/dev.sh demo   install what is missing, build, run the main job
+#   bash scripts/dev.sh test   install what is missing, build, run every test
+#   bash scripts/dev.sh deps   only install the system packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the build and the tests need; installed only when missing.
+APT_PACKAGES=(pkg-config libsqlite3-dev)
+
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="$PATH:/opt/swift/usr/bin"
+fi
+
+deps() {
+    local missing=()
+    for pkg in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing: ${missing[*]}" >&2
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+    command -v swift >/dev/null 2>&1 || { echo "error: swift not found; install Swift 6 (expected at /opt/swift)" >&2; exit 1; }
+}
+
+demo() {
+    deps
+    swift build -c release --product dubkit
+    local bin
+    bin="$(swift build -c release --show-bin-path)/dubkit"
+    "$bin" --help
+    if "$bin" project show demo >/dev/null 2>&1; then
+        echo "project demo already exists:"
+    else
+        "$bin" project create demo
+    fi
+    "$bin" project show demo
+}
+
+run_tests() {
+    deps
+    swift build --build-tests
+    swift test --skip-build
+}
+
+case "${1:-}" in
+    demo) demo ;;
+    test) run_tests ;;
+    deps) deps ;;
+    *) echo "usage: bash scripts/dev.sh demo|test|deps" >&2; exit 2 ;;
+esac
