@@ -194,3 +194,19 @@ struct CLITests {
         #expect(missingProject.stderr.contains("--project"))
     }
 }
+
+@Suite("dubkit --verbose")
+struct VerboseTests {
+    @Test("--verbose says on stderr which workspace and store were used, and leaves stdout alone")
+    func verbose() throws {
+        let dir = try TemporaryDirectory()
+        let ws = dir.path("ws").path
+        #expect(try ChildProcess.run("dubkit", ["project", "create", "v", "--workspace", ws]).status == 0)
+        let quiet = try ChildProcess.run("dubkit", ["project", "show", "v", "--workspace", ws, "--json"])
+        let loud = try ChildProcess.run("dubkit", ["--verbose", "project", "show", "v", "--workspace", ws, "--json"])
+        #expect(quiet.stderr.isEmpty)
+        #expect(loud.stderr.contains("workspace \(ws) (from --workspace)"))
+        #expect(loud.stderr.contains("\(ws)/v/project.sqlite"))
+        #expect(loud.stdout == quiet.stdout)
+    }
+}

@@ -14,11 +14,25 @@ struct GlobalOptions: ParsableArguments {
     var verbose = false
 
     /// The workspace these options select.
-    var resolvedWorkspace: Workspace { Workspace.resolve(explicit: workspace) }
+    var resolvedWorkspace: Workspace {
+        let resolved = Workspace.resolve(explicit: workspace)
+        let fromEnvironment = ProcessInfo.processInfo.environment[Workspace.environmentVariable]?.isEmpty == false
+        let source = workspace != nil ? "--workspace" : fromEnvironment ? "$\(Workspace.environmentVariable)" : "the default"
+        log("workspace \(resolved.root.path) (from \(source))")
+        return resolved
+    }
 
     /// Opens a project of the selected workspace.
     func open(_ project: String) throws(DubKitError) -> ProjectStore {
-        try resolvedWorkspace.openProject(project)
+        let store = try resolvedWorkspace.openProject(project)
+        log("opened project \(store.name): \(store.databaseURL.path)")
+        return store
+    }
+
+    /// Writes a line to stderr when --verbose is on.
+    func log(_ message: @autoclosure () -> String) {
+        guard verbose else { return }
+        FileHandle.standardError.write(Data("dubkit: \(message())\n".utf8))
     }
 
     /// Moves global options written before the command name (`dubkit --json project list`) to after it,
