@@ -17,6 +17,6 @@ struct DubKitCommand: ParsableCommand {
               dubkit dataset create --project demo narrator
               dubkit dub list --project demo --status error
             """,
-        subcommands: [ProjectCommand.self, DubCommand.self, VoiceCommand.self, DatasetCommand.self]
+        subcommands: [ProjectCommand.self, DubCommand.self, VoiceCommand.self, DatasetCommand.self, ProviderCommand.self]
     )
 }

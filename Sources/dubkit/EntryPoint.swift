@@ -6,7 +6,7 @@ import Foundation
 /// (0 success, 1 failure, 2 bad usage).
 @main
 enum EntryPoint {
-    static func main() {
+    static func main() async {
         let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
         let wantsJSON = arguments.contains("--json")
         let command: any ParsableCommand
@@ -22,10 +22,17 @@ enum EntryPoint {
             exit(2)
         }
         do {
-            var command = command
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                var command = command
+                try command.run()
+            }
         } catch let error as DubKitError {
             ErrorReport.failure(error, json: wantsJSON)
+            exit(error.exitCode)
+        } catch let error as ProviderError {
+            ErrorReport.failure(code: error.code, message: error.localizedDescription, hint: error.recoverySuggestion, json: wantsJSON)
             exit(error.exitCode)
         } catch let error as ValidationError {
             ErrorReport.usage(error.message, json: wantsJSON)
@@ -39,6 +46,16 @@ enum EntryPoint {
             }
             if !message.isEmpty { ErrorReport.usage(message, json: wantsJSON) }
             exit(code.rawValue == 64 ? 2 : 1)
+        }
+    }
+}
+
+extension ProviderError {
+    /// A value refused before any request is a usage error (2); everything else a failure (1).
+    var exitCode: Int32 {
+        switch self {
+        case .invalidParameter, .unknownProvider: 2
+        default: 1
         }
     }
 }

@@ -88,10 +88,13 @@ public struct DubParameters: Sendable, Hashable, Codable {
     }
 
     /// The canonical JSON text (sorted keys) written to the store.
-    public var json: String {
+    public var json: String { Self.canonical(.object(values)) }
+
+    /// Any JSON value as canonical text: sorted keys, no escaped slashes.
+    static func canonical(_ value: JSONValue) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(values)) ?? Data("{}".utf8)
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -16,6 +16,10 @@ enum ErrorReport {
         emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: error.recoverySuggestion, json: json)
     }
 
+    static func failure(code: String, message: String, hint: String?, json: Bool) {
+        emit(code: code, message: message, hint: hint, json: json)
+    }
+
     static func usage(_ message: String, json: Bool) {
         emit(code: "usage", message: message.trimmingCharacters(in: .whitespacesAndNewlines), hint: nil, json: json)
     }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A voice-conversion service (or the local engine) as the lifecycles use it.
+///
+/// Every operation has a default that throws ``ProviderError/unsupported(provider:operation:)``, so a
+/// provider implements only what its descriptor's capabilities promise. Synchronous services fit the
+/// same steps: their `generate` does the work and their `pollDub` answers `done` at once.
+public protocol Provider: Sendable {
+    /// What it is and what it accepts.
+    var descriptor: ProviderDescriptor { get }
+
+    /// One page of the voices it offers.
+    func voices(_ query: VoiceQuery) async throws -> VoicePage
+    /// The account's remaining credits.
+    func account() async throws -> ProviderAccount
+
+    /// Creates the provider's dub job; nothing is paid yet.
+    func createDub(_ request: DubJobRequest) async throws -> DubJobState
+    /// Hands the job its input audio (a file in the media store).
+    func uploadDub(jobID: String, audio: URL) async throws -> DubJobState
+    /// The provider's own analysis; yields the input duration and the credits generate will cost.
+    func preprocessDub(jobID: String) async throws -> DubJobState
+    /// The paid step: starts the conversion.
+    func generateDub(jobID: String) async throws -> DubJobState
+    /// Where the job stands now.
+    func pollDub(jobID: String) async throws -> DubJobState
+    /// Writes the converted audio of a finished job to `destination`.
+    func downloadDub(jobID: String, to destination: URL) async throws
+
+    /// Creates a custom voice to be trained.
+    func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState
+    /// Uploads one dataset file to the voice.
+    func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState
+    /// The paid step: starts training.
+    func trainVoice(voiceID: String) async throws -> VoiceJobState
+    /// Where training stands now.
+    func pollVoice(voiceID: String) async throws -> VoiceJobState
+}
+
+extension Provider {
+    private func unsupported(_ operation: String) -> ProviderError {
+        .unsupported(provider: descriptor.id, operation: operation)
+    }
+
+    public func voices(_ query: VoiceQuery) async throws -> VoicePage { throw unsupported("listing voices") }
+    public func account() async throws -> ProviderAccount { throw unsupported("account") }
+    public func createDub(_ request: DubJobRequest) async throws -> DubJobState { throw unsupported("dubs") }
+    public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState { throw unsupported("dub upload") }
+    public func preprocessDub(jobID: String) async throws -> DubJobState { throw unsupported("preprocess") }
+    public func generateDub(jobID: String) async throws -> DubJobState { throw unsupported("generate") }
+    public func pollDub(jobID: String) async throws -> DubJobState { throw unsupported("dub status") }
+    public func downloadDub(jobID: String, to destination: URL) async throws { throw unsupported("dub download") }
+    public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState { throw unsupported("training") }
+    public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState { throw unsupported("dataset upload") }
+    public func trainVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training") }
+    public func pollVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training status") }
+}

@@ -1,0 +1,199 @@
+import Foundation
+
+/// What a provider can do, what it accepts, how it bills and how to reach it.
+public struct ProviderDescriptor: Sendable, Hashable, Codable {
+    /// What a provider offers.
+    public enum Capability: String, Sendable, Hashable, Codable, CaseIterable {
+        case convert, train, catalog, referenceAudio, streaming, separation, pitchShift
+    }
+
+    /// The provider's id, the prefix of `PROVIDER:VOICE` (`local`, `voicedub`, …).
+    public var id: String
+    /// The name people know it by.
+    public var name: String
+    public var capabilities: Set<Capability>
+    public var limits: ProviderLimits
+    public var billing: Billing
+    /// The environment variable that holds the API key, or nil when none is needed.
+    public var keyVariable: String?
+    /// The service's base URL, when it is remote.
+    public var baseURL: String?
+    /// The environment variable that overrides ``baseURL`` (self-hosted or test servers).
+    public var baseURLVariable: String?
+    /// The shortest time between two polls of one job, in seconds.
+    public var minimumPollInterval: Double
+    /// Provider-specific parameters a dub may carry, with their ranges.
+    public var parameters: [ParameterSpec]
+
+    public init(id: String, name: String, capabilities: Set<Capability>, limits: ProviderLimits = ProviderLimits(),
+                billing: Billing = .free, keyVariable: String? = nil, baseURL: String? = nil,
+                baseURLVariable: String? = nil, minimumPollInterval: Double = 0, parameters: [ParameterSpec] = []) {
+        self.id = id
+        self.name = name
+        self.capabilities = capabilities
+        self.limits = limits
+        self.billing = billing
+        self.keyVariable = keyVariable
+        self.baseURL = baseURL
+        self.baseURLVariable = baseURLVariable
+        self.minimumPollInterval = minimumPollInterval
+        self.parameters = parameters
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, capabilities, limits, billing, keyVariable, baseURL, baseURLVariable, minimumPollInterval, parameters
+    }
+
+    /// Decodes a descriptor; everything but `id` and `name` may be left out and takes its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(String.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            capabilities: try c.decodeIfPresent(Set<Capability>.self, forKey: .capabilities) ?? [],
+            limits: try c.decodeIfPresent(ProviderLimits.self, forKey: .limits) ?? ProviderLimits(),
+            billing: try c.decodeIfPresent(Billing.self, forKey: .billing) ?? .free,
+            keyVariable: try c.decodeIfPresent(String.self, forKey: .keyVariable),
+            baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
+            baseURLVariable: try c.decodeIfPresent(String.self, forKey: .baseURLVariable),
+            minimumPollInterval: try c.decodeIfPresent(Double.self, forKey: .minimumPollInterval) ?? 0,
+            parameters: try c.decodeIfPresent([ParameterSpec].self, forKey: .parameters) ?? [])
+    }
+
+    /// The base URL in force: the override variable's value when set, else ``baseURL``.
+    public func effectiveBaseURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let variable = baseURLVariable, let value = environment[variable], !value.isEmpty { return value }
+        return baseURL
+    }
+
+    /// Checks a dub's pitch shift and parameters against the limits before any request is sent;
+    /// the error names the field, the value and what is allowed.
+    public func validate(pitchShift: Int, parameters: DubParameters) throws(ProviderError) {
+        if let range = limits.pitchShift, !range.contains(pitchShift) {
+            throw .invalidParameter(provider: id, field: "pitchShift", value: String(pitchShift),
+                                    allowed: "\(range.lowerBound)...\(range.upperBound)")
+        }
+        let specs = Dictionary(parameters.values.keys.compactMap { key in
+            self.parameters.first { $0.name == key }.map { (key, $0) }
+        }, uniquingKeysWith: { first, _ in first })
+        for (key, value) in parameters.values.sorted(by: { $0.key < $1.key }) {
+            guard let spec = specs[key] else {
+                let known = self.parameters.map(\.name).sorted()
+                throw .invalidParameter(provider: id, field: key, value: value.text,
+                                        allowed: known.isEmpty ? "no parameters" : "one of the parameters " + known.joined(separator: ", "))
+            }
+            try spec.check(value, provider: id)
+        }
+    }
+}
+
+/// What a provider accepts.
+public struct ProviderLimits: Sendable, Hashable, Codable {
+    /// Largest input file, in bytes.
+    public var maxFileBytes: Int64?
+    /// Longest input, in seconds.
+    public var maxDurationSeconds: Double?
+    /// Input formats it takes (file extensions), empty when any audio is fine.
+    public var inputFormats: [String]
+    /// Allowed pitch shift in semitones, nil when pitch shift is not offered.
+    public var pitchShift: ClosedRange<Int>?
+    /// How many files a training dataset may have.
+    public var datasetFiles: ClosedRange<Int>?
+
+    private enum CodingKeys: String, CodingKey {
+        case maxFileBytes, maxDurationSeconds, inputFormats, pitchShift, datasetFiles
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            maxFileBytes: try c.decodeIfPresent(Int64.self, forKey: .maxFileBytes),
+            maxDurationSeconds: try c.decodeIfPresent(Double.self, forKey: .maxDurationSeconds),
+            inputFormats: try c.decodeIfPresent([String].self, forKey: .inputFormats) ?? [],
+            pitchShift: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .pitchShift),
+            datasetFiles: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .datasetFiles))
+    }
+
+    public init(maxFileBytes: Int64? = nil, maxDurationSeconds: Double? = nil, inputFormats: [String] = [],
+                pitchShift: ClosedRange<Int>? = nil, datasetFiles: ClosedRange<Int>? = nil) {
+        self.maxFileBytes = maxFileBytes
+        self.maxDurationSeconds = maxDurationSeconds
+        self.inputFormats = inputFormats
+        self.pitchShift = pitchShift
+        self.datasetFiles = datasetFiles
+    }
+}
+
+/// How a provider charges, so a dub's cost is known before anything is paid.
+///
+/// JSON form (as plugins write it): `{"kind": "free"}`, `{"kind": "perStartedMinute", "credits": 10,
+/// "minimum": 10}`, `{"kind": "perStartedSecond", "credits": 2, "minimumSeconds": 1}`.
+public enum Billing: Sendable, Hashable, Codable {
+    /// Nothing to pay.
+    case free
+    /// `credits` for every started minute of input, at least `minimum` (VoiceDub: 10 a minute, at least 10).
+    case perStartedMinute(credits: Int64, minimum: Int64)
+    /// `credits` for every started second of input, at least `minimumSeconds` seconds (voice-convert: 2 a second).
+    case perStartedSecond(credits: Int64, minimumSeconds: Int64)
+
+    /// The credits a conversion of `seconds` of input costs.
+    public func credits(forSeconds seconds: Double) -> Int64 {
+        switch self {
+        case .free:
+            return 0
+        case let .perStartedMinute(credits, minimum):
+            let minutes = Int64((max(0, seconds) / 60).rounded(.up))
+            return max(minimum, minutes * credits)
+        case let .perStartedSecond(credits, minimumSeconds):
+            let started = max(minimumSeconds, Int64(max(0, seconds).rounded(.up)))
+            return started * credits
+        }
+    }
+
+    private enum Keys: String, CodingKey { case kind, credits, minimum, minimumSeconds }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "free": self = .free
+        case "perStartedMinute":
+            self = .perStartedMinute(credits: try container.decode(Int64.self, forKey: .credits),
+                                     minimum: try container.decodeIfPresent(Int64.self, forKey: .minimum) ?? 0)
+        case "perStartedSecond":
+            self = .perStartedSecond(credits: try container.decode(Int64.self, forKey: .credits),
+                                     minimumSeconds: try container.decodeIfPresent(Int64.self, forKey: .minimumSeconds) ?? 0)
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container,
+                debugDescription: "billing kind '\(other)' is not free, perStartedMinute or perStartedSecond")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .free:
+            try container.encode("free", forKey: .kind)
+        case let .perStartedMinute(credits, minimum):
+            try container.encode("perStartedMinute", forKey: .kind)
+            try container.encode(credits, forKey: .credits)
+            try container.encode(minimum, forKey: .minimum)
+        case let .perStartedSecond(credits, minimumSeconds):
+            try container.encode("perStartedSecond", forKey: .kind)
+            try container.encode(credits, forKey: .credits)
+            try container.encode(minimumSeconds, forKey: .minimumSeconds)
+        }
+    }
+}
+
+extension JSONValue {
+    /// The value as JSON text, for messages.
+    var text: String {
+        switch self {
+        case .null: "null"
+        case let .bool(value): String(value)
+        case let .number(value): value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case let .string(value): value.debugDescription
+        case .array, .object: DubParameters.canonical(self)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Errors of providers and the registry, with the provider's own code and message where there is one.
+public enum ProviderError: Error, Sendable, Equatable {
+    /// No compiled-in adapter or external plugin has this id.
+    case unknownProvider(id: String, known: [String])
+    /// The provider does not offer an operation.
+    case unsupported(provider: String, operation: String)
+    /// A value outside what the provider accepts, caught before any request.
+    case invalidParameter(provider: String, field: String, value: String, allowed: String)
+    /// The provider needs an API key and none is configured.
+    case missingKey(provider: String, variable: String)
+    /// The service answered with an error.
+    case remote(provider: String, status: Int?, code: String, message: String)
+    /// An external plugin could not be started, or ended while a request was pending.
+    case pluginCrashed(path: String, detail: String)
+    /// An external plugin did not answer within the time allowed; it was stopped.
+    case pluginTimedOut(path: String, method: String, seconds: Double)
+    /// An external plugin broke the JSON-lines protocol.
+    case pluginProtocol(path: String, detail: String)
+    /// A credentials file that others can read, or that cannot be read or written.
+    case credentials(path: String, detail: String)
+}
+
+extension ProviderError: LocalizedError {
+    /// A stable machine-readable code.
+    public var code: String {
+        switch self {
+        case .unknownProvider: "unknown_provider"
+        case .unsupported: "unsupported"
+        case .invalidParameter: "invalid_parameter"
+        case .missingKey: "missing_key"
+        case let .remote(_, _, code, _): code
+        case .pluginCrashed: "plugin_crashed"
+        case .pluginTimedOut: "plugin_timed_out"
+        case .pluginProtocol: "plugin_protocol"
+        case .credentials: "credentials"
+        }
+    }
+
+    public var errorDescription: String? {
+        switch self {
+        case let .unknownProvider(id, known):
+            "no provider '\(id)' (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+        case let .unsupported(provider, operation):
+            "provider \(provider) does not support \(operation)"
+        case let .invalidParameter(provider, field, value, allowed):
+            "\(provider): \(field) = \(value) is out of range: allowed \(allowed)"
+        case let .missingKey(provider, variable):
+            "provider \(provider) needs an API key and none is configured"
+                + " (\(variable) is not set and no key was saved with `dubkit provider login \(provider)`)"
+        case let .remote(provider, status, code, message):
+            "\(provider) answered \(status.map { "HTTP \($0) " } ?? "")\(code): \(message)"
+        case let .pluginCrashed(path, detail):
+            "plugin \(path) stopped: \(detail)"
+        case let .pluginTimedOut(path, method, seconds):
+            "plugin \(path) did not answer '\(method)' within \(seconds) s and was stopped"
+        case let .pluginProtocol(path, detail):
+            "plugin \(path) broke the protocol: \(detail)"
+        case let .credentials(path, detail):
+            "credentials file \(path): \(detail)"
+        }
+    }
+
+    public var recoverySuggestion: String? {
+        switch self {
+        case .unknownProvider: "run `dubkit provider list` to see the providers and plugins found"
+        case let .missingKey(provider, variable): "export \(variable)=… or run `dubkit provider login \(provider)`"
+        case .pluginCrashed, .pluginTimedOut, .pluginProtocol: "run it with --verbose to see the plugin's own log (stderr)"
+        case .credentials: "run `chmod 600` on it, or delete it and log in again"
+        default: nil
+        }
+    }
+}

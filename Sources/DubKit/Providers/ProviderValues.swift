@@ -1,0 +1,140 @@
+import Foundation
+
+/// A search of a provider's voices, one page at a time.
+public struct VoiceQuery: Sendable, Hashable, Codable {
+    public var search: String?
+    public var languages: [String]
+    public var genres: [String]
+    public var styles: [String]
+    public var limit: Int?
+    /// The cursor of the page to fetch; nil for the first.
+    public var cursor: String?
+
+    public init(search: String? = nil, languages: [String] = [], genres: [String] = [], styles: [String] = [],
+                limit: Int? = nil, cursor: String? = nil) {
+        self.search = search
+        self.languages = languages
+        self.genres = genres
+        self.styles = styles
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// A voice a provider offers.
+public struct ProviderVoice: Sendable, Hashable, Codable {
+    /// The provider's id for it, the VOICE of `PROVIDER:VOICE`.
+    public var id: String
+    public var name: String
+    public var languages: [String]
+    public var genres: [String]
+    public var styles: [String]
+
+    public init(id: String, name: String, languages: [String] = [], genres: [String] = [], styles: [String] = []) {
+        self.id = id
+        self.name = name
+        self.languages = languages
+        self.genres = genres
+        self.styles = styles
+    }
+}
+
+/// One page of voices and the cursor of the next, nil on the last page.
+public struct VoicePage: Sendable, Hashable, Codable {
+    public var voices: [ProviderVoice]
+    public var nextCursor: String?
+
+    public init(voices: [ProviderVoice], nextCursor: String?) {
+        self.voices = voices
+        self.nextCursor = nextCursor
+    }
+}
+
+/// The account's standing with a provider.
+public struct ProviderAccount: Sendable, Hashable, Codable {
+    /// Credits left, when the provider tells.
+    public var credits: Int64?
+
+    public init(credits: Int64?) {
+        self.credits = credits
+    }
+}
+
+/// What a provider needs to create a dub job.
+public struct DubJobRequest: Sendable, Hashable, Codable {
+    /// The provider's voice id.
+    public var voice: String
+    public var pitchShift: Int
+    public var separate: Bool
+    public var parameters: DubParameters
+    /// A link the provider fetches itself, when it can; otherwise the audio is uploaded.
+    public var link: String?
+
+    public init(voice: String, pitchShift: Int, separate: Bool, parameters: DubParameters, link: String? = nil) {
+        self.voice = voice
+        self.pitchShift = pitchShift
+        self.separate = separate
+        self.parameters = parameters
+        self.link = link
+    }
+}
+
+/// A provider's answer about a dub job, in DubKit's status vocabulary.
+public struct DubJobState: Sendable, Hashable, Codable {
+    public var jobID: String
+    /// The provider's status mapped onto the dub lifecycle (`done` = the result can be downloaded).
+    public var status: DubStatus
+    public var inputDurationMs: Int64?
+    public var creditsRequired: Int64?
+    public var creditsUsed: Int64?
+    /// Set when `status` is `error`.
+    public var failure: FailureInfo?
+
+    public init(jobID: String, status: DubStatus, inputDurationMs: Int64? = nil, creditsRequired: Int64? = nil,
+                creditsUsed: Int64? = nil, failure: FailureInfo? = nil) {
+        self.jobID = jobID
+        self.status = status
+        self.inputDurationMs = inputDurationMs
+        self.creditsRequired = creditsRequired
+        self.creditsUsed = creditsUsed
+        self.failure = failure
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "jobId", status, inputDurationMs, creditsRequired, creditsUsed, failure
+    }
+}
+
+/// What a provider needs to create a custom voice.
+public struct VoiceJobRequest: Sendable, Hashable, Codable {
+    public var name: String
+    public var numberOfFiles: Int
+    public var maxMinutes: Int?
+    public var separate: Bool
+
+    public init(name: String, numberOfFiles: Int, maxMinutes: Int? = nil, separate: Bool = false) {
+        self.name = name
+        self.numberOfFiles = numberOfFiles
+        self.maxMinutes = maxMinutes
+        self.separate = separate
+    }
+}
+
+/// A provider's answer about a voice being trained.
+public struct VoiceJobState: Sendable, Hashable, Codable {
+    public var voiceID: String
+    public var status: VoiceStatus
+    public var creditsUsed: Int64?
+    public var failure: FailureInfo?
+
+    public init(voiceID: String, status: VoiceStatus, creditsUsed: Int64? = nil, failure: FailureInfo? = nil) {
+        self.voiceID = voiceID
+        self.status = status
+        self.creditsUsed = creditsUsed
+        self.failure = failure
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case voiceID = "voiceId", status, creditsUsed, failure
+    }
+}

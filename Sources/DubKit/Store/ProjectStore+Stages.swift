@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+extension ProjectStore {
+    /// Records the start of an attempt at a dub's stage (numbered after the earlier ones) before its
+    /// request is sent, so an interrupted attempt is visible on resume.
+    public func beginStage(_ stage: StageAttempt.Stage, dub id: Int64, fingerprint: String? = nil,
+                           jobID: String? = nil) throws(DubKitError) -> StageAttempt {
+        try write { db in
+            let previous = try Int.fetchOne(db, sql: "SELECT MAX(attempt) FROM stage_attempt WHERE dub_id = ? AND stage = ?",
+                                            arguments: [id, stage.rawValue]) ?? 0
+            var attempt = StageAttempt(dubID: id, voiceID: nil, stage: stage, attempt: previous + 1, outcome: .running,
+                                       providerJobID: jobID, requestFingerprint: fingerprint, startedAt: Date())
+            try attempt.insert(db)
+            return attempt
+        }
+    }
+
+    /// Records how an attempt ended (and the provider job it created, if any).
+    public func finishStage(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String? = nil,
+                            failure: FailureInfo? = nil) throws(DubKitError) {
+        var attempt = attempt
+        attempt.outcome = outcome
+        attempt.finishedAt = Date()
+        if let jobID { attempt.providerJobID = jobID }
+        attempt.errorCode = failure?.code
+        attempt.errorMessage = failure?.message
+        let finished = attempt
+        try write { db in try finished.update(db) }
+    }
+
+    /// The latest attempt at a dub's stage, if any.
+    public func lastAttempt(_ stage: StageAttempt.Stage, dub id: Int64) throws(DubKitError) -> StageAttempt? {
+        try read { db in
+            try StageAttempt.filter(Column("dub_id") == id && Column("stage") == stage.rawValue)
+                .order(Column("attempt").desc).fetchOne(db)
+        }
+    }
+
+    /// Changes a dub's non-status fields (job id, media, duration, credits) in one transaction.
+    @discardableResult
+    public func updateDub(_ id: Int64, _ change: (inout Dub) -> Void) throws(DubKitError) -> Dub {
+        try write { db in
+            guard var dub = try Dub.fetchOne(db, key: id) else {
+                throw DubKitError.notFound(entity: .dub, key: String(id), project: name)
+            }
+            let status = dub.status
+            change(&dub)
+            guard dub.status == status else {
+                throw DubKitError.illegalTransition(entity: .dub, id: id, from: status.rawValue, to: dub.status.rawValue,
+                                                   allowed: ["(status changes go through transitionDub)"])
+            }
+            dub.updatedAt = Date()
+            try dub.update(db)
+            return dub
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Crypto
+import Foundation
+
+/// Advances one dub through its stages with its provider, recording every step in the store.
+///
+/// It continues from the dub's recorded status, so it can be run again after an interruption. The
+/// paid step records its intent before the request; when a run finds an intent without an outcome,
+/// it asks the provider where the job stands before deciding whether to submit again.
+public struct DubRunner: Sendable {
+    public let store: ProjectStore
+    public let provider: any Provider
+    /// Seconds between two polls of a job (never below the provider's minimum unless overridden for tests).
+    public let pollInterval: Double
+    /// Called with one line per step, for progress output.
+    public let report: @Sendable (String) -> Void
+
+    public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil,
+                report: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.store = store
+        self.provider = provider
+        self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
+        self.report = report
+    }
+
+    /// Runs the dub until it is `done` or `error`; returns it as stored.
+    @discardableResult
+    public func run(_ id: Int64) async throws -> Dub {
+        while true {
+            let dub = try store.dub(id)
+            do {
+                switch dub.status {
+                case .done, .error: return dub
+                case .new, .uploading: try await upload(dub)
+                case .uploaded, .preprocessing: try await preprocess(dub)
+                case .preprocessed: try await generate(dub)
+                case .queued, .starting, .processing: try await poll(dub)
+                case .finalizing: try await download(dub)
+                }
+            } catch let error as ProviderError {
+                try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
+            } catch let error as DubKitError {
+                if case .illegalTransition = error { throw error }
+                try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
+            }
+        }
+    }
+
+    private func fail(_ id: Int64, _ failure: FailureInfo) throws {
+        if let running = try StageAttempt.Stage.allCases.compactMap({ try store.lastAttempt($0, dub: id) })
+            .first(where: { $0.outcome == .running }) {
+            try store.finishStage(running, outcome: .failed, failure: failure)
+        }
+        report("dub \(id): error \(failure.code): \(failure.message)")
+        try store.transitionDub(id, to: .error, failure: failure)
+    }
+
+    private func upload(_ dub: Dub) async throws {
+        guard let id = dub.id else { return }
+        if dub.status == .new { try store.transitionDub(id, to: .uploading) }
+        guard dub.sourceKind == .file else {
+            throw ProviderError.unsupported(provider: provider.descriptor.id, operation: "links (fetching links comes with the media layer)")
+        }
+        let attempt = try store.beginStage(.upload, dub: id, jobID: dub.providerJobID)
+        let ref = try store.media.put(contentsOf: URL(fileURLWithPath: dub.source))
+        try store.write { db in try MediaStore.register(ref, in: db) }
+        var jobID = dub.providerJobID
+        if jobID == nil {
+            let created = try await provider.createDub(DubJobRequest(
+                voice: dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate, parameters: dub.parameters))
+            jobID = created.jobID
+            try store.updateDub(id) { $0.providerJobID = created.jobID; $0.sourceMediaHash = ref.hash }
+        }
+        guard let jobID else { return }
+        report("dub \(id): uploading \(ref.byteCount) bytes")
+        _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID)
+        try store.transitionDub(id, to: .uploaded)
+    }
+
+    private func preprocess(_ dub: Dub) async throws {
+        guard let id = dub.id, let jobID = dub.providerJobID else { return }
+        if dub.status == .uploaded { try store.transitionDub(id, to: .preprocessing) }
+        let attempt = try store.beginStage(.preprocess, dub: id, jobID: jobID)
+        let state = try await provider.preprocessDub(jobID: jobID)
+        try store.updateDub(id) {
+            $0.inputDurationMs = state.inputDurationMs
+            $0.creditsRequired = state.creditsRequired
+                ?? state.inputDurationMs.map { provider.descriptor.billing.credits(forSeconds: Double($0) / 1000) }
+        }
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID)
+        report("dub \(id): preprocessed, \(state.creditsRequired.map(String.init) ?? "?") credits")
+        try store.transitionDub(id, to: .preprocessed)
+    }
+
+    private func generate(_ dub: Dub) async throws {
+        guard let id = dub.id, let jobID = dub.providerJobID else { return }
+        let fingerprint = Self.fingerprint(dub)
+        if let pending = try store.lastAttempt(.generate, dub: id), pending.outcome == .running {
+            let state = try await provider.pollDub(jobID: jobID)
+            if state.status != .preprocessed {
+                report("dub \(id): an earlier generate reached the provider (now \(state.status.rawValue)); not sending it again")
+                try store.finishStage(pending, outcome: .succeeded, jobID: jobID)
+                try store.transitionDub(id, to: .queued)
+                return
+            }
+            try store.finishStage(pending, outcome: .failed, failure: FailureInfo(code: "interrupted", message: "never reached the provider"))
+        }
+        let attempt = try store.beginStage(.generate, dub: id, fingerprint: fingerprint, jobID: jobID)
+        let state = try await provider.generateDub(jobID: jobID)
+        try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID)
+        report("dub \(id): generating")
+        try store.transitionDub(id, to: .queued)
+    }
+
+    private func poll(_ dub: Dub) async throws {
+        guard let id = dub.id, let jobID = dub.providerJobID else { return }
+        try await Task.sleep(nanoseconds: UInt64(pollInterval * 1_000_000_000))
+        let state = try await provider.pollDub(jobID: jobID)
+        switch state.status {
+        case .error:
+            try fail(id, state.failure ?? FailureInfo(code: "provider_error", message: "the provider reported an error"))
+        case .done:
+            try store.updateDub(id) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
+            try store.transitionDub(id, to: .finalizing)
+        case dub.status:
+            break
+        case let next where dub.status.canTransition(to: next):
+            report("dub \(id): \(next.rawValue)")
+            try store.transitionDub(id, to: next)
+        default:
+            break
+        }
+    }
+
+    private func download(_ dub: Dub) async throws {
+        guard let id = dub.id, let jobID = dub.providerJobID else { return }
+        let attempt = try store.beginStage(.download, dub: id, jobID: jobID)
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-result-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        try await provider.downloadDub(jobID: jobID, to: temp)
+        let ref = try store.media.put(contentsOf: temp)
+        try store.write { db in try MediaStore.register(ref, in: db) }
+        try store.updateDub(id) { $0.resultMediaHash = ref.hash }
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID)
+        report("dub \(id): done, \(ref.byteCount) bytes")
+        try store.transitionDub(id, to: .done)
+    }
+
+    /// A hash of what the paid request asks for, recorded with its intent.
+    static func fingerprint(_ dub: Dub) -> String {
+        let text = [dub.providerID, dub.voiceRef, String(dub.pitchShift), String(dub.separate), dub.parameters.json,
+                    dub.sourceMediaHash ?? dub.source].joined(separator: "\u{1f}")
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

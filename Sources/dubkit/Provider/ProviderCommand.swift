@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `dubkit provider`: the providers and plugins, their keys and accounts.
+struct ProviderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provider",
+        abstract: "List providers and plugins, save API keys, check accounts.",
+        subcommands: [ProviderList.self, ProviderCheck.self, ProviderLogin.self]
+    )
+}
