@@ -210,3 +210,31 @@ struct VerboseTests {
         #expect(loud.stdout == quiet.stdout)
     }
 }
+
+@Suite("dubkit provider")
+struct ProviderCLITests {
+    static let example = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Plugins/SoxExample/dubkit-provider-soxpitch")
+
+    @Test("provider list shows plugins of the workspace; check reaches one; unknown ids are usage errors")
+    func listAndCheck() throws {
+        let dir = try TemporaryDirectory()
+        let plugins = dir.path("ws/plugins")
+        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.example, to: plugins.appendingPathComponent("dubkit-provider-soxpitch"))
+        let ws = dir.path("ws").path
+        let listed = try ChildProcess.run("dubkit", ["provider", "list", "--json", "--workspace", ws])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let entry = try #require(entries.first { $0["id"] as? String == "soxpitch" })
+        #expect(entry["key"] as? String == "notNeeded")
+        #expect((entry["descriptor"] as? [String: Any])?["name"] as? String == "Sox pitch (example plugin)")
+        let checked = try ChildProcess.run("dubkit", ["provider", "check", "soxpitch", "--workspace", ws])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.contains("1000 credits left"))
+        let unknown = try ChildProcess.run("dubkit", ["provider", "check", "nosuch", "--workspace", ws])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no provider 'nosuch'"))
+    }
+}

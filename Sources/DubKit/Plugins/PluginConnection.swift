@@ -133,6 +133,9 @@ final class PluginConnection: @unchecked Sendable {
     }
 
     private func crashed(_ detail: String) -> ProviderError {
+        // Its pipes closed: give it a moment to finish exiting, so its own exit status is reported.
+        let deadline = Date().addingTimeInterval(1)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
         stop()
         let status = process.isRunning ? "" : " (exit status \(process.terminationStatus))"
         let tail = ((try? String(contentsOf: logURL, encoding: .utf8)) ?? "")

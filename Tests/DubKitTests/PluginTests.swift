@@ -1,0 +1,146 @@
+import DubKit
+import DubKitTestSupport
+import Foundation
+import Testing
+
+/// The example plugin shipped in Plugins/SoxExample.
+private let examplePlugin = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Plugins/SoxExample/dubkit-provider-soxpitch")
+
+/// Writes an executable Python plugin into `<workspace>/plugins/`.
+private func installPlugin(_ id: String, in workspace: URL, body: String) throws {
+    let folder = workspace.appendingPathComponent("plugins")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let file = folder.appendingPathComponent("dubkit-provider-\(id)")
+    try ("#!/usr/bin/env python3\nimport json, sys, time\n" + body).write(to: file, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
+}
+
+/// A plugin that answers the handshake and describe, then behaves as `misbehaviour` says.
+private func misbehavingPlugin(_ id: String, _ misbehaviour: String) -> String {
+    """
+    for line in sys.stdin:
+        req = json.loads(line)
+        m = req["method"]
+        if m == "handshake":
+            print(json.dumps({"id": req["id"], "result": {"protocolVersion": 1}}), flush=True)
+        elif m == "describe":
+            print(json.dumps({"id": req["id"], "result": {"id": "\(id)", "name": "\(id)"}}), flush=True)
+        else:
+    \(misbehaviour.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n"))
+    """
+}
+
+/// A short WAV of a tone, made with sox.
+private func tone(_ url: URL, seconds: Double = 1.5) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+    process.arguments = ["-n", "-r", "16000", "-c", "1", "-b", "16", url.path, "synth", String(seconds), "sine", "220"]
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+}
+
+@Suite("External plugins")
+struct PluginTests {
+    @Test("the example Python plugin runs a dub through the whole lifecycle into the media store")
+    func exampleDubEndToEnd() async throws {
+        let dir = try TemporaryDirectory()
+        let workspace = Workspace(root: dir.path("ws"))
+        let store = try workspace.createProject("plug")
+        try FileManager.default.createDirectory(at: workspace.root.appendingPathComponent("plugins"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: examplePlugin, to: workspace.root.appendingPathComponent("plugins/dubkit-provider-soxpitch"))
+        let registry = ProviderRegistry(builtIn: [], workspace: workspace, environment: ["PATH": "/usr/bin:/bin"])
+        #expect(registry.plugins().map(\.id) == ["soxpitch"])
+
+        let provider = try await registry.provider("soxpitch")
+        #expect(provider.descriptor.billing == .perStartedSecond(credits: 1, minimumSeconds: 1))
+        #expect(try await provider.voices(VoiceQuery(search: "hi")).voices.map(\.id) == ["high"])
+
+        let input = dir.path("line.wav")
+        try tone(input)
+        let dub = try store.createDub(Dub(providerID: "soxpitch", voiceRef: "high", sourceKind: .file, source: input.path,
+                                          pitchShift: 3, parameters: try DubParameters(["gainDb": .number(-3)])))
+        let id = try #require(dub.id)
+        try provider.descriptor.validate(pitchShift: dub.pitchShift, parameters: dub.parameters)
+        let finished = try await DubRunner(store: store, provider: provider).run(id)
+
+        #expect(finished.status == .done, "\(finished.errorCode ?? "") \(finished.errorMessage ?? "")")
+        #expect(finished.inputDurationMs == 1500)
+        #expect(finished.creditsRequired == 2 && finished.creditsUsed == 2)
+        let result = try #require(finished.resultMediaHash)
+        #expect(store.media.contains(result))
+        #expect(result != finished.sourceMediaHash)
+        let steps = try store.events(of: .dub, id: id).compactMap(\.toStatus)
+        #expect(steps.first == "new" && steps.last == "done")
+        #expect(steps.contains("preprocessed") && steps.contains("queued") && steps.contains("finalizing"))
+        let stages = try store.stageAttempts(dub: id)
+        #expect(stages.map(\.stage) == [.upload, .preprocess, .generate, .download])
+        #expect(stages.allSatisfy { $0.outcome == .succeeded && $0.providerJobID == finished.providerJobID })
+        #expect(stages.first { $0.stage == .generate }?.requestFingerprint?.count == 64)
+        #expect(try await provider.account().credits == 998)
+    }
+
+    @Test("a provider error (unknown voice) ends the dub in error with the provider's code")
+    func providerErrorEndsInError() async throws {
+        let dir = try TemporaryDirectory()
+        let workspace = Workspace(root: dir.path("ws"))
+        let store = try workspace.createProject("plug")
+        let provider = try await PluginProvider.launch(examplePlugin, expectedID: "soxpitch")
+        let input = dir.path("a.wav")
+        try tone(input, seconds: 0.5)
+        let id = try #require(try store.createDub(Dub(providerID: "soxpitch", voiceRef: "whisper", sourceKind: .file, source: input.path)).id)
+        let dub = try await DubRunner(store: store, provider: provider).run(id)
+        #expect(dub.status == .error && dub.errorCode == "voice_not_found")
+        #expect(try store.stageAttempts(dub: id).last?.outcome == .failed)
+    }
+
+    @Test("a plugin that crashes, hangs, prints garbage or answers the wrong id gives its own clear error",
+          arguments: [
+              ("crashy", "sys.exit(3)", "plugin_crashed"),
+              ("sleepy", "time.sleep(30)", "plugin_timed_out"),
+              ("noisy", "print('hello, world', flush=True)", "plugin_protocol"),
+              ("confused", "print(json.dumps({\"id\": req[\"id\"] + 7, \"result\": {}}), flush=True)", "plugin_protocol"),
+          ])
+    func misbehavingPlugins(id: String, misbehaviour: String, code: String) async throws {
+        let dir = try TemporaryDirectory()
+        try installPlugin(id, in: dir.url, body: misbehavingPlugin(id, misbehaviour))
+        let registry = ProviderRegistry(builtIn: [], workspace: Workspace(root: dir.url), pluginTimeout: 1, environment: ["PATH": "/usr/bin:/bin"])
+        let provider = try await registry.provider(id)
+        let started = Date()
+        await #expect {
+            try await provider.account()
+        } throws: { error in
+            (error as? ProviderError)?.code == code && (error.localizedDescription.contains("dubkit-provider-\(id)"))
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+        // Once broken, the plugin stays refused rather than half-working.
+        await #expect(throws: ProviderError.self) { try await provider.voices(VoiceQuery()) }
+    }
+
+    @Test("a plugin that dies at start, speaks another protocol version, or misnames itself is refused")
+    func badHandshakes() async throws {
+        let dir = try TemporaryDirectory()
+        try installPlugin("dead", in: dir.url, body: "sys.exit(1)\n")
+        try installPlugin("future", in: dir.url, body: """
+            for line in sys.stdin:
+                req = json.loads(line)
+                print(json.dumps({"id": req["id"], "result": {"protocolVersion": 9}}), flush=True)
+            """)
+        try installPlugin("liar", in: dir.url, body: misbehavingPlugin("someone-else", "pass"))
+        let registry = ProviderRegistry(builtIn: [], workspace: Workspace(root: dir.url), pluginTimeout: 2, environment: ["PATH": "/usr/bin:/bin"])
+        let all = await registry.describeAll()
+        #expect(all.map(\.id) == ["dead", "future", "liar"])
+        let messages = all.map { entry -> String in
+            if case let .failure(error) = entry.result { return error.localizedDescription }
+            return "described"
+        }
+        #expect(messages[0].contains("dubkit-provider-dead stopped") && messages[0].contains("exit status 1"))
+        #expect(messages[1].contains("protocol 9"))
+        #expect(messages[2].contains("someone-else"))
+        await #expect(throws: ProviderError.unknownProvider(id: "nothere", known: ["dead", "future", "liar"])) {
+            try await registry.provider("nothere")
+        }
+    }
+}
