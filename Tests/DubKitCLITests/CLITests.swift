@@ -237,4 +237,39 @@ struct ProviderCLITests {
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("no provider 'nosuch'"))
     }
+
+    @Test("dub create checks the provider's limits; dub run takes a dub to done with the example plugin")
+    func createAndRun() throws {
+        let dir = try TemporaryDirectory()
+        let plugins = dir.path("ws/plugins")
+        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.example, to: plugins.appendingPathComponent("dubkit-provider-soxpitch"))
+        let ws = dir.path("ws").path
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = ["-n", "-r", "16000", "-c", "1", dir.path("in.wav").path, "synth", "1", "sine", "300"]
+        try sox.run()
+        sox.waitUntilExit()
+        #expect(try ChildProcess.run("dubkit", ["project", "create", "p", "--workspace", ws]).status == 0)
+
+        let tooLoud = try ChildProcess.run("dubkit", ["dub", "create", "--project", "p", "--voice", "soxpitch:low",
+                                                      "--file", dir.path("in.wav").path, "--param", "gainDb=40", "--workspace", ws])
+        #expect(tooLoud.status == 2)
+        #expect(tooLoud.stderr.contains("gainDb = 40") && tooLoud.stderr.contains("-20.0...20.0"))
+        let noSource = try ChildProcess.run("dubkit", ["dub", "create", "--project", "p", "--voice", "soxpitch:low", "--workspace", ws])
+        #expect(noSource.status == 2)
+
+        let created = try ChildProcess.run("dubkit", ["dub", "create", "--project", "p", "--voice", "soxpitch:low",
+                                                      "--file", dir.path("in.wav").path, "--pitch", "-2", "--workspace", ws])
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(id == "1")
+        let ran = try ChildProcess.run("dubkit", ["dub", "run", "--project", "p", "--all", "--workspace", ws, "--json"])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let dubs = try #require(try JSONSerialization.jsonObject(with: Data(ran.stdout.utf8)) as? [[String: Any]])
+        #expect(dubs.first?["status"] as? String == "done")
+        #expect(ran.stderr.contains("dub 1: done"))
+        let hash = try #require(dubs.first?["resultMediaHash"] as? String)
+        #expect(FileManager.default.fileExists(atPath: "\(ws)/p/media/\(hash.prefix(2))/\(hash)"))
+    }
 }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct DubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dub",
-        abstract: "List and inspect the dubs of a project.",
-        subcommands: [DubList.self, DubShow.self, DubLog.self]
+        abstract: "Create, run, list and inspect the dubs of a project.",
+        subcommands: [DubCreate.self, DubRun.self, DubList.self, DubShow.self, DubLog.self]
     )
 }

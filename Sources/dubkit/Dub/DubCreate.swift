@@ -1,0 +1,77 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// `dubkit dub create --project P --voice PROVIDER:VOICE (--file F | --link URL) …`.
+struct DubCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a dub (checked against the provider's limits) and print its id; `dub run` converts it.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var project: ProjectOption
+
+    @Option(help: ArgumentHelp("The voice, as PROVIDER:VOICE (e.g. soxpitch:high).", valueName: "provider:voice"))
+    var voice: String
+
+    @Option(help: ArgumentHelp("A local audio or video file to dub.", valueName: "path"))
+    var file: String?
+
+    @Option(help: ArgumentHelp("An http(s) link to dub.", valueName: "url"))
+    var link: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Pitch shift in semitones, -24...24 (e.g. --pitch -3).", valueName: "n"))
+    var pitch: Int = 0
+
+    @Flag(help: "Separate the vocals from the backing track before converting.")
+    var separate = false
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A provider parameter, KEY=VALUE (VALUE read as JSON when it parses). Repeatable.", valueName: "key=value"))
+    var params: [String] = []
+
+    func validate() throws {
+        guard (file == nil) != (link == nil) else { throw ValidationError("give exactly one of --file and --link") }
+        guard let colon = voice.firstIndex(of: ":"), colon != voice.startIndex, voice.index(after: colon) != voice.endIndex else {
+            throw ValidationError("--voice must be PROVIDER:VOICE, e.g. soxpitch:high (got '\(voice)')")
+        }
+        for param in params where !param.contains("=") || param.hasPrefix("=") {
+            throw ValidationError("--param must be KEY=VALUE (got '\(param)')")
+        }
+    }
+
+    func run() async throws {
+        let store = try global.open(project.project)
+        let (providerID, voiceRef) = Self.split(voice)
+        var values: [String: JSONValue] = [:]
+        for param in params {
+            let parts = param.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            values[String(parts[0])] = JSONValue.parsingArgument(parts.count > 1 ? String(parts[1]) : "")
+        }
+        let parameters = try DubParameters(values)
+        let source: String
+        if let file {
+            let url = URL(fileURLWithPath: file)
+            guard FileManager.default.isReadableFile(atPath: url.path) else {
+                throw DubKitError.invalidField(field: "--file", value: file, allowed: "a readable file")
+            }
+            source = url.standardizedFileURL.path
+        } else {
+            source = link ?? ""
+        }
+        let dub = try Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: file == nil ? .link : .file,
+                          source: source, pitchShift: pitch, separate: separate, parameters: parameters)
+        let provider = try await Registry.make(global).provider(providerID)
+        try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
+        let created = try store.createDub(dub)
+        if global.json {
+            try Output.json(created)
+        } else {
+            print(created.id.map(String.init) ?? "?")
+        }
+    }
+
+    static func split(_ voice: String) -> (String, String) {
+        guard let colon = voice.firstIndex(of: ":") else { return (voice, "") }
+        return (String(voice[..<colon]), String(voice[voice.index(after: colon)...]))
+    }
+}

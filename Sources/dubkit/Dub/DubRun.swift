@@ -1,0 +1,59 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// `dubkit dub run --project P (ID… | --all)`.
+struct DubRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Advance dubs through upload, preprocess, generate and download until done or error.",
+        discussion: "Run again after an interruption: each dub continues from its recorded stage.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var project: ProjectOption
+
+    @Argument(help: "The dubs' ids.")
+    var ids: [Int64] = []
+
+    @Flag(help: "Every dub that is not done or in error.")
+    var all = false
+
+    func validate() throws {
+        guard ids.isEmpty != !all else { throw ValidationError("give dub ids or --all, not both or neither") }
+    }
+
+    func run() async throws {
+        let store = try global.open(project.project)
+        let dubs = all ? try store.dubs().filter { !$0.status.isFinal && $0.status != .error } : try ids.map { try store.dub($0) }
+        let registry = Registry.make(global)
+        let interval = ProcessInfo.processInfo.environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+        var providers: [String: any Provider] = [:]
+        var results: [Dub] = []
+        for dub in dubs {
+            guard let id = dub.id else { continue }
+            let provider: any Provider
+            if let known = providers[dub.providerID] {
+                provider = known
+            } else {
+                provider = try await registry.provider(dub.providerID)
+                providers[dub.providerID] = provider
+            }
+            let runner = DubRunner(store: store, provider: provider, pollInterval: interval) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+            results.append(try await runner.run(id))
+        }
+        if global.json {
+            try Output.json(results)
+        } else {
+            Output.table(
+                ["ID", "STATUS", "VOICE", "CREDITS", "RESULT"],
+                results.map { dub in
+                    [Output.optional(dub.id), dub.status.rawValue, dub.voice, String(dub.creditsUsed),
+                     dub.errorCode.map { "\($0): \(dub.errorMessage ?? "")" } ?? Output.optional(dub.resultMediaHash)]
+                },
+                empty: "no dubs to run")
+        }
+        if results.contains(where: { $0.status == .error }) { throw ExitCode.failure }
+    }
+}
