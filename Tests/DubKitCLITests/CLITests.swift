@@ -273,3 +273,65 @@ struct ProviderCLITests {
         #expect(FileManager.default.fileExists(atPath: "\(ws)/p/media/\(hash.prefix(2))/\(hash)"))
     }
 }
+
+@Suite("API keys")
+struct APIKeyTests {
+    /// A plugin that needs KEYED_API_KEY and answers `account` only when it has the right one.
+    static let keyedPlugin = """
+        #!/usr/bin/env python3
+        import json, os, sys
+        for line in sys.stdin:
+            req = json.loads(line)
+            m, rid = req["method"], req["id"]
+            if m == "handshake":
+                out = {"id": rid, "result": {"protocolVersion": 1}}
+            elif m == "describe":
+                out = {"id": rid, "result": {"id": "keyed", "name": "Keyed", "keyVariable": "KEYED_API_KEY"}}
+            elif os.environ.get("KEYED_API_KEY") != "sk-live-0123456789abcdef":
+                out = {"id": rid, "error": {"code": "unauthorized", "message": "bad or missing key"}}
+            else:
+                out = {"id": rid, "result": {"credits": 42}}
+            print(json.dumps(out), flush=True)
+        """
+
+    @Test("a key saved by provider login reaches the plugin; no output, log or store file ever holds it")
+    func keyNeverLeaks() throws {
+        let key = "sk-live-0123456789abcdef"
+        let dir = try TemporaryDirectory()
+        let ws = dir.path("ws")
+        let plugins = ws.appendingPathComponent("plugins")
+        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+        let plugin = plugins.appendingPathComponent("dubkit-provider-keyed")
+        try Self.keyedPlugin.write(to: plugin, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: plugin.path)
+        let env = ["DUBKIT_CONFIG_DIR": dir.path("config").path]
+        var outputs: [String] = []
+        func run(_ args: [String], stdin: String? = nil) throws -> ChildProcess.Result {
+            let result = try ChildProcess.run("dubkit", args, environment: env, input: stdin.map { Data($0.utf8) })
+            outputs += [result.stdout, result.stderr]
+            return result
+        }
+        let missing = try run(["provider", "check", "keyed", "--workspace", ws.path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("KEYED_API_KEY"))
+        let login = try run(["provider", "login", "keyed", "--workspace", ws.path], stdin: key + "\n")
+        #expect(login.status == 0, "\(login.stderr)")
+        let checked = try run(["--verbose", "provider", "check", "keyed", "--workspace", ws.path])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.contains("42 credits"))
+        let listed = try run(["provider", "list", "--json", "--workspace", ws.path])
+        #expect(listed.stdout.contains("\"key\" : \"file\""))
+        #expect(try run(["project", "create", "p", "--workspace", ws.path]).status == 0)
+        _ = try run(["--verbose", "project", "show", "p", "--workspace", ws.path])
+
+        for output in outputs { #expect(!output.contains(key)) }
+        let files = FileManager.default.enumerator(atPath: ws.path)?.allObjects as? [String] ?? []
+        // Everything the commands wrote: the workspace but for the test's own plugin (whose check holds the key).
+        for file in files where !file.hasPrefix("plugins") {
+            let data = (try? Data(contentsOf: ws.appendingPathComponent(file))) ?? Data()
+            #expect(data.range(of: Data(key.utf8)) == nil, "\(file) holds the key")
+        }
+        #expect(files.contains("p/project.sqlite"))
+        #expect(try String(contentsOf: dir.path("config/credentials.json"), encoding: .utf8).contains(key))
+    }
+}

@@ -25,15 +25,17 @@ public final class ChildProcess: @unchecked Sendable {
         return url
     }
 
-    /// Starts `program` (an executable of this package) with `arguments`.
+    /// Starts `program` (an executable of this package, or an absolute path) with `arguments`;
+    /// `input` is fed to its stdin (else stdin is empty).
     public init(_ program: String, _ arguments: [String], environment: [String: String] = [:],
-                currentDirectory: URL? = nil) throws {
+                currentDirectory: URL? = nil, input: Data? = nil) throws {
         let scratch = FileManager.default.temporaryDirectory
         outURL = scratch.appendingPathComponent("child-\(UUID().uuidString).out")
         errURL = scratch.appendingPathComponent("child-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.executableURL = Self.productsDirectory.appendingPathComponent(program)
+        process.executableURL = program.hasPrefix("/")
+            ? URL(fileURLWithPath: program) : Self.productsDirectory.appendingPathComponent(program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DUBKIT_WORKSPACE")
@@ -41,6 +43,14 @@ public final class ChildProcess: @unchecked Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        if let input {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            try process.run()
+            try pipe.fileHandleForWriting.write(contentsOf: input)
+            try pipe.fileHandleForWriting.close()
+            return
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
@@ -49,8 +59,8 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Runs `program` to completion.
     public static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:],
-                           currentDirectory: URL? = nil) throws -> Result {
-        let child = try ChildProcess(program, arguments, environment: environment, currentDirectory: currentDirectory)
+                           currentDirectory: URL? = nil, input: Data? = nil) throws -> Result {
+        let child = try ChildProcess(program, arguments, environment: environment, currentDirectory: currentDirectory, input: input)
         return child.wait()
     }
 

@@ -17,11 +17,13 @@ public struct ProviderRegistry: Sendable {
     private let builtIn: [String: any Provider]
     private let searchFolders: [URL]
     private let environment: [String: String]
+    private let credentials: Credentials
     /// Seconds a plugin may take to answer one request.
     public let pluginTimeout: Double
 
     public init(builtIn: [any Provider], workspace: Workspace?, pluginTimeout: Double = 60,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
+        credentials = Credentials(environment: environment)
         self.builtIn = Dictionary(builtIn.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
         var folders: [URL] = []
         if let workspace { folders.append(workspace.root.appendingPathComponent("plugins", isDirectory: true)) }
@@ -58,7 +60,16 @@ public struct ProviderRegistry: Sendable {
         guard let candidate = plugins().first(where: { $0.id == id }) else {
             throw ProviderError.unknownProvider(id: id, known: builtInIDs + plugins().map(\.id))
         }
-        return try await PluginProvider.launch(candidate.executable, expectedID: id, timeout: pluginTimeout, environment: environment)
+        let plugin = try await PluginProvider.launch(candidate.executable, expectedID: id, timeout: pluginTimeout, environment: environment)
+        // A key saved with `provider login` reaches the plugin the same way as one exported by the user:
+        // in its own variable. The plugin is started again with it, since its variable's name is known
+        // only once it has described itself.
+        guard let variable = plugin.descriptor.keyVariable, environment[variable]?.isEmpty != false,
+              try credentials.source(for: plugin.descriptor) == .file
+        else { return plugin }
+        var withKey = environment
+        withKey[variable] = try credentials.key(for: plugin.descriptor)
+        return try await PluginProvider.launch(candidate.executable, expectedID: id, timeout: pluginTimeout, environment: withKey)
     }
 
     /// Every provider's descriptor, or why a plugin could not describe itself.
