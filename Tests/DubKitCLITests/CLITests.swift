@@ -213,16 +213,10 @@ struct VerboseTests {
 
 @Suite("dubkit provider")
 struct ProviderCLITests {
-    static let example = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Plugins/SoxExample/dubkit-provider-soxpitch")
-
     @Test("provider list shows plugins of the workspace; check reaches one; unknown ids are usage errors")
     func listAndCheck() throws {
         let dir = try TemporaryDirectory()
-        let plugins = dir.path("ws/plugins")
-        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: Self.example, to: plugins.appendingPathComponent("dubkit-provider-soxpitch"))
+        try Fixtures.installExamplePlugin(into: dir.path("ws"))
         let ws = dir.path("ws").path
         let listed = try ChildProcess.run("dubkit", ["provider", "list", "--json", "--workspace", ws])
         #expect(listed.status == 0, "\(listed.stderr)")
@@ -241,15 +235,9 @@ struct ProviderCLITests {
     @Test("dub create checks the provider's limits; dub run takes a dub to done with the example plugin")
     func createAndRun() throws {
         let dir = try TemporaryDirectory()
-        let plugins = dir.path("ws/plugins")
-        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: Self.example, to: plugins.appendingPathComponent("dubkit-provider-soxpitch"))
+        try Fixtures.installExamplePlugin(into: dir.path("ws"))
         let ws = dir.path("ws").path
-        let sox = Process()
-        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
-        sox.arguments = ["-n", "-r", "16000", "-c", "1", dir.path("in.wav").path, "synth", "1", "sine", "300"]
-        try sox.run()
-        sox.waitUntilExit()
+        try Fixtures.tone(dir.path("in.wav"), frequency: 300)
         #expect(try ChildProcess.run("dubkit", ["project", "create", "p", "--workspace", ws]).status == 0)
 
         let tooLoud = try ChildProcess.run("dubkit", ["dub", "create", "--project", "p", "--voice", "soxpitch:low",

@@ -3,11 +3,6 @@ import DubKitTestSupport
 import Foundation
 import Testing
 
-/// The example plugin shipped in Plugins/SoxExample.
-private let examplePlugin = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Plugins/SoxExample/dubkit-provider-soxpitch")
-
 /// Writes an executable Python plugin into `<workspace>/plugins/`.
 private func installPlugin(_ id: String, in workspace: URL, body: String) throws {
     let folder = workspace.appendingPathComponent("plugins")
@@ -32,16 +27,6 @@ private func misbehavingPlugin(_ id: String, _ misbehaviour: String) -> String {
     """
 }
 
-/// A short WAV of a tone, made with sox.
-private func tone(_ url: URL, seconds: Double = 1.5) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
-    process.arguments = ["-n", "-r", "16000", "-c", "1", "-b", "16", url.path, "synth", String(seconds), "sine", "220"]
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-}
-
 @Suite("External plugins")
 struct PluginTests {
     @Test("the example Python plugin runs a dub through the whole lifecycle into the media store")
@@ -49,8 +34,7 @@ struct PluginTests {
         let dir = try TemporaryDirectory()
         let workspace = Workspace(root: dir.path("ws"))
         let store = try workspace.createProject("plug")
-        try FileManager.default.createDirectory(at: workspace.root.appendingPathComponent("plugins"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: examplePlugin, to: workspace.root.appendingPathComponent("plugins/dubkit-provider-soxpitch"))
+        try Fixtures.installExamplePlugin(into: workspace.root)
         let registry = ProviderRegistry(builtIn: [], workspace: workspace, environment: ["PATH": "/usr/bin:/bin"])
         #expect(registry.plugins().map(\.id) == ["soxpitch"])
 
@@ -59,7 +43,7 @@ struct PluginTests {
         #expect(try await provider.voices(VoiceQuery(search: "hi")).voices.map(\.id) == ["high"])
 
         let input = dir.path("line.wav")
-        try tone(input)
+        try Fixtures.tone(input, seconds: 1.5)
         let dub = try store.createDub(Dub(providerID: "soxpitch", voiceRef: "high", sourceKind: .file, source: input.path,
                                           pitchShift: 3, parameters: try DubParameters(["gainDb": .number(-3)])))
         let id = try #require(dub.id)
@@ -87,9 +71,9 @@ struct PluginTests {
         let dir = try TemporaryDirectory()
         let workspace = Workspace(root: dir.path("ws"))
         let store = try workspace.createProject("plug")
-        let provider = try await PluginProvider.launch(examplePlugin, expectedID: "soxpitch")
+        let provider = try await PluginProvider.launch(Fixtures.examplePlugin, expectedID: "soxpitch")
         let input = dir.path("a.wav")
-        try tone(input, seconds: 0.5)
+        try Fixtures.tone(input, seconds: 0.5)
         let id = try #require(try store.createDub(Dub(providerID: "soxpitch", voiceRef: "whisper", sourceKind: .file, source: input.path)).id)
         let dub = try await DubRunner(store: store, provider: provider).run(id)
         #expect(dub.status == .error && dub.errorCode == "voice_not_found")

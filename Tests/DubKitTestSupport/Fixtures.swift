@@ -1,0 +1,30 @@
+import Foundation
+
+/// Inputs the tests make or ship: the example plugin, and tones made with the sox program.
+public enum Fixtures {
+    /// The repository's root folder.
+    public static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The example Python plugin of Plugins/SoxExample.
+    public static let examplePlugin = repository.appendingPathComponent("Plugins/SoxExample/dubkit-provider-soxpitch")
+
+    /// Copies the example plugin into `<workspace>/plugins/`.
+    public static func installExamplePlugin(into workspace: URL) throws {
+        let folder = workspace.appendingPathComponent("plugins")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: examplePlugin, to: folder.appendingPathComponent(examplePlugin.lastPathComponent))
+    }
+
+    /// Writes a mono 16-bit WAV of a sine tone with sox; throws when sox fails.
+    public static func tone(_ url: URL, seconds: Double = 1, frequency: Int = 220, rate: Int = 16000) throws {
+        struct SoxFailed: Error {}
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        process.arguments = ["-n", "-r", String(rate), "-c", "1", "-b", "16", url.path,
+                             "synth", String(seconds), "sine", String(frequency)]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SoxFailed() }
+    }
+}
