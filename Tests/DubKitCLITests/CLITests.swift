@@ -323,3 +323,24 @@ struct APIKeyTests {
         #expect(try String(contentsOf: dir.path("config/credentials.json"), encoding: .utf8).contains(key))
     }
 }
+
+@Suite("dubkit voice list --provider")
+struct CatalogCLITests {
+    @Test("a provider's catalog is searched through its plugin; --project and catalog filters do not mix")
+    func catalog() throws {
+        let dir = try TemporaryDirectory()
+        try Fixtures.installExamplePlugin(into: dir.path("ws"))
+        let ws = dir.path("ws").path
+        let all = try ChildProcess.run("dubkit", ["voice", "list", "--provider", "soxpitch", "--workspace", ws])
+        #expect(all.status == 0, "\(all.stderr)")
+        for voice in ["soxpitch:neutral", "soxpitch:high", "soxpitch:low"] { #expect(all.stdout.contains(voice)) }
+        let found = try ChildProcess.run("dubkit", ["voice", "list", "--provider", "soxpitch", "--search", "lo", "--all", "--json", "--workspace", ws])
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [String: Any])
+        #expect((page["voices"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["low"])
+        let mixed = try ChildProcess.run("dubkit", ["voice", "list", "--project", "p", "--search", "x", "--workspace", ws])
+        #expect(mixed.status == 2)
+        let neither = try ChildProcess.run("dubkit", ["voice", "list", "--workspace", ws])
+        #expect(neither.status == 2)
+    }
+}
+

@@ -1,20 +1,62 @@
 import ArgumentParser
 import DubKit
 
-/// `dubkit voice list --project P [--provider ID]`.
-struct VoiceList: ParsableCommand {
+/// `dubkit voice list`: a project's voices, or a provider's catalog.
+struct VoiceList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List a project's voices: custom voices and their training status.")
+        abstract: "List a project's voices (--project), or search a provider's catalog (--provider without --project).")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var project: ProjectOption
 
-    @Option(help: ArgumentHelp("Only voices of this provider.", valueName: "id"))
+    @Option(help: ArgumentHelp("List this project's voices.", valueName: "name"))
+    var project: String?
+
+    @Option(help: ArgumentHelp("Only this provider's voices; without --project, its catalog.", valueName: "id"))
     var provider: String?
 
-    func run() throws {
-        let voices = try global.open(project.project).voices(provider: provider)
+    @Option(help: ArgumentHelp("Catalog search text.", valueName: "text"))
+    var search: String?
+
+    @Option(name: .customLong("language"), help: ArgumentHelp("Catalog filter; repeat for any of several.", valueName: "language"))
+    var languages: [String] = []
+
+    @Option(name: .customLong("genre"), help: ArgumentHelp("Catalog filter; repeat for any of several.", valueName: "genre"))
+    var genres: [String] = []
+
+    @Option(name: .customLong("style"), help: ArgumentHelp("Catalog filter; repeat for any of several.", valueName: "style"))
+    var styles: [String] = []
+
+    @Option(help: ArgumentHelp("Catalog page size.", valueName: "n"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("Catalog page to start from, as printed after a page.", valueName: "cursor"))
+    var cursor: String?
+
+    @Flag(help: "Follow the catalog's pages to the end.")
+    var all = false
+
+    func validate() throws {
+        guard project != nil || provider != nil else {
+            throw ValidationError("give --project P for a project's voices, or --provider ID for a provider's catalog")
+        }
+        let catalogOnly = search != nil || !languages.isEmpty || !genres.isEmpty || !styles.isEmpty || limit != nil || cursor != nil || all
+        if project != nil && catalogOnly {
+            throw ValidationError("--search, --language, --genre, --style, --limit, --cursor and --all search a catalog: drop --project")
+        }
+        if all && cursor != nil { throw ValidationError("give --cursor or --all, not both") }
+    }
+
+    func run() async throws {
+        if let project {
+            try listProject(project)
+        } else if let provider {
+            try await listCatalog(provider)
+        }
+    }
+
+    private func listProject(_ project: String) throws {
+        let voices = try global.open(project).voices(provider: provider)
         if global.json {
             try Output.json(voices)
             return
@@ -25,6 +67,28 @@ struct VoiceList: ParsableCommand {
                 [voice.reference, voice.status.rawValue, Output.optional(voice.providerVoiceID),
                  voice.languages.joined(separator: ","), String(voice.creditsUsed), Output.time(voice.updatedAt)]
             },
-            empty: "no voices in project \(project.project)")
+            empty: "no voices in project \(project)")
+    }
+
+    private func listCatalog(_ id: String) async throws {
+        let provider = try await Registry.make(global).provider(id)
+        var query = VoiceQuery(search: search, languages: languages, genres: genres, styles: styles, limit: limit, cursor: cursor)
+        var voices: [ProviderVoice] = []
+        var next: String?
+        repeat {
+            let page = try await provider.voices(query)
+            voices += page.voices
+            next = page.nextCursor
+            query.cursor = next
+        } while all && next != nil
+        if global.json {
+            try Output.json(VoicePage(voices: voices, nextCursor: next))
+            return
+        }
+        Output.table(
+            ["VOICE", "NAME", "LANGUAGES", "STYLES"],
+            voices.map { ["\(id):\($0.id)", $0.name, $0.languages.joined(separator: ","), $0.styles.joined(separator: ",")] },
+            empty: "no voices match")
+        if let next { print("more: --cursor \(next)") }
     }
 }
