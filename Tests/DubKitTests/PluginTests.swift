@@ -80,6 +80,19 @@ struct PluginTests {
         #expect(try store.stageAttempts(dub: id).last?.outcome == .failed)
     }
 
+    @Test("a dub past upload without a provider job ends in error instead of looping")
+    func missingJobEndsInError() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try Workspace(root: dir.url).createProject("stuck")
+        let provider = try await PluginProvider.launch(Fixtures.examplePlugin, expectedID: "soxpitch")
+        let id = try #require(try store.createDub(Dub(providerID: "soxpitch", voiceRef: "low", sourceKind: .file, source: "/x.wav")).id)
+        try store.transitionDub(id, to: .uploading)
+        try store.transitionDub(id, to: .uploaded)
+        let dub = try await DubRunner(store: store, provider: provider).run(id)
+        #expect(dub.status == .error && dub.errorCode == "invalid_field")
+        #expect(dub.errorMessage?.contains("providerJobID") == true)
+    }
+
     @Test("a plugin that crashes, hangs, prints garbage or answers the wrong id gives its own clear error",
           arguments: [
               ("crashy", "sys.exit(3)", "plugin_crashed"),

@@ -78,7 +78,7 @@ public struct DubRunner: Sendable {
     }
 
     private func preprocess(_ dub: Dub) async throws {
-        guard let id = dub.id, let jobID = dub.providerJobID else { return }
+        let (id, jobID) = try Self.job(of: dub)
         if dub.status == .uploaded { try store.transitionDub(id, to: .preprocessing) }
         let attempt = try store.beginStage(.preprocess, dub: id, jobID: jobID)
         let state = try await provider.preprocessDub(jobID: jobID)
@@ -93,7 +93,7 @@ public struct DubRunner: Sendable {
     }
 
     private func generate(_ dub: Dub) async throws {
-        guard let id = dub.id, let jobID = dub.providerJobID else { return }
+        let (id, jobID) = try Self.job(of: dub)
         let fingerprint = Self.fingerprint(dub)
         if let pending = try store.lastAttempt(.generate, dub: id), pending.outcome == .running {
             let state = try await provider.pollDub(jobID: jobID)
@@ -113,7 +113,7 @@ public struct DubRunner: Sendable {
     }
 
     private func poll(_ dub: Dub) async throws {
-        guard let id = dub.id, let jobID = dub.providerJobID else { return }
+        let (id, jobID) = try Self.job(of: dub)
         try await Task.sleep(nanoseconds: UInt64(pollInterval * 1_000_000_000))
         let state = try await provider.pollDub(jobID: jobID)
         switch state.status {
@@ -133,7 +133,7 @@ public struct DubRunner: Sendable {
     }
 
     private func download(_ dub: Dub) async throws {
-        guard let id = dub.id, let jobID = dub.providerJobID else { return }
+        let (id, jobID) = try Self.job(of: dub)
         let attempt = try store.beginStage(.download, dub: id, jobID: jobID)
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-result-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -144,6 +144,16 @@ public struct DubRunner: Sendable {
         try store.finishStage(attempt, outcome: .succeeded, jobID: jobID)
         report("dub \(id): done, \(ref.byteCount) bytes")
         try store.transitionDub(id, to: .done)
+    }
+
+    /// The dub's id and provider job; a dub past upload without a job cannot go on, and ends in error
+    /// rather than being run in a loop.
+    static func job(of dub: Dub) throws -> (Int64, String) {
+        guard let id = dub.id, let jobID = dub.providerJobID else {
+            throw DubKitError.invalidField(field: "dub \(dub.id ?? 0) providerJobID", value: "none",
+                                           allowed: "the job id recorded by the upload stage")
+        }
+        return (id, jobID)
     }
 
     /// A hash of what the paid request asks for, recorded with its intent.
