@@ -260,6 +260,55 @@ struct ProviderCLITests {
         let hash = try #require(dubs.first?["resultMediaHash"] as? String)
         #expect(FileManager.default.fileExists(atPath: "\(ws)/p/media/\(hash.prefix(2))/\(hash)"))
     }
+
+    @Test("dub run killed with -9 at a stage boundary continues when run again, and pays once",
+          arguments: ["uploading", "preprocessed", "generating"])
+    func resumeAfterKill(marker: String) throws {
+        let dir = try TemporaryDirectory()
+        try Fixtures.installExamplePlugin(into: dir.path("ws"))
+        let ws = dir.path("ws").path
+        try Fixtures.tone(dir.path("in.wav"), seconds: 3)
+        #expect(try ChildProcess.run("dubkit", ["project", "create", "p", "--workspace", ws]).status == 0)
+        #expect(try ChildProcess.run("dubkit", ["dub", "create", "--project", "p", "--voice", "soxpitch:high",
+                                                "--file", dir.path("in.wav").path, "--workspace", ws]).status == 0)
+        let first = try ChildProcess("dubkit", ["dub", "run", "--project", "p", "1", "--workspace", ws],
+                                     environment: ["DUBKIT_POLL_INTERVAL": "0.2"])
+        #expect(first.waitForOutput("dub 1: \(marker)", inStderr: true))
+        first.killHard()
+        _ = first.wait()
+
+        let again = try ChildProcess.run("dubkit", ["dub", "run", "--project", "p", "--all", "--workspace", ws, "--json"],
+                                         environment: ["DUBKIT_POLL_INTERVAL": "0.05"])
+        let shown = try ChildProcess.run("dubkit", ["dub", "show", "--project", "p", "1", "--json", "--workspace", ws])
+        let dub = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        #expect(dub["status"] as? String == "done", "\(again.stderr)")
+        let stages = dub["stages"] as? [[String: Any]] ?? []
+        let generates = stages.filter { $0["stage"] as? String == "generate" && $0["outcome"] as? String == "succeeded" }
+        #expect(generates.count == 1)
+        let account = try ChildProcess.run("dubkit", ["provider", "check", "soxpitch", "--workspace", ws])
+        #expect(account.stdout.contains("997 credits left"), "charged more than once: \(account.stdout)")
+    }
+
+    @Test("a project's budget stops dub run before the paid step; raising it lets the dub finish")
+    func budget() throws {
+        let dir = try TemporaryDirectory()
+        try Fixtures.installExamplePlugin(into: dir.path("ws"))
+        let ws = dir.path("ws").path
+        try Fixtures.tone(dir.path("in.wav"))
+        #expect(try ChildProcess.run("dubkit", ["project", "create", "p", "--budget", "0", "--workspace", ws]).status == 0)
+        #expect(try ChildProcess.run("dubkit", ["dub", "create", "--project", "p", "--voice", "soxpitch:low",
+                                                "--file", dir.path("in.wav").path, "--workspace", ws]).status == 0)
+        let refused = try ChildProcess.run("dubkit", ["dub", "run", "--project", "p", "1", "--workspace", ws])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("dub 1 was not generated: it costs 1 credits"))
+        #expect(refused.stdout.contains("preprocessed"))
+        #expect(try ChildProcess.run("dubkit", ["project", "budget", "p", "5", "--workspace", ws]).status == 0)
+        let ran = try ChildProcess.run("dubkit", ["dub", "run", "--project", "p", "--all", "--workspace", ws])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let shown = try ChildProcess.run("dubkit", ["project", "show", "p", "--json", "--workspace", ws])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        #expect(summary["creditsUsed"] as? Int == 1 && summary["budgetCredits"] as? Int == 5)
+    }
 }
 
 @Suite("API keys")

@@ -72,13 +72,19 @@ public final class ChildProcess: @unchecked Sendable {
         (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
     }
 
-    /// Waits until stdout contains `marker`; false when `timeout` passes or the child ends first.
-    public func waitForOutput(_ marker: String, timeout: TimeInterval = 30) -> Bool {
+    /// What the child has written to stderr so far.
+    public var stderrSoFar: String {
+        (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits until stdout (or stderr) contains `marker`; false when `timeout` passes or the child ends first.
+    public func waitForOutput(_ marker: String, inStderr: Bool = false, timeout: TimeInterval = 30) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
+        let seen = { (inStderr ? self.stderrSoFar : self.stdoutSoFar).contains(marker) }
         while Date() < deadline {
-            if stdoutSoFar.contains(marker) { return true }
-            if !process.isRunning { return stdoutSoFar.contains(marker) }
-            Thread.sleep(forTimeInterval: 0.01)
+            if seen() { return true }
+            if !process.isRunning { return seen() }
+            Thread.sleep(forTimeInterval: 0.005)
         }
         return false
     }

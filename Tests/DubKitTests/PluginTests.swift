@@ -80,6 +80,28 @@ struct PluginTests {
         #expect(try store.stageAttempts(dub: id).last?.outcome == .failed)
     }
 
+    @Test("a generate that would cross the budget is refused before it is sent; the dub waits, preprocessed")
+    func budget() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try Workspace(root: dir.url).createProject("budget")
+        try store.setBudget(3)
+        let provider = try await PluginProvider.launch(Fixtures.examplePlugin, expectedID: "soxpitch")
+        let input = dir.path("a.wav")
+        try Fixtures.tone(input, seconds: 1.5)
+        let first = try #require(try store.createDub(Dub(providerID: "soxpitch", voiceRef: "low", sourceKind: .file, source: input.path)).id)
+        let second = try #require(try store.createDub(Dub(providerID: "soxpitch", voiceRef: "high", sourceKind: .file, source: input.path)).id)
+        #expect(try await DubRunner(store: store, provider: provider).run(first).status == .done)
+        await #expect(throws: DubKitError.budgetExceeded(dub: second, required: 2, committed: 2, budget: 3)) {
+            try await DubRunner(store: store, provider: provider).run(second)
+        }
+        #expect(try store.dub(second).status == .preprocessed)
+        #expect(try store.lastAttempt(.generate, dub: second) == nil)
+        #expect(try await provider.account().credits == 998)
+        // An explicit budget for the run overrides the project's.
+        #expect(try await DubRunner(store: store, provider: provider, budget: 4).run(second).status == .done)
+        #expect(try store.summary().creditsUsed == 4)
+    }
+
     @Test("a dub past upload without a provider job ends in error instead of looping")
     func missingJobEndsInError() async throws {
         let dir = try TemporaryDirectory()

@@ -16,6 +16,7 @@ public struct ProviderRegistry: Sendable {
 
     private let builtIn: [String: any Provider]
     private let searchFolders: [URL]
+    private let stateRoot: URL?
     private let environment: [String: String]
     private let credentials: Credentials
     /// Seconds a plugin may take to answer one request.
@@ -27,6 +28,7 @@ public struct ProviderRegistry: Sendable {
         self.builtIn = Dictionary(builtIn.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
         var folders: [URL] = []
         if let workspace { folders.append(workspace.root.appendingPathComponent("plugins", isDirectory: true)) }
+        stateRoot = workspace?.root.appendingPathComponent("plugins/.state", isDirectory: true)
         for entry in (environment["PATH"] ?? "").split(separator: ":") where !entry.isEmpty {
             folders.append(URL(fileURLWithPath: String(entry), isDirectory: true))
         }
@@ -60,6 +62,7 @@ public struct ProviderRegistry: Sendable {
         guard let candidate = plugins().first(where: { $0.id == id }) else {
             throw ProviderError.unknownProvider(id: id, known: builtInIDs + plugins().map(\.id))
         }
+        let environment = try pluginEnvironment(id)
         let plugin = try await PluginProvider.launch(candidate.executable, expectedID: id, timeout: pluginTimeout, environment: environment)
         // A key saved with `provider login` reaches the plugin the same way as one exported by the user:
         // in its own variable. The plugin is started again with it, since its variable's name is known
@@ -72,6 +75,22 @@ public struct ProviderRegistry: Sendable {
         return try await PluginProvider.launch(candidate.executable, expectedID: id, timeout: pluginTimeout, environment: withKey)
     }
 
+    /// The environment a plugin starts with: the user's, plus `DUBKIT_PLUGIN_STATE_DIR`, a folder of the
+    /// workspace the plugin may keep its jobs in, so they outlive one DubKit process.
+    private func pluginEnvironment(_ id: String) throws -> [String: String] {
+        var environment = environment
+        if let stateRoot {
+            let folder = stateRoot.appendingPathComponent(id, isDirectory: true)
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw ProviderError.pluginCrashed(path: folder.path, detail: "its state folder cannot be made: \(error.localizedDescription)")
+            }
+            environment["DUBKIT_PLUGIN_STATE_DIR"] = folder.path
+        }
+        return environment
+    }
+
     /// Every provider's descriptor, or why a plugin could not describe itself.
     public func describeAll() async -> [(id: String, result: Result<ProviderDescriptor, ProviderError>)] {
         var entries: [(id: String, result: Result<ProviderDescriptor, ProviderError>)] = builtIn.values
@@ -79,7 +98,8 @@ public struct ProviderRegistry: Sendable {
         for candidate in plugins() {
             do {
                 let plugin = try await PluginProvider.launch(
-                    candidate.executable, expectedID: candidate.id, timeout: min(pluginTimeout, 10), environment: environment)
+                    candidate.executable, expectedID: candidate.id, timeout: min(pluginTimeout, 10),
+                    environment: try pluginEnvironment(candidate.id))
                 entries.append((candidate.id, .success(plugin.descriptor)))
             } catch let error as ProviderError {
                 entries.append((candidate.id, .failure(error)))

@@ -16,9 +16,10 @@ extension ProjectStore {
         }
     }
 
-    /// Records how an attempt ended (and the provider job it created, if any).
+    /// Records how an attempt ended (and the provider job it created, if any) and, in the same
+    /// transaction, moves its dub to `next`: a crash can never leave a finished stage without its status.
     public func finishStage(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String? = nil,
-                            failure: FailureInfo? = nil) throws(DubKitError) {
+                            failure: FailureInfo? = nil, then next: DubStatus? = nil) throws(DubKitError) {
         var attempt = attempt
         attempt.outcome = outcome
         attempt.finishedAt = Date()
@@ -26,7 +27,12 @@ extension ProjectStore {
         attempt.errorCode = failure?.code
         attempt.errorMessage = failure?.message
         let finished = attempt
-        try write { db in try finished.update(db) }
+        try write { db in
+            try finished.update(db)
+            if let next, let id = finished.dubID {
+                try Dub.transition(id, to: next, failure: failure, in: db)
+            }
+        }
     }
 
     /// The latest attempt at a dub's stage, if any.

@@ -13,16 +13,21 @@ public struct DubRunner: Sendable {
     public let pollInterval: Double
     /// Called with one line per step, for progress output.
     public let report: @Sendable (String) -> Void
+    /// The credit budget for this run; nil uses the project's default (and none when it has none).
+    public let budget: Int64?
 
-    public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil,
+    public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
                 report: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.provider = provider
+        self.budget = budget
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
         self.report = report
     }
 
-    /// Runs the dub until it is `done` or `error`; returns it as stored.
+    /// Runs the dub until it is `done` or `error`; returns it as stored. Throws
+    /// ``DubKitError/budgetExceeded(dub:required:committed:budget:)`` (leaving the dub `preprocessed`)
+    /// when generating it would cross the budget.
     @discardableResult
     public func run(_ id: Int64) async throws -> Dub {
         while true {
@@ -39,19 +44,23 @@ public struct DubRunner: Sendable {
             } catch let error as ProviderError {
                 try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
             } catch let error as DubKitError {
-                if case .illegalTransition = error { throw error }
+                switch error {
+                case .illegalTransition, .budgetExceeded: throw error
+                default: break
+                }
                 try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
             }
         }
     }
 
     private func fail(_ id: Int64, _ failure: FailureInfo) throws {
+        report("dub \(id): error \(failure.code): \(failure.message)")
         if let running = try StageAttempt.Stage.allCases.compactMap({ try store.lastAttempt($0, dub: id) })
             .first(where: { $0.outcome == .running }) {
-            try store.finishStage(running, outcome: .failed, failure: failure)
+            try store.finishStage(running, outcome: .failed, failure: failure, then: .error)
+        } else {
+            try store.transitionDub(id, to: .error, failure: failure)
         }
-        report("dub \(id): error \(failure.code): \(failure.message)")
-        try store.transitionDub(id, to: .error, failure: failure)
     }
 
     private func upload(_ dub: Dub) async throws {
@@ -71,25 +80,40 @@ public struct DubRunner: Sendable {
             try store.updateDub(id) { $0.providerJobID = created.jobID; $0.sourceMediaHash = ref.hash }
         }
         guard let jobID else { return }
-        report("dub \(id): uploading \(ref.byteCount) bytes")
-        _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID)
-        try store.transitionDub(id, to: .uploaded)
+        // Resuming: the provider may have the audio already from the interrupted run.
+        if dub.providerJobID != nil, try await provider.pollDub(jobID: jobID).status != .new {
+            report("dub \(id): the provider already has the audio")
+        } else {
+            report("dub \(id): uploading \(ref.byteCount) bytes")
+            _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
+        }
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
     }
 
     private func preprocess(_ dub: Dub) async throws {
         let (id, jobID) = try Self.job(of: dub)
-        if dub.status == .uploaded { try store.transitionDub(id, to: .preprocessing) }
+        var resumed: DubJobState?
+        if dub.status == .uploaded {
+            try store.transitionDub(id, to: .preprocessing)
+        } else {
+            // Resuming: the interrupted request may have reached the provider.
+            let seen = try await provider.pollDub(jobID: jobID)
+            if seen.status == .preprocessed { resumed = seen }
+        }
         let attempt = try store.beginStage(.preprocess, dub: id, jobID: jobID)
-        let state = try await provider.preprocessDub(jobID: jobID)
+        let state: DubJobState
+        if let resumed {
+            state = resumed
+        } else {
+            state = try await provider.preprocessDub(jobID: jobID)
+        }
         try store.updateDub(id) {
             $0.inputDurationMs = state.inputDurationMs
             $0.creditsRequired = state.creditsRequired
                 ?? state.inputDurationMs.map { provider.descriptor.billing.credits(forSeconds: Double($0) / 1000) }
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID)
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed)
         report("dub \(id): preprocessed, \(state.creditsRequired.map(String.init) ?? "?") credits")
-        try store.transitionDub(id, to: .preprocessed)
     }
 
     private func generate(_ dub: Dub) async throws {
@@ -99,17 +123,22 @@ public struct DubRunner: Sendable {
             let state = try await provider.pollDub(jobID: jobID)
             if state.status != .preprocessed {
                 report("dub \(id): an earlier generate reached the provider (now \(state.status.rawValue)); not sending it again")
-                try store.finishStage(pending, outcome: .succeeded, jobID: jobID)
-                try store.transitionDub(id, to: .queued)
+                try store.finishStage(pending, outcome: .succeeded, jobID: jobID, then: .queued)
                 return
             }
             try store.finishStage(pending, outcome: .failed, failure: FailureInfo(code: "interrupted", message: "never reached the provider"))
         }
+        if let limit = try budget ?? store.info().budgetCredits {
+            let required = dub.creditsRequired ?? 0
+            let committed = try store.committedCredits()
+            if committed + required > limit {
+                throw DubKitError.budgetExceeded(dub: id, required: required, committed: committed, budget: limit)
+            }
+        }
         let attempt = try store.beginStage(.generate, dub: id, fingerprint: fingerprint, jobID: jobID)
         let state = try await provider.generateDub(jobID: jobID)
-        try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID)
+        try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
         report("dub \(id): generating")
-        try store.transitionDub(id, to: .queued)
     }
 
     private func poll(_ dub: Dub) async throws {
@@ -141,9 +170,8 @@ public struct DubRunner: Sendable {
         let ref = try store.media.put(contentsOf: temp)
         try store.write { db in try MediaStore.register(ref, in: db) }
         try store.updateDub(id) { $0.resultMediaHash = ref.hash }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID)
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done)
         report("dub \(id): done, \(ref.byteCount) bytes")
-        try store.transitionDub(id, to: .done)
     }
 
     /// The dub's id and provider job; a dub past upload without a job cannot go on, and ends in error

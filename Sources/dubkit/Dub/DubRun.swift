@@ -18,8 +18,12 @@ struct DubRun: AsyncParsableCommand {
     @Flag(help: "Every dub that is not done or in error.")
     var all = false
 
+    @Option(help: ArgumentHelp("Credits the project may spend in all, checked before each paid step (default: the project's budget).", valueName: "n"))
+    var budget: Int64?
+
     func validate() throws {
         guard ids.isEmpty != !all else { throw ValidationError("give dub ids or --all, not both or neither") }
+        if let budget, budget < 0 { throw ValidationError("--budget must be 0 or more credits") }
     }
 
     func run() async throws {
@@ -29,6 +33,7 @@ struct DubRun: AsyncParsableCommand {
         let interval = ProcessInfo.processInfo.environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
         var providers: [String: any Provider] = [:]
         var results: [Dub] = []
+        var refused = false
         for dub in dubs {
             guard let id = dub.id else { continue }
             let provider: any Provider
@@ -38,10 +43,17 @@ struct DubRun: AsyncParsableCommand {
                 provider = try await registry.provider(dub.providerID)
                 providers[dub.providerID] = provider
             }
-            let runner = DubRunner(store: store, provider: provider, pollInterval: interval) { line in
+            let runner = DubRunner(store: store, provider: provider, pollInterval: interval, budget: budget) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
-            results.append(try await runner.run(id))
+            do {
+                results.append(try await runner.run(id))
+            } catch let error as DubKitError {
+                guard case .budgetExceeded = error else { throw error }
+                refused = true
+                ErrorReport.failure(error, json: global.json)
+                results.append(try store.dub(id))
+            }
         }
         if global.json {
             try Output.json(results)
@@ -54,6 +66,6 @@ struct DubRun: AsyncParsableCommand {
                 },
                 empty: "no dubs to run")
         }
-        if results.contains(where: { $0.status == .error }) { throw ExitCode.failure }
+        if refused || results.contains(where: { $0.status == .error }) { throw ExitCode.failure }
     }
 }

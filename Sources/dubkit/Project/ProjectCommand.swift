@@ -5,6 +5,6 @@ struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "project",
         abstract: "Create, list, show and delete dubbing projects.",
-        subcommands: [ProjectCreate.self, ProjectList.self, ProjectShow.self, ProjectDelete.self]
+        subcommands: [ProjectCreate.self, ProjectList.self, ProjectShow.self, ProjectBudget.self, ProjectDelete.self]
     )
 }
