@@ -1,0 +1,61 @@
+import CFFmpeg
+import Foundation
+
+/// Extracts one audio stream of a media file into a WAV, FLAC or MP3 file, resampled as asked.
+public enum AudioExtractor {
+    /// Decodes the chosen audio stream of `input` and writes it to `output`; nothing is left under
+    /// `output`'s name unless the whole file was written. `progress` receives 0...1 as decoding advances.
+    @discardableResult
+    public static func extractAudio(
+        from input: URL, to output: URL, options: AudioExtractionOptions = AudioExtractionOptions(),
+        progress: ((Double) -> Void)? = nil
+    ) throws -> AudioExtraction {
+        guard let format = options.format ?? AudioOutputFormat(fileExtension: output.pathExtension) else {
+            throw MediaError.unsupportedOutput(
+                path: output.path, reason: "unknown extension '.\(output.pathExtension)'")
+        }
+        if let rate = options.sampleRate, !(1_000...384_000).contains(rate) {
+            throw MediaError.unsupportedOutput(path: output.path, reason: "sample rate \(rate) Hz is out of range")
+        }
+        let source = try MediaInput(input)
+        let stream = try selectStream(options.stream, in: source)
+        let temporary = TemporaryOutput(for: output)
+        do {
+            let pipeline = try AudioExtractionPipeline(
+                input: source, stream: stream, options: options, format: format,
+                temporaryPath: temporary.temporary.path, outputPath: output.path, progress: progress)
+            let result = try pipeline.run()
+            try temporary.commit()
+            return result
+        } catch {
+            temporary.discard()
+            throw error
+        }
+    }
+
+    /// The stream `selection` names, which must be an audio stream of `input`.
+    static func selectStream(_ selection: AudioStreamSelection, in input: MediaInput) throws -> UnsafeMutablePointer<AVStream> {
+        let audio = (0..<Int(input.context.pointee.nb_streams)).compactMap { input.stream($0) }.filter {
+            $0.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_AUDIO
+        }
+        guard let first = audio.first else {
+            throw MediaError.noAudioStream(path: input.path)
+        }
+        let found: UnsafeMutablePointer<AVStream>?
+        switch selection {
+        case .first:
+            found = first
+        case .index(let index):
+            found = audio.first { Int($0.pointee.index) == index }
+        case .language(let language):
+            found = audio.first {
+                swiftString(av_dict_get($0.pointee.metadata, "language", nil, 0)?.pointee.value)?
+                    .caseInsensitiveCompare(language) == .orderedSame
+            }
+        }
+        guard let found else {
+            throw MediaError.audioStreamNotFound(path: input.path, request: selection.description)
+        }
+        return found
+    }
+}
