@@ -39,6 +39,9 @@ public enum AudioExtractor {
             $0.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_AUDIO
         }
         guard let first = audio.first else {
+            if input.context.pointee.nb_streams == 0 {
+                throw MediaError.corrupt(path: input.path, detail: "it lists no streams at all")
+            }
             throw MediaError.noAudioStream(path: input.path)
         }
         let found: UnsafeMutablePointer<AVStream>?
