@@ -1,4 +1,5 @@
 import DubKit
+import DubKitMedia
 import Foundation
 
 /// Writes failures to stderr: one or two lines for people, one JSON object with `--json`.
@@ -14,6 +15,11 @@ enum ErrorReport {
 
     static func failure(_ error: DubKitError, json: Bool) {
         emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: error.recoverySuggestion, json: json)
+    }
+
+    /// A media failure: its message already names the file and the fix, so it is one line.
+    static func failure(_ error: MediaError, json: Bool) {
+        emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: nil, json: json)
     }
 
     static func usage(_ message: String, json: Bool) {
