@@ -69,6 +69,8 @@ static inline int cff_layout_is_unspecified(const AVChannelLayout *layout) {
 }
 /// AV_LOG_QUIET: silences FFmpeg's own logging (the library prints nothing).
 static inline void cff_silence_logs(void) { av_log_set_level(AV_LOG_QUIET); }
+/// AV_BUFFERSRC_FLAG_KEEP_REF: the filter graph takes its own reference to a pushed frame.
+static inline int cff_buffersrc_keep_ref(void) { return AV_BUFFERSRC_FLAG_KEEP_REF; }
 /// AVPROBE_PADDING_SIZE.
 static inline int cff_probe_padding(void) { return AVPROBE_PADDING_SIZE; }
 

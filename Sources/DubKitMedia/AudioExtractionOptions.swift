@@ -9,12 +9,16 @@ public struct AudioExtractionOptions: Sendable, Equatable {
     public var stream: AudioStreamSelection
     /// MP3 bit rate in bits per second.
     public var mp3BitRate: Int
+    /// Effects applied in order before writing (see ``AudioProcessor``).
+    public var filters: [AudioFilter]
 
     /// Defaults: keep rate and channels, 16-bit, format from the extension, first audio stream.
     public init(
         sampleRate: Int? = nil, channels: AudioChannelMode = .keep, encoding: AudioSampleEncoding = .s16,
-        format: AudioOutputFormat? = nil, stream: AudioStreamSelection = .first, mp3BitRate: Int = 192_000
+        format: AudioOutputFormat? = nil, stream: AudioStreamSelection = .first, mp3BitRate: Int = 192_000,
+        filters: [AudioFilter] = []
     ) {
+        self.filters = filters
         self.sampleRate = sampleRate
         self.channels = channels
         self.encoding = encoding

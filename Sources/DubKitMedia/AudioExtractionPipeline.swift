@@ -18,6 +18,8 @@ final class AudioExtractionPipeline {
     private var container: OutputContainer?
     private var encoder: AudioEncoder?
     private var resampler: AudioResampler?
+    private var filterGraph: AudioFilterGraph?
+    private var filtered: MediaFrame?
     private var converted: MediaFrame?
     private var fifo: AudioSampleFIFO?
     private var encodeFrame: MediaFrame?
@@ -81,7 +83,7 @@ final class AudioExtractionPipeline {
             throw MediaError.corrupt(
                 path: input.path, detail: "\(skippedPackets) of \(packetsSent) audio packets are damaged")
         }
-        try drainResampler()
+        try flushConverter()
         while fifo.count > 0 {
             try encodeQueued(encoder: encoder, container: container)
         }
@@ -118,19 +120,23 @@ final class AudioExtractionPipeline {
             try openOutput(firstFrame: frame)
         }
         if inputSignature.map({ $0 != signature }) ?? true {
-            try drainResampler()
-            resampler = try makeResampler(for: frame)
+            try flushConverter()
+            try makeConverter(for: frame)
             inputSignature = signature
         }
-        guard let resampler, let fifo, let encoder, let container else { return }
-        let needed = resampler.outputCapacity(forInput: frame.pointee.nb_samples)
-        let buffer = try conversionBuffer(capacity: needed)
-        let count = try resampler.convert(frame, into: buffer)
-        try fifo.write(buffer, samples: count)
-        framesDecoded += 1
-        while fifo.count >= encoder.frameSize {
-            try encodeQueued(encoder: encoder, container: container)
+        if let filterGraph {
+            try filterGraph.push(frame)
+            try drainFilterGraph()
+        } else if let resampler, let fifo, let encoder, let container {
+            let needed = resampler.outputCapacity(forInput: frame.pointee.nb_samples)
+            let buffer = try conversionBuffer(capacity: needed)
+            let count = try resampler.convert(frame, into: buffer)
+            try fifo.write(buffer, samples: count)
+            while fifo.count >= encoder.frameSize {
+                try encodeQueued(encoder: encoder, container: container)
+            }
         }
+        framesDecoded += 1
         let pts = frame.pointee.best_effort_timestamp
         if let duration, duration > 0, pts != cff_nopts_value(), timeBase.den != 0 {
             let seconds = Double(pts - startTime) * Double(timeBase.num) / Double(timeBase.den)
@@ -166,9 +172,11 @@ final class AudioExtractionPipeline {
             sampleRate: outputRate)
     }
 
-    private func makeResampler(for frame: UnsafeMutablePointer<AVFrame>) throws -> AudioResampler {
+    /// Sets up what turns decoded frames into output samples: the filter graph when there are
+    /// filters, else a plain resampler.
+    private func makeConverter(for frame: UnsafeMutablePointer<AVFrame>) throws {
         guard let encoder else {
-            throw MediaError.processingFailed(path: input.path, detail: "resampler set up before the encoder")
+            throw MediaError.processingFailed(path: input.path, detail: "converter set up before the encoder")
         }
         var inputLayout = AVChannelLayout()
         defer { av_channel_layout_uninit(&inputLayout) }
@@ -177,10 +185,41 @@ final class AudioExtractionPipeline {
         } else {
             _ = av_channel_layout_copy(&inputLayout, &frame.pointee.ch_layout)
         }
-        return try AudioResampler(
-            path: input.path, input: &inputLayout, inputFormat: AVSampleFormat(rawValue: frame.pointee.format),
-            inputRate: frame.pointee.sample_rate, output: &outputLayout, outputFormat: encoder.sampleFormat,
-            outputRate: outputRate)
+        if options.filters.isEmpty {
+            resampler = try AudioResampler(
+                path: input.path, input: &inputLayout, inputFormat: AVSampleFormat(rawValue: frame.pointee.format),
+                inputRate: frame.pointee.sample_rate, output: &outputLayout, outputFormat: encoder.sampleFormat,
+                outputRate: outputRate)
+        } else {
+            filterGraph = try AudioFilterGraph(
+                path: input.path, filters: options.filters, input: frame, inputLayout: &inputLayout,
+                output: &outputLayout, outputFormat: encoder.sampleFormat, outputRate: outputRate)
+        }
+    }
+
+    /// Moves every frame the filter graph has ready into the FIFO, encoding full frames as they fill.
+    private func drainFilterGraph() throws {
+        guard let filterGraph, let fifo, let encoder, let container else { return }
+        let frame = try filtered ?? MediaFrame(path: input.path)
+        filtered = frame
+        while try filterGraph.pull(into: frame) {
+            defer { av_frame_unref(frame.pointer) }
+            try fifo.write(frame, samples: frame.pointer.pointee.nb_samples)
+            while fifo.count >= encoder.frameSize {
+                try encodeQueued(encoder: encoder, container: container)
+            }
+        }
+    }
+
+    /// Pushes out what the resampler or filter graph still holds (filter delay, tails).
+    private func flushConverter() throws {
+        if let filterGraph {
+            try filterGraph.push(nil)
+            try drainFilterGraph()
+            self.filterGraph = nil
+        } else {
+            try drainResampler()
+        }
     }
 
     /// A reusable buffer for converted samples, grown (rarely) to the largest frame seen.

@@ -17,6 +17,9 @@ public enum AudioExtractor {
         if let rate = options.sampleRate, !(1_000...384_000).contains(rate) {
             throw MediaError.unsupportedOutput(path: output.path, reason: "sample rate \(rate) Hz is out of range")
         }
+        if let problem = options.filters.lazy.compactMap(\.problem).first {
+            throw MediaError.invalidFilter(path: output.path, reason: problem)
+        }
         let source = try MediaInput(input)
         let stream = try selectStream(options.stream, in: source)
         let temporary = TemporaryOutput(for: output)

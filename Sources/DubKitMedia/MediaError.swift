@@ -18,6 +18,8 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
     case unsupportedCodec(path: String, codec: String)
     /// The requested output (file extension, rate or channel count) cannot be written.
     case unsupportedOutput(path: String, reason: String)
+    /// An effect's parameters are out of range.
+    case invalidFilter(path: String, reason: String)
     /// Writing the output failed (permissions, disk full, missing folder).
     case writeFailed(path: String, detail: String)
     /// FFmpeg failed for a reason that is not the file's fault (e.g. out of memory).
@@ -34,6 +36,7 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
         case .audioStreamNotFound: "media.audio_stream_not_found"
         case .unsupportedCodec: "media.unsupported_codec"
         case .unsupportedOutput: "media.unsupported_output"
+        case .invalidFilter: "media.invalid_filter"
         case .writeFailed: "media.write_failed"
         case .processingFailed: "media.processing_failed"
         }
@@ -44,7 +47,7 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
         switch self {
         case .fileMissing(let path), .zeroLength(let path), .notMedia(let path), .corrupt(let path, _),
              .noAudioStream(let path), .audioStreamNotFound(let path, _), .unsupportedCodec(let path, _),
-             .unsupportedOutput(let path, _), .writeFailed(let path, _), .processingFailed(let path, _):
+             .unsupportedOutput(let path, _), .invalidFilter(let path, _), .writeFailed(let path, _), .processingFailed(let path, _):
             path
         }
     }
@@ -67,6 +70,8 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
             "\(path): audio codec '\(codec)' cannot be decoded by this FFmpeg build; convert the file to WAV or FLAC first."
         case .unsupportedOutput(let path, let reason):
             "\(path): cannot write this output (\(reason)); use a .wav, .flac or .mp3 name and a supported rate."
+        case .invalidFilter(let path, let reason):
+            "\(path): cannot apply the effect (\(reason)); pick a value inside the range."
         case .writeFailed(let path, let detail):
             "\(path): could not write the output (\(detail)); check the folder exists, is writable and has free space."
         case .processingFailed(let path, let detail):

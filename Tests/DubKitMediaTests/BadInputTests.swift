@@ -126,6 +126,7 @@ struct BadInputTests {
             .corrupt(path: "/x/a.mp4", detail: "d"), .noAudioStream(path: "/x/a.mp4"),
             .audioStreamNotFound(path: "/x/a.mp4", request: "with index 3"),
             .unsupportedCodec(path: "/x/a.mp4", codec: "c"), .unsupportedOutput(path: "/x/a.mp4", reason: "r"),
+            .invalidFilter(path: "/x/a.mp4", reason: "r"),
             .writeFailed(path: "/x/a.mp4", detail: "d"), .processingFailed(path: "/x/a.mp4", detail: "d"),
         ]
         for error in errors {

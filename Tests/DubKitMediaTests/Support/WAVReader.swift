@@ -55,9 +55,12 @@ struct WAVReader {
         stride(from: index, to: samples.count, by: channels).map { samples[$0] }
     }
 
-    /// The dominant frequency of `channel`, from upward zero crossings (exact enough for a pure tone).
+    /// The dominant frequency of `channel`, from upward zero crossings over the middle half of the
+    /// signal (skipping onset and tail transients; exact enough for a pure tone).
     func toneFrequency(channel index: Int = 0) -> Double {
-        let values = channel(index)
+        let all = channel(index)
+        let values = Array(all[(all.count / 4)..<(all.count * 3 / 4)])
+        guard values.count > 2 else { return 0 }
         var crossings: [Int] = []
         for i in 1..<values.count where values[i - 1] < 0 && values[i] >= 0 {
             crossings.append(i)
