@@ -66,8 +66,13 @@ final class AudioExtractionPipeline {
             defer { av_packet_unref(packet.pointer) }
             guard packet.pointer.pointee.stream_index == streamIndex else { continue }
             packetsSent += 1
-            let sent = avcodec_send_packet(decoder.context, packet.pointer)
-            if sent < 0, sent != FFmpegCode.again {
+            var sent = avcodec_send_packet(decoder.context, packet.pointer)
+            if sent == FFmpegCode.again {
+                // The decoder wants its pending frames read before it takes this packet.
+                try receiveFrames(into: decoded)
+                sent = avcodec_send_packet(decoder.context, packet.pointer)
+            }
+            if sent < 0 {
                 skippedPackets += 1
                 continue
             }

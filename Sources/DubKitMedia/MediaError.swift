@@ -52,6 +52,7 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
         }
     }
 
+    /// One line naming the file, what is wrong and what to do.
     public var errorDescription: String? {
         switch self {
         case .fileMissing(let path):
