@@ -68,6 +68,26 @@ struct AudioProcessorTests {
         #expect(wav.rms() > 0.05)
     }
 
+    @Test("effects keep a 5.1 layout and feed a fixed-frame MP3 encoder")
+    func surroundToMP3() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let source = try SourceFixture.all[3].make(in: scratch)
+        let surround = scratch.url("surround.wav")
+        let result = try AudioProcessor.process(from: source, to: surround, filters: [.gain(decibels: -3), .tempo(1.25)])
+        #expect(result.channels == 6)
+        #expect(try WAVReader(surround).channels == 6)
+
+        let mp3 = scratch.url("shifted.mp3")
+        try AudioProcessor.process(
+            from: source, to: mp3, filters: [.pitchShift(semitones: 7)],
+            options: AudioExtractionOptions(sampleRate: 22_050, channels: .mono))
+        let back = scratch.url("back.wav")
+        try AudioExtractor.extractAudio(from: mp3, to: back)
+        // +7 semitones: 440 × 2^(7/12) ≈ 659.3 Hz.
+        #expect(abs(try WAVReader(back).toneFrequency() - 659.3) < 5)
+    }
+
     @Test("out-of-range effects are refused before anything is written", arguments: [
         AudioFilter.pitchShift(semitones: 30), .tempo(0.1), .gain(decibels: 90), .denoise(noiseFloor: 0),
         .loudness(targetLUFS: 3),
