@@ -11,6 +11,7 @@ final class AudioExtractionPipeline {
     private let temporaryPath: String
     private let outputPath: String
     private let progress: ((Double) -> Void)?
+    private let isCancelled: (() -> Bool)?
     private let duration: Double?
     private let startTime: Int64
     private let timeBase: AVRational
@@ -35,8 +36,10 @@ final class AudioExtractionPipeline {
 
     init(
         input: MediaInput, stream: UnsafeMutablePointer<AVStream>, options: AudioExtractionOptions,
-        format: AudioOutputFormat, temporaryPath: String, outputPath: String, progress: ((Double) -> Void)?
+        format: AudioOutputFormat, temporaryPath: String, outputPath: String, progress: ((Double) -> Void)?,
+        isCancelled: (() -> Bool)? = nil
     ) throws {
+        self.isCancelled = isCancelled
         self.input = input
         self.streamIndex = stream.pointee.index
         self.options = options
@@ -59,6 +62,9 @@ final class AudioExtractionPipeline {
         let packet = try MediaPacket(path: input.path)
         let decoded = try MediaFrame(path: input.path)
         while true {
+            if let isCancelled, isCancelled() {
+                throw CancellationError()
+            }
             let read = av_read_frame(input.context, packet.pointer)
             // A read error other than end of file means the rest is unreadable (truncated file):
             // keep what decoded so far, as FFmpeg does.

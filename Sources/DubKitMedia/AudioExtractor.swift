@@ -10,6 +10,38 @@ public enum AudioExtractor {
         from input: URL, to output: URL, options: AudioExtractionOptions = AudioExtractionOptions(),
         progress: ((Double) -> Void)? = nil
     ) throws -> AudioExtraction {
+        try run(from: input, to: output, options: options, progress: progress, isCancelled: nil)
+    }
+
+    /// The same as the synchronous form, on a thread of its own so the cooperative pool is not
+    /// blocked; cancelling the task stops the work with `CancellationError` and leaves no output.
+    @discardableResult
+    public static func extractAudio(
+        from input: URL, to output: URL, options: AudioExtractionOptions = AudioExtractionOptions(),
+        progress: (@Sendable (Double) -> Void)? = nil
+    ) async throws -> AudioExtraction {
+        let flag = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    do {
+                        continuation.resume(returning: try run(
+                            from: input, to: output, options: options, progress: progress,
+                            isCancelled: { flag.isRaised }))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
+        } onCancel: {
+            flag.raise()
+        }
+    }
+
+    private static func run(
+        from input: URL, to output: URL, options: AudioExtractionOptions, progress: ((Double) -> Void)?,
+        isCancelled: (() -> Bool)?
+    ) throws -> AudioExtraction {
         guard let format = options.format ?? AudioOutputFormat(fileExtension: output.pathExtension) else {
             throw MediaError.unsupportedOutput(
                 path: output.path, reason: "unknown extension '.\(output.pathExtension)'")
@@ -26,7 +58,8 @@ public enum AudioExtractor {
         do {
             let pipeline = try AudioExtractionPipeline(
                 input: source, stream: stream, options: options, format: format,
-                temporaryPath: temporary.temporary.path, outputPath: output.path, progress: progress)
+                temporaryPath: temporary.temporary.path, outputPath: output.path, progress: progress,
+                isCancelled: isCancelled)
             let result = try pipeline.run()
             try temporary.commit()
             return result

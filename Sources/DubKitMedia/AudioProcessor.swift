@@ -13,4 +13,15 @@ public enum AudioProcessor {
         options.filters = filters
         return try AudioExtractor.extractAudio(from: input, to: output, options: options, progress: progress)
     }
+
+    /// The same as the synchronous form, off the cooperative pool and cancellable (see ``AudioExtractor``).
+    @discardableResult
+    public static func process(
+        from input: URL, to output: URL, filters: [AudioFilter],
+        options: AudioExtractionOptions = AudioExtractionOptions(), progress: (@Sendable (Double) -> Void)? = nil
+    ) async throws -> AudioExtraction {
+        var options = options
+        options.filters = filters
+        return try await AudioExtractor.extractAudio(from: input, to: output, options: options, progress: progress)
+    }
 }

@@ -154,3 +154,40 @@ struct AudioExtractorTests {
         #expect(try Data(contentsOf: output) == Data("old".utf8))
     }
 }
+
+@Suite("async audio extraction")
+struct AsyncAudioExtractorTests {
+    @Test("the async form gives the same file as the synchronous one")
+    func sameResult() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let source = try SourceFixture.all[0].make(in: scratch)
+        let asyncOutput = scratch.url("async.wav")
+        let result = try await AudioExtractor.extractAudio(from: source, to: asyncOutput)
+        let syncOutput = scratch.url("sync.wav")
+        try extractSynchronously(source, syncOutput)
+        #expect(try Data(contentsOf: asyncOutput) == Data(contentsOf: syncOutput))
+        #expect(result.samples == Int64(try WAVReader(asyncOutput).frames))
+    }
+
+    @Test("cancelling stops the work and leaves no output")
+    func cancellation() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let source = scratch.url("long.flac")
+        try FFmpegTool.run(FFmpegTool.tone(seconds: 600) + [source.path])
+        let output = scratch.url("out.wav")
+        let task = Task {
+            try await AudioExtractor.extractAudio(
+                from: source, to: output, options: AudioExtractionOptions(filters: [.pitchShift(semitones: 3)]))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(scratch.contents() == ["long.flac"])
+    }
+
+    private func extractSynchronously(_ input: URL, _ output: URL) throws {
+        try AudioExtractor.extractAudio(from: input, to: output)
+    }
+}
