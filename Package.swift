@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "dubkit", targets: ["dubkit"]),
         .library(name: "DubKit", targets: ["DubKit"]),
+        .library(name: "DubKitMedia", targets: ["DubKitMedia"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -21,10 +22,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [
+                .apt(["libavformat-dev", "libavcodec-dev", "libavfilter-dev", "libswresample-dev", "libavutil-dev"]),
+            ]
+        ),
+        .target(
+            name: "DubKitMedia",
+            dependencies: ["CFFmpeg"]
+        ),
         .executableTarget(
             name: "dubkit",
             dependencies: [
                 "DubKit",
+                "DubKitMedia",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,6 +56,10 @@ let package = Package(
                 "DubKit", "DubKitTestSupport", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "DubKitMediaTests",
+            dependencies: ["DubKitMedia"]
         ),
         .testTarget(
             name: "DubKitCLITests",

@@ -16,7 +16,9 @@ struct DubKitCommand: ParsableCommand {
               dubkit project list --json
               dubkit dataset create --project demo narrator
               dubkit dub list --project demo --status error
+              dubkit media extract talk.mp4 -o talk.wav --rate 16000 --mono
             """,
-        subcommands: [ProjectCommand.self, DubCommand.self, VoiceCommand.self, DatasetCommand.self, ProviderCommand.self]
+        subcommands: [ProjectCommand.self, DubCommand.self, VoiceCommand.self, DatasetCommand.self, ProviderCommand.self,
+                      MediaCommand.self]
     )
 }

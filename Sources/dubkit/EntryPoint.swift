@@ -1,5 +1,6 @@
 import ArgumentParser
 import DubKit
+import DubKitMedia
 import Foundation
 
 /// Runs the command line: parses, runs, and turns every failure into one line on stderr and an exit code
@@ -34,6 +35,9 @@ enum EntryPoint {
         } catch let error as ProviderError {
             ErrorReport.failure(code: error.code, message: error.localizedDescription, hint: error.recoverySuggestion, json: wantsJSON)
             exit(error.exitCode)
+        } catch let error as MediaError {
+            ErrorReport.failure(error, json: wantsJSON)
+            exit(1)
         } catch let error as ValidationError {
             ErrorReport.usage(error.message, json: wantsJSON)
             exit(2)

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitMedia
 import Foundation
 
 /// Writes failures to stderr: one or two lines for people, one JSON object with `--json`.
@@ -18,6 +19,11 @@ enum ErrorReport {
 
     static func failure(code: String, message: String, hint: String?, json: Bool) {
         emit(code: code, message: message, hint: hint, json: json)
+    }
+
+    /// A media failure: its message already names the file and the fix, so it is one line.
+    static func failure(_ error: MediaError, json: Bool) {
+        emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: nil, json: json)
     }
 
     static func usage(_ message: String, json: Bool) {

@@ -1,0 +1,88 @@
+import CFFmpeg
+import Foundation
+
+/// An opened input file (owns its AVFormatContext); failures to open are classified as ``MediaError``s.
+final class MediaInput {
+    let context: UnsafeMutablePointer<AVFormatContext>
+    let path: String
+
+    /// Opens `url` and reads its stream headers.
+    init(_ url: URL) throws {
+        MediaLibrary.prepare()
+        let path = url.path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw MediaError.fileMissing(path: path)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+        if size == 0 {
+            throw MediaError.zeroLength(path: path)
+        }
+        var opened: UnsafeMutablePointer<AVFormatContext>?
+        let status = avformat_open_input(&opened, path, nil, nil)
+        guard status >= 0, let opened else {
+            throw Self.classify(openFailure: FFmpegCode(status), path: path)
+        }
+        self.context = opened
+        self.path = path
+        let found = avformat_find_stream_info(opened, nil)
+        if found < 0 {
+            throw MediaError.corrupt(path: path, detail: "cannot read stream headers: \(FFmpegCode(found))")
+        }
+    }
+
+    deinit {
+        var owned: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&owned)
+    }
+
+    /// The stream at `index`, or nil when out of range.
+    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream>? {
+        guard index >= 0, index < Int(context.pointee.nb_streams) else { return nil }
+        return context.pointee.streams[index]
+    }
+
+    /// The file's duration in seconds, when the container says.
+    var durationSeconds: Double? {
+        let duration = context.pointee.duration
+        guard duration != cff_nopts_value(), duration > 0 else { return nil }
+        return Double(duration) / Double(cff_time_base())
+    }
+
+    /// Why opening failed: a file that sniffs as a known format is damaged; anything else is not media.
+    private static func classify(openFailure code: FFmpegCode, path: String) -> MediaError {
+        if code.value == FFmpegCode.noSuchFile {
+            return .fileMissing(path: path)
+        }
+        if let format = sniffFormat(path) {
+            return .corrupt(path: path, detail: "looks like \(format) but \(code)")
+        }
+        if code.value == FFmpegCode.invalidData || code.value == cff_averror_demuxer_not_found() {
+            return .notMedia(path: path)
+        }
+        return .corrupt(path: path, detail: code.description)
+    }
+
+    /// The container format the first bytes of the file look like, judged by content only.
+    private static func sniffFormat(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        guard !head.isEmpty else { return nil }
+        var buffer = [UInt8](head)
+        buffer.append(contentsOf: [UInt8](repeating: 0, count: Int(cff_probe_padding())))
+        var score: Int32 = 0
+        let format = buffer.withUnsafeMutableBufferPointer { bytes -> UnsafePointer<AVInputFormat>? in
+            "".withCString { emptyName in
+                var probe = AVProbeData()
+                probe.filename = emptyName
+                probe.buf = bytes.baseAddress
+                probe.buf_size = Int32(head.count)
+                return av_probe_input_format3(&probe, 1, &score)
+            }
+        }
+        // AVPROBE_SCORE_MAX / 4: below this FFmpeg itself would not trust the guess.
+        guard let format, score >= 25 else { return nil }
+        return swiftString(format.pointee.name)
+    }
+}

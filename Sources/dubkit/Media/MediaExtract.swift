@@ -1,0 +1,74 @@
+import ArgumentParser
+import DubKitMedia
+import Foundation
+
+/// `dubkit media extract INPUT -o OUT`.
+struct MediaExtract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Extract one audio stream to a WAV, FLAC or MP3 file (type from the output's extension).",
+        discussion: """
+            Examples:
+              dubkit media extract talk.mp4 -o talk.wav --rate 16000 --mono
+              dubkit media extract film.mkv -o french.flac --language fra
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The audio or video file to read.", valueName: "input"))
+    var input: String
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write (.wav, .flac or .mp3).", valueName: "file"))
+    var output: String
+
+    @Option(help: ArgumentHelp("Output sample rate in Hz (default: the source's).", valueName: "hz"))
+    var rate: Int?
+
+    @Flag(help: "Downmix to one channel.")
+    var mono = false
+
+    @Flag(help: "Write two channels.")
+    var stereo = false
+
+    @Option(help: ArgumentHelp("Sample encoding: s16, s24 or f32 (WAV; FLAC stores f32 as 24-bit).", valueName: "encoding"))
+    var encoding: AudioSampleEncoding = .s16
+
+    @Option(help: ArgumentHelp("Extract the audio stream with this index (see `media probe`).", valueName: "n"))
+    var stream: Int?
+
+    @Option(help: ArgumentHelp("Extract the first audio stream tagged with this language, e.g. eng.", valueName: "code"))
+    var language: String?
+
+    func validate() throws {
+        if mono && stereo { throw ValidationError("--mono and --stereo cannot be used together.") }
+        if stream != nil && language != nil { throw ValidationError("--stream and --language cannot be used together.") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be a positive number of Hz.") }
+    }
+
+    func run() throws {
+        let selection: AudioStreamSelection = stream.map { .index($0) } ?? language.map { .language($0) } ?? .first
+        let options = AudioExtractionOptions(
+            sampleRate: rate, channels: mono ? .mono : stereo ? .stereo : .keep, encoding: encoding, stream: selection)
+        let showProgress = !global.json && isatty(STDERR_FILENO) == 1
+        let result = try AudioExtractor.extractAudio(
+            from: URL(fileURLWithPath: input), to: URL(fileURLWithPath: output), options: options,
+            progress: showProgress ? { fraction in
+                FileHandle.standardError.write(Data(String(format: "\rextracting %3.0f%%", fraction * 100).utf8))
+            } : nil)
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if global.json {
+            try Output.json(result)
+            return
+        }
+        Output.fields([
+            ("output", result.output),
+            ("format", result.format.rawValue),
+            ("audio", "\(result.sampleRate) Hz, \(result.channels) channel(s)"),
+            ("duration", String(format: "%.3f s", result.durationSeconds)),
+            ("source", "stream \(result.sourceStreamIndex) (\(result.sourceCodec))"),
+            ("skipped", "\(result.skippedPackets) damaged packet(s)"),
+        ])
+    }
+}
+
+extension AudioSampleEncoding: ExpressibleByArgument {}
