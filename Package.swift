@@ -18,6 +18,7 @@ let package = Package(
         .target(
             name: "DubKit",
             dependencies: [
+                "DubKitMedia",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -53,7 +54,7 @@ let package = Package(
         .testTarget(
             name: "DubKitTests",
             dependencies: [
-                "DubKit", "DubKitTestSupport", "StoreTortureHelper",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

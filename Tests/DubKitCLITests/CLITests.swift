@@ -178,6 +178,29 @@ struct CLITests {
         #expect(none.stdout.contains("no voices"))
     }
 
+    @Test("dataset add extracts and stores audio once by content; show lists each file's figures")
+    func datasetAdd() throws {
+        let dir = try TemporaryDirectory()
+        let ws = dir.path("ws").path
+        try Fixtures.tone(dir.path("a.wav"), seconds: 1.5, rate: 22050)
+        try Fixtures.video(dir.path("b.mp4"), seconds: 2)
+        try FileManager.default.copyItem(at: dir.path("a.wav"), to: dir.path("a-copy.wav"))
+        #expect(try dubkit(["project", "create", "ds", "--workspace", ws], in: dir).status == 0)
+        let added = try dubkit(["dataset", "add", "--project", "ds", "voice1", dir.path("a.wav").path,
+                                dir.path("b.mp4").path, dir.path("a-copy.wav").path, "--workspace", ws], in: dir)
+        #expect(added.status == 0, "\(added.stderr)")
+        let shown = try jsonObject(try dubkit(["dataset", "show", "--project", "ds", "voice1", "--json", "--workspace", ws], in: dir).stdout)
+        let files = try #require(shown["files"] as? [[String: Any]])
+        #expect(files.map { $0["originalName"] as? String } == ["a.wav", "b.mp4"])
+        #expect(files.map { $0["sampleRate"] as? Int } == [22050, 48000])
+        #expect(files.map { $0["channels"] as? Int } == [1, 2])
+        let durations = files.compactMap { $0["durationSeconds"] as? Double }
+        #expect(durations.count == 2 && abs(durations[0] - 1.5) < 0.01 && abs(durations[1] - 2) < 0.05)
+        let bad = try dubkit(["dataset", "add", "--project", "ds", "voice1", dir.path("missing.wav").path, "--workspace", ws], in: dir)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("missing.wav"))
+    }
+
     @Test("help reads well and exits 0; an unknown command is a usage error (2)")
     func help() throws {
         let dir = try TemporaryDirectory()
@@ -287,6 +310,27 @@ struct ProviderCLITests {
         #expect(generates.count == 1)
         let account = try ChildProcess.run("dubkit", ["provider", "check", "soxpitch", "--workspace", ws])
         #expect(account.stdout.contains("997 credits left"), "charged more than once: \(account.stdout)")
+    }
+
+    @Test("dub estimate prices dubs by the provider's rule before anything is paid")
+    func estimate() throws {
+        let dir = try TemporaryDirectory()
+        try Fixtures.installExamplePlugin(into: dir.path("ws"))
+        let ws = dir.path("ws").path
+        try Fixtures.tone(dir.path("in.wav"), seconds: 2.5)
+        #expect(try ChildProcess.run("dubkit", ["project", "create", "p", "--budget", "10", "--workspace", ws]).status == 0)
+        for _ in 0..<2 {
+            #expect(try ChildProcess.run("dubkit", ["dub", "create", "--project", "p", "--voice", "soxpitch:low",
+                                                    "--file", dir.path("in.wav").path, "--workspace", ws]).status == 0)
+        }
+        let estimate = try ChildProcess.run("dubkit", ["dub", "estimate", "--project", "p", "--all", "--json", "--workspace", ws])
+        #expect(estimate.status == 0, "\(estimate.stderr)")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(estimate.stdout.utf8)) as? [String: Any])
+        #expect((body["dubs"] as? [[String: Any]])?.map { $0["credits"] as? Int } == [3, 3])
+        #expect(body["totalCredits"] as? Int == 6 && body["budgetCredits"] as? Int == 10)
+        let table = try ChildProcess.run("dubkit", ["dub", "estimate", "--project", "p", "1", "--workspace", ws])
+        #expect(table.stdout.contains("total: 3 credits"))
+        #expect(try ChildProcess.run("dubkit", ["provider", "check", "soxpitch", "--workspace", ws]).stdout.contains("1000 credits left"))
     }
 
     @Test("a project's budget stops dub run before the paid step; raising it lets the dub finish")

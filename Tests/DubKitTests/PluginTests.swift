@@ -1,4 +1,5 @@
 import DubKit
+import DubKitMedia
 import DubKitTestSupport
 import Foundation
 import Testing
@@ -64,6 +65,37 @@ struct PluginTests {
         #expect(stages.allSatisfy { $0.outcome == .succeeded && $0.providerJobID == finished.providerJobID })
         #expect(stages.first { $0.stage == .generate }?.requestFingerprint?.count == 64)
         #expect(try await provider.account().credits == 998)
+    }
+
+    @Test("a video's audio is extracted to a 44.1 kHz WAV in the media store before it is dubbed")
+    func dubFromVideo() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try Workspace(root: dir.url).createProject("video")
+        let provider = try await PluginProvider.launch(Fixtures.examplePlugin, expectedID: "soxpitch")
+        let video = dir.path("clip.mp4")
+        try Fixtures.video(video, seconds: 2)
+        let id = try #require(try store.createDub(Dub(providerID: "soxpitch", voiceRef: "low", sourceKind: .file, source: video.path)).id)
+        let dub = try await DubRunner(store: store, provider: provider).run(id)
+        #expect(dub.status == .done, "\(dub.errorMessage ?? "")")
+        let source = try MediaProbe.probe(store.media.url(for: try #require(dub.sourceMediaHash)))
+        #expect(source.formatName == "wav")
+        #expect(source.audioStreams.first?.sampleRate == 44_100 && source.audioStreams.first?.channels == 2)
+        #expect(abs((dub.inputDurationMs ?? 0) - 2000) <= 50)
+    }
+
+    @Test("a source that is not media ends the dub in error with the media layer's code, before any job exists")
+    func notMediaEndsInError() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try Workspace(root: dir.url).createProject("junk")
+        let provider = try await PluginProvider.launch(Fixtures.examplePlugin, expectedID: "soxpitch")
+        let junk = dir.path("junk.mp4")
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: junk)
+        let id = try #require(try store.createDub(Dub(providerID: "soxpitch", voiceRef: "low", sourceKind: .file, source: junk.path)).id)
+        let dub = try await DubRunner(store: store, provider: provider).run(id)
+        #expect(dub.status == .error)
+        #expect(dub.errorCode?.hasPrefix("media.") == true)
+        #expect(dub.errorMessage?.contains("junk.mp4") == true)
+        #expect(dub.providerJobID == nil)
     }
 
     @Test("a provider error (unknown voice) ends the dub in error with the provider's code")

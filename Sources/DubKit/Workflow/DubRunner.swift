@@ -1,4 +1,5 @@
 import Crypto
+import DubKitMedia
 import Foundation
 
 /// Advances one dub through its stages with its provider, recording every step in the store.
@@ -43,6 +44,8 @@ public struct DubRunner: Sendable {
                 }
             } catch let error as ProviderError {
                 try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
+            } catch let error as MediaError {
+                try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
             } catch let error as DubKitError {
                 switch error {
                 case .illegalTransition, .budgetExceeded: throw error
@@ -70,14 +73,17 @@ public struct DubRunner: Sendable {
             throw ProviderError.unsupported(provider: provider.descriptor.id, operation: "links (fetching links comes with the media layer)")
         }
         let attempt = try store.beginStage(.upload, dub: id, jobID: dub.providerJobID)
-        let ref = try store.media.put(contentsOf: URL(fileURLWithPath: dub.source))
+        report("dub \(id): extracting the audio of \(dub.source)")
+        let audio = try await store.media.importAudio(from: URL(fileURLWithPath: dub.source), sampleRate: 44_100)
+        let ref = audio.ref
         try store.write { db in try MediaStore.register(ref, in: db) }
+        try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
         var jobID = dub.providerJobID
         if jobID == nil {
             let created = try await provider.createDub(DubJobRequest(
                 voice: dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate, parameters: dub.parameters))
             jobID = created.jobID
-            try store.updateDub(id) { $0.providerJobID = created.jobID; $0.sourceMediaHash = ref.hash }
+            try store.updateDub(id) { $0.providerJobID = created.jobID }
         }
         guard let jobID else { return }
         // Resuming: the provider may have the audio already from the interrupted run.

@@ -5,6 +5,6 @@ struct DubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dub",
         abstract: "Create, run, list and inspect the dubs of a project.",
-        subcommands: [DubCreate.self, DubRun.self, DubList.self, DubShow.self, DubLog.self]
+        subcommands: [DubCreate.self, DubEstimate.self, DubRun.self, DubList.self, DubShow.self, DubLog.self]
     )
 }

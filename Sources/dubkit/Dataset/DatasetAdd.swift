@@ -1,0 +1,46 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// `dubkit dataset add --project P NAME FILE…`.
+struct DatasetAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add audio or video files to a dataset: their audio is extracted and stored once by content.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var project: ProjectOption
+
+    @Argument(help: "The dataset's name (created when missing).")
+    var name: String
+
+    @Argument(help: "Audio or video files.")
+    var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one file to add") }
+    }
+
+    func run() async throws {
+        let store = try global.open(project.project)
+        let existing = try store.datasets().first { $0.name == name }
+        let dataset = try existing ?? store.createDataset(named: name)
+        var added: [DatasetFile] = []
+        for file in files {
+            let url = URL(fileURLWithPath: file)
+            global.log("extracting \(url.path)")
+            let audio = try await store.media.importAudio(from: url)
+            added.append(try store.addFile(audio.ref, to: dataset, originalName: url.lastPathComponent,
+                                           durationSeconds: audio.durationSeconds, sampleRate: audio.sampleRate,
+                                           channels: audio.channels))
+        }
+        if global.json {
+            try Output.json(added)
+            return
+        }
+        Output.table(
+            ["FILE", "DURATION", "RATE", "CHANNELS", "HASH"],
+            added.map { [$0.originalName, Duration.text($0.durationSeconds), String($0.sampleRate), String($0.channels), String($0.mediaHash.prefix(12))] },
+            empty: "nothing added")
+    }
+}
