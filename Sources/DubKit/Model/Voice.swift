@@ -21,6 +21,10 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     public var datasetID: Int64?
     /// Credits the provider charged for it.
     public var creditsUsed: Int64
+    /// What the provider handed back for the trained voice (the local engine's profile), if anything.
+    public var modelData: JSONValue?
+    /// SHA-256 over the dataset's files' hashes, when trained from a dataset.
+    public var datasetHash: String?
     public internal(set) var errorCode: String?
     public internal(set) var errorMessage: String?
     public internal(set) var createdAt: Date
@@ -49,6 +53,7 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     enum CodingKeys: String, CodingKey {
         case id, providerID = "provider_id", providerVoiceID = "provider_voice_id", name, status
         case languages, genres, styles, datasetID = "dataset_id", creditsUsed = "credits_used"
+        case modelData = "model_data", datasetHash = "dataset_hash"
         case errorCode = "error_code", errorMessage = "error_message"
         case createdAt = "created_at", updatedAt = "updated_at"
     }

@@ -69,13 +69,17 @@ public struct DubJobRequest: Sendable, Hashable, Codable {
     public var parameters: DubParameters
     /// A link the provider fetches itself, when it can; otherwise the audio is uploaded.
     public var link: String?
+    /// The stored model data of a custom voice trained by this provider (see ``Voice/modelData``).
+    public var voiceData: JSONValue?
 
-    public init(voice: String, pitchShift: Int, separate: Bool, parameters: DubParameters, link: String? = nil) {
+    public init(voice: String, pitchShift: Int, separate: Bool, parameters: DubParameters, link: String? = nil,
+                voiceData: JSONValue? = nil) {
         self.voice = voice
         self.pitchShift = pitchShift
         self.separate = separate
         self.parameters = parameters
         self.link = link
+        self.voiceData = voiceData
     }
 }
 
@@ -126,15 +130,19 @@ public struct VoiceJobState: Sendable, Hashable, Codable {
     public var status: VoiceStatus
     public var creditsUsed: Int64?
     public var failure: FailureInfo?
+    /// What the provider hands back for a trained voice, to be stored with it (the local engine's profile).
+    public var voiceData: JSONValue?
 
-    public init(voiceID: String, status: VoiceStatus, creditsUsed: Int64? = nil, failure: FailureInfo? = nil) {
+    public init(voiceID: String, status: VoiceStatus, creditsUsed: Int64? = nil, failure: FailureInfo? = nil,
+                voiceData: JSONValue? = nil) {
         self.voiceID = voiceID
         self.status = status
         self.creditsUsed = creditsUsed
         self.failure = failure
+        self.voiceData = voiceData
     }
 
     enum CodingKeys: String, CodingKey {
-        case voiceID = "voiceId", status, creditsUsed, failure
+        case voiceID = "voiceId", status, creditsUsed, failure, voiceData
     }
 }

@@ -18,6 +18,14 @@ extension ProjectStore {
         }
     }
 
+    /// The voice with this id, or `.notFound`.
+    public func voice(_ id: Int64) throws(DubKitError) -> Voice {
+        guard let voice = try read({ db in try Voice.fetchOne(db, key: id) }) else {
+            throw .notFound(entity: .voice, key: String(id), project: name)
+        }
+        return voice
+    }
+
     /// The project's voices, optionally of one provider, ordered by provider then name.
     public func voices(provider: String? = nil) throws(DubKitError) -> [Voice] {
         try read { db in

@@ -7,6 +7,14 @@ enum StoreSchema {
         migrator.registerMigration("v1-domain-model") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-voice-model-data") { db in
+            // What a provider hands back for a trained voice (the local engine's profile), and the
+            // content hash of the dataset it was trained from.
+            try db.execute(sql: """
+                ALTER TABLE voice ADD COLUMN model_data TEXT CHECK (model_data IS NULL OR json_valid(model_data));
+                ALTER TABLE voice ADD COLUMN dataset_hash TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -80,8 +80,10 @@ public struct DubRunner: Sendable {
         try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
         var jobID = dub.providerJobID
         if jobID == nil {
+            let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
             let created = try await provider.createDub(DubJobRequest(
-                voice: dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate, parameters: dub.parameters))
+                voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
+                parameters: dub.parameters, voiceData: custom?.modelData))
             jobID = created.jobID
             try store.updateDub(id) { $0.providerJobID = created.jobID }
         }
