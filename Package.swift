@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "dubkit", targets: ["dubkit"]),
         .library(name: "DubKit", targets: ["DubKit"]),
+        .library(name: "DubKitHTTP", targets: ["DubKitHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -14,6 +15,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "DubKitHTTP",
+            dependencies: ["CCurl"]
+        ),
         .target(
             name: "DubKit",
             dependencies: [
@@ -43,6 +53,10 @@ let package = Package(
                 "DubKit", "DubKitTestSupport", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "DubKitHTTPTests",
+            dependencies: ["DubKitHTTP", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "DubKitCLITests",
