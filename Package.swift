@@ -56,7 +56,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DubKitHTTPTests",
-            dependencies: ["DubKitHTTP", "DubKitTestSupport"]
+            dependencies: [
+                "DubKitHTTP", "DubKitTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "DubKitCLITests",

@@ -4,4 +4,10 @@ public struct DownloadProgress: Sendable, Equatable {
     public var received: Int64
     /// The full size when the server said it.
     public var total: Int64?
+
+    /// Progress from its parts.
+    public init(received: Int64, total: Int64?) {
+        self.received = received
+        self.total = total
+    }
 }
