@@ -25,6 +25,12 @@ final class CurlEngine: @unchecked Sendable {
         thread.start()
     }
 
+    deinit {
+        // Here rather than at the end of the loop: other threads may still call curl_multi_wakeup
+        // on the handle until the last reference to the engine is gone.
+        curl_multi_cleanup(multi)
+    }
+
     /// A fresh transfer id.
     func makeID() -> UInt64 {
         lock.withLock {
@@ -78,10 +84,7 @@ final class CurlEngine: @unchecked Sendable {
 
     private func run() {
         lock.withLock { loopThread = pthread_self() }
-        defer {
-            curl_multi_cleanup(multi)
-            stopped.signal()
-        }
+        defer { stopped.signal() }
         while true {
             let (jobs, cancelled, stop) = lock.withLock { () -> ([TransferJob], [UInt64], Bool) in
                 defer {

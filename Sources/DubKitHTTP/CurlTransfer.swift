@@ -30,7 +30,7 @@ final class CurlTransfer {
     private var expectedTotal: Int64?
     private var parser = ServerSentEventParser()
     private var rangeMismatch: String?
-    private var fileError: String?
+    private var fileError: (path: String, message: String)?
 
     /// Makes and configures the easy handle; throws when a local file cannot be opened.
     init(job: TransferJob) throws(HTTPError) {
@@ -243,7 +243,7 @@ final class CurlTransfer {
                 let result = write(downloadFD, base + written, raw.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
-                    fileError = String(cString: strerror(errno))
+                    fileError = (destinationPath, String(cString: strerror(errno)))
                     return 0
                 }
                 written += result
@@ -286,12 +286,17 @@ final class CurlTransfer {
                 expectedTotal = length
             }
             guard ftruncate(downloadFD, off_t(start)) == 0, lseek(downloadFD, off_t(start), SEEK_SET) >= 0 else {
-                fileError = "\(url.path): \(String(cString: strerror(errno)))"
+                fileError = (url.path, String(cString: strerror(errno)))
                 return false
             }
             fileBytes = start
         }
         return true
+    }
+
+    private var destinationPath: String {
+        if case .file(let url, _) = job.destination { return url.path }
+        return ""
     }
 
     // MARK: Completion

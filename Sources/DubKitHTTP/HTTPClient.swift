@@ -181,7 +181,7 @@ public final class HTTPClient: Sendable {
         let host = request.url.host ?? ""
         if outcome.cancelled { return .cancelled(method: method, url: url) }
         if let setupError = outcome.setupError { return setupError }
-        if let fileError = outcome.fileError { return .fileError(path: "download destination", message: fileError) }
+        if let fileError = outcome.fileError { return .fileError(path: fileError.path, message: fileError.message) }
         if let mismatch = outcome.rangeMismatch { return .invalidResponse(method: method, url: url, message: mismatch) }
         switch outcome.curlCode {
         case 0:

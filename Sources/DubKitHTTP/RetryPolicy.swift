@@ -2,6 +2,7 @@ import Foundation
 
 /// When and how long to wait before resending a failed request: connection errors, 5xx and 429 are
 /// retried with exponential backoff and jitter, honouring `Retry-After`, within attempt and time caps.
+/// Timeouts are not retried (the caller chose the limit), nor are POST/PATCH unless marked idempotent.
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included (1 means never retry).
     public var maxAttempts: Int

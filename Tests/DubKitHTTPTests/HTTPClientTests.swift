@@ -132,6 +132,14 @@ import Testing
         #expect(log.contains("api_key=***"))
         #expect(log.contains("voice=v1"))
         #expect(log.contains("< HTTP/1.1 200"))
+        // Error messages redact the URL too.
+        let failing = try TestHTTPServer { _ in .text("no", status: 401) }
+        let error = await #expect(throws: HTTPError.self) {
+            _ = try await client.send(HTTPRequest(.get, failing.url("/v1/user?xi_api_key=SEKRET-ERR&token=SEKRET-T")))
+        }
+        let message = error?.localizedDescription ?? ""
+        #expect(!message.contains("SEKRET") && message.contains("***") && message.contains("401"))
+        #expect(!lines.current.joined(separator: "\n").contains("SEKRET"))
         // The server did get the real key: redaction is for the log only.
         #expect(server.requests.first?.header("xi-api-key") == "SEKRET-XI")
     }
