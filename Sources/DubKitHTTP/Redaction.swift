@@ -17,9 +17,12 @@ public enum Redaction {
         isSecretName(name.lowercased())
     }
 
-    /// The header value to print: `***` for credential headers, the value otherwise.
+    /// The header value to print: `***` for credential headers, redirect targets with their secret
+    /// query parameters masked (presigned URLs), the value otherwise.
     public static func headerValue(name: String, value: String) -> String {
-        isSecretHeader(name) ? mask : value
+        if isSecretHeader(name) { return mask }
+        if ["location", "content-location"].contains(name.lowercased()) { return url(value) }
+        return value
     }
 
     /// The URL with secret query values and any user:password replaced by `***`.

@@ -39,6 +39,24 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
+    @Test func followsRedirectsAndRedactsTheSignedLocationInTheLog() async throws {
+        let server = try TestHTTPServer { request in
+            if request.path == "/v1/dubs/d1/audio" {
+                return TestHTTPResponse(status: 302, headers: [("Location", "/signed/d1.wav?X-Amz-Signature=SEKRET-SIG")])
+            }
+            return TestHTTPResponse(status: 200, headers: [("Content-Type", "audio/wav")], body: .bytes(Data("RIFF".utf8)))
+        }
+        let log = TimedLog()
+        let client = try HTTPClient(configuration: .init(log: log.sink))
+        let response = try await client.send(HTTPRequest(.get, server.url("/v1/dubs/d1/audio")))
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "audio/wav")
+        #expect(response.text == "RIFF")
+        #expect(server.requests.map(\.path) == ["/v1/dubs/d1/audio", "/signed/d1.wav"])
+        #expect(log.text.contains("< Location: /signed/d1.wav?X-Amz-Signature=***"))
+        #expect(!log.text.contains("SEKRET"))
+    }
+
     @Test func overallTimeoutFailsQuicklyWithTimeoutError() async throws {
         let server = try TestHTTPServer { _ in
             var response = TestHTTPResponse.text("late")

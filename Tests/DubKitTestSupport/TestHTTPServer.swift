@@ -25,11 +25,13 @@ public final class TestHTTPServer: Sendable {
     public var port: UInt16 { core.port }
 
     /// `http://127.0.0.1:PORT`.
-    public var baseURL: URL { URL(string: "http://127.0.0.1:\(core.port)")! }
+    public var baseURL: URL { url("/") }
 
-    /// The URL for `pathAndQuery` (starting with "/") on this server.
+    /// The URL for `pathAndQuery` (starting with "/") on this server; the root when it is not valid.
     public func url(_ pathAndQuery: String) -> URL {
-        URL(string: "http://127.0.0.1:\(core.port)\(pathAndQuery)") ?? baseURL
+        let root = URL(fileURLWithPath: "/")
+        return URL(string: "http://127.0.0.1:\(core.port)\(pathAndQuery)")
+            ?? URL(string: "http://127.0.0.1:\(core.port)/") ?? root
     }
 
     /// Every request received so far, in arrival order.
