@@ -43,6 +43,11 @@ let package = Package(
             dependencies: ["DubKit"],
             path: "Tests/StoreTortureHelper"
         ),
+        .executableTarget(
+            name: "HTTPUploadHelper",
+            dependencies: ["DubKitHTTP"],
+            path: "Tests/HTTPUploadHelper"
+        ),
         .target(
             name: "DubKitTestSupport",
             path: "Tests/DubKitTestSupport"
@@ -57,7 +62,7 @@ let package = Package(
         .testTarget(
             name: "DubKitHTTPTests",
             dependencies: [
-                "DubKitHTTP", "DubKitTestSupport",
+                "DubKitHTTP", "DubKitTestSupport", "HTTPUploadHelper",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

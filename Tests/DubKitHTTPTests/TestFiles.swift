@@ -2,7 +2,7 @@ import Crypto
 import DubKitTestSupport
 import Foundation
 
-/// Helpers for large test files and memory measurements.
+/// Helpers for large test files and their hashes.
 enum TestFiles {
     /// Writes `megabytes` MiB of varied bytes to `url` one MiB at a time; returns their SHA-256.
     static func writeFile(_ url: URL, megabytes: Int) throws -> String {
@@ -45,16 +45,6 @@ enum TestFiles {
         var hasher = SHA256()
         part.forEachChunk { hasher.update(data: $0) }
         return hex(hasher.finalize())
-    }
-
-    /// The process's peak resident set size in bytes (VmHWM), 0 when unknown.
-    static func peakResidentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let digits = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-            return digits * 1024
-        }
-        return 0
     }
 
     private static func hex<Digest: Sequence>(_ digest: Digest) -> String where Digest.Element == UInt8 {
