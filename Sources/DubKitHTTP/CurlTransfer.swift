@@ -90,8 +90,10 @@ final class CurlTransfer {
         try setHeaders(headers)
 
         if case .file(let url, _) = job.destination {
-            downloadFD = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-            guard downloadFD >= 0 else {
+            // Fail before sending when the file cannot be written; it is only opened (and
+            // created) once a 2xx answer arrives, so an error answer leaves no empty file behind.
+            let folder = url.deletingLastPathComponent().path
+            guard access(folder, W_OK) == 0 else {
                 throw HTTPError.fileError(path: url.path, message: String(cString: strerror(errno)))
             }
         }
@@ -285,7 +287,9 @@ final class CurlTransfer {
             } else if let length = headers["Content-Length"].flatMap({ Int64($0) }) {
                 expectedTotal = length
             }
-            guard ftruncate(downloadFD, off_t(start)) == 0, lseek(downloadFD, off_t(start), SEEK_SET) >= 0 else {
+            if downloadFD < 0 { downloadFD = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
+            guard downloadFD >= 0, ftruncate(downloadFD, off_t(start)) == 0,
+                  lseek(downloadFD, off_t(start), SEEK_SET) >= 0 else {
                 fileError = (url.path, String(cString: strerror(errno)))
                 return false
             }

@@ -50,4 +50,32 @@ import Testing
         #expect(server.requests.count == 2)
         #expect(try TestFiles.hash(of: destination) == TestFiles.hash(of: payload))
     }
+
+    @Test func errorAnswerFailsWithStatusAndWritesNoFile() async throws {
+        let server = try TestHTTPServer { _ in .json(Data(#"{"detail":"not ready"}"#.utf8), status: 404) }
+        let directory = try TemporaryDirectory()
+        let destination = directory.path("dub.wav")
+        let client = try HTTPClient(configuration: .init(retryPolicy: Self.quickRetries))
+        let error = await #expect(throws: HTTPError.self) {
+            _ = try await client.download(HTTPRequest(.get, server.url("/dub.wav")), to: destination)
+        }
+        #expect(error?.statusCode == 404)
+        #expect(error?.localizedDescription.contains("not ready") == true)
+        #expect(!FileManager.default.fileExists(atPath: destination.path))
+    }
+
+    @Test func unwritableDestinationFailsBeforeSending() async throws {
+        let server = try TestHTTPServer { _ in .text("data") }
+        let client = try HTTPClient()
+        let destination = URL(fileURLWithPath: "/nonexistent/dubkit/dub.wav")
+        let error = await #expect(throws: HTTPError.self) {
+            _ = try await client.download(HTTPRequest(.get, server.url("/dub.wav")), to: destination)
+        }
+        guard case .fileError(let path, _) = error else {
+            Issue.record("expected fileError, got \(String(describing: error))")
+            return
+        }
+        #expect(path == destination.path)
+        #expect(server.requests.isEmpty)
+    }
 }
