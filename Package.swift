@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "dubkit", targets: ["dubkit"]),
         .library(name: "DubKit", targets: ["DubKit"]),
         .library(name: "DubKitMedia", targets: ["DubKitMedia"]),
+        .library(name: "DubKitHTTP", targets: ["DubKitHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -15,6 +16,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "DubKitHTTP",
+            dependencies: ["CCurl"]
+        ),
         .target(
             name: "DubKit",
             dependencies: [
@@ -47,6 +57,11 @@ let package = Package(
             dependencies: ["DubKit"],
             path: "Tests/StoreTortureHelper"
         ),
+        .executableTarget(
+            name: "HTTPUploadHelper",
+            dependencies: ["DubKitHTTP"],
+            path: "Tests/HTTPUploadHelper"
+        ),
         .target(
             name: "DubKitTestSupport",
             path: "Tests/DubKitTestSupport"
@@ -61,6 +76,13 @@ let package = Package(
         .testTarget(
             name: "DubKitMediaTests",
             dependencies: ["DubKitMedia"]
+        ),
+        .testTarget(
+            name: "DubKitHTTPTests",
+            dependencies: [
+                "DubKitHTTP", "DubKitTestSupport", "HTTPUploadHelper",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "DubKitCLITests",

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the build and the tests need; installed only when missing.
-APT_PACKAGES=(pkg-config libsqlite3-dev libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libavutil-dev python3 sox ffmpeg espeak-ng)
+APT_PACKAGES=(pkg-config libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libavutil-dev
+              python3 sox ffmpeg espeak-ng openssl)
 
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
     export PATH="$PATH:/opt/swift/usr/bin"
@@ -45,7 +46,8 @@ demo() {
 run_tests() {
     deps
     swift build --build-tests
-    swift test --skip-build
+    # Serial: several suites wait on child processes, and in parallel they starve the async HTTP tests.
+    swift test --skip-build --no-parallel
 }
 
 case "${1:-}" in

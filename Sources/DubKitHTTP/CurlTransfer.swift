@@ -1,0 +1,330 @@
+import CCurl
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One request on its own easy handle. Lives only on the client's transfer thread, owns every C
+/// object it makes (handle, header list, form, open files) and frees them in `deinit`.
+final class CurlTransfer {
+    private enum Sink {
+        case memory, file, events, errorCapture
+    }
+
+    private static let errorBodyLimit = 64 * 1024
+
+    let job: TransferJob
+    let easy: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var mime: OpaquePointer?
+    private var uploadFile: UnsafeMutablePointer<FILE>?
+    private var downloadFD: Int32 = -1
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    private var sink: Sink = .memory
+    private var headDecided = false
+    private var status = 0
+    private var headers = HTTPHeaders()
+    private var body = Data()
+    private var fileBytes: Int64 = 0
+    private var expectedTotal: Int64?
+    private var parser = ServerSentEventParser()
+    private var rangeMismatch: String?
+    private var fileError: (path: String, message: String)?
+
+    /// Makes and configures the easy handle; throws when a local file cannot be opened.
+    init(job: TransferJob) throws(HTTPError) {
+        guard let easy = curl_easy_init() else {
+            throw HTTPError.connectionFailed(method: job.request.method.rawValue, url: job.request.redactedURL,
+                                             host: job.request.url.host ?? "", message: "libcurl could not make a handle")
+        }
+        self.job = job
+        self.easy = easy
+        errorBuffer = .allocate(capacity: dubkit_curl_error_size())
+        errorBuffer.initialize(repeating: 0, count: dubkit_curl_error_size())
+        try configure()
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        if let mime { curl_mime_free(mime) }
+        if let headerList { curl_slist_free_all(headerList) }
+        if let uploadFile { fclose(uploadFile) }
+        if downloadFD >= 0 { close(downloadFD) }
+        errorBuffer.deallocate()
+    }
+
+    // MARK: Setup
+
+    private func configure() throws(HTTPError) {
+        let request = job.request
+        _ = dubkit_easy_setopt_string(easy, CURLOPT_URL, request.url.absoluteString)
+        _ = dubkit_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = dubkit_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = dubkit_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        _ = dubkit_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
+        _ = dubkit_easy_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
+        _ = dubkit_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = dubkit_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        _ = dubkit_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(job.connectTimeout))
+        _ = dubkit_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(job.timeout))
+        _ = dubkit_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = dubkit_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
+            guard let userdata else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+            return transfer.receiveBody(UnsafeRawBufferPointer(start: buffer, count: size * count))
+        }
+        _ = dubkit_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
+        _ = dubkit_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
+            guard let userdata else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+            transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: size * count))
+            return size * count
+        }
+        _ = dubkit_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+
+        var headers = request.headers
+        try configureBody(request, headers: &headers)
+        try setHeaders(headers)
+
+        if case .file(let url, _) = job.destination {
+            // Fail before sending when the file cannot be written; it is only opened (and
+            // created) once a 2xx answer arrives, so an error answer leaves no empty file behind.
+            let folder = url.deletingLastPathComponent().path
+            guard access(folder, W_OK) == 0 else {
+                throw HTTPError.fileError(path: url.path, message: String(cString: strerror(errno)))
+            }
+        }
+        if let log = job.log {
+            log("> \(request.method.rawValue) \(request.redactedURL)")
+            for field in headers {
+                log("> \(field.name): \(Redaction.headerValue(name: field.name, value: field.value))")
+            }
+        }
+    }
+
+    private func configureBody(_ request: HTTPRequest, headers: inout HTTPHeaders) throws(HTTPError) {
+        let method = request.method
+        switch request.body {
+        case .empty:
+            switch method {
+            case .get: _ = dubkit_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+            case .head: _ = dubkit_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+            case .post:
+                _ = dubkit_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, 0)
+                _ = dubkit_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, "")
+            default: _ = dubkit_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
+            }
+        case .bytes(let data, let contentType):
+            _ = dubkit_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(data.count))
+            data.withUnsafeBytes { raw in
+                _ = dubkit_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+            }
+            if data.isEmpty { _ = dubkit_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, "") }
+            if method != .post { _ = dubkit_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue) }
+            if let contentType, !headers.contains("Content-Type") { headers.set("Content-Type", contentType) }
+        case .file(let url, let contentType):
+            guard let file = fopen(url.path, "rb") else {
+                throw HTTPError.fileError(path: url.path, message: String(cString: strerror(errno)))
+            }
+            uploadFile = file
+            var info = stat()
+            guard fstat(fileno(file), &info) == 0 else {
+                throw HTTPError.fileError(path: url.path, message: String(cString: strerror(errno)))
+            }
+            _ = dubkit_easy_setopt_long(easy, CURLOPT_UPLOAD, 1)
+            _ = dubkit_easy_setopt_pointer(easy, CURLOPT_READDATA, UnsafeMutableRawPointer(file))
+            _ = dubkit_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(info.st_size))
+            if method != .put { _ = dubkit_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue) }
+            if let contentType, !headers.contains("Content-Type") { headers.set("Content-Type", contentType) }
+            headers.set("Expect", "")
+        case .multipart(let parts):
+            try configureMultipart(parts)
+            if method != .post { _ = dubkit_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue) }
+            headers.set("Expect", "")
+        }
+    }
+
+    private func configureMultipart(_ parts: [MultipartPart]) throws(HTTPError) {
+        guard let form = curl_mime_init(easy) else {
+            throw HTTPError.fileError(path: "", message: "libcurl could not make a multipart form")
+        }
+        mime = form
+        for part in parts {
+            guard let mimePart = curl_mime_addpart(form) else {
+                throw HTTPError.fileError(path: "", message: "libcurl could not add a form part")
+            }
+            _ = curl_mime_name(mimePart, part.name)
+            switch part.content {
+            case .text(let text):
+                var bytes = Array(text.utf8)
+                bytes.withUnsafeMutableBufferPointer { buffer in
+                    buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                        _ = curl_mime_data(mimePart, chars, buffer.count)
+                    }
+                }
+                if bytes.isEmpty { _ = curl_mime_data(mimePart, "", 0) }
+            case .bytes(let data):
+                data.withUnsafeBytes { raw in
+                    if let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) {
+                        _ = curl_mime_data(mimePart, base, raw.count)
+                    } else {
+                        _ = curl_mime_data(mimePart, "", 0)
+                    }
+                }
+            case .file(let url):
+                guard access(url.path, R_OK) == 0 else {
+                    throw HTTPError.fileError(path: url.path, message: String(cString: strerror(errno)))
+                }
+                guard curl_mime_filedata(mimePart, url.path) == CURLE_OK else {
+                    throw HTTPError.fileError(path: url.path, message: "libcurl could not attach the file")
+                }
+            }
+            // curl_mime_filedata sets the file's own name; an explicit one (or none) replaces it.
+            _ = curl_mime_filename(mimePart, part.filename)
+            if let contentType = part.contentType { _ = curl_mime_type(mimePart, contentType) }
+        }
+        _ = dubkit_easy_setopt_mime(easy, form)
+    }
+
+    private func setHeaders(_ headers: HTTPHeaders) throws(HTTPError) {
+        for field in headers {
+            // "Name:" removes a header curl would add; "Name;" sends it with an empty value.
+            let line = field.value.isEmpty
+                ? (field.name.lowercased() == "expect" ? "\(field.name):" : "\(field.name);")
+                : "\(field.name): \(field.value)"
+            guard let list = curl_slist_append(headerList, line) else {
+                throw HTTPError.fileError(path: "", message: "libcurl could not store a header")
+            }
+            headerList = list
+        }
+        if let headerList { _ = dubkit_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        seconds > 0 ? max(1, Int((seconds * 1000).rounded())) : 0
+    }
+
+    // MARK: Callbacks (transfer thread)
+
+    private func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) {
+        let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.isEmpty { return }
+        if line.hasPrefix("HTTP/") {
+            headers = HTTPHeaders()
+            let parts = line.split(separator: " ", maxSplits: 2)
+            if parts.count >= 2, let code = Int(parts[1]) { status = code }
+            job.log?("< \(line)")
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        headers.add(name, value)
+        job.log?("< \(name): \(Redaction.headerValue(name: name, value: value))")
+    }
+
+    private func receiveBody(_ raw: UnsafeRawBufferPointer) -> Int {
+        if !headDecided && !decideHead() { return 0 }
+        switch sink {
+        case .memory:
+            body.append(contentsOf: raw)
+        case .errorCapture:
+            let room = max(0, Self.errorBodyLimit - body.count)
+            body.append(contentsOf: raw.prefix(room))
+        case .events:
+            if case .events(let deliver) = job.destination {
+                for event in parser.feed(raw) { deliver(event) }
+            }
+        case .file:
+            guard let base = raw.baseAddress else { return raw.count }
+            var written = 0
+            while written < raw.count {
+                let result = write(downloadFD, base + written, raw.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    fileError = (destinationPath, String(cString: strerror(errno)))
+                    return 0
+                }
+                written += result
+            }
+            fileBytes += Int64(raw.count)
+            job.progress?(DownloadProgress(received: fileBytes, total: expectedTotal))
+        }
+        return raw.count
+    }
+
+    /// Chooses where the body goes once the final status is known; false aborts the transfer.
+    private func decideHead() -> Bool {
+        headDecided = true
+        var code = 0
+        if dubkit_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK, code > 0 { status = code }
+        let success = (200..<300).contains(status)
+        switch job.destination {
+        case .memory:
+            sink = .memory
+        case .events:
+            sink = success ? .events : .errorCapture
+        case .file(let url, let resumeFrom):
+            guard success else {
+                sink = .errorCapture
+                return true
+            }
+            sink = .file
+            var start: Int64 = 0
+            if status == 206 && resumeFrom > 0 {
+                guard let range = ContentRange(headers["Content-Range"]), range.start == resumeFrom else {
+                    rangeMismatch = "asked for bytes from \(resumeFrom), got Content-Range \(headers["Content-Range"] ?? "none")"
+                    return false
+                }
+                start = resumeFrom
+                expectedTotal = range.total
+            } else if status == 206 {
+                rangeMismatch = "got a partial answer (206) to a request for the whole file"
+                return false
+            } else if let length = headers["Content-Length"].flatMap({ Int64($0) }) {
+                expectedTotal = length
+            }
+            if downloadFD < 0 { downloadFD = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
+            guard downloadFD >= 0, ftruncate(downloadFD, off_t(start)) == 0,
+                  lseek(downloadFD, off_t(start), SEEK_SET) >= 0 else {
+                fileError = (url.path, String(cString: strerror(errno)))
+                return false
+            }
+            fileBytes = start
+        }
+        return true
+    }
+
+    private var destinationPath: String {
+        if case .file(let url, _) = job.destination { return url.path }
+        return ""
+    }
+
+    // MARK: Completion
+
+    /// Hands the outcome to the caller; `code` is libcurl's result, nil when cancelled.
+    func finish(code: CURLcode?) {
+        var outcome = TransferOutcome()
+        if let code {
+            var code = code
+            if code == CURLE_OK && !headDecided && !decideHead() { code = CURLE_WRITE_ERROR }
+            outcome.curlCode = Int(code.rawValue)
+            let detail = String(cString: errorBuffer)
+            outcome.curlMessage = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        } else {
+            outcome.cancelled = true
+        }
+        if case .events = job.destination, sink == .events { parser.finish() }
+        outcome.status = status
+        outcome.headers = headers
+        outcome.body = body
+        outcome.fileBytes = fileBytes
+        outcome.rangeMismatch = rangeMismatch
+        outcome.fileError = fileError
+        job.log?(outcome.cancelled ? "! cancelled" : (outcome.curlCode == 0 ? "< done \(status)" : "! \(outcome.curlMessage)"))
+        job.completion(outcome)
+    }
+}

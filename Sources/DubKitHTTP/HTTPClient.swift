@@ -1,0 +1,213 @@
+import Foundation
+
+/// Sends HTTP requests over libcurl. Transfers run on one thread of the client's own (a
+/// `curl_multi` loop), never on Swift's cooperative pool; the async methods resume from there.
+public final class HTTPClient: Sendable {
+    /// Defaults that apply to every request that does not set its own.
+    public struct Configuration: Sendable {
+        /// Seconds allowed to connect.
+        public var connectTimeout: Double
+        /// Seconds allowed for a whole `send` (downloads and event streams have no overall limit by default).
+        public var timeout: Double
+        /// When to resend failed requests.
+        public var retryPolicy: RetryPolicy
+        /// Receives one line per request, response header and retry, with secrets shown as `***`.
+        public var log: (@Sendable (String) -> Void)?
+
+        /// Defaults: 15 s to connect, 120 s per request, the standard retry policy, no log.
+        public init(connectTimeout: Double = 15, timeout: Double = 120, retryPolicy: RetryPolicy = .standard,
+                    log: (@Sendable (String) -> Void)? = nil) {
+            self.connectTimeout = connectTimeout
+            self.timeout = timeout
+            self.retryPolicy = retryPolicy
+            self.log = log
+        }
+    }
+
+    /// The defaults this client applies.
+    public let configuration: Configuration
+    private let engine: CurlEngine
+
+    /// A client with its own transfer thread; throws when libcurl cannot be initialised.
+    public init(configuration: Configuration = Configuration()) throws {
+        guard let engine = CurlEngine() else {
+            throw HTTPError.connectionFailed(method: "-", url: "-", host: "-", message: "libcurl could not be initialised")
+        }
+        self.engine = engine
+        self.configuration = configuration
+    }
+
+    deinit {
+        engine.shutdown()
+    }
+
+    /// Sends `request` and returns its 2xx response, retrying per `retry` (the client's policy when nil).
+    /// Throws ``HTTPError`` for other statuses and failures.
+    public func send(_ request: HTTPRequest, retry: RetryPolicy? = nil) async throws -> HTTPResponse {
+        let policy = retry ?? configuration.retryPolicy
+        let clock = ContinuousClock()
+        let started = clock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome = await perform(request, destination: .memory, defaultTimeout: configuration.timeout)
+            guard let error = Self.failure(of: outcome, for: request) else {
+                return HTTPResponse(status: outcome.status, headers: outcome.headers, body: outcome.body)
+            }
+            let elapsed = Self.seconds(clock.now - started)
+            try await pauseBeforeRetry(after: error, attempt: attempt, elapsed: elapsed, policy: policy,
+                                       request: request, retryAfter: outcome.headers["Retry-After"])
+        }
+    }
+
+    /// Sends `request` and decodes the JSON answer.
+    public func send<Value: Decodable>(_ request: HTTPRequest, decoding type: Value.Type, retry: RetryPolicy? = nil,
+                                       decoder: JSONDecoder = JSONDecoder()) async throws -> Value {
+        try await send(request, retry: retry).decode(type, decoder: decoder)
+    }
+
+    /// Streams the response body into `destination`, resuming with `Range` after a dropped connection
+    /// when the server supports it (and starting over when it does not). The response's body is empty.
+    public func download(_ request: HTTPRequest, to destination: URL, retry: RetryPolicy? = nil,
+                         progress: (@Sendable (DownloadProgress) -> Void)? = nil) async throws -> HTTPResponse {
+        let policy = retry ?? configuration.retryPolicy
+        let clock = ContinuousClock()
+        var started = clock.now
+        var offset: Int64 = 0
+        var attempt = 0
+        while true {
+            attempt += 1
+            var attemptRequest = request
+            if offset > 0 { attemptRequest.headers.set("Range", "bytes=\(offset)-") }
+            let outcome = await perform(attemptRequest, destination: .file(destination, resumeFrom: offset),
+                                        defaultTimeout: 0, progress: progress)
+            guard var error = Self.failure(of: outcome, for: attemptRequest) else {
+                return HTTPResponse(status: outcome.status, headers: outcome.headers, body: Data())
+            }
+            let resumable = outcome.status == 206 || outcome.headers["Accept-Ranges"]?.lowercased() == "bytes"
+            if outcome.rangeMismatch != nil {
+                offset = 0
+                error = .connectionFailed(method: request.method.rawValue, url: request.redactedURL,
+                                          host: request.url.host ?? "", message: outcome.rangeMismatch ?? "")
+            } else if case .connectionFailed = error, resumable, outcome.fileBytes > offset {
+                // Progress was made: resume at once and do not count this attempt against the policy.
+                configuration.log?("! connection dropped after \(outcome.fileBytes) bytes; resuming")
+                offset = outcome.fileBytes
+                attempt = 0
+                started = clock.now
+                continue
+            } else if !resumable {
+                offset = 0
+            }
+            try await pauseBeforeRetry(after: error, attempt: attempt, elapsed: Self.seconds(clock.now - started),
+                                       policy: policy, request: request, retryAfter: outcome.headers["Retry-After"])
+        }
+    }
+
+    /// The server-sent events of a streaming response, in order; ends when the server closes the
+    /// stream and throws ``HTTPError`` on failure. Stopping the iteration cancels the transfer.
+    public func events(_ request: HTTPRequest) -> AsyncThrowingStream<ServerSentEvent, Error> {
+        var request = request
+        if !request.headers.contains("Accept") { request.headers.set("Accept", "text/event-stream") }
+        let engine = self.engine
+        let job = request
+        return AsyncThrowingStream { continuation in
+            let id = engine.makeID()
+            continuation.onTermination = { _ in
+                withExtendedLifetime(self) { engine.cancel(id) }
+            }
+            engine.start(TransferJob(
+                id: id, request: job, destination: .events { continuation.yield($0) },
+                connectTimeout: job.connectTimeout ?? configuration.connectTimeout, timeout: job.timeout ?? 0,
+                progress: nil, log: configuration.log,
+                completion: { outcome in
+                    if let error = Self.failure(of: outcome, for: job) {
+                        continuation.finish(throwing: error)
+                    } else {
+                        continuation.finish()
+                    }
+                }))
+        }
+    }
+
+    // MARK: Internals
+
+    private func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
+                         progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
+        let engine = self.engine
+        let id = engine.makeID()
+        let job = TransferJob(
+            id: id, request: request, destination: destination,
+            connectTimeout: request.connectTimeout ?? configuration.connectTimeout,
+            timeout: request.timeout ?? defaultTimeout, progress: progress, log: configuration.log,
+            completion: { _ in })
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<TransferOutcome, Never>) in
+                var started = job
+                started.completion = { continuation.resume(returning: $0) }
+                engine.start(started)
+                if Task.isCancelled { engine.cancel(id) }
+            }
+        } onCancel: {
+            engine.cancel(id)
+        }
+    }
+
+    /// Waits before the next attempt, or throws when the failure is final.
+    private func pauseBeforeRetry(after error: HTTPError, attempt: Int, elapsed: Double, policy: RetryPolicy,
+                                  request: HTTPRequest, retryAfter: String?) async throws {
+        let method = request.method.rawValue
+        let url = request.redactedURL
+        guard policy.isRetryable(error), request.isIdempotent, policy.maxAttempts > 1 else { throw error }
+        guard attempt < policy.maxAttempts else {
+            throw HTTPError.retriesExhausted(method: method, url: url, attempts: attempt, last: error)
+        }
+        let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter)
+        guard elapsed + delay <= policy.maxTotalTime else {
+            throw HTTPError.retriesExhausted(method: method, url: url, attempts: attempt, last: error)
+        }
+        configuration.log?("! attempt \(attempt) failed (\(error.errorDescription ?? "")); retrying in \(String(format: "%.2f", delay)) s")
+        do {
+            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+        } catch {
+            throw HTTPError.cancelled(method: method, url: url)
+        }
+    }
+
+    /// The error an outcome stands for, nil for a completed 2xx transfer.
+    static func failure(of outcome: TransferOutcome, for request: HTTPRequest) -> HTTPError? {
+        let method = request.method.rawValue
+        let url = request.redactedURL
+        let host = request.url.host ?? ""
+        if outcome.cancelled { return .cancelled(method: method, url: url) }
+        if let setupError = outcome.setupError { return setupError }
+        if let fileError = outcome.fileError { return .fileError(path: fileError.path, message: fileError.message) }
+        if let mismatch = outcome.rangeMismatch { return .invalidResponse(method: method, url: url, message: mismatch) }
+        switch outcome.curlCode {
+        case 0:
+            break
+        case 28:
+            return .timeout(method: method, url: url, seconds: request.timeout, message: outcome.curlMessage)
+        case 35, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98:
+            return .tlsFailure(method: method, url: url, host: host, message: outcome.curlMessage)
+        default:
+            return .connectionFailed(method: method, url: url, host: host, message: outcome.curlMessage)
+        }
+        guard (200..<300).contains(outcome.status) else {
+            return .status(method: method, url: url, code: outcome.status, body: excerpt(outcome.body))
+        }
+        return nil
+    }
+
+    private static func excerpt(_ body: Data) -> String {
+        let text = String(decoding: body.prefix(2048), as: UTF8.self)
+            .replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .trimmingCharacters(in: .whitespaces)
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

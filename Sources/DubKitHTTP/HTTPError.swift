@@ -1,0 +1,68 @@
+import Foundation
+
+/// Why an HTTP call failed; every message names the method, the URL (secrets redacted) and what to do.
+public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
+    /// The server could not be reached or the connection broke (curl's message, the host).
+    case connectionFailed(method: String, url: String, host: String, message: String)
+    /// The connect or overall time limit passed.
+    case timeout(method: String, url: String, seconds: Double?, message: String)
+    /// The TLS handshake or certificate verification failed.
+    case tlsFailure(method: String, url: String, host: String, message: String)
+    /// The server answered with a status outside 2xx; `body` is the start of its answer.
+    case status(method: String, url: String, code: Int, body: String)
+    /// Every attempt allowed by the retry policy failed; `last` is the final failure.
+    case retriesExhausted(method: String, url: String, attempts: Int, last: HTTPError)
+    /// The caller cancelled the request.
+    case cancelled(method: String, url: String)
+    /// A local file to send or to write could not be used.
+    case fileError(path: String, message: String)
+    /// The server's answer broke the protocol (e.g. a range that does not match what was asked).
+    case invalidResponse(method: String, url: String, message: String)
+
+    /// The status code when the failure (or the last retry) was a status error.
+    public var statusCode: Int? {
+        switch self {
+        case .status(_, _, let code, _): code
+        case .retriesExhausted(_, _, _, let last): last.statusCode
+        default: nil
+        }
+    }
+
+    /// A sentence a user can act on.
+    public var errorDescription: String? {
+        switch self {
+        case let .connectionFailed(method, url, host, message):
+            "\(method) \(url): could not connect to \(host): \(message). Check the network connection, proxy settings and the service's address."
+        case let .timeout(method, url, seconds, message):
+            "\(method) \(url) timed out\(seconds.map { " after \(Self.format($0)) s" } ?? ""): \(message). Try again later or allow a longer timeout."
+        case let .tlsFailure(method, url, host, message):
+            "\(method) \(url): secure connection to \(host) failed: \(message). Check the system clock and CA certificates (ca-certificates); verification cannot be turned off."
+        case let .status(method, url, code, body):
+            "\(method) \(url) failed with HTTP \(code)\(body.isEmpty ? "" : ": \(body)"). \(Self.advice(forStatus: code))"
+        case let .retriesExhausted(method, url, attempts, last):
+            "\(method) \(url) failed after \(attempts) attempts; last error: \(last.errorDescription ?? "unknown"). The service may be down or rate limiting; try again later."
+        case let .cancelled(method, url):
+            "\(method) \(url) was cancelled."
+        case let .fileError(path, message):
+            "Cannot use file \(path): \(message). Check that it exists and is readable (or its folder writable)."
+        case let .invalidResponse(method, url, message):
+            "\(method) \(url) returned an invalid response: \(message). Try again; report it if it persists."
+        }
+    }
+
+    private static func advice(forStatus code: Int) -> String {
+        switch code {
+        case 401, 403: "Check the API key and its permissions."
+        case 404: "Check the URL and the identifier used."
+        case 413: "The upload is too large for the service."
+        case 429: "The service is rate limiting; wait and try again."
+        case 400..<500: "Check the request's parameters."
+        case 500..<600: "The service failed; try again later."
+        default: "Unexpected answer."
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    }
+}

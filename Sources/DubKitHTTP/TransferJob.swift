@@ -1,0 +1,23 @@
+import Foundation
+
+/// Where a transfer puts the response body.
+enum TransferDestination: Sendable {
+    /// Collected in memory and returned in the outcome.
+    case memory
+    /// Written to a file, resuming after `resumeFrom` bytes when the server answers 206.
+    case file(URL, resumeFrom: Int64)
+    /// Parsed as server-sent events and handed over one by one.
+    case events(@Sendable (ServerSentEvent) -> Void)
+}
+
+/// Everything the transfer thread needs to run one request; plain values only, so it can cross threads.
+struct TransferJob: Sendable {
+    var id: UInt64
+    var request: HTTPRequest
+    var destination: TransferDestination
+    var connectTimeout: Double
+    var timeout: Double
+    var progress: (@Sendable (DownloadProgress) -> Void)?
+    var log: (@Sendable (String) -> Void)?
+    var completion: @Sendable (TransferOutcome) -> Void
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// What one finished (or failed, or cancelled) transfer produced.
+struct TransferOutcome: Sendable {
+    /// libcurl's result code; 0 is success.
+    var curlCode: Int = 0
+    /// libcurl's message for a failure.
+    var curlMessage: String = ""
+    /// The final status, 0 when no response arrived.
+    var status: Int = 0
+    var headers = HTTPHeaders()
+    /// The body in memory mode, or the start of an error body otherwise.
+    var body = Data()
+    /// Bytes of the destination file after the transfer.
+    var fileBytes: Int64 = 0
+    /// Set when a 206 answer did not start where the resume asked.
+    var rangeMismatch: String?
+    /// Set when a local file could not be read or written: its path and the reason.
+    var fileError: (path: String, message: String)?
+    /// Set when the request could not be started (e.g. a file to upload is missing).
+    var setupError: HTTPError?
+    var cancelled = false
+}

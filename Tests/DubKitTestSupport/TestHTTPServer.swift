@@ -1,0 +1,411 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small HTTP/1.1 server on 127.0.0.1 (a free port) for tests: each connection gets a thread,
+/// `handler` answers every request, and requests are recorded for assertions. Stops on ``stop()``
+/// or when released. Large request bodies are spooled to a temporary file, not kept in memory.
+public final class TestHTTPServer: Sendable {
+    /// Answers one request.
+    public typealias Handler = @Sendable (TestHTTPRequest) -> TestHTTPResponse
+
+    private let core: TestHTTPServerCore
+
+    /// Starts listening; bodies larger than `spoolBodiesOver` bytes are kept on disk.
+    public init(spoolBodiesOver: Int = 1 << 20, handler: @escaping Handler) throws {
+        core = try TestHTTPServerCore(spoolThreshold: spoolBodiesOver, handler: handler)
+    }
+
+    deinit {
+        core.stop()
+    }
+
+    /// The port the server listens on.
+    public var port: UInt16 { core.port }
+
+    /// `http://127.0.0.1:PORT`.
+    public var baseURL: URL { url("/") }
+
+    /// The URL for `pathAndQuery` (starting with "/") on this server; the root when it is not valid.
+    public func url(_ pathAndQuery: String) -> URL {
+        let root = URL(fileURLWithPath: "/")
+        return URL(string: "http://127.0.0.1:\(core.port)\(pathAndQuery)")
+            ?? URL(string: "http://127.0.0.1:\(core.port)/") ?? root
+    }
+
+    /// Every request received so far, in arrival order.
+    public var requests: [TestHTTPRequest] { core.recorded }
+
+    /// Closes the listener and every open connection, and waits for their threads to end.
+    public func stop() { core.stop() }
+}
+
+/// The listening socket and its threads; threads keep this alive, the public server's `deinit` stops it.
+private final class TestHTTPServerCore: @unchecked Sendable {
+    let port: UInt16
+    private let listenFD: Int32
+    private let handler: TestHTTPServer.Handler
+    private let spoolThreshold: Int
+    private let spoolDirectory: URL
+    private let lock = NSLock()
+    private let threads = DispatchGroup()
+    // Guarded by `lock`.
+    private var requests: [TestHTTPRequest] = []
+    private var connections: Set<Int32> = []
+    private var stopped = false
+
+    init(spoolThreshold: Int, handler: @escaping TestHTTPServer.Handler) throws {
+        self.handler = handler
+        self.spoolThreshold = spoolThreshold
+        spoolDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("test-http-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: spoolDirectory, withIntermediateDirectories: true)
+
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Self.posixError("socket") }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else {
+            let error = Self.posixError("bind/listen")
+            close(fd)
+            throw error
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        listenFD = fd
+        threads.enter()
+        let thread = Thread { [self] in
+            acceptLoop()
+            threads.leave()
+        }
+        thread.start()
+    }
+
+    var recorded: [TestHTTPRequest] { lock.withLock { requests } }
+
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    func stop() {
+        let open = lock.withLock { () -> Set<Int32>? in
+            if stopped { return nil }
+            stopped = true
+            return connections
+        }
+        guard let open else { return }
+        shutdown(listenFD, Int32(SHUT_RDWR))
+        for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
+        _ = threads.wait(timeout: .now() + 5)
+        close(listenFD)
+        try? FileManager.default.removeItem(at: spoolDirectory)
+    }
+
+    private static func posixError(_ call: String) -> NSError {
+        NSError(domain: NSPOSIXErrorDomain, code: Int(errno),
+                userInfo: [NSLocalizedDescriptionKey: "\(call): \(String(cString: strerror(errno)))"])
+    }
+
+    // MARK: Connections
+
+    private func acceptLoop() {
+        while !isStopped {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let accepted = lock.withLock { () -> Bool in
+                if stopped { return false }
+                connections.insert(fd)
+                threads.enter()
+                return true
+            }
+            guard accepted else {
+                close(fd)
+                return
+            }
+            var noDelay: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+            let thread = Thread { [self] in
+                serve(fd)
+                lock.withLock { _ = connections.remove(fd) }
+                close(fd)
+                threads.leave()
+            }
+            thread.start()
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        var connection = SocketConnection(fd: fd)
+        guard let head = connection.readHead() else { return }
+        let lines = head.components(separatedBy: "\r\n")
+        let requestLine = lines.first?.split(separator: " ") ?? []
+        guard requestLine.count >= 2 else {
+            connection.send(Data("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+            return
+        }
+        var headers: [(name: String, value: String)] = []
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
+        if header("expect")?.lowercased() == "100-continue" {
+            connection.send(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        }
+        var spool = BodySpool(threshold: spoolThreshold, directory: spoolDirectory)
+        if header("transfer-encoding")?.lowercased().contains("chunked") == true {
+            guard connection.readChunkedBody(into: &spool) else { return }
+        } else if let length = header("content-length").flatMap({ Int($0) }), length > 0 {
+            guard connection.readBody(count: length, into: &spool) else { return }
+        }
+        let request = TestHTTPRequest(method: String(requestLine[0]), target: String(requestLine[1]),
+                                      headers: headers, body: spool.finish())
+        lock.withLock { requests.append(request) }
+        respond(handler(request), to: request, on: &connection)
+    }
+
+    private func respond(_ response: TestHTTPResponse, to request: TestHTTPRequest, on connection: inout SocketConnection) {
+        if response.delay > 0 && !pause(response.delay) { return }
+        var status = response.status
+        var headers = response.headers
+        headers.append(("Connection", "close"))
+        switch response.body {
+        case .bytes(var body):
+            if response.acceptsRanges {
+                headers.append(("Accept-Ranges", "bytes"))
+                if let range = request.header("Range"), let start = Self.rangeStart(range) {
+                    if start < body.count {
+                        headers.append(("Content-Range", "bytes \(start)-\(body.count - 1)/\(body.count)"))
+                        body = body.subdata(in: body.startIndex + start..<body.endIndex)
+                        status = 206
+                    } else {
+                        headers.append(("Content-Range", "bytes */\(body.count)"))
+                        body = Data()
+                        status = 416
+                    }
+                }
+            }
+            headers.append(("Content-Length", String(body.count)))
+            guard connection.send(Self.head(status: status, headers: headers)) else { return }
+            if let drop = response.dropAfterBytes {
+                connection.send(body.prefix(drop))
+                return
+            }
+            connection.send(body)
+        case .chunked(let chunks):
+            headers.append(("Transfer-Encoding", "chunked"))
+            guard connection.send(Self.head(status: status, headers: headers)) else { return }
+            for chunk in chunks {
+                if chunk.delay > 0 && !pause(chunk.delay) { return }
+                if let gate = chunk.gate, !wait(for: gate, timeout: 10) { return }
+                if chunk.data.isEmpty { continue }
+                var framed = Data("\(String(chunk.data.count, radix: 16))\r\n".utf8)
+                framed.append(chunk.data)
+                framed.append(Data("\r\n".utf8))
+                guard connection.send(framed) else { return }
+            }
+            connection.send(Data("0\r\n\r\n".utf8))
+        }
+    }
+
+    /// Sleeps `seconds` in small steps; false when the server stopped meanwhile.
+    private func pause(_ seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if isStopped { return false }
+            Thread.sleep(forTimeInterval: min(0.01, max(0, deadline.timeIntervalSinceNow)))
+        }
+        return !isStopped
+    }
+
+    /// Polls `condition` until it holds; false when the server stopped or `timeout` passed first.
+    private func wait(for condition: @Sendable () -> Bool, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if isStopped || Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return !isStopped
+    }
+
+    private static func rangeStart(_ header: String) -> Int? {
+        let value = header.trimmingCharacters(in: .whitespaces).lowercased()
+        guard value.hasPrefix("bytes="), let dash = value.firstIndex(of: "-") else { return nil }
+        return Int(value[value.index(value.startIndex, offsetBy: 6)..<dash])
+    }
+
+    private static func head(status: Int, headers: [(name: String, value: String)]) -> Data {
+        var text = "HTTP/1.1 \(status) \(reason(status))\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        text += "\r\n"
+        return Data(text.utf8)
+    }
+
+    private static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 201: "Created"
+        case 204: "No Content"
+        case 206: "Partial Content"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 404: "Not Found"
+        case 416: "Range Not Satisfiable"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        default: "Status"
+        }
+    }
+}
+
+/// Buffered reads and whole writes on one accepted socket.
+private struct SocketConnection {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(fd: Int32) { self.fd = fd }
+
+    /// Reads up to the blank line ending the request head; nil when the peer closes first.
+    mutating func readHead() -> String? {
+        let terminator: [UInt8] = [13, 10, 13, 10]
+        while true {
+            if let end = find(terminator) {
+                let head = String(decoding: buffer[..<end], as: UTF8.self)
+                buffer.removeSubrange(..<(end + 4))
+                return head
+            }
+            if buffer.count > 64 * 1024 || !fill() { return nil }
+        }
+    }
+
+    /// Reads exactly `count` body bytes into `spool`.
+    mutating func readBody(count: Int, into spool: inout BodySpool) -> Bool {
+        var remaining = count
+        while remaining > 0 {
+            if buffer.isEmpty && !fill() { return false }
+            let take = min(remaining, buffer.count)
+            spool.append(buffer[..<take])
+            buffer.removeSubrange(..<take)
+            remaining -= take
+        }
+        return true
+    }
+
+    /// Reads a chunked body (ignoring trailers) into `spool`.
+    mutating func readChunkedBody(into spool: inout BodySpool) -> Bool {
+        while true {
+            guard let line = readLine() else { return false }
+            let sizeText = line.split(separator: ";").first.map(String.init) ?? ""
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+            if size == 0 {
+                while let trailer = readLine(), !trailer.isEmpty {}
+                return true
+            }
+            guard readBody(count: size, into: &spool), readLine() != nil else { return false }
+        }
+    }
+
+    private mutating func readLine() -> String? {
+        while true {
+            if let end = find([13, 10]) {
+                let line = String(decoding: buffer[..<end], as: UTF8.self)
+                buffer.removeSubrange(..<(end + 2))
+                return line
+            }
+            if !fill() { return nil }
+        }
+    }
+
+    /// Sends all of `data`; false when the peer is gone.
+    @discardableResult
+    func send(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return true }
+            var sent = 0
+            while sent < raw.count {
+                let result = Glibc.send(fd, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                sent += result
+            }
+            return true
+        }
+    }
+
+    private mutating func fill() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return false }
+            buffer.append(contentsOf: chunk[..<count])
+            return true
+        }
+    }
+
+    private func find(_ pattern: [UInt8]) -> Int? {
+        guard buffer.count >= pattern.count else { return nil }
+        for index in 0...(buffer.count - pattern.count) where buffer[index] == pattern[0] {
+            if Array(buffer[index..<(index + pattern.count)]) == pattern { return index }
+        }
+        return nil
+    }
+}
+
+/// A request body kept in memory until it grows past a threshold, then written to a file.
+private struct BodySpool {
+    let threshold: Int
+    let directory: URL
+    private var memory = Data()
+    private var file: FileHandle?
+    private var fileURL: URL?
+    private var count = 0
+
+    init(threshold: Int, directory: URL) {
+        self.threshold = threshold
+        self.directory = directory
+    }
+
+    mutating func append(_ bytes: ArraySlice<UInt8>) {
+        count += bytes.count
+        if file == nil && memory.count + bytes.count > threshold {
+            let url = directory.appendingPathComponent("body-\(UUID().uuidString)")
+            if FileManager.default.createFile(atPath: url.path, contents: memory),
+               let handle = try? FileHandle(forWritingTo: url) {
+                handle.seekToEndOfFile()
+                file = handle
+                fileURL = url
+                memory = Data()
+            }
+        }
+        if let file {
+            file.write(Data(bytes))
+        } else {
+            memory.append(contentsOf: bytes)
+        }
+    }
+
+    mutating func finish() -> TestHTTPBodySource {
+        if let file, let fileURL {
+            try? file.close()
+            return .file(fileURL, count: count)
+        }
+        return .memory(memory)
+    }
+}
