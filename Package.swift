@@ -34,6 +34,21 @@ let package = Package(
             name: "DubKitMedia",
             dependencies: ["CFFmpeg"]
         ),
+        .systemLibrary(
+            name: "CRubberBand",
+            pkgConfig: "rubberband",
+            providers: [.apt(["librubberband-dev"])]
+        ),
+        .target(
+            name: "LocalEngine",
+            dependencies: ["DubKit", "DubKitMedia", "CRubberBand"],
+            path: "Plugins/Local"
+        ),
+        .executableTarget(
+            name: "local-engine-bench",
+            dependencies: ["LocalEngine"],
+            path: "Benchmarks/LocalEngineBench"
+        ),
         .executableTarget(
             name: "dubkit",
             dependencies: [
@@ -61,6 +76,10 @@ let package = Package(
         .testTarget(
             name: "DubKitMediaTests",
             dependencies: ["DubKitMedia"]
+        ),
+        .testTarget(
+            name: "LocalEngineTests",
+            dependencies: ["LocalEngine", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "DubKitCLITests",

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the build and the tests need; installed only when missing.
-APT_PACKAGES=(pkg-config libsqlite3-dev libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libavutil-dev python3 sox ffmpeg espeak-ng)
+APT_PACKAGES=(pkg-config libsqlite3-dev libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libavutil-dev python3 sox ffmpeg espeak-ng librubberband-dev rubberband-cli)
 
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
     export PATH="$PATH:/opt/swift/usr/bin"
