@@ -37,8 +37,12 @@ final class FrameAnalyzer {
     private static let centsPerBin = 5.0
     private static let histogramBins = Int(1200 * log2(maxF0 / minF0) / centsPerBin) + 1
 
-    init(sampleRate: Int) {
+    /// Whether frames get an F0 (off when only the spectrum and loudness are wanted).
+    private let tracksPitch: Bool
+
+    init(sampleRate: Int, tracksPitch: Bool = true) {
         self.sampleRate = sampleRate
+        self.tracksPitch = tracksPitch
         hop = max(1, sampleRate / 50)
         window = max(16, Int(0.025 * Double(sampleRate)))
         minLag = max(2, Int(Double(sampleRate) / Self.maxF0))
@@ -99,7 +103,7 @@ final class FrameAnalyzer {
             if let band = binBands[bin] { bandPower[band] += Double(re[bin] * re[bin] + im[bin] * im[bin]) }
         }
 
-        let f0 = pitch(x)
+        let f0 = tracksPitch ? pitch(x) : nil
         if let f0 {
             voicedFrames += 1
             let l = log(f0)
@@ -163,6 +167,16 @@ final class FrameAnalyzer {
         }
         let f0 = Double(sampleRate) / refined
         return (Self.minF0...Self.maxF0).contains(f0) ? f0 : nil
+    }
+
+    /// The long-term spectrum (dB per band) and loudness (dBFS) of the loud frames so far, or nil if none was loud.
+    func spectrumAndLoudness() -> (spectrum: [Double], loudness: Double)? {
+        guard loudFrames > 0 else { return nil }
+        let spectrum = (0..<SpectralBands.count).map { b -> Double in
+            guard binCount[b] > 0, bandPower[b] > 0 else { return SpectralBands.missing }
+            return 10 * log10(bandPower[b] / Double(binCount[b]) / Double(loudFrames))
+        }
+        return (spectrum, 10 * log10(max(1e-18, loudPower / Double(loudFrames))))
     }
 
     /// The statistics so far, pooled with `others` (several recordings of one speaker).

@@ -46,12 +46,17 @@ enum SpectralBands {
         return sqrt(diffs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(diffs.count))
     }
 
-    /// The warp factor in 0.75...1.4 that makes `source` closest to `target`.
+    /// Lowest band centre the warp search compares: below it the spectrum shows F0, not the vocal tract.
+    static let formantFloor = 300.0
+
+    /// The warp factor in 0.75...1.4 that makes `source` closest to `target` above ``formantFloor``.
     static func bestWarp(from source: [Double], to target: [Double]) -> Double {
-        var best = (alpha: 1.0, distance: distance(source, target))
+        let upper = { (bands: [Double]) in zip(bands, centres).map { $0.1 >= formantFloor ? $0.0 : missing } }
+        let target = upper(target)
+        var best = (alpha: 1.0, distance: distance(upper(source), target))
         var alpha = 0.75
         while alpha <= 1.4001 {
-            let d = distance(warp(source, by: alpha), target)
+            let d = distance(upper(warp(source, by: alpha)), target)
             if d < best.distance { best = (alpha, d) }
             alpha += 0.005
         }

@@ -48,37 +48,37 @@ public enum VoiceConverter {
             source = try FrameAnalyzer.profile(of: [analyzer], files: [input])
         }
 
-        let plan = source.map { Plan(source: $0, target: target, strength: k, volumeMix: settings.modelVolumeMix) }
-        let summary = Summary(
+        let plan = source.map { Plan(source: $0, target: target, strength: k) }
+        var summary = Summary(
             source: source, meanPitchRatio: exp((plan?.meanLogRatio ?? 0) + shiftLog), formantRatio: plan?.formantRatio ?? 1,
-            equaliser: plan?.equaliser ?? [Double](repeating: 0, count: SpectralBands.count), gain: plan?.gain ?? 0)
+            equaliser: [Double](repeating: 0, count: SpectralBands.count), gain: 0)
 
-        // Pass 2: convert.
         let reader = try WAVReader(url: wav)
         let total = reader.sampleCount
         let partial = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial")
-        let writer = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
         defer { try? FileManager.default.removeItem(at: partial) }
         let hop = max(1, reader.sampleRate / 50)
 
         if k == 0 && settings.pitchShift == 0 {
+            let writer = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
             while true {
                 let block = try reader.read(reader.sampleRate * 4)
                 if block.isEmpty { break }
                 try writer.append(block)
             }
+            try writer.finish()
         } else {
+            // Pass 2: pitch and formants; the shifted signal's own long-term spectrum is measured on the way.
+            let shiftedURL = plan == nil ? partial : scratch.url.appendingPathComponent("shifted.wav")
+            let writer = try WAVWriter(url: shiftedURL, sampleRate: reader.sampleRate)
             let shifter = try PitchShifter(sampleRate: reader.sampleRate, maxBlock: hop)
-            let eq = plan.map { FIRFilter(gains: $0.equaliser, sampleRate: reader.sampleRate) }
-            let gain = Float(pow(10, summary.gain / 20))
-            var shifted = 0, written = 0, hopIndex = 0
-            var smoothedLog = (plan?.meanLogRatio ?? 0)
+            let shiftedAnalyzer = FrameAnalyzer(sampleRate: reader.sampleRate, tracksPitch: false)
+            var shifted = 0, hopIndex = 0
+            var smoothedLog = plan?.meanLogRatio ?? 0
             func emit(_ samples: [Float]) throws {
-                var block = Array(samples.prefix(total - shifted))
+                let block = Array(samples.prefix(total - shifted))
                 shifted += block.count
-                if let eq { block = eq.process(block) }
-                if gain != 1 { block = block.map { $0 * gain } }
-                written += block.count
+                if plan != nil { shiftedAnalyzer.feed(block) }
                 try writer.append(block)
             }
             while true {
@@ -92,22 +92,42 @@ public enum VoiceConverter {
                 shifter.set(pitch: exp(smoothedLog + shiftLog), formant: plan?.formantRatio ?? 1)
                 try emit(shifter.process(block))
                 hopIndex += 1
-                if hopIndex % 250 == 0 { progress?(0.3 + 0.7 * Double(hopIndex * hop) / Double(max(1, total))) }
+                if hopIndex % 250 == 0 { progress?(0.3 + 0.5 * Double(hopIndex * hop) / Double(max(1, total))) }
             }
             // Flush: silence in until the shifter has handed back as much as went in.
             var rounds = 0
             let silence = [Float](repeating: 0, count: hop)
             while shifted < total && rounds < 100_000 {
-                try emit(shifter.process(silence, final: false))
+                try emit(shifter.process(silence))
                 rounds += 1
             }
-            if let eq {
-                var tail = eq.finish(total: total - written)
-                if gain != 1 { tail = tail.map { $0 * gain } }
-                try writer.append(tail)
+            try writer.finish()
+
+            // Pass 3: one FIR equaliser from the measured spectra, and the loudness gain.
+            if let plan, let measured = shiftedAnalyzer.spectrumAndLoudness() {
+                let (gains, gain) = plan.equaliser(shifted: measured.spectrum, shiftedLoudness: measured.loudness,
+                                                   volumeMix: settings.modelVolumeMix)
+                summary.equaliser = gains
+                summary.gain = gain
+                let eq = FIRFilter(gains: gains, sampleRate: reader.sampleRate)
+                let linear = Float(pow(10, gain / 20))
+                let input = try WAVReader(url: shiftedURL)
+                let out = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
+                var written = 0
+                while true {
+                    let block = try input.read(reader.sampleRate * 2)
+                    if block.isEmpty { break }
+                    let filtered = eq.process(block)
+                    written += filtered.count
+                    try out.append(filtered.map { $0 * linear })
+                    progress?(0.8 + 0.2 * Double(written) / Double(max(1, total)))
+                }
+                try out.append(eq.finish(total: total - written).map { $0 * linear })
+                try out.finish()
+            } else if plan != nil {
+                try FileManager.default.copyItem(at: shiftedURL, to: partial)
             }
         }
-        try writer.finish()
         do {
             if FileManager.default.fileExists(atPath: output.path) { try FileManager.default.removeItem(at: output) }
             try FileManager.default.moveItem(at: partial, to: output)
@@ -123,39 +143,46 @@ public enum VoiceConverter {
         let meanLogRatio: Double
         let spreadRatio: Double
         let source: VoiceProfile
+        let target: VoiceProfile
         let strength: Double
+        /// The full warp α between the voices.
+        let alpha: Double
         let formantRatio: Double
-        let equaliser: [Double]
-        let gain: Double
 
-        init(source: VoiceProfile, target: VoiceProfile, strength k: Double, volumeMix: Double) {
+        init(source: VoiceProfile, target: VoiceProfile, strength k: Double) {
             self.source = source
+            self.target = target
             strength = k
             meanLogRatio = k * (target.logF0Mean - source.logF0Mean)
             spreadRatio = max(0.5, min(2, target.logF0StandardDeviation / max(1e-3, source.logF0StandardDeviation)))
-            let alpha: Double
-            var targetSpectrum = target.longTermSpectrum
             if target.origin == .measured && source.origin == .measured {
                 alpha = SpectralBands.bestWarp(from: source.longTermSpectrum, to: target.longTermSpectrum)
             } else {
                 alpha = max(0.75, min(1.4, target.formantScale / max(1e-3, source.formantScale)))
-                // A preset only says its tilt: keep the warped source's shape, change its tilt.
-                let warped = SpectralBands.warp(source.longTermSpectrum, by: alpha)
-                let delta = SpectralBands.tilt(target.longTermSpectrum) - SpectralBands.tilt(warped)
-                targetSpectrum = zip(warped, SpectralBands.centres).map { $0.0 + delta * log2($0.1 / 1000) }
             }
             formantRatio = pow(alpha, k)
-            let warped = SpectralBands.warp(source.longTermSpectrum, by: alpha)
-            equaliser = SpectralBands.equaliser(from: warped, to: targetSpectrum).map { $0 * k }
-            // Keep the EQ from changing loudness: compensate its power gain on the warped source.
+        }
+
+        /// EQ gains in dB per band (target minus the pitch- and formant-shifted source, smoothed, clamped,
+        /// times strength) and the output gain in dB, from the shifted signal's measured spectrum and loudness.
+        func equaliser(shifted: [Double], shiftedLoudness: Double, volumeMix: Double) -> ([Double], Double) {
+            var targetSpectrum = target.longTermSpectrum
+            if target.origin == .builtIn {
+                // A preset only says its tilt: keep the shifted source's shape, change its tilt.
+                let delta = SpectralBands.tilt(target.longTermSpectrum) - SpectralBands.tilt(shifted)
+                targetSpectrum = zip(shifted, SpectralBands.centres).map { $0.0 + delta * log2($0.1 / 1000) }
+            }
+            let gains = SpectralBands.equaliser(from: shifted, to: targetSpectrum).map { $0 * strength }
+            // Keep the EQ from changing loudness: compensate its power gain on the shifted signal.
             var before = 0.0, after = 0.0
-            for (db, g) in zip(warped, equaliser) where SpectralBands.isPresent(db) {
+            for (db, g) in zip(shifted, gains) where SpectralBands.isPresent(db) {
                 let p = pow(10, db / 10)
                 before += p
                 after += p * pow(10, g / 10)
             }
             let eqGain = before > 0 && after > 0 ? 10 * log10(after / before) : 0
-            gain = volumeMix * (target.loudness - source.loudness) - eqGain
+            let wanted = source.loudness + volumeMix * (target.loudness - source.loudness)
+            return (gains, wanted - shiftedLoudness - eqGain)
         }
 
         /// Log pitch ratio for a voiced frame at `f0`: the log-F0 mean and spread mapped, scaled by strength.
