@@ -44,6 +44,21 @@ let package = Package(
             name: "DubKitMedia",
             dependencies: ["CFFmpeg"]
         ),
+        .systemLibrary(
+            name: "CRubberBand",
+            pkgConfig: "rubberband",
+            providers: [.apt(["librubberband-dev"])]
+        ),
+        .target(
+            name: "LocalEngine",
+            dependencies: ["DubKit", "DubKitMedia", "CRubberBand"],
+            path: "Plugins/Local"
+        ),
+        .executableTarget(
+            name: "local-engine-bench",
+            dependencies: ["LocalEngine"],
+            path: "Benchmarks/LocalEngineBench"
+        ),
         .executableTarget(
             name: "dubkit",
             dependencies: [
@@ -83,6 +98,10 @@ let package = Package(
                 "DubKitHTTP", "DubKitTestSupport", "HTTPUploadHelper",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        .testTarget(
+            name: "LocalEngineTests",
+            dependencies: ["LocalEngine", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "DubKitCLITests",

@@ -1,0 +1,214 @@
+import Foundation
+
+/// Streams samples through fixed frames, finds each frame's F0 (YIN) and band powers, and accumulates
+/// the statistics of a ``VoiceProfile``; it keeps a few frames of signal, never the whole recording.
+final class FrameAnalyzer {
+    /// Frame results needed per hop by the converter.
+    struct Frame {
+        var f0: Double?
+        var rmsDB: Double
+    }
+
+    static let loudGateDB = -50.0
+    static let minF0 = 50.0
+    static let maxF0 = 500.0
+
+    let sampleRate: Int
+    /// Samples between frame starts (20 ms).
+    let hop: Int
+    private let window: Int
+    private let minLag: Int
+    private let maxLag: Int
+    private let frameLength: Int
+    private let fft: FFT
+    private let hann: [Float]
+    private let binBands: [Int?]
+    private let binCount: [Int]
+    private var pending: [Float] = []
+
+    // Statistics.
+    private(set) var loudFrames = 0
+    private var loudPower = 0.0
+    private var bandPower = [Double](repeating: 0, count: SpectralBands.count)
+    private(set) var voicedFrames = 0
+    private var logF0Sum = 0.0
+    private var logF0Squares = 0.0
+    private var histogram = [Int](repeating: 0, count: FrameAnalyzer.histogramBins)
+    private static let centsPerBin = 5.0
+    private static let histogramBins = Int(1200 * log2(maxF0 / minF0) / centsPerBin) + 1
+
+    /// Whether frames get an F0 (off when only the spectrum and loudness are wanted).
+    private let tracksPitch: Bool
+
+    init(sampleRate: Int, tracksPitch: Bool = true) {
+        self.sampleRate = sampleRate
+        self.tracksPitch = tracksPitch
+        hop = max(1, sampleRate / 50)
+        window = max(16, Int(0.025 * Double(sampleRate)))
+        minLag = max(2, Int(Double(sampleRate) / Self.maxF0))
+        maxLag = Int(Double(sampleRate) / Self.minF0) + 1
+        let length = window + maxLag + 1
+        frameLength = length
+        var size = 2
+        while size < length { size *= 2 }
+        fft = FFT(size: size)
+        hann = (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length - 1))) }
+        binBands = SpectralBands.binBands(size: size, sampleRate: sampleRate)
+        var counts = [Int](repeating: 0, count: SpectralBands.count)
+        for case let band? in binBands { counts[band] += 1 }
+        binCount = counts
+    }
+
+    /// Feeds samples; calls `onFrame` for each complete frame (frame i starts at sample i·hop).
+    func feed(_ samples: [Float], onFrame: (Frame) -> Void = { _ in }) {
+        pending.append(contentsOf: samples)
+        var start = 0
+        while pending.count - start >= frameLength {
+            onFrame(analyse(pending[start..<(start + frameLength)]))
+            start += hop
+        }
+        pending.removeFirst(start)
+    }
+
+    /// Pads the tail with silence so the last samples get frames too.
+    func finish(onFrame: (Frame) -> Void = { _ in }) {
+        let frames = (pending.count + hop - 1) / hop
+        guard frames > 0 else { return }
+        let needed = (frames - 1) * hop + frameLength
+        pending.append(contentsOf: [Float](repeating: 0, count: max(0, needed - pending.count)))
+        var start = 0
+        for _ in 0..<frames {
+            onFrame(analyse(pending[start..<(start + frameLength)]))
+            start += hop
+        }
+        pending.removeAll()
+    }
+
+    private func analyse(_ x: ArraySlice<Float>) -> Frame {
+        let n = fft.size
+        var energy = 0.0
+        for v in x { energy += Double(v * v) }
+        let rms = sqrt(energy / Double(x.count))
+        let rmsDB = 20 * log10(max(rms, 1e-9))
+        guard rmsDB > Self.loudGateDB else { return Frame(f0: nil, rmsDB: rmsDB) }
+        loudFrames += 1
+        loudPower += rms * rms
+
+        // Band powers of the Hann-windowed frame.
+        var re = [Float](repeating: 0, count: n), im = [Float](repeating: 0, count: n)
+        var i = 0
+        for v in x { re[i] = v * hann[i]; i += 1 }
+        fft.transform(&re, &im)
+        for bin in 0...(n / 2) {
+            if let band = binBands[bin] { bandPower[band] += Double(re[bin] * re[bin] + im[bin] * im[bin]) }
+        }
+
+        let f0 = tracksPitch ? pitch(x) : nil
+        if let f0 {
+            voicedFrames += 1
+            let l = log(f0)
+            logF0Sum += l
+            logF0Squares += l * l
+            let bin = Int((1200 * log2(f0 / Self.minF0) / Self.centsPerBin).rounded())
+            histogram[max(0, min(Self.histogramBins - 1, bin))] += 1
+        }
+        return Frame(f0: f0, rmsDB: rmsDB)
+    }
+
+    /// YIN: cumulative-mean-normalised difference via one FFT cross-correlation; nil when unvoiced.
+    private func pitch(_ x: ArraySlice<Float>) -> Double? {
+        let n = fft.size
+        var re = [Float](repeating: 0, count: n), im = [Float](repeating: 0, count: n)
+        var i = 0
+        for v in x {
+            im[i] = v
+            if i < window { re[i] = v }
+            i += 1
+        }
+        fft.transform(&re, &im)
+        // Split Z = A + iB into A and B, form conj(A)·B.
+        var pr = [Float](repeating: 0, count: n), pi = [Float](repeating: 0, count: n)
+        for k in 0..<n {
+            let nk = (n - k) & (n - 1)
+            let ar = 0.5 * (re[k] + re[nk]), ai = 0.5 * (im[k] - im[nk])
+            let br = 0.5 * (im[k] + im[nk]), bi = -0.5 * (re[k] - re[nk])
+            pr[k] = ar * br + ai * bi
+            pi[k] = ar * bi - ai * br
+        }
+        fft.transform(&pr, &pi, inverse: true)
+        // Energies of the lagged windows.
+        let base = x.startIndex
+        var e0 = 0.0
+        for j in 0..<window { e0 += Double(x[base + j] * x[base + j]) }
+        var eLag = e0
+        var d = [Double](repeating: 0, count: maxLag + 1)
+        var cumulative = 0.0
+        var best: (lag: Int, value: Double)?
+        var chosen: Int?
+        var prevNorm = 1.0
+        for lag in 1...maxLag {
+            eLag += Double(x[base + lag + window - 1] * x[base + lag + window - 1]) - Double(x[base + lag - 1] * x[base + lag - 1])
+            d[lag] = max(0, e0 + eLag - 2 * Double(pr[lag]))
+            cumulative += d[lag]
+            let norm = cumulative > 0 ? d[lag] * Double(lag) / cumulative : 1
+            if lag >= minLag {
+                if best == nil || norm < best!.value { best = (lag, norm) }
+                if chosen == nil, prevNorm < 0.15, norm > prevNorm, lag - 1 >= minLag { chosen = lag - 1 }
+            }
+            prevNorm = norm
+            if chosen != nil { break }
+        }
+        guard let lag = chosen ?? best.flatMap({ $0.value < 0.3 ? $0.lag : nil }) else { return nil }
+        var refined = Double(lag)
+        if lag > 1, lag < maxLag {
+            let a = d[lag - 1], b = d[lag], c = d[lag + 1]
+            let denom = a - 2 * b + c
+            if denom > 0 { refined += 0.5 * (a - c) / denom }
+        }
+        let f0 = Double(sampleRate) / refined
+        return (Self.minF0...Self.maxF0).contains(f0) ? f0 : nil
+    }
+
+    /// The long-term spectrum (dB per band) and loudness (dBFS) of the loud frames so far, or nil if none was loud.
+    func spectrumAndLoudness() -> (spectrum: [Double], loudness: Double)? {
+        guard loudFrames > 0 else { return nil }
+        let spectrum = (0..<SpectralBands.count).map { b -> Double in
+            guard binCount[b] > 0, bandPower[b] > 0 else { return SpectralBands.missing }
+            return 10 * log10(bandPower[b] / Double(binCount[b]) / Double(loudFrames))
+        }
+        return (spectrum, 10 * log10(max(1e-18, loudPower / Double(loudFrames))))
+    }
+
+    /// The statistics so far, pooled with `others` (several recordings of one speaker).
+    static func profile(of analyzers: [FrameAnalyzer], files: [URL]) throws -> VoiceProfile {
+        let voiced = analyzers.map(\.voicedFrames).reduce(0, +)
+        let loud = analyzers.map(\.loudFrames).reduce(0, +)
+        guard voiced >= 10, loud >= 10, let first = analyzers.first else {
+            throw LocalEngineError.noVoicedSpeech(files: files.map(\.path))
+        }
+        let sum = analyzers.map(\.logF0Sum).reduce(0, +)
+        let squares = analyzers.map(\.logF0Squares).reduce(0, +)
+        let mean = sum / Double(voiced)
+        let sd = sqrt(max(0, squares / Double(voiced) - mean * mean))
+        var histogram = [Int](repeating: 0, count: histogramBins)
+        for a in analyzers { for (i, c) in a.histogram.enumerated() { histogram[i] += c } }
+        var seen = 0, medianBin = 0
+        for (i, c) in histogram.enumerated() {
+            seen += c
+            if 2 * seen >= voiced { medianBin = i; break }
+        }
+        let median = minF0 * pow(2, Double(medianBin) * centsPerBin / 1200)
+        // Bands are averaged over loud frames; a band no recording can hold is marked missing.
+        var spectrum = [Double](repeating: SpectralBands.missing, count: SpectralBands.count)
+        for b in 0..<SpectralBands.count {
+            guard analyzers.allSatisfy({ $0.binCount[b] > 0 }) else { continue }
+            let power = analyzers.map { $0.bandPower[b] / Double($0.binCount[b]) }.reduce(0, +) / Double(loud)
+            if power > 0 { spectrum[b] = 10 * log10(power) }
+        }
+        let loudness = 10 * log10(max(1e-18, analyzers.map(\.loudPower).reduce(0, +) / Double(loud)))
+        return VoiceProfile(
+            logF0Mean: mean, logF0StandardDeviation: sd, medianF0: median,
+            formantScale: FormantScale.estimate(spectrum), longTermSpectrum: spectrum, loudness: loudness,
+            sampleRate: first.sampleRate)
+    }
+}

@@ -1,0 +1,55 @@
+import DubKitMedia
+import Foundation
+
+/// Measures a ``VoiceProfile`` from recordings, streaming them in blocks.
+public enum VoiceAnalyzer {
+    /// The profile of the speaker in `files` (any format FFmpeg reads; statistics pooled over all files).
+    public static func profile(of files: [URL]) throws -> VoiceProfile {
+        try profile(of: files, denoise: false)
+    }
+
+    /// The profile of `files`, optionally denoised first.
+    static func profile(of files: [URL], denoise: Bool) throws -> VoiceProfile {
+        guard !files.isEmpty else { throw LocalEngineError.noVoicedSpeech(files: []) }
+        let scratch = try ScratchFolder()
+        var analyzers: [FrameAnalyzer] = []
+        for (i, file) in files.enumerated() {
+            let wav = try normalise(file, into: scratch.url.appendingPathComponent("in\(i).wav"), denoise: denoise)
+            let reader = try WAVReader(url: wav)
+            let analyzer = FrameAnalyzer(sampleRate: reader.sampleRate)
+            while true {
+                let block = try reader.read(reader.sampleRate * 4)
+                if block.isEmpty { break }
+                analyzer.feed(block)
+            }
+            analyzer.finish()
+            analyzers.append(analyzer)
+        }
+        return try FrameAnalyzer.profile(of: analyzers, files: files)
+    }
+
+    /// Decodes `file` to mono 16-bit WAV at its own rate (denoised when asked), the form the engine reads.
+    static func normalise(_ file: URL, into wav: URL, denoise: Bool) throws -> URL {
+        let options = AudioExtractionOptions(channels: .mono, encoding: .s16, format: .wav)
+        do {
+            try AudioProcessor.process(from: file, to: wav, filters: denoise ? [.denoise()] : [], options: options)
+        } catch {
+            throw LocalEngineError.unreadableAudio(file: file.path, reason: error.localizedDescription)
+        }
+        return wav
+    }
+}
+
+/// A temporary folder removed when released.
+final class ScratchFolder {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-local-\(UUID().uuidString)", isDirectory: true)
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw LocalEngineError.unwritableOutput(file: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import LocalEngine
+
+@Suite("VoiceAnalyzer")
+struct VoiceAnalyzerTests {
+    @Test("espeak-ng m3 and f3 profiles land in their known pitch ranges, f3 with higher formants")
+    func profilesOfKnownVoices() throws {
+        let fixtures = try SpeechFixtures.shared.get()
+        let m3 = try VoiceAnalyzer.profile(of: [fixtures.m3Train])
+        let f3 = try VoiceAnalyzer.profile(of: [fixtures.f3Train])
+        let alpha = SpectralBands.bestWarp(from: m3.longTermSpectrum, to: f3.longTermSpectrum)
+        print("m3: median \(m3.medianF0) Hz, sd \(m3.logF0StandardDeviation), scale \(m3.formantScale), \(m3.loudness) dBFS; "
+            + "f3: median \(f3.medianF0) Hz, sd \(f3.logF0StandardDeviation), scale \(f3.formantScale), \(f3.loudness) dBFS; "
+            + "best warp m3→f3 \(alpha)")
+        #expect((80...125).contains(m3.medianF0))
+        #expect((140...240).contains(f3.medianF0))
+        #expect(f3.formantScale > m3.formantScale)
+        #expect(alpha > 1.05)
+        #expect(m3.longTermSpectrum.count == VoiceProfile.bandCentres.count)
+    }
+
+    @Test("a profile survives a JSON round trip")
+    func codable() throws {
+        let fixtures = try SpeechFixtures.shared.get()
+        let profile = try VoiceAnalyzer.profile(of: [fixtures.f3Train, fixtures.f3Test])
+        let decoded = try JSONDecoder().decode(VoiceProfile.self, from: JSONEncoder().encode(profile))
+        #expect(decoded == profile)
+        #expect(profile.engineVersion == VoiceProfile.currentEngineVersion)
+    }
+
+    @Test("silence has no voice to profile")
+    func silenceThrows() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("silence-\(UUID().uuidString).wav")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try WAVWriter(url: dir, sampleRate: 16_000)
+        try writer.append([Float](repeating: 0, count: 32_000))
+        try writer.finish()
+        #expect(throws: LocalEngineError.self) { try VoiceAnalyzer.profile(of: [dir]) }
+    }
+
+    @Test("built-in presets exist and are ordered from deep to child", arguments: BuiltInVoices.names)
+    func presets(_ name: String) throws {
+        let profile = try #require(BuiltInVoices.profile(named: name))
+        #expect(profile.origin == .builtIn)
+        #expect(profile.longTermSpectrum.count == VoiceProfile.bandCentres.count)
+        #expect((50...500).contains(profile.medianF0))
+    }
+}
