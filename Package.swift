@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "DubKit",
                 "DubKitMedia",
+                "LocalEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -91,6 +91,8 @@ public struct DubParameters: Sendable, Hashable, Codable {
     public var json: String { Self.canonical(.object(values)) }
 
     /// Any JSON value as canonical text: sorted keys, no escaped slashes.
+    public static func canonicalText(_ value: JSONValue) -> String { canonical(value) }
+
     static func canonical(_ value: JSONValue) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

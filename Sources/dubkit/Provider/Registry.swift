@@ -1,11 +1,13 @@
 import DubKit
+import LocalEngine
 
 /// The registry the CLI uses: the compiled-in adapters plus plugins of the selected workspace and PATH.
 enum Registry {
-    /// Adapters compiled into this build, registered at start-up.
-    static let builtIn: [any Provider] = []
-
     static func make(_ global: GlobalOptions) -> ProviderRegistry {
-        ProviderRegistry(builtIn: builtIn, workspace: global.resolvedWorkspace)
+        let workspace = global.resolvedWorkspace
+        let builtIn: [any Provider] = [
+            LocalProvider(stateFolder: workspace.root.appendingPathComponent("plugins/.state/local", isDirectory: true)),
+        ]
+        return ProviderRegistry(builtIn: builtIn, workspace: workspace)
     }
 }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct VoiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voice",
-        abstract: "List a project's voices or search a provider's catalog.",
-        subcommands: [VoiceList.self]
+        abstract: "List, search and train voices.",
+        subcommands: [VoiceList.self, VoiceTrain.self]
     )
 }

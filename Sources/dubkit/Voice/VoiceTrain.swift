@@ -1,0 +1,45 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// `dubkit voice train --project P NAME --dataset D --provider ID`.
+struct VoiceTrain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a custom voice from a dataset; run it again to continue an interrupted training.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var project: ProjectOption
+
+    @Argument(help: "The new voice's name; dub with it as PROVIDER:NAME.")
+    var name: String
+
+    @Option(help: ArgumentHelp("The dataset to train from.", valueName: "name"))
+    var dataset: String
+
+    @Option(help: ArgumentHelp("The provider that trains it (local, voicedub, …).", valueName: "id"))
+    var provider: String = "local"
+
+    @Option(help: ArgumentHelp("Minutes of audio the provider may use (VoiceDub: 5...60).", valueName: "n"))
+    var maxMinutes: Int?
+
+    @Flag(help: "Separate vocals from music in the dataset first.")
+    var separate = false
+
+    func run() async throws {
+        let store = try global.open(project.project)
+        let dataset = try store.dataset(named: self.dataset)
+        let provider = try await Registry.make(global).provider(self.provider)
+        let trainer = VoiceTrainer(store: store, provider: provider) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        let voice = try await trainer.train(name: name, dataset: dataset, maxMinutes: maxMinutes, separate: separate)
+        if global.json {
+            try Output.json(voice)
+        } else {
+            print("voice \(voice.reference): \(voice.status.rawValue)"
+                  + (voice.errorCode.map { " (\($0): \(voice.errorMessage ?? ""))" } ?? ""))
+        }
+        if voice.status == .error { throw ExitCode.failure }
+    }
+}
