@@ -13,11 +13,12 @@ seconds=$((minutes * 60))
 mkdir -p "$work"
 trap 'if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; fi' EXIT
 
-if [ ! -x "$root/.build/release/dubkit" ]; then
+# DUBKIT=/path/to/release/dubkit uses a binary built elsewhere (e.g. with --scratch-path).
+dubkit="${DUBKIT:-$root/.build/release/dubkit}"
+if [ ! -x "$dubkit" ]; then
     echo "building dubkit (release)..." >&2
     (cd "$root" && swift build -c release --product dubkit >&2)
 fi
-dubkit="$root/.build/release/dubkit"
 
 if [ ! -s "$work/in.mp4" ]; then
     echo "making a ${minutes}-minute 1280x720 H.264+AAC input..." >&2
