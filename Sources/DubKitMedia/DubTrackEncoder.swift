@@ -2,7 +2,7 @@ import CFFmpeg
 
 /// Turns one dubbed audio file into AAC packets on demand, padded with silence after the file ends
 /// and stopped at whatever length the caller asks for (so a long dub is trimmed).
-final class DubTrackEncoder {
+final class DubTrackEncoder: DubTrackWriter {
     let track: DubbedTrack
     let encoder: AudioEncoder
     let sampleRate: Int32
@@ -15,7 +15,7 @@ final class DubTrackEncoder {
     private var samplePTSOffset: Int64 = 0
 
     /// Rates the AAC encoder takes; other rates are resampled to 48 kHz.
-    private static let aacRates: Set<Int32> = [
+    static let aacRates: Set<Int32> = [
         96_000, 88_200, 64_000, 48_000, 44_100, 32_000, 24_000, 22_050, 16_000, 12_000, 11_025, 8_000, 7_350,
     ]
 
@@ -37,19 +37,23 @@ final class DubTrackEncoder {
         av_channel_layout_uninit(&layout)
     }
 
-    /// Where the track's first sample sits on the output's timeline, in seconds (the video's start).
+    var isCopy: Bool { false }
+
+    func addStream(to muxer: VideoOutputContainer) throws -> UnsafeMutablePointer<AVStream> {
+        try muxer.addEncoded(by: encoder)
+    }
+
     func start(at seconds: Double) {
         samplePTSOffset = Int64((seconds * Double(sampleRate)).rounded())
     }
 
-    /// Samples per channel that `seconds` of track hold.
-    func samples(for seconds: Double) -> Int64 {
-        Int64((max(seconds, 0) * Double(sampleRate)).rounded())
+    func advance(to seconds: Double, final: Bool, into sink: MuxerStream) throws {
+        try advance(toSample: Int64((max(seconds, 0) * Double(sampleRate)).rounded()), final: final, into: sink)
     }
 
     /// Encodes whole frames while they end at or before `target` samples; with `final`, encodes
     /// exactly up to `target` (a shorter last frame, silence after the file's end) and drains the encoder.
-    func advance(to target: Int64, final: Bool, into sink: some EncodedPacketSink) throws {
+    func advance(toSample target: Int64, final: Bool, into sink: some EncodedPacketSink) throws {
         let frameSize = Int64(encoder.frameSize)
         while samplesEncoded < target {
             let wanted = Int32(min(frameSize, target - samplesEncoded))

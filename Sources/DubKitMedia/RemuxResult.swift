@@ -8,8 +8,10 @@ public struct RemuxResult: Codable, Sendable, Equatable {
     public var videoDurationSeconds: Double
     /// Video packets copied unchanged.
     public var videoPackets: Int
-    /// Dubbed tracks written (encoded to AAC).
+    /// Dubbed tracks written.
     public var dubbedTracks: Int
+    /// How many of them were already AAC and copied rather than encoded.
+    public var copiedDubbedTracks: Int
     /// Original audio streams kept.
     public var originalAudioTracks: Int
     /// Subtitle streams carried over.

@@ -2,7 +2,8 @@ import CFFmpeg
 import Foundation
 
 /// Puts dubbed audio tracks into the original video: the video is copied packet for packet, the
-/// dubs are encoded to AAC and padded or trimmed to the video's length.
+/// dubs are encoded to AAC and padded or trimmed to the video's length (a dub that already is AAC
+/// and long enough is copied, trimmed at a packet boundary).
 public enum Remuxer {
     /// Writes `plan.output`; nothing is left under its name unless the whole file was written.
     @discardableResult
@@ -28,9 +29,15 @@ public enum Remuxer {
         do {
             let muxer = try VideoOutputContainer(
                 format: container, filePath: temporary.temporary.path, displayPath: output.path)
-            let dubs = try plan.dubbedTracks.map {
-                try DubTrackEncoder(
-                    track: $0, outputPath: output.path, bitRate: plan.audioBitRate, globalHeader: muxer.wantsGlobalHeader)
+            let videoSeconds = videoStreams.compactMap {
+                MediaStreamInfo.seconds($0.pointee.duration, $0.pointee.time_base)
+            }.max() ?? source.durationSeconds
+            let dubs: [any DubTrackWriter] = try plan.dubbedTracks.map { track in
+                if let copier = try DubTrackCopier(track: track, videoSeconds: videoSeconds) {
+                    return copier
+                }
+                return try DubTrackEncoder(
+                    track: track, outputPath: output.path, bitRate: plan.audioBitRate, globalHeader: muxer.wantsGlobalHeader)
             }
             var session = RemuxSession(source: source, muxer: muxer, dubs: dubs, container: container)
             let result = try session.run(
@@ -55,14 +62,14 @@ public enum Remuxer {
 private struct RemuxSession {
     let source: MediaInput
     let muxer: VideoOutputContainer
-    let dubs: [DubTrackEncoder]
+    let dubs: [any DubTrackWriter]
     let container: VideoContainerFormat
 
     /// Input stream index → output stream, for the streams copied.
     private var copies: [Int32: UnsafeMutablePointer<AVStream>] = [:]
     private var videoIndexes: Set<Int32> = []
 
-    init(source: MediaInput, muxer: VideoOutputContainer, dubs: [DubTrackEncoder], container: VideoContainerFormat) {
+    init(source: MediaInput, muxer: VideoOutputContainer, dubs: [any DubTrackWriter], container: VideoContainerFormat) {
         self.source = source
         self.muxer = muxer
         self.dubs = dubs
@@ -79,7 +86,7 @@ private struct RemuxSession {
         }
         var dubStreams: [UnsafeMutablePointer<AVStream>] = []
         for (number, dub) in dubs.enumerated() {
-            let stream = try muxer.addEncoded(by: dub.encoder)
+            let stream = try dub.addStream(to: muxer)
             stream.pointee.disposition = number == 0 ? cff_disposition_default() : 0
             av_dict_set(&stream.pointee.metadata, "language", dub.track.language.lowercased(), 0)
             if let title = dub.track.title, !title.isEmpty {
@@ -148,7 +155,7 @@ private struct RemuxSession {
                     // Encode dub audio up to where the video is, so both advance together.
                     let position = seconds(now, timeBase) - videoStart
                     for (dub, sink) in sinks {
-                        try dub.advance(to: dub.samples(for: position), final: false, into: sink)
+                        try dub.advance(to: position, final: false, into: sink)
                     }
                 }
             }
@@ -156,12 +163,12 @@ private struct RemuxSession {
         }
         let length = videoEnd - videoStart
         for (dub, sink) in sinks {
-            try dub.advance(to: dub.samples(for: length), final: true, into: sink)
+            try dub.advance(to: length, final: true, into: sink)
         }
         try muxer.finish()
         return RemuxResult(
             output: output, container: container, videoDurationSeconds: length, videoPackets: videoPackets,
-            dubbedTracks: dubs.count, originalAudioTracks: originalAudio, subtitleStreams: subtitles,
+            dubbedTracks: dubs.count, copiedDubbedTracks: dubs.filter(\.isCopy).count, originalAudioTracks: originalAudio, subtitleStreams: subtitles,
             droppedSubtitleStreams: droppedSubtitles, chapters: chapters)
     }
 

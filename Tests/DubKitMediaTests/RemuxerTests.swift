@@ -41,6 +41,36 @@ struct RemuxerTests {
         #expect(scratch.contents().filter { $0.hasSuffix(".partial") }.isEmpty)
     }
 
+    @Test("copies a dub that already is long-enough AAC, trimmed; encodes a short one to pad it", arguments: [
+        ("mp4", 4.5, true), ("mkv", 4.5, true), ("mp4", 3.0, true), ("mov", 2.5, false),
+    ])
+    func aacDub(container: String, dubSeconds: Double, copied: Bool) throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let video = try VideoFixture.video(container, in: scratch)
+        let dub = scratch.url("dub.m4a")
+        try FFmpegTool.run(FFmpegTool.tone(660, seconds: dubSeconds) + ["-c:a", "aac", dub.path])
+        let output = scratch.url("out.\(container)")
+        let result = try Remuxer.remux(RemuxPlan(
+            video: video, output: output, dubbedTracks: [DubbedTrack(audio: dub, language: "spa", title: "Spanish dub")]))
+        #expect(result.copiedDubbedTracks == (copied ? 1 : 0))
+
+        let after = try FFprobeReport(output)
+        let audio = after.streams("audio")
+        try #require(audio.count == 1)
+        #expect(audio[0].isDefault && audio[0].language == "spa" && audio[0].title == "Spanish dub")
+        let videoEnd = after.end(ofStream: after.streams("video")[0].index)
+        let audioEnd = after.end(ofStream: audio[0].index)
+        #expect(abs(audioEnd - videoEnd) <= Self.audioFrame + 0.001, "audio ends at \(audioEnd) s, video at \(videoEnd) s")
+        if copied {
+            let written = after.packetHashes("audio")
+            let source = try FFprobeReport(dub).packetHashes("audio")
+            #expect(!written.isEmpty && written == Array(source.prefix(written.count)), "dub packets changed")
+        }
+        let tone = try Self.tone(ofStream: audio[0].index, in: output, scratch: scratch)
+        #expect(abs(tone - 660) < 3, "dubbed track measures \(tone) Hz")
+    }
+
     @Test("keeps the original audio non-default and carries subtitles and chapters", arguments: ["mp4", "mov", "mkv"])
     func keepsOriginalAndSubtitles(container: String) throws {
         let scratch = try Scratch()

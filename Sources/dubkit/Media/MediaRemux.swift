@@ -9,7 +9,7 @@ struct MediaRemux: ParsableCommand {
         abstract: "Put a dubbed audio track into a video without re-encoding the video (.mp4, .mov or .mkv).",
         discussion: """
             The dub is encoded to AAC, padded with silence or trimmed to the video's length, and made
-            the default audio track.
+            the default audio track. A dub that already is AAC and long enough is copied, not re-encoded.
 
             Examples:
               dubkit media remux film.mp4 spanish.wav -o film.es.mp4 --language spa
@@ -50,7 +50,7 @@ struct MediaRemux: ParsableCommand {
             ("output", result.output),
             ("container", result.container.rawValue),
             ("video", String(format: "%.3f s, %d packets copied", result.videoDurationSeconds, result.videoPackets)),
-            ("audio", "\(result.dubbedTracks) dubbed (AAC), \(result.originalAudioTracks) original kept"),
+            ("audio", "\(result.dubbedTracks) dubbed (AAC, \(result.copiedDubbedTracks) copied), \(result.originalAudioTracks) original kept"),
             ("subtitles", "\(result.subtitleStreams) carried, \(result.droppedSubtitleStreams) dropped"),
             ("chapters", String(result.chapters)),
         ])
