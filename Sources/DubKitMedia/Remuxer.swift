@@ -8,6 +8,30 @@ public enum Remuxer {
     /// Writes `plan.output`; nothing is left under its name unless the whole file was written.
     @discardableResult
     public static func remux(_ plan: RemuxPlan) throws -> RemuxResult {
+        try run(plan, isCancelled: nil)
+    }
+
+    /// The same as the synchronous form, on a thread of its own so the cooperative pool is not
+    /// blocked; cancelling the task stops the work with `CancellationError` and leaves no output.
+    @discardableResult
+    public static func remux(_ plan: RemuxPlan) async throws -> RemuxResult {
+        let flag = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    do {
+                        continuation.resume(returning: try run(plan, isCancelled: { flag.isRaised }))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
+        } onCancel: {
+            flag.raise()
+        }
+    }
+
+    private static func run(_ plan: RemuxPlan, isCancelled: (() -> Bool)?) throws -> RemuxResult {
         MediaLibrary.prepare()
         let output = plan.output
         guard let container = VideoContainerFormat(fileExtension: output.pathExtension) else {
@@ -41,7 +65,8 @@ public enum Remuxer {
             }
             var session = RemuxSession(source: source, muxer: muxer, dubs: dubs, container: container)
             let result = try session.run(
-                videoStreams: videoStreams, keepOriginalAudio: plan.keepOriginalAudio, output: output.path)
+                videoStreams: videoStreams, keepOriginalAudio: plan.keepOriginalAudio, output: output.path,
+                isCancelled: isCancelled)
             try temporary.commit()
             return result
         } catch {
@@ -77,7 +102,8 @@ private struct RemuxSession {
     }
 
     mutating func run(
-        videoStreams: [UnsafeMutablePointer<AVStream>], keepOriginalAudio: Bool, output: String
+        videoStreams: [UnsafeMutablePointer<AVStream>], keepOriginalAudio: Bool, output: String,
+        isCancelled: (() -> Bool)?
     ) throws -> RemuxResult {
         let streams = (0..<Int(source.context.pointee.nb_streams)).compactMap { source.stream($0) }
         for stream in videoStreams {
@@ -136,6 +162,9 @@ private struct RemuxSession {
         let packet = try MediaPacket(path: source.path)
         while av_read_frame(source.context, packet.pointer) >= 0 {
             defer { av_packet_unref(packet.pointer) }
+            if let isCancelled, isCancelled() {
+                throw CancellationError()
+            }
             let index = packet.pointer.pointee.stream_index
             guard let target = copies[index], let stream = source.stream(Int(index)) else { continue }
             let timeBase = stream.pointee.time_base

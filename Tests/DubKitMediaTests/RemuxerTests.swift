@@ -159,6 +159,25 @@ struct RemuxerTests {
         #expect(Set(scratch.contents()) == before, "left behind: \(Set(scratch.contents()).subtracting(before))")
     }
 
+    @Test("the async form can be cancelled and leaves no output")
+    func cancellation() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let video = scratch.url("long.mkv")
+        try FFmpegTool.run(["-f", "lavfi", "-i", "testsrc=size=64x48:rate=5:duration=600",
+                            "-c:v", "libx264", "-preset", "ultrafast", video.path])
+        let dub = try VideoFixture.dub("long.wav", frequency: 660, seconds: 600, in: scratch)
+        let before = scratch.contents()
+        let task = Task {
+            try await Remuxer.remux(RemuxPlan(
+                video: video, output: scratch.url("out.mkv"), dubbedTracks: [DubbedTrack(audio: dub, language: "spa")]))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(scratch.contents() == before)
+    }
+
     /// The tone frequency of one audio stream of `file`, decoded by the library.
     static func tone(ofStream index: Int, in file: URL, scratch: Scratch) throws -> Double {
         let wav = scratch.url("stream\(index).wav")
