@@ -10,6 +10,37 @@ public enum AudioMixer {
     public static func mix(
         _ inputs: [AudioMixInput], to output: URL, sampleRate: Int? = nil, encoding: AudioSampleEncoding = .s16
     ) throws -> AudioMixResult {
+        try mix(inputs, to: output, sampleRate: sampleRate, encoding: encoding, isCancelled: nil)
+    }
+
+    /// The same as the synchronous form, off the cooperative pool; cancelling the task stops the
+    /// work with `CancellationError` and leaves no output.
+    @discardableResult
+    public static func mix(
+        _ inputs: [AudioMixInput], to output: URL, sampleRate: Int? = nil, encoding: AudioSampleEncoding = .s16
+    ) async throws -> AudioMixResult {
+        let flag = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    do {
+                        continuation.resume(returning: try mix(
+                            inputs, to: output, sampleRate: sampleRate, encoding: encoding,
+                            isCancelled: { flag.isRaised }))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
+        } onCancel: {
+            flag.raise()
+        }
+    }
+
+    private static func mix(
+        _ inputs: [AudioMixInput], to output: URL, sampleRate: Int?, encoding: AudioSampleEncoding,
+        isCancelled: (() -> Bool)?
+    ) throws -> AudioMixResult {
         MediaLibrary.prepare()
         guard let format = AudioOutputFormat(fileExtension: output.pathExtension) else {
             throw MediaError.unsupportedOutput(path: output.path, reason: "unknown extension '.\(output.pathExtension)'")
@@ -30,7 +61,7 @@ public enum AudioMixer {
             let result = try run(
                 sources: sources, gains: inputs.map(\.amplitude), format: format, encoding: encoding,
                 sampleRate: sampleRate.map { Int32($0) } ?? sources[0].sourceRate,
-                temporaryPath: temporary.temporary.path, outputPath: output.path)
+                temporaryPath: temporary.temporary.path, outputPath: output.path, isCancelled: isCancelled)
             try temporary.commit()
             return result
         } catch {
@@ -41,7 +72,7 @@ public enum AudioMixer {
 
     private static func run(
         sources: [AudioSampleSource], gains: [Float], format: AudioOutputFormat, encoding: AudioSampleEncoding,
-        sampleRate: Int32, temporaryPath: String, outputPath: String
+        sampleRate: Int32, temporaryPath: String, outputPath: String, isCancelled: (() -> Bool)?
     ) throws -> AudioMixResult {
         var layout = AVChannelLayout()
         cff_default_layout(&layout, min(sources.map(\.sourceChannels).max() ?? 1, 8))
@@ -66,6 +97,9 @@ public enum AudioMixer {
         let channels = Int(layout.nb_channels)
         var written: Int64 = 0
         while true {
+            if let isCancelled, isCancelled() {
+                throw CancellationError()
+            }
             let writable = av_frame_make_writable(mixed.pointer)
             if writable < 0 {
                 throw MediaError.processingFailed(path: outputPath, detail: "cannot reuse a frame: \(FFmpegCode(writable))")

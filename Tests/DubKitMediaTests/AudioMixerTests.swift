@@ -71,6 +71,22 @@ struct AudioMixerTests {
         }
     }
 
+    @Test("the async form can be cancelled and leaves no output")
+    func cancellation() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let a = try VideoFixture.dub("a.wav", frequency: 440, seconds: 600, in: scratch)
+        let b = try VideoFixture.dub("b.wav", frequency: 660, seconds: 600, in: scratch)
+        let before = scratch.contents()
+        let task = Task {
+            try await AudioMixer.mix([AudioMixInput(file: a), AudioMixInput(file: b)], to: scratch.url("mix.flac"))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(scratch.contents() == before)
+    }
+
     @Test("rejects bad requests with a typed error and leaves no output")
     func rejects() throws {
         let scratch = try Scratch()
