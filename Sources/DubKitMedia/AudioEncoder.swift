@@ -1,6 +1,6 @@
 import CFFmpeg
 
-/// Owns the encoder for the output audio (PCM, FLAC or MP3) and the packet it encodes into.
+/// Owns the encoder for the output audio (PCM, FLAC, MP3 or AAC) and the packet it encodes into.
 final class AudioEncoder {
     let context: UnsafeMutablePointer<AVCodecContext>
     let sampleFormat: AVSampleFormat
@@ -9,11 +9,24 @@ final class AudioEncoder {
     private let packet: MediaPacket
     private let path: String
 
-    init(
+    /// An encoder for an audio file of `format` (WAV, FLAC or MP3).
+    convenience init(
         path: String, format: AudioOutputFormat, encoding: AudioSampleEncoding, sampleRate: Int32,
         layout: UnsafePointer<AVChannelLayout>, mp3BitRate: Int, globalHeader: Bool
     ) throws {
         let spec = encoding.encoder(for: format)
+        try self.init(
+            path: path, codecName: spec.codec, sampleFormat: spec.sampleFormat, bitsPerSample: spec.bitsPerSample,
+            sampleRate: sampleRate, layout: layout, bitRate: format == .mp3 ? mp3BitRate : 0,
+            globalHeader: globalHeader)
+    }
+
+    /// An encoder named `codecName` (e.g. `aac`) taking `sampleFormat`; `bitRate` 0 leaves the codec's default.
+    init(
+        path: String, codecName: String, sampleFormat: AVSampleFormat, bitsPerSample: Int32 = 0, sampleRate: Int32,
+        layout: UnsafePointer<AVChannelLayout>, bitRate: Int, globalHeader: Bool
+    ) throws {
+        let spec = (codec: codecName, sampleFormat: sampleFormat, bitsPerSample: bitsPerSample)
         guard let codec = avcodec_find_encoder_by_name(spec.codec) else {
             throw MediaError.unsupportedOutput(path: path, reason: "this FFmpeg build has no \(spec.codec) encoder")
         }
@@ -35,7 +48,7 @@ final class AudioEncoder {
             if !supported.isEmpty, !supported.contains(sampleRate) {
                 let list = supported.sorted().map(String.init).joined(separator: ", ")
                 throw MediaError.unsupportedOutput(
-                    path: path, reason: "\(format.rawValue) cannot store \(sampleRate) Hz; use one of \(list)")
+                    path: path, reason: "\(codecName) cannot store \(sampleRate) Hz; use one of \(list)")
             }
         }
         context.pointee.sample_fmt = spec.sampleFormat
@@ -44,8 +57,8 @@ final class AudioEncoder {
         if spec.bitsPerSample > 0 {
             context.pointee.bits_per_raw_sample = spec.bitsPerSample
         }
-        if format == .mp3 {
-            context.pointee.bit_rate = Int64(mp3BitRate)
+        if bitRate > 0 {
+            context.pointee.bit_rate = Int64(bitRate)
         }
         let copied = av_channel_layout_copy(&context.pointee.ch_layout, layout)
         if copied < 0 {
@@ -71,7 +84,7 @@ final class AudioEncoder {
     }
 
     /// Encodes `frame` (nil drains the encoder) and writes every packet it yields to `container`.
-    func encode(_ frame: UnsafeMutablePointer<AVFrame>?, into container: OutputContainer) throws {
+    func encode(_ frame: UnsafeMutablePointer<AVFrame>?, into container: some EncodedPacketSink) throws {
         let sent = avcodec_send_frame(context, frame)
         if sent < 0 {
             throw MediaError.processingFailed(path: path, detail: "the encoder refused a frame: \(FFmpegCode(sent))")

@@ -33,11 +33,16 @@ final class AudioSampleFIFO {
 
     /// Moves up to `frame.capacity` samples into `frame` and sets its sample count.
     func read(into frame: MediaFrame) throws -> Int32 {
+        try read(into: frame, maximum: frame.capacity)
+    }
+
+    /// Moves up to `maximum` (at most `frame.capacity`) samples into `frame` and sets its sample count.
+    func read(into frame: MediaFrame, maximum: Int32) throws -> Int32 {
         let writable = av_frame_make_writable(frame.pointer)
         if writable < 0 {
             throw MediaError.processingFailed(path: path, detail: "cannot reuse a frame: \(FFmpegCode(writable))")
         }
-        let read = av_audio_fifo_read(fifo, frame.planes, min(frame.capacity, count))
+        let read = av_audio_fifo_read(fifo, frame.planes, min(frame.capacity, maximum, count))
         if read < 0 {
             throw MediaError.processingFailed(path: path, detail: "cannot dequeue samples: \(FFmpegCode(read))")
         }

@@ -12,6 +12,12 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
     case corrupt(path: String, detail: String)
     /// The file has no audio stream at all.
     case noAudioStream(path: String)
+    /// The file has no video stream, so there is nothing to put a dubbed track into.
+    case noVideoStream(path: String)
+    /// A remux output's extension names no container we write (MP4, MOV or MKV).
+    case unsupportedContainer(path: String, fileExtension: String)
+    /// A track's language is not an ISO 639-2 code (three letters, e.g. `spa`).
+    case invalidLanguage(path: String, code: String)
     /// The requested stream (by index or language) is not an audio stream of the file.
     case audioStreamNotFound(path: String, request: String)
     /// The audio is in a codec this FFmpeg build cannot decode.
@@ -33,6 +39,9 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
         case .notMedia: "media.not_media"
         case .corrupt: "media.corrupt"
         case .noAudioStream: "media.no_audio_stream"
+        case .noVideoStream: "media.no_video_stream"
+        case .unsupportedContainer: "media.unsupported_container"
+        case .invalidLanguage: "media.invalid_language"
         case .audioStreamNotFound: "media.audio_stream_not_found"
         case .unsupportedCodec: "media.unsupported_codec"
         case .unsupportedOutput: "media.unsupported_output"
@@ -46,7 +55,8 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
     public var path: String {
         switch self {
         case .fileMissing(let path), .zeroLength(let path), .notMedia(let path), .corrupt(let path, _),
-             .noAudioStream(let path), .audioStreamNotFound(let path, _), .unsupportedCodec(let path, _),
+             .noAudioStream(let path), .noVideoStream(let path), .unsupportedContainer(let path, _),
+             .invalidLanguage(let path, _), .audioStreamNotFound(let path, _), .unsupportedCodec(let path, _),
              .unsupportedOutput(let path, _), .invalidFilter(let path, _), .writeFailed(let path, _), .processingFailed(let path, _):
             path
         }
@@ -65,6 +75,12 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
             "\(path): the file is truncated or damaged (\(detail)); download or export it again."
         case .noAudioStream(let path):
             "\(path): the file has no audio stream; pick a file with sound."
+        case .noVideoStream(let path):
+            "\(path): the file has no video stream; pick the original video to put the dub into."
+        case .unsupportedContainer(let path, let fileExtension):
+            "\(path): cannot write a '.\(fileExtension)' video; name the output .mp4, .mov or .mkv."
+        case .invalidLanguage(let path, let code):
+            "\(path): '\(code)' is not an ISO 639-2 language code; use three letters such as spa, fra or eng."
         case .audioStreamNotFound(let path, let request):
             "\(path): no audio stream \(request); run `dubkit media probe \(path)` to list its streams."
         case .unsupportedCodec(let path, let codec):

@@ -126,7 +126,8 @@ struct BadInputTests {
             .corrupt(path: "/x/a.mp4", detail: "d"), .noAudioStream(path: "/x/a.mp4"),
             .audioStreamNotFound(path: "/x/a.mp4", request: "with index 3"),
             .unsupportedCodec(path: "/x/a.mp4", codec: "c"), .unsupportedOutput(path: "/x/a.mp4", reason: "r"),
-            .invalidFilter(path: "/x/a.mp4", reason: "r"),
+            .invalidFilter(path: "/x/a.mp4", reason: "r"), .noVideoStream(path: "/x/a.mp4"),
+            .unsupportedContainer(path: "/x/a.mp4", fileExtension: "avi"), .invalidLanguage(path: "/x/a.mp4", code: "es"),
             .writeFailed(path: "/x/a.mp4", detail: "d"), .processingFailed(path: "/x/a.mp4", detail: "d"),
         ]
         for error in errors {

@@ -1,0 +1,150 @@
+import CFFmpeg
+import Foundation
+
+/// The first audio stream of a file as a queue of planar float samples at a chosen rate and layout:
+/// decode → resample → queue, one input packet at a time, so memory does not grow with length.
+final class AudioSampleSource {
+    let path: String
+    /// The stream's own rate and channel count, as its header says.
+    let sourceRate: Int32
+    let sourceChannels: Int32
+    /// True once the file is fully decoded and every sample has been read.
+    var isExhausted: Bool { inputFinished && (fifo?.count ?? 0) == 0 }
+
+    private let input: MediaInput
+    private let streamIndex: Int32
+    private let decoder: AudioDecoder
+    private let packet: MediaPacket
+    private let decoded: MediaFrame
+    private var fifo: AudioSampleFIFO?
+    private var layout = AVChannelLayout()
+    private var rate: Int32 = 0
+    private var resampler: AudioResampler?
+    private var converted: MediaFrame?
+    private var inputSignature: (format: Int32, rate: Int32, channels: Int32)?
+    private var inputFinished = false
+    private var framesDecoded = 0
+
+    /// Opens `url`'s first audio stream; call ``configure(sampleRate:layout:)`` before reading.
+    init(_ url: URL) throws {
+        let input = try MediaInput(url)
+        let stream = try AudioExtractor.selectStream(.first, in: input)
+        guard let parameters = stream.pointee.codecpar, parameters.pointee.sample_rate > 0,
+              parameters.pointee.ch_layout.nb_channels > 0 else {
+            throw MediaError.corrupt(path: input.path, detail: "the audio stream has no sample rate or channels")
+        }
+        self.input = input
+        self.path = input.path
+        self.streamIndex = stream.pointee.index
+        self.sourceRate = parameters.pointee.sample_rate
+        self.sourceChannels = parameters.pointee.ch_layout.nb_channels
+        self.decoder = try AudioDecoder(stream: stream, path: input.path)
+        packet = try MediaPacket(path: input.path)
+        decoded = try MediaFrame(path: input.path)
+    }
+
+    deinit {
+        av_channel_layout_uninit(&layout)
+    }
+
+    /// Sets the rate and layout samples are delivered in (once, before the first read).
+    func configure(sampleRate: Int32, layout wanted: UnsafePointer<AVChannelLayout>) throws {
+        let copied = av_channel_layout_copy(&layout, wanted)
+        if copied < 0 {
+            throw MediaError.processingFailed(path: path, detail: "cannot set the channel layout: \(FFmpegCode(copied))")
+        }
+        rate = sampleRate
+        fifo = try AudioSampleFIFO(path: path, format: AV_SAMPLE_FMT_FLTP, channels: layout.nb_channels, capacity: 4096)
+    }
+
+    /// Moves up to `maximum` samples into `frame` (planar float in the configured layout), decoding
+    /// as needed; fewer only at the end of the file.
+    func read(into frame: MediaFrame, maximum: Int32) throws -> Int32 {
+        guard let fifo else {
+            throw MediaError.processingFailed(path: path, detail: "samples read before the format was set")
+        }
+        while fifo.count < maximum && !inputFinished {
+            try decodeNextPacket(into: fifo)
+        }
+        if inputFinished && framesDecoded == 0 {
+            throw MediaError.corrupt(path: path, detail: "no audio could be decoded")
+        }
+        return try fifo.read(into: frame, maximum: maximum)
+    }
+
+    private func decodeNextPacket(into fifo: AudioSampleFIFO) throws {
+        let read = av_read_frame(input.context, packet.pointer)
+        if read < 0 {
+            // End of file (or an unreadable tail, kept as far as it decoded): flush everything.
+            inputFinished = true
+            _ = avcodec_send_packet(decoder.context, nil)
+            try receiveFrames(into: fifo)
+            try convert(nil, into: fifo)
+            return
+        }
+        defer { av_packet_unref(packet.pointer) }
+        guard packet.pointer.pointee.stream_index == streamIndex else { return }
+        var sent = avcodec_send_packet(decoder.context, packet.pointer)
+        if sent == FFmpegCode.again {
+            try receiveFrames(into: fifo)
+            sent = avcodec_send_packet(decoder.context, packet.pointer)
+        }
+        if sent < 0 { return }
+        try receiveFrames(into: fifo)
+    }
+
+    private func receiveFrames(into fifo: AudioSampleFIFO) throws {
+        while true {
+            let received = avcodec_receive_frame(decoder.context, decoded.pointer)
+            if received < 0 { return }
+            defer { av_frame_unref(decoded.pointer) }
+            let frame = decoded.pointer
+            guard frame.pointee.nb_samples > 0, frame.pointee.sample_rate > 0, frame.pointee.ch_layout.nb_channels > 0 else {
+                continue
+            }
+            let signature = (frame.pointee.format, frame.pointee.sample_rate, frame.pointee.ch_layout.nb_channels)
+            if inputSignature.map({ $0 != signature }) ?? true {
+                try convert(nil, into: fifo)
+                try makeResampler(for: frame)
+                inputSignature = signature
+            }
+            framesDecoded += 1
+            try convert(frame, into: fifo)
+        }
+    }
+
+    /// Resamples `frame` (nil: what the resampler still holds) into the queue.
+    private func convert(_ frame: UnsafeMutablePointer<AVFrame>?, into fifo: AudioSampleFIFO) throws {
+        guard let resampler else { return }
+        while true {
+            let needed = max(resampler.outputCapacity(forInput: frame?.pointee.nb_samples ?? 0), 1)
+            let buffer = try conversionBuffer(capacity: needed)
+            let count = try resampler.convert(frame, into: buffer)
+            try fifo.write(buffer, samples: count)
+            if frame != nil || count <= 0 { return }
+        }
+    }
+
+    private func makeResampler(for frame: UnsafeMutablePointer<AVFrame>) throws {
+        var inputLayout = AVChannelLayout()
+        defer { av_channel_layout_uninit(&inputLayout) }
+        if cff_layout_is_unspecified(&frame.pointee.ch_layout) != 0 {
+            cff_default_layout(&inputLayout, frame.pointee.ch_layout.nb_channels)
+        } else {
+            _ = av_channel_layout_copy(&inputLayout, &frame.pointee.ch_layout)
+        }
+        resampler = try AudioResampler(
+            path: path, input: &inputLayout, inputFormat: AVSampleFormat(rawValue: frame.pointee.format),
+            inputRate: frame.pointee.sample_rate, output: &layout, outputFormat: AV_SAMPLE_FMT_FLTP, outputRate: rate)
+    }
+
+    private func conversionBuffer(capacity: Int32) throws -> MediaFrame {
+        if let converted, converted.capacity >= capacity {
+            return converted
+        }
+        let buffer = try MediaFrame(
+            path: path, capacity: max(capacity, 4096), format: AV_SAMPLE_FMT_FLTP, layout: &layout, sampleRate: rate)
+        converted = buffer
+        return buffer
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// The video containers a remux can write, chosen by the output's extension.
+public enum VideoContainerFormat: String, Codable, Sendable, CaseIterable {
+    case mp4, mov, mkv
+
+    /// The container a file name asks for by its extension (`.m4v` is MP4), or nil when it is none of ours.
+    public init?(fileExtension: String) {
+        switch fileExtension.lowercased() {
+        case "mp4", "m4v": self = .mp4
+        case "mov": self = .mov
+        case "mkv": self = .mkv
+        default: return nil
+        }
+    }
+
+    /// FFmpeg's muxer name.
+    var muxerName: String {
+        switch self {
+        case .mp4: "mp4"
+        case .mov: "mov"
+        case .mkv: "matroska"
+        }
+    }
+}
