@@ -21,8 +21,13 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     public var datasetID: Int64?
     /// Credits the provider charged for it.
     public var creditsUsed: Int64
-    /// What the provider handed back for the trained voice (the local engine's profile), if anything.
-    public var modelData: JSONValue?
+    /// What the provider handed back for the trained voice (the local engine's profile), as JSON text.
+    public var modelData: String?
+
+    /// ``modelData`` parsed, when it is there and valid JSON.
+    public var modelDataValue: JSONValue? {
+        modelData.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+    }
     /// SHA-256 over the dataset's files' hashes, when trained from a dataset.
     public var datasetHash: String?
     public internal(set) var errorCode: String?

@@ -83,7 +83,7 @@ public struct DubRunner: Sendable {
             let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
             let created = try await provider.createDub(DubJobRequest(
                 voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
-                parameters: dub.parameters, voiceData: custom?.modelData))
+                parameters: dub.parameters, voiceData: custom?.modelDataValue))
             jobID = created.jobID
             try store.updateDub(id) { $0.providerJobID = created.jobID }
         }

@@ -1,0 +1,94 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// `dubkit convert INPUT -o OUTPUT (--voice PROVIDER:VOICE | --reference FILE)`: the whole job in one command.
+struct ConvertCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Dub a video or audio file in one go: extract, convert, and write the dubbed video or audio.",
+        discussion: """
+            Everything is recorded in a project (--project, default `default`), so `dub show`, `dub log`
+            and a rerun after an interruption work as for any dub. A video output (.mp4, .mov, .mkv)
+            keeps the input's video untouched; an audio output (.wav, .flac, .mp3) holds the dub alone.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The video or audio file to dub.")
+    var input: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the result.", valueName: "file"))
+    var output: String
+
+    @Option(help: ArgumentHelp("The voice, as PROVIDER:VOICE (local:bright, local:<trained>, …).", valueName: "provider:voice"))
+    var voice: String?
+
+    @Option(help: ArgumentHelp("A recording of the target voice to convert towards (local engine).", valueName: "file"))
+    var reference: String?
+
+    @Option(help: ArgumentHelp("The project to record it in.", valueName: "name"))
+    var project: String = "default"
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Pitch shift in semitones, -24...24.", valueName: "n"))
+    var pitch: Int = 0
+
+    @Option(help: ArgumentHelp("Conversion strength, 0 (unchanged) ... 1 (full).", valueName: "x"))
+    var strength: Double?
+
+    @Option(help: ArgumentHelp("ISO 639-2 language of the dubbed track (e.g. spa).", valueName: "code"))
+    var language: String?
+
+    @Flag(help: "Keep the original audio as a second track of the video.")
+    var keepOriginal = false
+
+    func validate() throws {
+        guard (voice == nil) != (reference == nil) else { throw ValidationError("give exactly one of --voice and --reference") }
+        if let voice, !voice.contains(":") { throw ValidationError("--voice must be PROVIDER:VOICE, e.g. local:bright") }
+    }
+
+    func run() async throws {
+        let workspace = global.resolvedWorkspace
+        let store = try workspace.projectNames().contains(project) ? workspace.openProject(project) : workspace.createProject(project)
+        let registry = Registry.make(global)
+        let report: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+        var (providerID, voiceRef) = DubCreate.split(voice ?? "local:")
+        if let reference {
+            let file = URL(fileURLWithPath: reference)
+            let audio = try await store.media.importAudio(from: file)
+            let name = "reference-\(audio.ref.hash.prefix(8))"
+            let dataset = try store.datasets().first { $0.name == name } ?? store.createDataset(named: name)
+            _ = try store.addFile(audio.ref, to: dataset, originalName: file.lastPathComponent, durationSeconds: audio.durationSeconds,
+                                  sampleRate: audio.sampleRate, channels: audio.channels)
+            let trained = try await VoiceTrainer(store: store, provider: try await registry.provider("local"), report: report)
+                .train(name: name, dataset: dataset)
+            guard trained.status == .done else {
+                throw DubKitError.invalidField(field: "--reference", value: reference, allowed: "a recording with voiced speech (\(trained.errorMessage ?? ""))")
+            }
+            (providerID, voiceRef) = ("local", name)
+        }
+        let provider = try await registry.provider(providerID)
+        var values: [String: JSONValue] = [:]
+        if let strength { values["conversionStrength"] = .number(strength) }
+        let parameters = try DubParameters(values)
+        try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
+        let source = URL(fileURLWithPath: input).standardizedFileURL
+        let created = try store.createDub(Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: .file,
+                                              source: source.path, pitchShift: pitch, parameters: parameters))
+        guard let id = created.id else { return }
+        let dub = try await DubRunner(store: store, provider: provider, report: report).run(id)
+        guard dub.status == .done else {
+            throw DubKitError.invalidField(field: "dub \(id)", value: "\(dub.errorCode ?? "error"): \(dub.errorMessage ?? "")",
+                                           allowed: "a dub that finishes; see `dubkit dub log --project \(project) \(id)`")
+        }
+        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+        let record = try await DubExporter(store: store).export(
+            [dub], to: outputURL, settings: DubExporter.Settings(language: language, keepOriginal: keepOriginal))
+        if global.json {
+            try Output.json(record)
+        } else {
+            print("wrote \(record.path) (dub \(id) in project \(project), voice \(dub.voice))")
+        }
+    }
+}
