@@ -34,13 +34,14 @@ demo() {
     swift build -c release --product dubkit
     local bin
     bin="$(swift build -c release --show-bin-path)/dubkit"
-    "$bin" --help
-    if "$bin" project show demo >/dev/null 2>&1; then
-        echo "project demo already exists:"
-    else
-        "$bin" project create demo
-    fi
-    "$bin" project show demo
+    # The main job, offline: train a voice from the sample dataset with the local engine, then dub
+    # the sample video with it. Every step is idempotent, so the job can be run again.
+    "$bin" project show demo >/dev/null 2>&1 || "$bin" project create demo
+    "$bin" dataset add --project demo narrator Samples/dataset/*.flac
+    "$bin" voice train --project demo narrator --dataset narrator --provider local
+    "$bin" convert Samples/sample.mp4 -o projects/demo/exports/sample-dubbed.mp4 --voice local:narrator --project demo
+    "$bin" media probe projects/demo/exports/sample-dubbed.mp4
+    echo "play it: projects/demo/exports/sample-dubbed.mp4 (the original: Samples/sample.mp4)"
 }
 
 run_tests() {

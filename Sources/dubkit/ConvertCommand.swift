@@ -79,8 +79,7 @@ struct ConvertCommand: AsyncParsableCommand {
         guard let id = created.id else { return }
         let dub = try await DubRunner(store: store, provider: provider, report: report).run(id)
         guard dub.status == .done else {
-            throw DubKitError.invalidField(field: "dub \(id)", value: "\(dub.errorCode ?? "error"): \(dub.errorMessage ?? "")",
-                                           allowed: "a dub that finishes; see `dubkit dub log --project \(project) \(id)`")
+            throw DubKitError.dubFailed(id: id, project: project, code: dub.errorCode ?? "error", message: dub.errorMessage ?? "")
         }
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         let record = try await DubExporter(store: store).export(

@@ -26,6 +26,8 @@ public enum DubKitError: Error, Sendable, Equatable {
     case mediaIO(path: String, reason: String)
     /// SQLite refused an operation; carries the store path and SQLite's message.
     case storage(path: String, reason: String)
+    /// A dub that ended in error, with the cause recorded on it.
+    case dubFailed(id: Int64, project: String, code: String, message: String)
     /// A paid step that would take the project past its credit budget; nothing was sent.
     case budgetExceeded(dub: Int64, required: Int64, committed: Int64, budget: Int64)
 }
@@ -47,6 +49,7 @@ extension DubKitError: LocalizedError {
         case .mediaIO: "media_io"
         case .storage: "storage"
         case .budgetExceeded: "budget_exceeded"
+        case let .dubFailed(_, _, code, _): code
         }
     }
 
@@ -78,6 +81,8 @@ extension DubKitError: LocalizedError {
             "media store file \(path): \(reason)"
         case let .storage(path, reason):
             "project store \(path): \(reason)"
+        case let .dubFailed(id, _, code, message):
+            "dub \(id) failed: \(code): \(message)"
         case let .budgetExceeded(dub, required, committed, budget):
             "dub \(dub) was not generated: it costs \(required) credits, \(committed) of the budget of \(budget) are already spent or committed"
         }
@@ -108,6 +113,8 @@ extension DubKitError: LocalizedError {
             "check the disk has room and the project folder is writable"
         case .storage:
             "check the disk has room; `PRAGMA integrity_check` on the file tells whether it is damaged"
+        case let .dubFailed(id, project, _, _):
+            "see `dubkit dub log --project \(project) \(id)`"
         case .budgetExceeded:
             "raise the budget (`dub run --budget N`), or leave the dub: it stays preprocessed, ready to run"
         }
