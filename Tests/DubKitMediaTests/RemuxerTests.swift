@@ -100,6 +100,24 @@ struct RemuxerTests {
         #expect(result.subtitleStreams == 1 && result.chapters == 2 && result.originalAudioTracks == 1)
     }
 
+    @Test("moves an MKV's video into MP4 unchanged, leaving out SRT subtitles MP4 cannot hold")
+    func mkvToMP4() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let video = try VideoFixture.video("mkv", in: scratch)
+        let dub = try VideoFixture.dub("dub.wav", frequency: 660, seconds: 3, in: scratch)
+        let output = scratch.url("out.mp4")
+        let result = try Remuxer.remux(RemuxPlan(
+            video: video, output: output, dubbedTracks: [DubbedTrack(audio: dub, language: "spa")],
+            keepOriginalAudio: true))
+        let after = try FFprobeReport(output)
+        #expect(after.packetHashes("video") == (try FFprobeReport(video).packetHashes("video")))
+        #expect(after.streams("subtitle").isEmpty)
+        #expect(result.subtitleStreams == 0 && result.droppedSubtitleStreams == 1)
+        #expect(after.streams("audio").map(\.isDefault) == [true, false])
+        #expect(after.chapters == 2)
+    }
+
     @Test("writes two dubbed languages with exactly one default", arguments: ["mp4", "mkv"])
     func twoLanguages(container: String) throws {
         let scratch = try Scratch()
