@@ -126,8 +126,7 @@ private struct RemuxSession {
             for stream in streams where stream.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_AUDIO {
                 guard let codec = stream.pointee.codecpar?.pointee.codec_id, muxer.accepts(codec) else {
                     let name = swiftString(avcodec_get_name(stream.pointee.codecpar?.pointee.codec_id ?? AV_CODEC_ID_NONE)) ?? "?"
-                    throw MediaError.unsupportedOutput(
-                        path: output, reason: "\(container.rawValue) cannot hold the original \(name) audio; try .mkv")
+                    throw MediaError.streamNotAllowed(path: output, codec: name, container: container.rawValue)
                 }
                 let copy = try muxer.addCopy(of: stream)
                 if !dubs.isEmpty {

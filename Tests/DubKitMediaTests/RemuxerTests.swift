@@ -148,7 +148,9 @@ struct RemuxerTests {
         }
     }
 
-    @Test("rejects bad inputs with a typed error and leaves no output", arguments: ["no-video", "no-audio", "extension", "language"])
+    @Test("rejects bad inputs with a typed error and leaves no output", arguments: [
+        "no-video", "no-audio", "extension", "language", "original-not-allowed",
+    ])
     func rejectsBadInputs(problem: String) throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -168,9 +170,17 @@ struct RemuxerTests {
         case "extension":
             plan.output = scratch.url("out.avi")
             expected = .unsupportedContainer(path: plan.output.path, fileExtension: "avi")
-        default:
+        case "language":
             plan.dubbedTracks[0].language = "es"
             expected = .invalidLanguage(path: dub.path, code: "es")
+        default:
+            // MP4 cannot hold PCM audio, so keeping a MOV's PCM original there is refused up front.
+            let pcmVideo = scratch.url("pcm.mov")
+            try FFmpegTool.run(FFmpegTool.video(seconds: 1) + FFmpegTool.tone(seconds: 1)
+                + ["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "pcm_s16le", pcmVideo.path])
+            plan.video = pcmVideo
+            plan.keepOriginalAudio = true
+            expected = .streamNotAllowed(path: plan.output.path, codec: "pcm_s16le", container: "mp4")
         }
         let before = Set(scratch.contents())
         #expect(throws: expected) { try Remuxer.remux(plan) }
