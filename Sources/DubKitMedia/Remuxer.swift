@@ -6,21 +6,22 @@ import Foundation
 /// and long enough is copied, trimmed at a packet boundary).
 public enum Remuxer {
     /// Writes `plan.output`; nothing is left under its name unless the whole file was written.
+    /// `progress` receives 0...1 as the video is copied.
     @discardableResult
-    public static func remux(_ plan: RemuxPlan) throws -> RemuxResult {
-        try run(plan, isCancelled: nil)
+    public static func remux(_ plan: RemuxPlan, progress: ((Double) -> Void)? = nil) throws -> RemuxResult {
+        try run(plan, progress: progress, isCancelled: nil)
     }
 
     /// The same as the synchronous form, on a thread of its own so the cooperative pool is not
     /// blocked; cancelling the task stops the work with `CancellationError` and leaves no output.
     @discardableResult
-    public static func remux(_ plan: RemuxPlan) async throws -> RemuxResult {
+    public static func remux(_ plan: RemuxPlan, progress: (@Sendable (Double) -> Void)? = nil) async throws -> RemuxResult {
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 Thread.detachNewThread {
                     do {
-                        continuation.resume(returning: try run(plan, isCancelled: { flag.isRaised }))
+                        continuation.resume(returning: try run(plan, progress: progress, isCancelled: { flag.isRaised }))
                     } catch {
                         continuation.resume(throwing: error)
                     }
@@ -31,7 +32,9 @@ public enum Remuxer {
         }
     }
 
-    private static func run(_ plan: RemuxPlan, isCancelled: (() -> Bool)?) throws -> RemuxResult {
+    private static func run(
+        _ plan: RemuxPlan, progress: ((Double) -> Void)?, isCancelled: (() -> Bool)?
+    ) throws -> RemuxResult {
         MediaLibrary.prepare()
         let output = plan.output
         guard let container = VideoContainerFormat(fileExtension: output.pathExtension) else {
@@ -66,7 +69,7 @@ public enum Remuxer {
             var session = RemuxSession(source: source, muxer: muxer, dubs: dubs, container: container)
             let result = try session.run(
                 videoStreams: videoStreams, keepOriginalAudio: plan.keepOriginalAudio, output: output.path,
-                isCancelled: isCancelled)
+                expectedSeconds: videoSeconds, progress: progress, isCancelled: isCancelled)
             try temporary.commit()
             return result
         } catch {
@@ -103,8 +106,14 @@ private struct RemuxSession {
 
     mutating func run(
         videoStreams: [UnsafeMutablePointer<AVStream>], keepOriginalAudio: Bool, output: String,
-        isCancelled: (() -> Bool)?
+        expectedSeconds: Double?, progress: ((Double) -> Void)?, isCancelled: (() -> Bool)?
     ) throws -> RemuxResult {
+        var lastReported = -1.0
+        func report(_ fraction: Double) {
+            guard let progress, fraction >= 1 || fraction - lastReported >= 0.01 else { return }
+            lastReported = fraction
+            progress(fraction)
+        }
         let streams = (0..<Int(source.context.pointee.nb_streams)).compactMap { source.stream($0) }
         for stream in videoStreams {
             copies[stream.pointee.index] = try muxer.addCopy(of: stream)
@@ -182,6 +191,9 @@ private struct RemuxSession {
                 if now != cff_nopts_value() {
                     // Encode dub audio up to where the video is, so both advance together.
                     let position = seconds(now, timeBase) - videoStart
+                    if let expectedSeconds, expectedSeconds > 0 {
+                        report(min(max(position / expectedSeconds, 0), 0.999))
+                    }
                     for (dub, sink) in sinks {
                         try dub.advance(to: position, final: false, into: sink)
                     }
@@ -194,6 +206,7 @@ private struct RemuxSession {
             try dub.advance(to: length, final: true, into: sink)
         }
         try muxer.finish()
+        report(1)
         return RemuxResult(
             output: output, container: container, videoDurationSeconds: length, videoPackets: videoPackets,
             dubbedTracks: dubs.count, copiedDubbedTracks: dubs.filter(\.isCopy).count, originalAudioTracks: originalAudio, subtitleStreams: subtitles,

@@ -16,8 +16,11 @@ struct RemuxerTests {
         let video = try VideoFixture.video(container, in: scratch)
         let dub = try VideoFixture.dub("dub.wav", frequency: 660, seconds: dubSeconds, in: scratch)
         let output = scratch.url("out.\(container)")
+        var reported: [Double] = []
         let result = try Remuxer.remux(RemuxPlan(
-            video: video, output: output, dubbedTracks: [DubbedTrack(audio: dub, language: "spa", title: "Spanish dub")]))
+            video: video, output: output, dubbedTracks: [DubbedTrack(audio: dub, language: "spa", title: "Spanish dub")]),
+            progress: { reported.append($0) })
+        #expect(reported.count > 10 && reported == reported.sorted() && reported.last == 1, "progress \(reported)")
 
         let before = try FFprobeReport(video)
         let after = try FFprobeReport(output)
