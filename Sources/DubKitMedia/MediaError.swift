@@ -18,6 +18,8 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
     case unsupportedContainer(path: String, fileExtension: String)
     /// A track's language is not an ISO 639-2 code (three letters, e.g. `spa`).
     case invalidLanguage(path: String, code: String)
+    /// The output's container cannot hold a stream that was asked to be copied (e.g. PCM audio in MP4).
+    case streamNotAllowed(path: String, codec: String, container: String)
     /// The requested stream (by index or language) is not an audio stream of the file.
     case audioStreamNotFound(path: String, request: String)
     /// The audio is in a codec this FFmpeg build cannot decode.
@@ -42,6 +44,7 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
         case .noVideoStream: "media.no_video_stream"
         case .unsupportedContainer: "media.unsupported_container"
         case .invalidLanguage: "media.invalid_language"
+        case .streamNotAllowed: "media.stream_not_allowed"
         case .audioStreamNotFound: "media.audio_stream_not_found"
         case .unsupportedCodec: "media.unsupported_codec"
         case .unsupportedOutput: "media.unsupported_output"
@@ -56,7 +59,7 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
         switch self {
         case .fileMissing(let path), .zeroLength(let path), .notMedia(let path), .corrupt(let path, _),
              .noAudioStream(let path), .noVideoStream(let path), .unsupportedContainer(let path, _),
-             .invalidLanguage(let path, _), .audioStreamNotFound(let path, _), .unsupportedCodec(let path, _),
+             .invalidLanguage(let path, _), .streamNotAllowed(let path, _, _), .audioStreamNotFound(let path, _), .unsupportedCodec(let path, _),
              .unsupportedOutput(let path, _), .invalidFilter(let path, _), .writeFailed(let path, _), .processingFailed(let path, _):
             path
         }
@@ -81,6 +84,8 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
             "\(path): cannot write a '.\(fileExtension)' video; name the output .mp4, .mov or .mkv."
         case .invalidLanguage(let path, let code):
             "\(path): '\(code)' is not an ISO 639-2 language code; use three letters such as spa, fra or eng."
+        case .streamNotAllowed(let path, let codec, let container):
+            "\(path): a .\(container) file cannot hold the original \(codec) audio; name the output .mkv or leave the original out."
         case .audioStreamNotFound(let path, let request):
             "\(path): no audio stream \(request); run `dubkit media probe \(path)` to list its streams."
         case .unsupportedCodec(let path, let codec):

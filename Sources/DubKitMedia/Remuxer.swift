@@ -6,21 +6,22 @@ import Foundation
 /// and long enough is copied, trimmed at a packet boundary).
 public enum Remuxer {
     /// Writes `plan.output`; nothing is left under its name unless the whole file was written.
+    /// `progress` receives 0...1 as the video is copied.
     @discardableResult
-    public static func remux(_ plan: RemuxPlan) throws -> RemuxResult {
-        try run(plan, isCancelled: nil)
+    public static func remux(_ plan: RemuxPlan, progress: ((Double) -> Void)? = nil) throws -> RemuxResult {
+        try run(plan, progress: progress, isCancelled: nil)
     }
 
     /// The same as the synchronous form, on a thread of its own so the cooperative pool is not
     /// blocked; cancelling the task stops the work with `CancellationError` and leaves no output.
     @discardableResult
-    public static func remux(_ plan: RemuxPlan) async throws -> RemuxResult {
+    public static func remux(_ plan: RemuxPlan, progress: (@Sendable (Double) -> Void)? = nil) async throws -> RemuxResult {
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 Thread.detachNewThread {
                     do {
-                        continuation.resume(returning: try run(plan, isCancelled: { flag.isRaised }))
+                        continuation.resume(returning: try run(plan, progress: progress, isCancelled: { flag.isRaised }))
                     } catch {
                         continuation.resume(throwing: error)
                     }
@@ -31,7 +32,9 @@ public enum Remuxer {
         }
     }
 
-    private static func run(_ plan: RemuxPlan, isCancelled: (() -> Bool)?) throws -> RemuxResult {
+    private static func run(
+        _ plan: RemuxPlan, progress: ((Double) -> Void)?, isCancelled: (() -> Bool)?
+    ) throws -> RemuxResult {
         MediaLibrary.prepare()
         let output = plan.output
         guard let container = VideoContainerFormat(fileExtension: output.pathExtension) else {
@@ -66,7 +69,7 @@ public enum Remuxer {
             var session = RemuxSession(source: source, muxer: muxer, dubs: dubs, container: container)
             let result = try session.run(
                 videoStreams: videoStreams, keepOriginalAudio: plan.keepOriginalAudio, output: output.path,
-                isCancelled: isCancelled)
+                expectedSeconds: videoSeconds, progress: progress, isCancelled: isCancelled)
             try temporary.commit()
             return result
         } catch {
@@ -79,137 +82,5 @@ public enum Remuxer {
     private static func isCopiedVideo(_ stream: UnsafeMutablePointer<AVStream>) -> Bool {
         stream.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_VIDEO
             && stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0
-    }
-}
-
-/// One remux run: sets up the output's streams, then copies the input's packets while the dubbed
-/// tracks are encoded alongside, never ahead of the video, so the muxer's queue stays short.
-private struct RemuxSession {
-    let source: MediaInput
-    let muxer: VideoOutputContainer
-    let dubs: [any DubTrackWriter]
-    let container: VideoContainerFormat
-
-    /// Input stream index → output stream, for the streams copied.
-    private var copies: [Int32: UnsafeMutablePointer<AVStream>] = [:]
-    private var videoIndexes: Set<Int32> = []
-
-    init(source: MediaInput, muxer: VideoOutputContainer, dubs: [any DubTrackWriter], container: VideoContainerFormat) {
-        self.source = source
-        self.muxer = muxer
-        self.dubs = dubs
-        self.container = container
-    }
-
-    mutating func run(
-        videoStreams: [UnsafeMutablePointer<AVStream>], keepOriginalAudio: Bool, output: String,
-        isCancelled: (() -> Bool)?
-    ) throws -> RemuxResult {
-        let streams = (0..<Int(source.context.pointee.nb_streams)).compactMap { source.stream($0) }
-        for stream in videoStreams {
-            copies[stream.pointee.index] = try muxer.addCopy(of: stream)
-            videoIndexes.insert(stream.pointee.index)
-        }
-        var dubStreams: [UnsafeMutablePointer<AVStream>] = []
-        for (number, dub) in dubs.enumerated() {
-            let stream = try dub.addStream(to: muxer)
-            stream.pointee.disposition = number == 0 ? cff_disposition_default() : 0
-            av_dict_set(&stream.pointee.metadata, "language", dub.track.language.lowercased(), 0)
-            if let title = dub.track.title, !title.isEmpty {
-                av_dict_set(&stream.pointee.metadata, "title", title, 0)
-                av_dict_set(&stream.pointee.metadata, "handler_name", title, 0)
-            }
-            dubStreams.append(stream)
-        }
-        var originalAudio = 0
-        if keepOriginalAudio {
-            for stream in streams where stream.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_AUDIO {
-                guard let codec = stream.pointee.codecpar?.pointee.codec_id, muxer.accepts(codec) else {
-                    let name = swiftString(avcodec_get_name(stream.pointee.codecpar?.pointee.codec_id ?? AV_CODEC_ID_NONE)) ?? "?"
-                    throw MediaError.unsupportedOutput(
-                        path: output, reason: "\(container.rawValue) cannot hold the original \(name) audio; try .mkv")
-                }
-                let copy = try muxer.addCopy(of: stream)
-                if !dubs.isEmpty {
-                    copy.pointee.disposition &= ~cff_disposition_default()
-                }
-                copies[stream.pointee.index] = copy
-                originalAudio += 1
-            }
-        }
-        var subtitles = 0
-        var droppedSubtitles = 0
-        for stream in streams where stream.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_SUBTITLE {
-            guard let codec = stream.pointee.codecpar?.pointee.codec_id, muxer.accepts(codec) else {
-                droppedSubtitles += 1
-                continue
-            }
-            copies[stream.pointee.index] = try muxer.addCopy(of: stream)
-            subtitles += 1
-        }
-        let chapters = try muxer.copyMetadataAndChapters(from: source.context)
-        try muxer.open()
-
-        let videoStart = videoStreams.compactMap { stream -> Double? in
-            let start = stream.pointee.start_time
-            return start == cff_nopts_value() ? nil : seconds(start, stream.pointee.time_base)
-        }.min() ?? 0
-        for dub in dubs { dub.start(at: videoStart) }
-        let sinks = zip(dubs, dubStreams).map { ($0, MuxerStream(container: muxer, stream: $1)) }
-
-        var videoEnd = videoStart
-        var videoPackets = 0
-        let packet = try MediaPacket(path: source.path)
-        while av_read_frame(source.context, packet.pointer) >= 0 {
-            defer { av_packet_unref(packet.pointer) }
-            if let isCancelled, isCancelled() {
-                throw CancellationError()
-            }
-            let index = packet.pointer.pointee.stream_index
-            guard let target = copies[index], let stream = source.stream(Int(index)) else { continue }
-            let timeBase = stream.pointee.time_base
-            if videoIndexes.contains(index) {
-                videoPackets += 1
-                let pts = packet.pointer.pointee.pts
-                let dts = packet.pointer.pointee.dts
-                if pts != cff_nopts_value() {
-                    var duration = packet.pointer.pointee.duration
-                    if duration <= 0 {
-                        duration = frameDuration(stream)
-                    }
-                    videoEnd = max(videoEnd, seconds(pts + duration, timeBase))
-                }
-                let now = dts != cff_nopts_value() ? dts : pts
-                if now != cff_nopts_value() {
-                    // Encode dub audio up to where the video is, so both advance together.
-                    let position = seconds(now, timeBase) - videoStart
-                    for (dub, sink) in sinks {
-                        try dub.advance(to: position, final: false, into: sink)
-                    }
-                }
-            }
-            try muxer.write(packet.pointer, timeBase: timeBase, to: target)
-        }
-        let length = videoEnd - videoStart
-        for (dub, sink) in sinks {
-            try dub.advance(to: length, final: true, into: sink)
-        }
-        try muxer.finish()
-        return RemuxResult(
-            output: output, container: container, videoDurationSeconds: length, videoPackets: videoPackets,
-            dubbedTracks: dubs.count, copiedDubbedTracks: dubs.filter(\.isCopy).count, originalAudioTracks: originalAudio, subtitleStreams: subtitles,
-            droppedSubtitleStreams: droppedSubtitles, chapters: chapters)
-    }
-
-    private func seconds(_ value: Int64, _ base: AVRational) -> Double {
-        base.den == 0 ? 0 : Double(value) * Double(base.num) / Double(base.den)
-    }
-
-    /// One frame's duration in the stream's time base, from its frame rate (for packets that carry none).
-    private func frameDuration(_ stream: UnsafeMutablePointer<AVStream>) -> Int64 {
-        let rate = stream.pointee.avg_frame_rate.num > 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
-        let base = stream.pointee.time_base
-        guard rate.num > 0, rate.den > 0, base.num > 0 else { return 0 }
-        return av_rescale_q(1, AVRational(num: rate.den, den: rate.num), base)
     }
 }

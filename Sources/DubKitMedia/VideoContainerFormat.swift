@@ -2,7 +2,12 @@ import Foundation
 
 /// The video containers a remux can write, chosen by the output's extension.
 public enum VideoContainerFormat: String, Codable, Sendable, CaseIterable {
-    case mp4, mov, mkv
+    /// MPEG-4 (.mp4, .m4v).
+    case mp4
+    /// QuickTime (.mov).
+    case mov
+    /// Matroska (.mkv).
+    case mkv
 
     /// The container a file name asks for by its extension (`.m4v` is MP4), or nil when it is none of ours.
     public init?(fileExtension: String) {

@@ -128,6 +128,7 @@ struct BadInputTests {
             .unsupportedCodec(path: "/x/a.mp4", codec: "c"), .unsupportedOutput(path: "/x/a.mp4", reason: "r"),
             .invalidFilter(path: "/x/a.mp4", reason: "r"), .noVideoStream(path: "/x/a.mp4"),
             .unsupportedContainer(path: "/x/a.mp4", fileExtension: "avi"), .invalidLanguage(path: "/x/a.mp4", code: "es"),
+            .streamNotAllowed(path: "/x/a.mp4", codec: "pcm_s16le", container: "mp4"),
             .writeFailed(path: "/x/a.mp4", detail: "d"), .processingFailed(path: "/x/a.mp4", detail: "d"),
         ]
         for error in errors {

@@ -16,8 +16,11 @@ struct RemuxerTests {
         let video = try VideoFixture.video(container, in: scratch)
         let dub = try VideoFixture.dub("dub.wav", frequency: 660, seconds: dubSeconds, in: scratch)
         let output = scratch.url("out.\(container)")
+        var reported: [Double] = []
         let result = try Remuxer.remux(RemuxPlan(
-            video: video, output: output, dubbedTracks: [DubbedTrack(audio: dub, language: "spa", title: "Spanish dub")]))
+            video: video, output: output, dubbedTracks: [DubbedTrack(audio: dub, language: "spa", title: "Spanish dub")]),
+            progress: { reported.append($0) })
+        #expect(reported.count > 10 && reported == reported.sorted() && reported.last == 1, "progress \(reported)")
 
         let before = try FFprobeReport(video)
         let after = try FFprobeReport(output)
@@ -100,6 +103,24 @@ struct RemuxerTests {
         #expect(result.subtitleStreams == 1 && result.chapters == 2 && result.originalAudioTracks == 1)
     }
 
+    @Test("moves an MKV's video into MP4 unchanged, leaving out SRT subtitles MP4 cannot hold")
+    func mkvToMP4() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let video = try VideoFixture.video("mkv", in: scratch)
+        let dub = try VideoFixture.dub("dub.wav", frequency: 660, seconds: 3, in: scratch)
+        let output = scratch.url("out.mp4")
+        let result = try Remuxer.remux(RemuxPlan(
+            video: video, output: output, dubbedTracks: [DubbedTrack(audio: dub, language: "spa")],
+            keepOriginalAudio: true))
+        let after = try FFprobeReport(output)
+        #expect(after.packetHashes("video") == (try FFprobeReport(video).packetHashes("video")))
+        #expect(after.streams("subtitle").isEmpty)
+        #expect(result.subtitleStreams == 0 && result.droppedSubtitleStreams == 1)
+        #expect(after.streams("audio").map(\.isDefault) == [true, false])
+        #expect(after.chapters == 2)
+    }
+
     @Test("writes two dubbed languages with exactly one default", arguments: ["mp4", "mkv"])
     func twoLanguages(container: String) throws {
         let scratch = try Scratch()
@@ -130,7 +151,9 @@ struct RemuxerTests {
         }
     }
 
-    @Test("rejects bad inputs with a typed error and leaves no output", arguments: ["no-video", "no-audio", "extension", "language"])
+    @Test("rejects bad inputs with a typed error and leaves no output", arguments: [
+        "no-video", "no-audio", "extension", "language", "original-not-allowed",
+    ])
     func rejectsBadInputs(problem: String) throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -150,9 +173,17 @@ struct RemuxerTests {
         case "extension":
             plan.output = scratch.url("out.avi")
             expected = .unsupportedContainer(path: plan.output.path, fileExtension: "avi")
-        default:
+        case "language":
             plan.dubbedTracks[0].language = "es"
             expected = .invalidLanguage(path: dub.path, code: "es")
+        default:
+            // MP4 cannot hold PCM audio, so keeping a MOV's PCM original there is refused up front.
+            let pcmVideo = scratch.url("pcm.mov")
+            try FFmpegTool.run(FFmpegTool.video(seconds: 1) + FFmpegTool.tone(seconds: 1)
+                + ["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "pcm_s16le", pcmVideo.path])
+            plan.video = pcmVideo
+            plan.keepOriginalAudio = true
+            expected = .streamNotAllowed(path: plan.output.path, codec: "pcm_s16le", container: "mp4")
         }
         let before = Set(scratch.contents())
         #expect(throws: expected) { try Remuxer.remux(plan) }
