@@ -58,6 +58,21 @@ struct VoiceConverterTests {
         #expect(abs(converted.loudness - wanted) <= 1)
     }
 
+    @Test("a built-in preset, with denoising on, sets the pitch without any target recording")
+    func builtInPresetWithDenoise() throws {
+        let fixtures = try SpeechFixtures.shared.get()
+        let dir = try TemporaryDirectory("local-preset")
+        let target = try #require(BuiltInVoices.profile(named: "bright"))
+        let output = dir.path("bright.wav")
+        let summary = try VoiceConverter.convert(input: fixtures.m3Test, output: output, target: target,
+                                                 settings: ConversionSettings(denoise: true))
+        let converted = try VoiceAnalyzer.profile(of: [output])
+        let offset = SpeechFixtures.cents(converted.medianF0, over: exp(target.logF0Mean))
+        print("m3→bright (denoised): output median \(converted.medianF0) Hz (\(offset) cents), formant ratio \(summary.formantRatio)")
+        #expect(abs(offset) <= 50)
+        #expect(summary.formantRatio > 1.05)
+    }
+
     @Test("strength 0 returns the input unchanged")
     func strengthZeroIsBypass() throws {
         let fixtures = try SpeechFixtures.shared.get()
