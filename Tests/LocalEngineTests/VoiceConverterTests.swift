@@ -38,6 +38,7 @@ struct VoiceConverterTests {
         let edge = Int(0.4 * Double(outRate))
         let head = SpeechFixtures.level(outSamples.prefix(edge)), tail = SpeechFixtures.level(outSamples.suffix(edge))
         print("m3→f3: duration error \(durationError * 1000) ms, silence head \(head) dBFS, tail \(tail) dBFS")
+        #expect(summary.clippedSamples == 0)
         #expect(head < -60)
         #expect(tail < -60)
     }
