@@ -152,7 +152,7 @@ final class FrameAnalyzer {
             cumulative += d[lag]
             let norm = cumulative > 0 ? d[lag] * Double(lag) / cumulative : 1
             if lag >= minLag {
-                if best == nil || norm < best!.value { best = (lag, norm) }
+                if norm < (best?.value ?? .infinity) { best = (lag, norm) }
                 if chosen == nil, prevNorm < 0.15, norm > prevNorm, lag - 1 >= minLag { chosen = lag - 1 }
             }
             prevNorm = norm

@@ -15,6 +15,8 @@ public enum VoiceConverter {
         public var equaliser: [Double]
         /// Gain in dB applied at the end.
         public var gain: Double
+        /// Output samples that exceeded full scale and were clipped (0 unless the target is much louder).
+        public var clippedSamples = 0
     }
 
     /// Converts `input` (any format FFmpeg reads) into `output` (mono 16-bit WAV at the input's rate)
@@ -67,19 +69,22 @@ public enum VoiceConverter {
                 try writer.append(block)
             }
             try writer.finish()
+            summary.clippedSamples = writer.clippedSamples
         } else {
             // Pass 2: pitch and formants; the shifted signal's own long-term spectrum is measured on the way.
             let shiftedURL = plan == nil ? partial : scratch.url.appendingPathComponent("shifted.wav")
             let writer = try WAVWriter(url: shiftedURL, sampleRate: reader.sampleRate)
             let shifter = try PitchShifter(sampleRate: reader.sampleRate, maxBlock: hop)
             let shiftedAnalyzer = FrameAnalyzer(sampleRate: reader.sampleRate, tracksPitch: false)
+            // The intermediate file keeps 12 dB of headroom: shifting and EQ can raise peaks.
+            let headroom: Float = plan == nil ? 1 : 0.25
             var shifted = 0, hopIndex = 0
             var smoothedLog = plan?.meanLogRatio ?? 0
             func emit(_ samples: [Float]) throws {
                 let block = Array(samples.prefix(total - shifted))
                 shifted += block.count
                 if plan != nil { shiftedAnalyzer.feed(block) }
-                try writer.append(block)
+                try writer.append(headroom == 1 ? block : block.map { $0 * headroom })
             }
             while true {
                 let block = try reader.read(hop)
@@ -102,15 +107,18 @@ public enum VoiceConverter {
                 rounds += 1
             }
             try writer.finish()
+            summary.clippedSamples = writer.clippedSamples
 
             // Pass 3: one FIR equaliser from the measured spectra, and the loudness gain.
-            if let plan, let measured = shiftedAnalyzer.spectrumAndLoudness() {
-                let (gains, gain) = plan.equaliser(shifted: measured.spectrum, shiftedLoudness: measured.loudness,
-                                                   volumeMix: settings.modelVolumeMix)
+            if let plan {
+                let flat = ([Double](repeating: 0, count: SpectralBands.count), 0.0)
+                let (gains, gain) = shiftedAnalyzer.spectrumAndLoudness().map {
+                    plan.equaliser(shifted: $0.spectrum, shiftedLoudness: $0.loudness, volumeMix: settings.modelVolumeMix)
+                } ?? flat
                 summary.equaliser = gains
                 summary.gain = gain
                 let eq = FIRFilter(gains: gains, sampleRate: reader.sampleRate)
-                let linear = Float(pow(10, gain / 20))
+                let linear = Float(pow(10, gain / 20)) / headroom
                 let input = try WAVReader(url: shiftedURL)
                 let out = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
                 var written = 0
@@ -124,8 +132,7 @@ public enum VoiceConverter {
                 }
                 try out.append(eq.finish(total: total - written).map { $0 * linear })
                 try out.finish()
-            } else if plan != nil {
-                try FileManager.default.copyItem(at: shiftedURL, to: partial)
+                summary.clippedSamples = out.clippedSamples
             }
         }
         do {

@@ -97,6 +97,8 @@ final class WAVWriter {
     private let handle: FileHandle
     private var dataBytes = 0
     private let sampleRate: Int
+    /// Samples beyond full scale so far (written clipped).
+    private(set) var clippedSamples = 0
 
     init(url: URL, sampleRate: Int) throws {
         self.url = url
@@ -113,14 +115,17 @@ final class WAVWriter {
     /// Appends samples, clipped to -1...1.
     func append(_ samples: [Float]) throws {
         var data = Data(count: samples.count * 2)
+        var clipped = 0
         data.withUnsafeMutableBytes { raw in
             for (i, s) in samples.enumerated() {
+                if abs(s) > 1 { clipped += 1 }
                 let v = Int16(max(-32768, min(32767, (s * 32768).rounded())))
                 raw.storeBytes(of: v.littleEndian, toByteOffset: 2 * i, as: Int16.self)
             }
         }
         try write(data)
         dataBytes += data.count
+        clippedSamples += clipped
     }
 
     /// Writes the final chunk sizes and closes the file.

@@ -22,7 +22,11 @@ struct VoiceConverterTests {
         print("m3→f3: source median F0 \(source.medianF0) Hz, target \(target.medianF0) Hz, output \(converted.medianF0) Hz "
             + "(\(f0Offset) cents); pitch ratio \(summary.meanPitchRatio), formant ratio \(summary.formantRatio); "
             + "spectral distance \(before) → \(after) dB (\(reduction * 100)% less)")
+        let spread = converted.logF0StandardDeviation / target.logF0StandardDeviation
+        print("m3→f3: log-F0 spread source \(source.logF0StandardDeviation), target \(target.logF0StandardDeviation), "
+            + "output \(converted.logF0StandardDeviation)")
         #expect(abs(f0Offset) <= 50)
+        #expect(abs(spread - 1) <= 0.25)
         #expect(reduction >= 0.30)
 
         let (inSamples, inRate) = try SpeechFixtures.samples(fixtures.m3Test)
@@ -34,8 +38,40 @@ struct VoiceConverterTests {
         let edge = Int(0.4 * Double(outRate))
         let head = SpeechFixtures.level(outSamples.prefix(edge)), tail = SpeechFixtures.level(outSamples.suffix(edge))
         print("m3→f3: duration error \(durationError * 1000) ms, silence head \(head) dBFS, tail \(tail) dBFS")
+        #expect(summary.clippedSamples == 0)
         #expect(head < -60)
         #expect(tail < -60)
+    }
+
+    @Test("modelVolumeMix sets output loudness between the source's (0) and the target's (1)", arguments: [0.0, 0.5, 1.0])
+    func loudnessMix(_ mix: Double) throws {
+        let fixtures = try SpeechFixtures.shared.get()
+        let dir = try TemporaryDirectory("local-loudness")
+        var target = try VoiceAnalyzer.profile(of: [fixtures.f3Train])
+        target.loudness -= 12
+        let output = dir.path("mix.wav")
+        let summary = try VoiceConverter.convert(input: fixtures.m3Test, output: output, target: target,
+                                                 settings: ConversionSettings(modelVolumeMix: mix))
+        let source = try #require(summary.source)
+        let converted = try VoiceAnalyzer.profile(of: [output])
+        let wanted = source.loudness + mix * (target.loudness - source.loudness)
+        print("modelVolumeMix \(mix): wanted \(wanted) dBFS, got \(converted.loudness) dBFS")
+        #expect(abs(converted.loudness - wanted) <= 1)
+    }
+
+    @Test("a built-in preset, with denoising on, sets the pitch without any target recording")
+    func builtInPresetWithDenoise() throws {
+        let fixtures = try SpeechFixtures.shared.get()
+        let dir = try TemporaryDirectory("local-preset")
+        let target = try #require(BuiltInVoices.profile(named: "bright"))
+        let output = dir.path("bright.wav")
+        let summary = try VoiceConverter.convert(input: fixtures.m3Test, output: output, target: target,
+                                                 settings: ConversionSettings(denoise: true))
+        let converted = try VoiceAnalyzer.profile(of: [output])
+        let offset = SpeechFixtures.cents(converted.medianF0, over: exp(target.logF0Mean))
+        print("m3→bright (denoised): output median \(converted.medianF0) Hz (\(offset) cents), formant ratio \(summary.formantRatio)")
+        #expect(abs(offset) <= 50)
+        #expect(summary.formantRatio > 1.05)
     }
 
     @Test("strength 0 returns the input unchanged")
