@@ -51,7 +51,8 @@ struct ConvertCommand: AsyncParsableCommand {
         let workspace = global.resolvedWorkspace
         let store = try workspace.projectNames().contains(project) ? workspace.openProject(project) : workspace.createProject(project)
         let registry = Registry.make(global)
-        let report: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let progress = StageProgress(json: global.json)
+        let report: @Sendable (String) -> Void = { progress.report($0) }
 
         var (providerID, voiceRef) = DubCreate.split(voice ?? "local:")
         if let reference {

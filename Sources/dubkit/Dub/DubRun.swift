@@ -43,9 +43,8 @@ struct DubRun: AsyncParsableCommand {
                 provider = try await registry.provider(dub.providerID)
                 providers[dub.providerID] = provider
             }
-            let runner = DubRunner(store: store, provider: provider, pollInterval: interval, budget: budget) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
+            let progress = StageProgress(json: global.json)
+            let runner = DubRunner(store: store, provider: provider, pollInterval: interval, budget: budget) { progress.report($0) }
             do {
                 results.append(try await runner.run(id))
             } catch let error as DubKitError {

@@ -30,9 +30,8 @@ struct VoiceTrain: AsyncParsableCommand {
         let store = try global.open(project.project)
         let dataset = try store.dataset(named: self.dataset)
         let provider = try await Registry.make(global).provider(self.provider)
-        let trainer = VoiceTrainer(store: store, provider: provider) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
+        let progress = StageProgress(json: global.json)
+        let trainer = VoiceTrainer(store: store, provider: provider) { progress.report($0) }
         let voice = try await trainer.train(name: name, dataset: dataset, maxMinutes: maxMinutes, separate: separate)
         if global.json {
             try Output.json(voice)
