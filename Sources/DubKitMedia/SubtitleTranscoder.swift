@@ -19,6 +19,8 @@ final class SubtitleTranscoder {
               let encoderCodec = avcodec_find_encoder_by_name(encoderName) else {
             return nil
         }
+        // Allocated first: once both contexts exist, every stored property is set and deinit frees them.
+        let packet = try MediaPacket(path: path)
         guard let decoder = avcodec_alloc_context3(decoderCodec) else {
             throw MediaError.processingFailed(path: path, detail: "out of memory allocating a subtitle decoder")
         }
@@ -30,7 +32,7 @@ final class SubtitleTranscoder {
         self.decoder = decoder
         self.encoder = encoder
         self.path = path
-        self.packet = try MediaPacket(path: path)
+        self.packet = packet
         var status = avcodec_parameters_to_context(decoder, parameters)
         decoder.pointee.pkt_timebase = stream.pointee.time_base
         if status >= 0 {
