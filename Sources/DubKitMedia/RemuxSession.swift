@@ -11,6 +11,8 @@ struct RemuxSession {
     /// Input stream index → output stream, for the streams copied.
     private var copies: [Int32: UnsafeMutablePointer<AVStream>] = [:]
     private var videoIndexes: Set<Int32> = []
+    /// Input stream index → converter and output stream, for subtitles converted to the output's text format.
+    private var conversions: [Int32: (SubtitleTranscoder, MuxerStream)] = [:]
 
     init(source: MediaInput, muxer: VideoOutputContainer, dubs: [any DubTrackWriter], container: VideoContainerFormat) {
         self.source = source
@@ -63,12 +65,21 @@ struct RemuxSession {
         var subtitles = 0
         var droppedSubtitles = 0
         for stream in streams where stream.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_SUBTITLE {
-            guard let codec = stream.pointee.codecpar?.pointee.codec_id, muxer.accepts(codec) else {
+            guard let codec = stream.pointee.codecpar?.pointee.codec_id else { continue }
+            if muxer.accepts(codec) {
+                copies[stream.pointee.index] = try muxer.addCopy(of: stream)
+                subtitles += 1
+            } else if let converter = try SubtitleTranscoder(
+                stream: stream, encoderName: container.textSubtitleEncoder, path: source.path),
+                muxer.accepts(converter.encoder.pointee.codec_id) {
+                let converted = try muxer.addEncoded(context: converter.encoder)
+                converted.pointee.disposition = stream.pointee.disposition
+                av_dict_copy(&converted.pointee.metadata, stream.pointee.metadata, 0)
+                conversions[stream.pointee.index] = (converter, MuxerStream(container: muxer, stream: converted))
+                subtitles += 1
+            } else {
                 droppedSubtitles += 1
-                continue
             }
-            copies[stream.pointee.index] = try muxer.addCopy(of: stream)
-            subtitles += 1
         }
         let chapters = try muxer.copyMetadataAndChapters(from: source.context)
         try muxer.open()
@@ -89,6 +100,10 @@ struct RemuxSession {
                 throw CancellationError()
             }
             let index = packet.pointer.pointee.stream_index
+            if let (converter, sink) = conversions[index], let stream = source.stream(Int(index)) {
+                try converter.convert(packet.pointer, timeBase: stream.pointee.time_base, into: sink)
+                continue
+            }
             guard let target = copies[index], let stream = source.stream(Int(index)) else { continue }
             let timeBase = stream.pointee.time_base
             if videoIndexes.contains(index) {

@@ -19,6 +19,11 @@ public enum VideoContainerFormat: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// The encoder for the text subtitle format the container holds.
+    var textSubtitleEncoder: String {
+        self == .mkv ? "srt" : "mov_text"
+    }
+
     /// FFmpeg's muxer name.
     var muxerName: String {
         switch self {

@@ -56,12 +56,17 @@ final class VideoOutputContainer {
 
     /// Adds the audio stream `encoder` produces.
     func addEncoded(by encoder: AudioEncoder) throws -> UnsafeMutablePointer<AVStream> {
+        try addEncoded(context: encoder.context)
+    }
+
+    /// Adds the stream the opened encoder `context` produces.
+    func addEncoded(context: UnsafeMutablePointer<AVCodecContext>) throws -> UnsafeMutablePointer<AVStream> {
         let stream = try newStream()
-        let copied = avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context)
+        let copied = avcodec_parameters_from_context(stream.pointee.codecpar, context)
         if copied < 0 {
             throw MediaError.processingFailed(path: displayPath, detail: "cannot describe the stream: \(FFmpegCode(copied))")
         }
-        stream.pointee.time_base = encoder.context.pointee.time_base
+        stream.pointee.time_base = context.pointee.time_base
         return stream
     }
 

@@ -103,20 +103,45 @@ struct RemuxerTests {
         #expect(result.subtitleStreams == 1 && result.chapters == 2 && result.originalAudioTracks == 1)
     }
 
-    @Test("moves an MKV's video into MP4 unchanged, leaving out SRT subtitles MP4 cannot hold")
-    func mkvToMP4() throws {
+    @Test("moves video across containers unchanged, converting SRT and mov_text subtitles", arguments: [
+        ("mkv", "mp4", "mov_text"), ("mp4", "mkv", "subrip"), ("mkv", "mov", "mov_text"),
+    ])
+    func acrossContainers(from: String, to: String, subtitleCodec: String) throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let video = try VideoFixture.video("mkv", in: scratch)
+        let video = try VideoFixture.video(from, in: scratch)
         let dub = try VideoFixture.dub("dub.wav", frequency: 660, seconds: 3, in: scratch)
-        let output = scratch.url("out.mp4")
+        let output = scratch.url("out.\(to)")
         let result = try Remuxer.remux(RemuxPlan(
             video: video, output: output, dubbedTracks: [DubbedTrack(audio: dub, language: "spa")],
             keepOriginalAudio: true))
         let after = try FFprobeReport(output)
         #expect(after.packetHashes("video") == (try FFprobeReport(video).packetHashes("video")))
-        #expect(after.streams("subtitle").isEmpty)
-        #expect(result.subtitleStreams == 0 && result.droppedSubtitleStreams == 1)
+        let subtitles = after.streams("subtitle")
+        #expect(subtitles.map(\.codec) == [subtitleCodec])
+        #expect(result.subtitleStreams == 1 && result.droppedSubtitleStreams == 0)
+        // The cues read back as SRT (-copyts: at the times the files give them) match the original's.
+        func cues(_ file: URL) throws -> String {
+            let text = scratch.url("\(file.lastPathComponent).srt")
+            try FFmpegTool.run(["-copyts", "-i", file.path, "-map", "0:s", text.path])
+            return try String(contentsOf: text, encoding: .utf8)
+        }
+        let converted = try cues(output)
+        let original = try cues(video)
+        let lines = { (text: String) in text.split(separator: "\n").filter { !$0.contains("-->") } }
+        #expect(lines(converted) == lines(original) && converted.contains("Adiós"), "\(converted)")
+        // Matroska cannot start below zero, so it may shift every stream by the audio priming:
+        // what must hold is each cue's time relative to the video.
+        func starts(_ text: String, _ report: FFprobeReport) -> [Double] {
+            let videoStart = report.packets.filter { $0.stream == report.streams("video")[0].index }
+                .compactMap(\.pts).min() ?? 0
+            return text.split(separator: "\n").filter { $0.contains("-->") }.map { line in
+                let parts = line.prefix(12).split(whereSeparator: { ":,".contains($0) }).compactMap { Double($0) }
+                return parts.count == 4 ? parts[0] * 3600 + parts[1] * 60 + parts[2] + parts[3] / 1000 - videoStart : -1
+            }
+        }
+        let shifted = zip(starts(converted, after), starts(original, try FFprobeReport(video)))
+        #expect(Array(shifted).count == 2 && shifted.allSatisfy { $0 > 0 && abs($0 - $1) <= 0.002 }, "cue starts \(Array(shifted))")
         #expect(after.streams("audio").map(\.isDefault) == [true, false])
         #expect(after.chapters == 2)
     }
