@@ -23,7 +23,7 @@ echo "input: $(soxi -D "$work/long.wav") s, $(soxi -r "$work/long.wav") Hz"
 
 measure() { # label, command...
     local label="$1"; shift
-    /usr/bin/time -v "$@" 2> "$work/$label.time" >/dev/null
+    /usr/bin/time -v "$@" 2> "$work/$label.time" > "$work/$label.out"
     local wall rss
     wall=$(grep "Elapsed (wall clock)" "$work/$label.time" | awk '{print $NF}')
     rss=$(grep "Maximum resident set size" "$work/$label.time" | awk '{print $NF}')
@@ -36,4 +36,4 @@ measure() { # label, command...
 measure "VoiceConverter(f3 profile)" "$bench" "$work/f3.wav" "$work/long.wav" "$work/out-local.wav"
 measure "rubberband -3 -p 4 -F" rubberband -3 -p 4 -F "$work/long.wav" "$work/out-rb3.wav"
 measure "rubberband -p 4 -F (R2)" rubberband -p 4 -F "$work/long.wav" "$work/out-rb2.wav"
-echo "output: $(soxi -D "$work/out-local.wav") s"
+echo "output: $(soxi -D "$work/out-local.wav") s; $(cat "$work/VoiceConverter(f3 profile).out")"

@@ -18,7 +18,15 @@ final class PitchShifter {
         self.state = state
         self.maxBlock = maxBlock
         rubberband_set_max_process_size(state, UInt32(maxBlock))
+        // Real-time mode does no latency compensation of its own: pad the start with the silence it
+        // prefers, then drop its start delay from the output.
         toDrop = Int(rubberband_get_start_delay(state))
+        var pad = Int(rubberband_get_preferred_start_pad(state))
+        while pad > 0 {
+            let n = min(pad, maxBlock)
+            _ = process([Float](repeating: 0, count: n))
+            pad -= n
+        }
     }
 
     deinit { rubberband_delete(state) }
