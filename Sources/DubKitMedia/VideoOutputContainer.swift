@@ -125,18 +125,7 @@ final class VideoOutputContainer {
 
     /// Writes the trailer and closes the file, reporting any error the buffered writes hit.
     func finish() throws {
-        let trailer = av_write_trailer(context)
-        if trailer < 0 {
-            throw MediaError.writeFailed(path: displayPath, detail: "cannot finish the file: \(FFmpegCode(trailer))")
-        }
-        if fileOpen {
-            let pending = context.pointee.pb?.pointee.error ?? 0
-            let closed = avio_closep(&context.pointee.pb)
-            fileOpen = false
-            if pending < 0 || closed < 0 {
-                throw MediaError.writeFailed(path: displayPath, detail: FFmpegCode(pending < 0 ? pending : closed).description)
-            }
-        }
+        try finishOutputFile(context, fileOpen: &fileOpen, displayPath: displayPath)
     }
 
     private func newStream() throws -> UnsafeMutablePointer<AVStream> {

@@ -49,13 +49,11 @@ struct MediaExtract: ParsableCommand {
         let selection: AudioStreamSelection = stream.map { .index($0) } ?? language.map { .language($0) } ?? .first
         let options = AudioExtractionOptions(
             sampleRate: rate, channels: mono ? .mono : stereo ? .stereo : .keep, encoding: encoding, stream: selection)
-        let showProgress = !global.json && isatty(STDERR_FILENO) == 1
+        let progress = PercentProgress("extracting", json: global.json)
         let result = try AudioExtractor.extractAudio(
             from: URL(fileURLWithPath: input), to: URL(fileURLWithPath: output), options: options,
-            progress: showProgress ? { fraction in
-                FileHandle.standardError.write(Data(String(format: "\rextracting %3.0f%%", fraction * 100).utf8))
-            } : nil)
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            progress: progress.callback)
+        progress.finish()
         if global.json {
             try Output.json(result)
             return

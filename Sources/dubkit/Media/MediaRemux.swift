@@ -41,11 +41,9 @@ struct MediaRemux: ParsableCommand {
             video: URL(fileURLWithPath: video), output: URL(fileURLWithPath: output),
             dubbedTracks: [DubbedTrack(audio: URL(fileURLWithPath: audio), language: language, title: title)],
             keepOriginalAudio: keepOriginal)
-        let showProgress = !global.json && isatty(STDERR_FILENO) == 1
-        let result = try Remuxer.remux(plan, progress: showProgress ? { fraction in
-            FileHandle.standardError.write(Data(String(format: "\rremuxing %3.0f%%", fraction * 100).utf8))
-        } : nil)
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let progress = PercentProgress("remuxing", json: global.json)
+        let result = try Remuxer.remux(plan, progress: progress.callback)
+        progress.finish()
         if global.json {
             try Output.json(result)
             return
