@@ -2,34 +2,19 @@ import CFFmpeg
 
 /// Owns the muxer of a remux output: streams copied from an input plus encoded audio streams.
 final class VideoOutputContainer {
-    let context: UnsafeMutablePointer<AVFormatContext>
-    private let filePath: String
-    private let displayPath: String
-    private var fileOpen = false
+    private let muxer: MuxerFile
+    private var context: UnsafeMutablePointer<AVFormatContext> { muxer.context }
+    private var displayPath: String { muxer.displayPath }
 
     /// A muxer for `format` that will write to `filePath`; errors name `displayPath`.
     init(format: VideoContainerFormat, filePath: String, displayPath: String) throws {
-        var allocated: UnsafeMutablePointer<AVFormatContext>?
-        let status = avformat_alloc_output_context2(&allocated, nil, format.muxerName, filePath)
-        guard status >= 0, let allocated else {
-            throw MediaError.unsupportedContainer(path: displayPath, fileExtension: format.rawValue)
+        muxer = try MuxerFile(muxerName: format.muxerName, filePath: filePath, displayPath: displayPath) { _ in
+            MediaError.unsupportedContainer(path: displayPath, fileExtension: format.rawValue)
         }
-        context = allocated
-        self.filePath = filePath
-        self.displayPath = displayPath
-    }
-
-    deinit {
-        if fileOpen {
-            avio_closep(&context.pointee.pb)
-        }
-        avformat_free_context(context)
     }
 
     /// Whether encoders must put their headers in extradata for this container.
-    var wantsGlobalHeader: Bool {
-        cff_format_wants_global_header(context.pointee.oformat) != 0
-    }
+    var wantsGlobalHeader: Bool { muxer.wantsGlobalHeader }
 
     /// Whether the container can hold a stream in `codec`.
     func accepts(_ codec: AVCodecID) -> Bool {
@@ -99,39 +84,20 @@ final class VideoOutputContainer {
 
     /// Creates the file and writes the header; stream time bases may change here.
     func open() throws {
-        if cff_format_needs_file(context.pointee.oformat) != 0 {
-            let opened = avio_open(&context.pointee.pb, filePath, AVIO_FLAG_WRITE)
-            if opened < 0 {
-                throw MediaError.writeFailed(path: displayPath, detail: FFmpegCode(opened).description)
-            }
-            fileOpen = true
-        }
-        let header = avformat_write_header(context, nil)
-        if header < 0 {
-            throw MediaError.writeFailed(path: displayPath, detail: "cannot write the header: \(FFmpegCode(header))")
-        }
+        try muxer.open()
     }
 
     /// Writes `packet` (timestamps in `timeBase`) to `stream`, interleaved with the other streams.
     func write(_ packet: UnsafeMutablePointer<AVPacket>, timeBase: AVRational, to stream: UnsafeMutablePointer<AVStream>) throws {
-        av_packet_rescale_ts(packet, timeBase, stream.pointee.time_base)
-        packet.pointee.stream_index = stream.pointee.index
-        packet.pointee.pos = -1
-        let written = av_interleaved_write_frame(context, packet)
-        if written < 0 {
-            throw MediaError.writeFailed(path: displayPath, detail: FFmpegCode(written).description)
-        }
+        try muxer.write(packet, timeBase: timeBase, to: stream)
     }
 
     /// Writes the trailer and closes the file, reporting any error the buffered writes hit.
     func finish() throws {
-        try finishOutputFile(context, fileOpen: &fileOpen, displayPath: displayPath)
+        try muxer.finish()
     }
 
     private func newStream() throws -> UnsafeMutablePointer<AVStream> {
-        guard let stream = avformat_new_stream(context, nil) else {
-            throw MediaError.processingFailed(path: displayPath, detail: "out of memory adding a stream")
-        }
-        return stream
+        try muxer.newStream()
     }
 }
