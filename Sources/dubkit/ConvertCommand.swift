@@ -59,9 +59,8 @@ struct ConvertCommand: AsyncParsableCommand {
             let file = URL(fileURLWithPath: reference)
             let audio = try await store.media.importAudio(from: file)
             let name = "reference-\(audio.ref.hash.prefix(8))"
-            let dataset = try store.datasets().first { $0.name == name } ?? store.createDataset(named: name)
-            _ = try store.addFile(audio.ref, to: dataset, originalName: file.lastPathComponent, durationSeconds: audio.durationSeconds,
-                                  sampleRate: audio.sampleRate, channels: audio.channels)
+            let dataset = try store.datasetCreatingIfMissing(named: name)
+            _ = try store.addFile(audio, to: dataset, originalName: file.lastPathComponent)
             let trained = try await VoiceTrainer(store: store, provider: try await registry.provider("local"), report: report)
                 .train(name: name, dataset: dataset)
             guard trained.status == .done else {

@@ -45,6 +45,24 @@ extension ProjectStore {
         }
     }
 
+    /// The dataset with this name, made empty first when the project has none.
+    public func datasetCreatingIfMissing(named datasetName: String) throws(DubKitError) -> Dataset {
+        if let existing = try datasets().first(where: { $0.name == datasetName }) { return existing }
+        return try createDataset(named: datasetName)
+    }
+
+    /// Extracts the audio of a local audio or video file into the media store and adds it to the dataset
+    /// with its duration, rate and channels; the same recording twice is kept once.
+    public func addRecording(_ file: URL, to dataset: Dataset) async throws -> DatasetFile {
+        try addFile(try await media.importAudio(from: file), to: dataset, originalName: file.lastPathComponent)
+    }
+
+    /// Adds audio already imported into the media store to a dataset, with what its extraction measured.
+    public func addFile(_ audio: StoredAudio, to dataset: Dataset, originalName: String) throws(DubKitError) -> DatasetFile {
+        try addFile(audio.ref, to: dataset, originalName: originalName, durationSeconds: audio.durationSeconds,
+                    sampleRate: audio.sampleRate, channels: audio.channels)
+    }
+
     /// Adds a stored recording to a dataset; the same content twice is kept once (returns the existing row).
     public func addFile(_ ref: MediaRef, to dataset: Dataset, originalName: String, durationSeconds: Double,
                         sampleRate: Int, channels: Int) throws(DubKitError) -> DatasetFile {

@@ -23,16 +23,12 @@ struct DatasetAdd: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.open(project.project)
-        let existing = try store.datasets().first { $0.name == name }
-        let dataset = try existing ?? store.createDataset(named: name)
+        let dataset = try store.datasetCreatingIfMissing(named: name)
         var added: [DatasetFile] = []
         for file in files {
             let url = URL(fileURLWithPath: file)
             global.log("extracting \(url.path)")
-            let audio = try await store.media.importAudio(from: url)
-            added.append(try store.addFile(audio.ref, to: dataset, originalName: url.lastPathComponent,
-                                           durationSeconds: audio.durationSeconds, sampleRate: audio.sampleRate,
-                                           channels: audio.channels))
+            added.append(try await store.addRecording(url, to: dataset))
         }
         if global.json {
             try Output.json(added)
