@@ -15,10 +15,25 @@ struct RawVoiceDub {
 
     let fake: FakeVoiceDub
     let client: HTTPClient
+    /// The client's log lines, where error answers' headers are read from.
+    private let log = Locked<[String]>([])
 
     init(_ fake: FakeVoiceDub) throws {
         self.fake = fake
-        client = try HTTPClient(configuration: .init(timeout: 20, retryPolicy: .never))
+        let log = self.log
+        client = try HTTPClient(configuration: .init(timeout: 20, retryPolicy: .never,
+                                                     log: { line in log.withLock { $0.append(line) } }))
+    }
+
+    /// The response headers logged since line `start`.
+    private func loggedHeaders(since start: Int) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        for line in log.current.dropFirst(start) where line.hasPrefix("< ") {
+            let text = line.dropFirst(2)
+            guard let colon = text.firstIndex(of: ":"), !text.hasPrefix("HTTP/") else { continue }
+            headers.add(String(text[..<colon]), text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        return headers
     }
 
     /// Calls `method path` with `json` as the body and `key` as the API key (none when nil).
@@ -27,6 +42,7 @@ struct RawVoiceDub {
         if let key { headers.set("Authorization", "Api-Key \(key)") }
         let url = URL(string: path, relativeTo: fake.baseURL)?.absoluteURL ?? fake.baseURL
         let body: HTTPRequestBody = json.map { .bytes(Data($0.utf8), contentType: "application/json") } ?? .empty
+        let start = log.current.count
         do {
             let response = try await client.send(HTTPRequest(method, url, headers: headers, body: body))
             return Reply(status: response.status, headers: response.headers,
@@ -34,7 +50,7 @@ struct RawVoiceDub {
         } catch HTTPError.status(_, _, let code, _) {
             // The client keeps only an excerpt of error bodies: take the whole one from the fake's log.
             let sent = fake.sentResponses.last { $0.status == code }
-            return Reply(status: code, headers: HTTPHeaders(), body: sent.flatMap { JSONNode.parse($0.body) } ?? .null,
+            return Reply(status: code, headers: loggedHeaders(since: start), body: sent.flatMap { JSONNode.parse($0.body) } ?? .null,
                          data: sent?.body ?? Data())
         }
     }
