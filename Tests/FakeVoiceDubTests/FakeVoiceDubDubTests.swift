@@ -163,3 +163,28 @@ import Testing
         return seen
     }
 }
+
+/// The spec's 30-minute limit, with a long but small compressed input.
+@Suite struct FakeVoiceDubLengthLimitTests {
+    @Test func inputsOverThirtyMinutesEndInError() async throws {
+        let folder = try TemporaryDirectory()
+        let long = folder.path("long.m4a")
+        let ffmpeg = Process()
+        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        ffmpeg.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono",
+                            "-t", "1830", "-c:a", "aac", "-b:a", "8k", long.path]
+        try ffmpeg.run()
+        ffmpeg.waitUntilExit()
+        #expect(ffmpeg.terminationStatus == 0)
+        let fake = try FakeVoiceDub(options: .init(stageDuration: .milliseconds(20)))
+        let api = try RawVoiceDub(fake)
+        let voice = try #require(fake.publicVoices.first).id
+        let created = try await api.call(.post, "/v1/me/dubs", json: #"{"voiceId":"\#(voice)"}"#)
+        let id = try #require(created.body["dub"]?["id"]?.string)
+        _ = try await api.put(try Data(contentsOf: long), to: try #require(created.body["uploadUrl"]?.string))
+        _ = try await api.call(.post, "/v1/me/dubs/\(id)/preprocess")
+        let dub = try await api.waitFor("/v1/me/dubs/\(id)", member: "dub", statuses: ["preprocessed", "error"])
+        #expect(dub["status"]?.string == "error" && dub["errorCode"]?.string == "input_too_long")
+        #expect(dub["requiredCredits"] == .null)
+    }
+}
