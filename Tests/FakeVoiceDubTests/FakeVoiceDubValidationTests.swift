@@ -112,3 +112,17 @@ import Testing
         #expect(fake.calls(.preprocessDub) == 2 && fake.calls(.generateDub) == 2)
     }
 }
+
+/// The base URL works however a client joins paths to it.
+@Suite struct FakeVoiceDubBaseURLTests {
+    @Test func baseURLHasNoTrailingSlashAndDoubleSlashesAreMerged() async throws {
+        let fake = try FakeVoiceDub()
+        #expect(fake.baseURL.absoluteString.hasPrefix("http://127.0.0.1:"))
+        #expect(!fake.baseURL.absoluteString.hasSuffix("/"))
+        let api = try RawVoiceDub(fake)
+        #expect(try await api.call(.get, fake.baseURL.absoluteString + "/v1/me").status == 200)
+        #expect(try await api.call(.get, fake.baseURL.absoluteString + "//v1/me").status == 200)
+        #expect(try await api.call(.get, fake.baseURL.appendingPathComponent("v1/voices").absoluteString + "?limit=8")
+            .body["voices"]?.array?.count == 8)
+    }
+}
