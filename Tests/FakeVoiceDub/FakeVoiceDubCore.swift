@@ -217,11 +217,11 @@ final class FakeVoiceDubCore: @unchecked Sendable {
         switch route.operation {
         case .getMe: return locked { .object(["user": .object(["apiCredits": .int($0.credits)])]) }
         case .listVoices: return try listVoices(QueryParameters(request.queryItems))
-        case .getVoice: return try getVoice(route.id ?? "")
+        case .getVoice: return try getVoice(route.id ?? "", failure: failure)
         case .createVoice: return try createVoice(request.body, failure: failure)
         case .cloneVoice: return try cloneVoice(route.id ?? "", failure: failure)
         case .createDub: return try createDub(request.body, failure: failure)
-        case .getDub: return try getDub(route.id ?? "")
+        case .getDub: return try getDub(route.id ?? "", failure: failure)
         case .preprocessDub: return try preprocessDub(route.id ?? "", failure: failure)
         case .generateDub: return try generateDub(route.id ?? "", failure: failure)
         case .uploadDub, .uploadVoiceFile, .downloadDub: throw .notFound("Route")

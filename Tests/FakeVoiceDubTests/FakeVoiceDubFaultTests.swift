@@ -185,3 +185,24 @@ import Testing
         return id
     }
 }
+
+/// A dub can be made to fail while a client polls it.
+@Suite struct FakeVoiceDubPollFailureTests {
+    @Test func dubFailsOnAPollEndsAMovingDub() async throws {
+        let fake = try FakeVoiceDub(options: .init(stageDuration: .milliseconds(100)))
+        let api = try RawVoiceDub(fake)
+        let voice = try #require(fake.publicVoices.first).id
+        let created = try await api.call(.post, "/v1/me/dubs", json: #"{"voiceId":"\#(voice)"}"#)
+        let id = try #require(created.body["dub"]?["id"]?.string)
+        fake.inject(.dubFails(code: "gpu_lost", message: "The worker went away"), on: .getDub)
+        #expect(try await api.call(.get, "/v1/me/dubs/\(id)").body["dub"]?["status"]?.string == "new")
+        #expect(fake.dub(id)?.status == "new")
+        fake.inject(.dubFails(code: "gpu_lost", message: "The worker went away"), on: .getDub)
+        _ = try await api.put(RawVoiceDub.tone(seconds: 0.5), to: try #require(created.body["uploadUrl"]?.string))
+        _ = try await api.call(.post, "/v1/me/dubs/\(id)/preprocess")
+        #expect(try await api.call(.get, "/v1/me/dubs/\(id)").body["dub"]?["status"]?.string == "preprocessing")
+        let ended = try await api.waitFor("/v1/me/dubs/\(id)", member: "dub", statuses: ["preprocessed", "error"])
+        #expect(ended["status"]?.string == "error" && ended["errorCode"]?.string == "gpu_lost")
+        try api.expectAnswersMatchSpec()
+    }
+}
