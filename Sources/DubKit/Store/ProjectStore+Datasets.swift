@@ -38,6 +38,14 @@ extension ProjectStore {
         return dataset
     }
 
+    /// The dataset with this id, or `.notFound`.
+    public func dataset(id: Int64) throws(DubKitError) -> Dataset {
+        guard let dataset = try read({ db in try Dataset.fetchOne(db, key: id) }) else {
+            throw .notFound(entity: .dataset, key: String(id), project: name)
+        }
+        return dataset
+    }
+
     /// The files of a dataset, in the order they were added.
     public func files(of dataset: Dataset) throws(DubKitError) -> [DatasetFile] {
         try read { db in

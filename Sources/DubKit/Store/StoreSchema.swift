@@ -15,6 +15,13 @@ enum StoreSchema {
                 ALTER TABLE voice ADD COLUMN dataset_hash TEXT;
                 """)
         }
+        migrator.registerMigration("v3-voice-training-request") { db in
+            // What the training was asked for, so `voice run` can continue it after an interruption.
+            try db.execute(sql: """
+                ALTER TABLE voice ADD COLUMN max_minutes INTEGER CHECK (max_minutes IS NULL OR max_minutes > 0);
+                ALTER TABLE voice ADD COLUMN separate INTEGER NOT NULL DEFAULT 0 CHECK (separate IN (0, 1));
+                """)
+        }
         return migrator
     }
 
