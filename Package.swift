@@ -82,10 +82,19 @@ let package = Package(
             name: "DubKitTestSupport",
             path: "Tests/DubKitTestSupport"
         ),
+        .target(
+            name: "FakeVoiceDub",
+            dependencies: ["DubKitTestSupport", "DubKitHTTP", "DubKitMedia"],
+            path: "Tests/FakeVoiceDub"
+        ),
+        .testTarget(
+            name: "FakeVoiceDubTests",
+            dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
+        ),
         .testTarget(
             name: "DubKitTests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "StoreTortureHelper",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -106,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DubKitCLITests",
-            dependencies: ["DubKit", "DubKitTestSupport", "dubkit"]
+            dependencies: ["DubKit", "DubKitTestSupport", "FakeVoiceDub", "dubkit"]
         ),
     ],
     swiftLanguageModes: [.v6]
