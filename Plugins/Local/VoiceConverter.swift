@@ -44,6 +44,7 @@ public enum VoiceConverter {
                 let block = try reader.read(reader.sampleRate * 4)
                 if block.isEmpty { break }
                 try writer.append(block)
+                progress?(Double(total - reader.remainingSamples) / Double(max(1, total)))
             }
             try writer.finish()
             summary.clippedSamples = writer.clippedSamples
@@ -57,7 +58,7 @@ public enum VoiceConverter {
                 let block = try reader.read(reader.sampleRate * 4)
                 if block.isEmpty { break }
                 analyzer.feed(block, onFrame: record)
-                progress?(0.3 * Double(track.count * analyzer.hop) / Double(max(1, total)))
+                progress?(0.45 * Double(min(total, track.count * analyzer.hop)) / Double(max(1, total)))
             }
             analyzer.finish(onFrame: record)
             let source = k > 0 ? try FrameAnalyzer.profile(of: [analyzer], files: [input]) : nil
@@ -85,7 +86,7 @@ public enum VoiceConverter {
                 equaliser = FIRFilter(gains: summary.equaliser, sampleRate: reader.sampleRate)
                 linear = Float(pow(10, summary.gain / 20))
             }
-            progress?(0.35)
+            progress?(0.5)
 
             // Pass 2: pitch and formants, EQ and gain in one stream.
             try reader.seek(toSample: 0)
@@ -101,7 +102,7 @@ public enum VoiceConverter {
                 if block.isEmpty { break }
                 let shifted = shifter.process(block)
                 try write(equaliser?.process(shifted) ?? shifted)
-                progress?(0.35 + 0.65 * Double(written) / Double(max(1, total)))
+                progress?(0.5 + 0.5 * Double(written) / Double(max(1, total)))
             }
             let tail = shifter.finish(end: total)
             if let equaliser {

@@ -62,6 +62,9 @@ final class WAVReader {
 
     deinit { try? handle.close() }
 
+    /// Samples left to read.
+    var remainingSamples: Int { remainingBytes / 2 }
+
     /// Moves to sample `index` (clamped to the file), so the next ``read(_:)`` starts there.
     func seek(toSample index: Int) throws {
         let sample = max(0, min(sampleCount, index))

@@ -16,14 +16,17 @@ public struct DubRunner: Sendable {
     public let report: @Sendable (String) -> Void
     /// The credit budget for this run; nil uses the project's default (and none when it has none).
     public let budget: Int64?
+    /// Called with the fraction (0...1) of the generate step done, by providers that convert in place.
+    public let progress: @Sendable (Double) -> Void
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
-                report: @escaping @Sendable (String) -> Void = { _ in }) {
+                report: @escaping @Sendable (String) -> Void = { _ in }, progress: @escaping @Sendable (Double) -> Void = { _ in }) {
         self.store = store
         self.provider = provider
         self.budget = budget
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
         self.report = report
+        self.progress = progress
     }
 
     /// Runs the dub until it is `done` or `error`; returns it as stored. Throws
@@ -144,7 +147,7 @@ public struct DubRunner: Sendable {
             }
         }
         let attempt = try store.beginStage(.generate, dub: id, fingerprint: fingerprint, jobID: jobID)
-        let state = try await provider.generateDub(jobID: jobID)
+        let state = try await provider.generateDub(jobID: jobID, progress: progress)
         try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
         report("dub \(id): generating")
     }

@@ -44,7 +44,8 @@ struct DubRun: AsyncParsableCommand {
                 providers[dub.providerID] = provider
             }
             let progress = StageProgress(json: global.json)
-            let runner = DubRunner(store: store, provider: provider, pollInterval: interval, budget: budget) { progress.report($0) }
+            let runner = DubRunner(store: store, provider: provider, pollInterval: interval, budget: budget,
+                                   report: { progress.report($0) }, progress: { progress.fraction($0) })
             do {
                 results.append(try await runner.run(id))
             } catch let error as DubKitError {
