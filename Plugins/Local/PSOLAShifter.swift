@@ -86,8 +86,9 @@ final class PSOLAShifter {
                 step = unvoicedPeriod
             }
             if limit == nil && Int(max(analysisMark, nextMark) + half) + 2 >= inputEnd { break }
-            // Hann grains of half-length h at spacing `step` sum to h/step: scale them back to unity.
-            let gain = alpha * step / half
+            // Output power is grain energy (which squeezing by α divides by α) times grain rate: keep it the
+            // input's. At ratios 1 this is unity gain, and the Hann grains then sum back to the input exactly.
+            let gain = (alpha * step / half).squareRoot()
             addGrain(at: s, from: analysisMark, inputHalf: half, gain: Float(gain * (1 - blend)))
             if blend > 0 { addGrain(at: s, from: nextMark, inputHalf: half, gain: Float(gain * blend)) }
             synthesisMark += step
