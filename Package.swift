@@ -54,6 +54,11 @@ let package = Package(
             dependencies: ["DubKit", "DubKitMedia", "CRubberBand"],
             path: "Plugins/Local"
         ),
+        .target(
+            name: "VoiceDubProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/VoiceDub"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -65,6 +70,7 @@ let package = Package(
                 "DubKit",
                 "DubKitMedia",
                 "LocalEngine",
+                "VoiceDubProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
