@@ -120,10 +120,19 @@ public struct VoiceDubAdapter: Provider {
                 try await settle(jobID, after: error, operation: operation, sent: { $0 != .new })
             }
             var dub = try await read(jobID)
-            while dub.status == .new || dub.status == .preprocessing {
+            while dub.status == .preprocessing {
                 dub = try await read(jobID)
             }
-            return Self.state(dub)
+            switch dub.status {
+            case .error:
+                let failure = Self.state(dub).failure
+                throw VoiceDubError.unexpected(operation: "preprocess of dub \(jobID)", status: nil,
+                                               code: dub.errorCode ?? "dub_failed", message: failure?.message ?? "")
+            case .new:
+                throw VoiceDubError.outcomeUnknown(operation: operation, detail: "the dub is still new after preprocess was accepted")
+            default:
+                return Self.state(dub)
+            }
         }
     }
 
