@@ -88,10 +88,19 @@ let package = Package(
             name: "DubKitTestSupport",
             path: "Tests/DubKitTestSupport"
         ),
+        .target(
+            name: "FakeVoiceDub",
+            dependencies: ["DubKitTestSupport", "DubKitHTTP", "DubKitMedia"],
+            path: "Tests/FakeVoiceDub"
+        ),
+        .testTarget(
+            name: "FakeVoiceDubTests",
+            dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitTestSupport"]
+        ),
         .testTarget(
             name: "DubKitTests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "StoreTortureHelper",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -112,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DubKitCLITests",
-            dependencies: ["DubKit", "DubKitTestSupport", "dubkit"]
+            dependencies: ["DubKit", "DubKitTestSupport", "FakeVoiceDub", "dubkit"]
         ),
     ],
     swiftLanguageModes: [.v6]
