@@ -120,6 +120,10 @@ let package = Package(
             dependencies: ["LocalEngine", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
+            name: "VoiceDubTests",
+            dependencies: ["VoiceDubProvider", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub"]
+        ),
+        .testTarget(
             name: "DubKitCLITests",
             dependencies: ["DubKit", "DubKitTestSupport", "FakeVoiceDub", "dubkit"]
         ),

@@ -172,6 +172,12 @@ public struct VoiceDubAdapter: Provider {
         try await typed {
             var dub = try await lastSeen(jobID)
             if dub.status != .done || dub.dubUrl == nil { dub = try await read(jobID) }
+            while Self.pastPreprocessed(dub.status) && dub.status != .done && dub.status != .error {
+                dub = try await read(jobID)
+            }
+            if dub.status == .error, let failure = Self.state(dub).failure {
+                throw VoiceDubError.unexpected(operation: "dub \(jobID)", status: nil, code: failure.code, message: failure.message)
+            }
             guard dub.status == .done, let url = dub.dubUrl else {
                 throw VoiceDubError.invalidResponse(operation: "GET /v1/me/dubs/\(jobID)",
                                                     detail: "the dub is \(dub.status.rawValue) with no dubUrl; it cannot be downloaded yet")
@@ -342,8 +348,8 @@ public struct VoiceDubAdapter: Provider {
         case .preprocessed: .preprocessed
         case .queued: .queued
         case .starting: .starting
-        case .processing: .processing
-        case .finalizing: .finalizing
+        // VoiceDub's own finalizing is still its work; DubKit's `finalizing` is the download after its done.
+        case .processing, .finalizing: .processing
         case .done: .done
         case .error: .error
         }

@@ -42,6 +42,13 @@ public struct VoiceDubCreateDubRequest: Sendable, Hashable, Codable {
     public var link: String?
     public var pitchShift: Int
     public var separate: Bool
+
+    public init(voiceId: String, link: String?, pitchShift: Int, separate: Bool) {
+        self.voiceId = voiceId
+        self.link = link
+        self.pitchShift = pitchShift
+        self.separate = separate
+    }
 }
 
 /// `CreateDubResponse`: the dub and, when no link was given, where to PUT its audio.
@@ -97,6 +104,13 @@ public struct VoiceDubCreateVoiceRequest: Sendable, Hashable, Codable {
     public var numberOfFiles: Int
     public var maxMinutes: Int
     public var separate: Bool
+
+    public init(name: String, numberOfFiles: Int, maxMinutes: Int, separate: Bool) {
+        self.name = name
+        self.numberOfFiles = numberOfFiles
+        self.maxMinutes = maxMinutes
+        self.separate = separate
+    }
 }
 
 /// `CreateVoiceResponse`: the voice and one presigned upload URL per training file.
