@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FakeVoiceDubTests",
-            dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitTestSupport"]
+            dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "DubKitTests",

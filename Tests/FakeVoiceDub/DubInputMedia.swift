@@ -13,13 +13,15 @@ enum DubInputMedia {
     /// the dub ends with.
     static func render(_ input: URL, pitchShift: Int, to output: URL) -> Result<Int64, FakeDub.Failure> {
         let filters: [AudioFilter] = pitchShift == 0 ? [] : [.pitchShift(semitones: Double(pitchShift))]
+        let tooLong = FakeDub.Failure(code: "input_too_long", message: "Dubs are limited to 30 minutes")
+        if let seconds = try? MediaProbe.probe(input).durationSeconds, seconds * 1000 > Double(maximumMilliseconds) + 500 {
+            return .failure(tooLong)
+        }
         do {
             let extraction = try AudioExtractor.extractAudio(
                 from: input, to: output, options: AudioExtractionOptions(format: .wav, filters: filters))
             let milliseconds = Int64((extraction.durationSeconds * 1000).rounded())
-            guard milliseconds <= maximumMilliseconds else {
-                return .failure(.init(code: "input_too_long", message: "Dubs are limited to 30 minutes"))
-            }
+            guard milliseconds <= maximumMilliseconds else { return .failure(tooLong) }
             guard milliseconds > 0 else {
                 return .failure(.init(code: "invalid_input", message: "The input has no audio"))
             }

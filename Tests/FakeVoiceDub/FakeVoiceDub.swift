@@ -85,6 +85,9 @@ public final class FakeVoiceDub: Sendable {
         core.locked { $0.currentVoice(id) }.map(VoiceSnapshot.init)
     }
 
+    /// Every answer sent to an API call so far, in order (dropped connections send none).
+    public var sentResponses: [SentResponse] { core.locked { $0.sent } }
+
     /// Closes the listener and every open connection.
     public func stop() { server.stop() }
 }

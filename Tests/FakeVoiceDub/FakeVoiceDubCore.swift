@@ -19,6 +19,8 @@ final class FakeVoiceDubCore: @unchecked Sendable {
     private var urls = PresignedURLs()
     private var window: RateLimitWindow?
     /// Faults already drawn for uploads when their head arrived, by "METHOD target".
+    /// Every API answer sent, in order.
+    var sent: [FakeVoiceDub.SentResponse] = []
     private var uploadFaults: [String: FakeVoiceDub.Fault?] = [:]
 
     init(options: FakeVoiceDub.Options) throws {
@@ -138,7 +140,9 @@ final class FakeVoiceDubCore: @unchecked Sendable {
     /// Answers one request.
     func handle(_ request: TestHTTPRequest) -> TestHTTPResponse {
         guard let route = VoiceDubRoute(method: request.method, path: request.path) else {
-            return VoiceDubAPIError.notFound("\(request.method) \(request.path)").response
+            let response = VoiceDubAPIError.notFound("\(request.method) \(request.path)").response
+            remember(response, of: nil)
+            return response
         }
         if route.purpose != nil {
             let fault = locked { core -> FakeVoiceDub.Fault? in
@@ -148,7 +152,15 @@ final class FakeVoiceDubCore: @unchecked Sendable {
             }
             return handlePresigned(request, route: route, fault: fault)
         }
-        return handleAPI(request, route: route)
+        let response = handleAPI(request, route: route)
+        remember(response, of: route.operation)
+        return response
+    }
+
+    /// Keeps what an API answer carried, for checking it against the spec.
+    private func remember(_ response: TestHTTPResponse, of operation: FakeVoiceDub.Operation?) {
+        guard !response.hangsUp, case .bytes(let body) = response.body else { return }
+        locked { $0.sent.append(FakeVoiceDub.SentResponse(operation: operation, status: response.status, body: body)) }
     }
 
     private func handleAPI(_ request: TestHTTPRequest, route: VoiceDubRoute) -> TestHTTPResponse {

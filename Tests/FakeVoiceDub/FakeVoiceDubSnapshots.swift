@@ -1,6 +1,14 @@
 import Foundation
 
 extension FakeVoiceDub {
+    /// One answer the fake sent to an API call (presigned uploads and downloads are not kept).
+    public struct SentResponse: Sendable, Equatable {
+        /// The operation answered; nil for a path the API does not have.
+        public var operation: Operation?
+        public var status: Int
+        public var body: Data
+    }
+
     /// A dub as the fake holds it, for assertions.
     public struct DubSnapshot: Sendable, Equatable {
         /// The id (lowercase UUID).
