@@ -136,7 +136,7 @@ public enum VoiceDubError: Error, Sendable, Equatable {
                 "\(operation): not enough credits: \(message)"
             }
         case let .rateLimited(operation, retryAfter, message):
-            "\(operation): rate limited\(retryAfter.map { " (Retry-After \(Self.format($0)) s)" } ?? ""): \(message)"
+            "\(operation): rate_limit_exceeded\(retryAfter.map { " (Retry-After \(Self.format($0)) s)" } ?? ""): \(message)"
         case let .internalError(operation, status, message):
             "\(operation): VoiceDub failed with HTTP \(status): \(message)"
         case let .outcomeUnknown(operation, detail):
@@ -144,7 +144,7 @@ public enum VoiceDubError: Error, Sendable, Equatable {
         case let .unexpected(operation, status, code, message):
             "\(operation): unexpected answer\(status.map { " HTTP \($0)" } ?? "") \(code): \(message)"
         case let .unreachable(operation, detail):
-            "\(operation): VoiceDub could not be reached: \(detail)"
+            "\(operation): no answer from VoiceDub: \(detail)"
         case let .invalidResponse(operation, detail):
             "\(operation): the answer does not match VoiceDub's API: \(detail)"
         case let .invalidValue(field, value, allowed):
@@ -165,6 +165,11 @@ public enum VoiceDubError: Error, Sendable, Equatable {
             .invalidParameter(provider: VoiceDubDescriptor.id, field: field, value: value, allowed: allowed)
         case let .missingKey(variable):
             .missingKey(provider: VoiceDubDescriptor.id, variable: variable)
+        case .unreachable, .outcomeUnknown:
+            // The core looks a paid step up before sending it again.
+            .unreachable(provider: VoiceDubDescriptor.id, detail: (summary.hasSuffix(".") ? summary : summary + ".") + " " + advice)
+        case let .rateLimited(_, retryAfter, _):
+            .rateLimited(provider: VoiceDubDescriptor.id, retryAfter: retryAfter, message: "\(summary). \(advice)")
         default:
             .remote(provider: VoiceDubDescriptor.id, status: status, code: code,
                     message: (summary.hasSuffix(".") ? summary : summary + ".") + " " + advice)

@@ -59,9 +59,12 @@ struct VoiceDubHarness {
         return try require(dub.id, "dub id")
     }
 
-    /// Runs a dub through the core's runner (which polls as fast as it likes: the adapter keeps the pace).
+    /// Runs a dub through the core's runner (which polls as fast as it likes: the adapter keeps the pace),
+    /// retrying transient failures after short waits.
     func run(_ id: Int64) async throws -> Dub {
-        try await DubRunner(store: store, provider: adapter, pollInterval: 0.01).run(id)
+        var runner = DubRunner(store: store, provider: adapter, pollInterval: 0.01)
+        runner.retryDelay = 0.05
+        return try await runner.run(id)
     }
 
     /// A generated spoken-tone WAV of `seconds`.
