@@ -23,12 +23,16 @@ extension FakeVoiceDubCore {
         }
     }
 
-    func getDub(_ rawID: String) throws(VoiceDubAPIError) -> JSONNode {
+    func getDub(_ rawID: String, failure: FakeDub.Failure?) throws(VoiceDubAPIError) -> JSONNode {
         var reader = ArgumentReader()
         let id = reader.pathUUID("dubId", rawID)
         try reader.check()
         return try locked { core throws(VoiceDubAPIError) -> JSONNode in
-            guard let dub = core.currentDub(id) else { throw .notFound("Dub") }
+            guard var dub = core.currentDub(id) else { throw .notFound("Dub") }
+            if let failure, dub.status.next != nil {
+                dub.pendingFailure = failure
+                core.store(dub)
+            }
             return .object(["dub": dub.node])
         }
     }

@@ -27,12 +27,13 @@ public final class FakeVoiceDub: Sendable {
         server = try TestHTTPServer(
             bodyCutoff: { method, target, headers in core.bodyCutoff(method: method, target: target, headers: headers) },
             handler: { request in core.handle(request) })
-        let base = server.baseURL
+        let base = URL(string: "http://127.0.0.1:\(server.port)") ?? server.baseURL
+        baseURL = base
         core.locked { $0.baseURL = base }
     }
 
-    /// `http://127.0.0.1:PORT/`: what `VOICEDUB_BASE_URL` is set to.
-    public var baseURL: URL { server.baseURL }
+    /// `http://127.0.0.1:PORT` (no trailing slash): what `VOICEDUB_BASE_URL` is set to.
+    public let baseURL: URL
 
     /// How many calls of `operation` arrived (every one, answered, refused or dropped).
     public func calls(_ operation: Operation) -> Int {

@@ -38,10 +38,8 @@ final class FakeVoiceDubCore: @unchecked Sendable {
         return try body(self)
     }
 
-    var stage: TimeInterval {
-        let parts = options.stageDuration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
+    /// Seconds a dub or voice spends in each processing status.
+    var stage: TimeInterval { Self.seconds(options.stageDuration) }
 
     // MARK: State access (call under the lock)
 
@@ -104,10 +102,8 @@ final class FakeVoiceDubCore: @unchecked Sendable {
 
     var voiceIDs: [String] { voices.values.sorted { $0.createdAt < $1.createdAt }.map(\.id) }
 
-    var lifetime: TimeInterval {
-        let parts = options.presignedURLLifetime.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
+    /// Seconds a presigned URL stays valid.
+    var lifetime: TimeInterval { Self.seconds(options.presignedURLLifetime) }
 
     func issue(_ purpose: PresignedURLs.Purpose) -> String {
         urls.issue(purpose, base: base, lifetime: lifetime, now: Date()).url
@@ -122,8 +118,7 @@ final class FakeVoiceDubCore: @unchecked Sendable {
     /// Decides, once an upload's head arrived, whether its body is cut off (an injected
     /// `dropConnection`); the call is counted here, and the fault drawn is kept for ``handle(_:)``.
     func bodyCutoff(method: String, target: String, headers: [(name: String, value: String)]) -> Int? {
-        let path = URLComponents(string: target)?.path ?? target
-        guard let route = VoiceDubRoute(method: method, path: path),
+        guard let route = VoiceDubRoute(method: method, path: Self.path(of: target)),
               route.operation == .uploadDub || route.operation == .uploadVoiceFile else { return nil }
         return locked { core in
             core.log.record(route.operation, id: route.id)
@@ -139,8 +134,9 @@ final class FakeVoiceDubCore: @unchecked Sendable {
 
     /// Answers one request.
     func handle(_ request: TestHTTPRequest) -> TestHTTPResponse {
-        guard let route = VoiceDubRoute(method: request.method, path: request.path) else {
-            let response = VoiceDubAPIError.notFound("\(request.method) \(request.path)").response
+        let path = Self.path(of: request.target)
+        guard let route = VoiceDubRoute(method: request.method, path: path) else {
+            let response = VoiceDubAPIError.notFound("\(request.method) \(path)").response
             remember(response, of: nil)
             return response
         }
@@ -221,15 +217,23 @@ final class FakeVoiceDubCore: @unchecked Sendable {
         switch route.operation {
         case .getMe: return locked { .object(["user": .object(["apiCredits": .int($0.credits)])]) }
         case .listVoices: return try listVoices(QueryParameters(request.queryItems))
-        case .getVoice: return try getVoice(route.id ?? "")
+        case .getVoice: return try getVoice(route.id ?? "", failure: failure)
         case .createVoice: return try createVoice(request.body, failure: failure)
         case .cloneVoice: return try cloneVoice(route.id ?? "", failure: failure)
         case .createDub: return try createDub(request.body, failure: failure)
-        case .getDub: return try getDub(route.id ?? "")
+        case .getDub: return try getDub(route.id ?? "", failure: failure)
         case .preprocessDub: return try preprocessDub(route.id ?? "", failure: failure)
         case .generateDub: return try generateDub(route.id ?? "", failure: failure)
         case .uploadDub, .uploadVoiceFile, .downloadDub: throw .notFound("Route")
         }
+    }
+
+    /// The path of a request target, without the query, percent-decoded, repeated slashes merged
+    /// (as web servers in front of APIs do, so `base + "/v1/me"` with a trailing-slash base works).
+    static func path(of target: String) -> String {
+        let raw = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        let decoded = raw.removingPercentEncoding ?? raw
+        return "/" + decoded.split(separator: "/").joined(separator: "/")
     }
 
     /// The key of an `Authorization: Api-Key <key>` header (scheme compared without case).

@@ -11,7 +11,7 @@ extension FakeVoiceDub {
         /// their body, downloads after half of theirs (with `Accept-Ranges`, so a client can resume).
         case dropConnection
         /// The call is answered normally, but the dub or voice it touches ends in `error` with this
-        /// `errorCode`/`errorMessage` at its next processing step.
+        /// `errorCode`/`errorMessage` at its next status step (on a GET: if it is still moving).
         case dubFails(code: String, message: String)
         /// The call is handled (state changes, credits charged) and then the connection closes
         /// without an answer: the "unknown outcome" case.

@@ -10,7 +10,8 @@ struct FaultPlan: Sendable {
         queued[operation, default: []].append((fault, times))
     }
 
-    /// Makes each call meet one of `faults` with probability `rate`, drawn from a generator seeded by `seed`.
+    /// Makes each call meet one of `faults` with probability `rate`, drawn from a generator seeded by
+    /// `seed`; replaces an earlier random plan (an empty list or a zero rate ends it).
     mutating func injectRandomly(_ faults: [FakeVoiceDub.Fault], rate: Double, seed: UInt64) {
         random = faults.isEmpty ? nil : (faults, min(max(rate, 0), 1), SplitMix64(seed: seed))
     }
@@ -38,7 +39,8 @@ struct FaultPlan: Sendable {
     /// A failing dub or voice only makes sense for calls that touch one.
     private static func applies(_ fault: FakeVoiceDub.Fault, to operation: FakeVoiceDub.Operation) -> Bool {
         if case .dubFails = fault {
-            return [.createDub, .preprocessDub, .generateDub, .createVoice, .cloneVoice].contains(operation)
+            return [.createDub, .preprocessDub, .generateDub, .getDub, .createVoice, .cloneVoice, .getVoice]
+                .contains(operation)
         }
         return true
     }

@@ -45,7 +45,7 @@ extension FakeVoiceDubCore {
     private func storeDubInput(_ request: TestHTTPRequest, dubID: String) -> TestHTTPResponse {
         let file = storage.path("\(dubID.lowercased())-input")
         do {
-            try request.body.write(to: file)
+            try request.writeBody(to: file)
         } catch {
             return Self.xml(500, code: "InternalError", message: "The upload could not be stored.")
         }
@@ -61,7 +61,7 @@ extension FakeVoiceDubCore {
     private func storeVoiceFile(_ request: TestHTTPRequest, voiceID: String, index: Int) -> TestHTTPResponse {
         let file = storage.path("\(voiceID.lowercased())-file-\(index)")
         do {
-            try request.body.write(to: file)
+            try request.writeBody(to: file)
         } catch {
             return Self.xml(500, code: "InternalError", message: "The upload could not be stored.")
         }

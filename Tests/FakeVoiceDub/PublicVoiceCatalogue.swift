@@ -60,14 +60,23 @@ struct PublicVoiceCatalogue: Sendable {
 extension FakeVoiceDub {
     /// One voice of the public catalogue, as GET /v1/voices lists it (`VoicePublic`).
     public struct PublicVoice: Sendable, Equatable {
+        /// The id (lowercase UUID).
         public var id: String
+        /// The display name.
         public var name: String
+        /// Languages from the spec's enum.
         public var languages: [String]
+        /// Genres from the spec's enum.
         public var genres: [String]
+        /// Styles from the spec's enum.
         public var styles: [String]
+        /// `webp` or `gif`.
         public var avatarFormat: String
+        /// When the voice was created.
         public var createdAt: Date
+        /// When the voice was last changed.
         public var updatedAt: Date
+        /// Where the avatar would be (a CDN host, never fetched).
         public var avatarURL: String
 
         /// The `VoicePublic` JSON object.

@@ -42,12 +42,16 @@ extension FakeVoiceDubCore {
         return .object(["voices": .array(page.map(\.node)), "nextCursor": next])
     }
 
-    func getVoice(_ rawID: String) throws(VoiceDubAPIError) -> JSONNode {
+    func getVoice(_ rawID: String, failure: FakeDub.Failure?) throws(VoiceDubAPIError) -> JSONNode {
         var reader = ArgumentReader()
         let id = reader.pathUUID("voiceId", rawID)
         try reader.check()
         return try locked { core throws(VoiceDubAPIError) -> JSONNode in
-            guard let voice = core.currentVoice(id) else { throw .notFound("Voice") }
+            guard var voice = core.currentVoice(id) else { throw .notFound("Voice") }
+            if let failure, voice.status.next != nil {
+                voice.pendingFailure = failure
+                core.store(voice)
+            }
             return .object(["voice": voice.node])
         }
     }

@@ -54,6 +54,7 @@ import Testing
         #expect(abs((info.durationSeconds ?? 0) - 2.5) < 0.05)
         #expect(fake.calls(.downloadDub) == 1)
         #expect(fake.dub(id)?.generateCalls == 1 && fake.dub(id)?.preprocessCalls == 1)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func creditsFollowTheSpecsRulePerStartedMinute() async throws {
@@ -77,6 +78,7 @@ import Testing
         #expect(fake.credits == 0)
         let me = try await api.call(.get, "/v1/me")
         #expect(me.body["user"]?["apiCredits"]?.integer == 0)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func linkOn127001IsFetchedAndMeasured() async throws {
@@ -99,6 +101,7 @@ import Testing
         #expect(dub["status"]?.string == "preprocessed")
         #expect(abs(Double(dub["inputDuration"]?.integer ?? 0) - 2000) < 60)
         #expect(host.requests.count == 1)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func remoteLinkStandsForTheConfiguredLength() async throws {
@@ -110,6 +113,7 @@ import Testing
         _ = try await api.call(.post, "/v1/me/dubs/\(id)/preprocess")
         let dub = try await api.waitFor("/v1/me/dubs/\(id)", member: "dub", statuses: ["preprocessed", "error"])
         #expect(dub["inputDuration"]?.integer == 3000)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func preprocessWithoutAnUploadEndsInAClearError() async throws {
@@ -123,6 +127,7 @@ import Testing
         #expect(dub["status"]?.string == "error")
         #expect(dub["errorCode"]?.string == "input_missing")
         #expect(dub["completedAt"]?.string != nil)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func dubsOfACustomVoiceNeedItTrained() async throws {
@@ -137,6 +142,7 @@ import Testing
         _ = try await api.call(.post, "/v1/me/voices/\(voiceID)/clone")
         _ = try await api.waitFor("/v1/me/voices/\(voiceID)", member: "voice", statuses: ["done", "error"])
         #expect(try await api.call(.post, "/v1/me/dubs", json: #"{"voiceId":"\#(voiceID)"}"#).status == 200)
+        try api.expectAnswersMatchSpec()
     }
 
     /// Creates a dub, uploads `audio`, preprocesses it and waits until it is preprocessed.
@@ -186,5 +192,6 @@ import Testing
         let dub = try await api.waitFor("/v1/me/dubs/\(id)", member: "dub", statuses: ["preprocessed", "error"])
         #expect(dub["status"]?.string == "error" && dub["errorCode"]?.string == "input_too_long")
         #expect(dub["requiredCredits"] == .null)
+        try api.expectAnswersMatchSpec()
     }
 }

@@ -23,6 +23,7 @@ import Testing
         #expect(fake.dub(id)?.generateCalls == 1)
         #expect(fake.callTimes(.generateDub, id: id).count == 3)
         #expect(fake.callTimes(.generateDub, id: UUID().uuidString).isEmpty)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func slowAnswersLateButActsAtOnce() async throws {
@@ -36,6 +37,7 @@ import Testing
             let elapsed = clock.now - started
             if fake.calls(.getMe) <= 2 { #expect(elapsed >= .milliseconds(400)) } else { #expect(elapsed < .milliseconds(400)) }
         }
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func droppedConnectionLeavesTheDubUntouched() async throws {
@@ -58,6 +60,7 @@ import Testing
         #expect(fake.dub(id)?.status == "new" && fake.dub(id)?.preprocessCalls == 0)
         #expect(try await api.call(.post, "/v1/me/dubs/\(id)/preprocess").status == 200)
         #expect(fake.calls(.preprocessDub) == 2 && fake.dub(id)?.preprocessCalls == 1)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func dropAfterProcessingActsButNeverAnswers() async throws {
@@ -72,6 +75,7 @@ import Testing
         #expect(retried.status == 400 && retried.body["code"]?.string == "dub_is_not_in_preprocessed_state")
         let done = try await api.waitFor("/v1/me/dubs/\(id)", member: "dub", statuses: ["done", "error"])
         #expect(done["status"]?.string == "done" && fake.credits == 9_990)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func dubFailsEndsTheDubOrVoiceInError() async throws {
@@ -93,6 +97,7 @@ import Testing
         _ = try await api.call(.post, "/v1/me/voices/\(voiceID)/clone")
         let voice = try await api.waitFor("/v1/me/voices/\(voiceID)", member: "voice", statuses: ["done", "error"])
         #expect(voice["status"]?.string == "error" && voice["errorCode"]?.string == "training_failed")
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func droppedDownloadResumesWithRange() async throws {
@@ -109,6 +114,7 @@ import Testing
         let expected = try Data(contentsOf: try #require(fake.dub(id)?.resultFile))
         #expect(try Data(contentsOf: file) == expected)
         #expect(fake.calls(.downloadDub) == 2)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func perMinuteLimitSendsHeadersAnd429() async throws {
@@ -128,6 +134,7 @@ import Testing
         let reset = Double(limited.headers["X-RateLimit-Reset"] ?? "") ?? 0
         #expect(reset > Date().timeIntervalSince1970 && reset <= Date().timeIntervalSince1970 + 61)
         #expect(fake.calls(.listVoices) == 1)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func presignedURLsExpireAndCheckTheirSignature() async throws {
@@ -147,6 +154,7 @@ import Testing
         }
         let id = try #require(created.body["dub"]?["id"]?.string)
         #expect(fake.dub(id)?.uploadedBytes == 0)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func randomFaultsRepeatWithTheSeed() async throws {
@@ -175,5 +183,26 @@ import Testing
         _ = try await api.call(.post, "/v1/me/dubs/\(id)/preprocess")
         _ = try await api.waitFor("/v1/me/dubs/\(id)", member: "dub", statuses: ["preprocessed", "error"])
         return id
+    }
+}
+
+/// A dub can be made to fail while a client polls it.
+@Suite struct FakeVoiceDubPollFailureTests {
+    @Test func dubFailsOnAPollEndsAMovingDub() async throws {
+        let fake = try FakeVoiceDub(options: .init(stageDuration: .milliseconds(100)))
+        let api = try RawVoiceDub(fake)
+        let voice = try #require(fake.publicVoices.first).id
+        let created = try await api.call(.post, "/v1/me/dubs", json: #"{"voiceId":"\#(voice)"}"#)
+        let id = try #require(created.body["dub"]?["id"]?.string)
+        fake.inject(.dubFails(code: "gpu_lost", message: "The worker went away"), on: .getDub)
+        #expect(try await api.call(.get, "/v1/me/dubs/\(id)").body["dub"]?["status"]?.string == "new")
+        #expect(fake.dub(id)?.status == "new")
+        fake.inject(.dubFails(code: "gpu_lost", message: "The worker went away"), on: .getDub)
+        _ = try await api.put(RawVoiceDub.tone(seconds: 0.5), to: try #require(created.body["uploadUrl"]?.string))
+        _ = try await api.call(.post, "/v1/me/dubs/\(id)/preprocess")
+        #expect(try await api.call(.get, "/v1/me/dubs/\(id)").body["dub"]?["status"]?.string == "preprocessing")
+        let ended = try await api.waitFor("/v1/me/dubs/\(id)", member: "dub", statuses: ["preprocessed", "error"])
+        #expect(ended["status"]?.string == "error" && ended["errorCode"]?.string == "gpu_lost")
+        try api.expectAnswersMatchSpec()
     }
 }

@@ -56,6 +56,7 @@ import Testing
             #expect(reply.body["errors"]?[other]?.object != nil)
         }
         #expect(fake.dubIDs.isEmpty && fake.voiceIDs.isEmpty)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func toleratedInputsAreAccepted() async throws {
@@ -74,6 +75,7 @@ import Testing
         #expect(named.status == 200 && named.body["uploadUrls"]?.array?.count == 5)
         #expect(try await api.call(.get, "/v1/me/", key: "test-key").status == 200)
         #expect(try await api.call(.get, "/v1/voices?limit=8&unknown=1").status == 200)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func authAndUnknownThingsGetTheirCodes() async throws {
@@ -91,6 +93,7 @@ import Testing
         let noVoice = try await api.call(.post, "/v1/me/dubs", json: #"{"voiceId":"\#(UUID().uuidString)"}"#, key: "sekret")
         #expect(noVoice.status == 400 && noVoice.body["code"]?.string == "voice_not_found")
         #expect(try await api.call(.delete, "/v1/me", key: "sekret").status == 404)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func stateErrorsKeepTheDubAsItWas() async throws {
@@ -110,5 +113,21 @@ import Testing
         #expect(fake.dub(id)?.status == "preprocessing")
         #expect(fake.dub(id)?.preprocessCalls == 1 && fake.dub(id)?.generateCalls == 0)
         #expect(fake.calls(.preprocessDub) == 2 && fake.calls(.generateDub) == 2)
+        try api.expectAnswersMatchSpec()
+    }
+}
+
+/// The base URL works however a client joins paths to it.
+@Suite struct FakeVoiceDubBaseURLTests {
+    @Test func baseURLHasNoTrailingSlashAndDoubleSlashesAreMerged() async throws {
+        let fake = try FakeVoiceDub()
+        #expect(fake.baseURL.absoluteString.hasPrefix("http://127.0.0.1:"))
+        #expect(!fake.baseURL.absoluteString.hasSuffix("/"))
+        let api = try RawVoiceDub(fake)
+        #expect(try await api.call(.get, fake.baseURL.absoluteString + "/v1/me").status == 200)
+        #expect(try await api.call(.get, fake.baseURL.absoluteString + "//v1/me").status == 200)
+        #expect(try await api.call(.get, fake.baseURL.appendingPathComponent("v1/voices").absoluteString + "?limit=8")
+            .body["voices"]?.array?.count == 8)
+        try api.expectAnswersMatchSpec()
     }
 }

@@ -24,6 +24,7 @@ import Testing
         #expect(!names.isEmpty && names.allSatisfy { $0.lowercased().contains("aria") })
         let none = try await api.call(.get, "/v1/voices?search=zzz")
         #expect(none.body["voices"]?.array?.isEmpty == true && none.body["nextCursor"] == .null)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func cursorPagesCoverTheCatalogueOnce() async throws {
@@ -47,6 +48,7 @@ import Testing
         #expect(all.body["voices"]?.array?.count == 45 && all.body["nextCursor"] == .null)
         let bad = try await api.call(.get, "/v1/voices?cursor=garbage")
         #expect(bad.status == 400 && bad.body["errors"]?["query"]?["cursor"] != nil)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func trainingChargesTenPerMaxMinuteAndWalksToDone() async throws {
@@ -75,6 +77,7 @@ import Testing
         #expect(done["status"]?.string == "done")
         #expect(done["completedAt"]?.string != nil)
         #expect(fake.voice(id)?.cloneCalls == 1)
+        try api.expectAnswersMatchSpec()
     }
 
     @Test func trainingRefusedWithoutCreditsAndFailsWithoutFiles() async throws {
@@ -91,5 +94,6 @@ import Testing
         #expect(try await api.call(.post, "/v1/me/voices/\(smallID)/clone").status == 200)
         let ended = try await api.waitFor("/v1/me/voices/\(smallID)", member: "voice", statuses: ["done", "error"])
         #expect(ended["status"]?.string == "error" && ended["errorCode"]?.string == "no_training_files")
+        try api.expectAnswersMatchSpec()
     }
 }

@@ -2,6 +2,7 @@ import DubKitHTTP
 import DubKitTestSupport
 import FakeVoiceDub
 import Foundation
+import Testing
 
 /// Raw VoiceDub calls over DubKitHTTP (no adapter, no retries) against a ``FakeVoiceDub``, giving
 /// back status, headers and the whole JSON body also for error answers.
@@ -12,6 +13,9 @@ struct RawVoiceDub {
         var body: JSONNode
         var data: Data
     }
+
+    /// The spec, parsed once for all tests.
+    private static let spec = Result { try VoiceDubSpec() }
 
     let fake: FakeVoiceDub
     let client: HTTPClient
@@ -52,6 +56,16 @@ struct RawVoiceDub {
             let sent = fake.sentResponses.last { $0.status == code }
             return Reply(status: code, headers: loggedHeaders(since: start), body: sent.flatMap { JSONNode.parse($0.body) } ?? .null,
                          data: sent?.body ?? Data())
+        }
+    }
+
+    /// Records an issue for every API answer sent so far that breaks the spec.
+    func expectAnswersMatchSpec(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let spec = try Self.spec.get()
+        for sent in fake.sentResponses {
+            guard let operationID = sent.operation?.operationID else { continue }
+            let problems = spec.problems(sent.body, operationID: operationID, status: sent.status)
+            #expect(problems.isEmpty, "\(operationID) \(sent.status): \(problems)", sourceLocation: sourceLocation)
         }
     }
 
