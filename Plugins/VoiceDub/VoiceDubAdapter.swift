@@ -271,18 +271,45 @@ public struct VoiceDubAdapter: Provider {
 
     // MARK: Reads and settling
 
+    /// How many times a read of a job is tried when it fails transiently (429, 5xx, no answer).
+    static let readAttempts = 4
+
+    /// Reads a dub through the gate. The HTTP layer does not retry these reads (its backoff is shorter
+    /// than the interval): a read that fails transiently is tried again here, through the gate.
     private func read(_ id: String) async throws(VoiceDubError) -> VoiceDubDub {
-        do { try await gate.enter("dub-\(id)") } catch { throw .unreachable(operation: "poll", detail: "cancelled") }
-        let dub = try await client.dub(id)
+        let dub = try await paced("dub-\(id)", "GET /v1/me/dubs/\(id)") { () async throws(VoiceDubError) in
+            try await client.dub(id, retry: .never)
+        }
         await seen.record(dub)
         return dub
     }
 
     private func readVoice(_ id: String) async throws(VoiceDubError) -> VoiceDubVoice {
-        do { try await gate.enter("voice-\(id)") } catch { throw .unreachable(operation: "poll", detail: "cancelled") }
-        let voice = try await client.voice(id)
+        let voice = try await paced("voice-\(id)", "GET /v1/me/voices/\(id)") { () async throws(VoiceDubError) in
+            try await client.voice(id, retry: .never)
+        }
         await seen.record(voice)
         return voice
+    }
+
+    private func paced<T: Sendable>(_ key: String, _ operation: String,
+                                    _ request: () async throws(VoiceDubError) -> T) async throws(VoiceDubError) -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do { try await gate.enter(key) } catch { throw .unreachable(operation: operation, detail: "cancelled") }
+            let result: Result<T, VoiceDubError>
+            do { result = .success(try await request()) } catch { result = .failure(error) }
+            await gate.leave(key)
+            switch result {
+            case let .success(value):
+                return value
+            case let .failure(error) where error.isRetryable && attempt < Self.readAttempts:
+                continue
+            case let .failure(error):
+                throw error
+            }
+        }
     }
 
     /// The dub as last read in this process, or read now.

@@ -61,9 +61,10 @@ public struct VoiceDubClient: Sendable {
         try await call(.post, "/v1/me/dubs/\(try Self.segment(dubID))/generate", decoding: VoiceDubDubResponse.self).dub
     }
 
-    /// `GET /v1/me/dubs/{dubId}`.
-    public func dub(_ dubID: String) async throws(VoiceDubError) -> VoiceDubDub {
-        try await call(.get, "/v1/me/dubs/\(try Self.segment(dubID))", decoding: VoiceDubDubResponse.self).dub
+    /// `GET /v1/me/dubs/{dubId}`; `retry` overrides the client's policy (polls pass `.never`, so that
+    /// every read of a job goes through the caller's pacing).
+    public func dub(_ dubID: String, retry: RetryPolicy? = nil) async throws(VoiceDubError) -> VoiceDubDub {
+        try await call(.get, "/v1/me/dubs/\(try Self.segment(dubID))", retry: retry, decoding: VoiceDubDubResponse.self).dub
     }
 
     // MARK: Custom voices
@@ -78,9 +79,9 @@ public struct VoiceDubClient: Sendable {
         try await call(.post, "/v1/me/voices/\(try Self.segment(voiceID))/clone", decoding: VoiceDubVoiceResponse.self).voice
     }
 
-    /// `GET /v1/me/voices/{voiceId}`.
-    public func voice(_ voiceID: String) async throws(VoiceDubError) -> VoiceDubVoice {
-        try await call(.get, "/v1/me/voices/\(try Self.segment(voiceID))", decoding: VoiceDubVoiceResponse.self).voice
+    /// `GET /v1/me/voices/{voiceId}`; `retry` as for ``dub(_:retry:)``.
+    public func voice(_ voiceID: String, retry: RetryPolicy? = nil) async throws(VoiceDubError) -> VoiceDubVoice {
+        try await call(.get, "/v1/me/voices/\(try Self.segment(voiceID))", retry: retry, decoding: VoiceDubVoiceResponse.self).voice
     }
 
     // MARK: Presigned transfers
@@ -116,12 +117,13 @@ public struct VoiceDubClient: Sendable {
     private struct NoBody: Encodable {}
 
     private func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],
-                                        decoding: Value.Type) async throws(VoiceDubError) -> Value {
-        try await call(method, path, query: query, body: Optional<NoBody>.none, decoding: decoding)
+                                        retry: RetryPolicy? = nil, decoding: Value.Type) async throws(VoiceDubError) -> Value {
+        try await call(method, path, query: query, body: Optional<NoBody>.none, retry: retry, decoding: decoding)
     }
 
     private func call<Body: Encodable, Value: Decodable>(
-        _ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [], body: Body?, decoding: Value.Type
+        _ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [], body: Body?, retry: RetryPolicy? = nil,
+        decoding: Value.Type
     ) async throws(VoiceDubError) -> Value {
         let operation = "\(method.rawValue) \(path)"
         guard var components = URLComponents(url: baseURL.appendingPathComponent(String(path.dropFirst())),
@@ -146,7 +148,7 @@ public struct VoiceDubClient: Sendable {
         await rateLimit.waitIfExhausted()
         let response: HTTPResponse
         do {
-            response = try await http.send(HTTPRequest(method, url, headers: headers, body: requestBody), retry: retry)
+            response = try await http.send(HTTPRequest(method, url, headers: headers, body: requestBody), retry: retry ?? self.retry)
         } catch {
             throw Self.map(error, operation: operation)
         }
