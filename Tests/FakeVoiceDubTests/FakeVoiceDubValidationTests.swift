@@ -93,6 +93,7 @@ import Testing
         let noVoice = try await api.call(.post, "/v1/me/dubs", json: #"{"voiceId":"\#(UUID().uuidString)"}"#, key: "sekret")
         #expect(noVoice.status == 400 && noVoice.body["code"]?.string == "voice_not_found")
         #expect(try await api.call(.delete, "/v1/me", key: "sekret").status == 404)
+        #expect(fake.calls(.getMe) == 3)
         try api.expectAnswersMatchSpec()
     }
 

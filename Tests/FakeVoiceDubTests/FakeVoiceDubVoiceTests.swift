@@ -27,6 +27,24 @@ import Testing
         try api.expectAnswersMatchSpec()
     }
 
+    @Test func everyFilterValueMatchesSomeButNotAllOfTheDefaultCatalogue() async throws {
+        let fake = try FakeVoiceDub()
+        let api = try RawVoiceDub(fake)
+        let filters = ["genres": ["pop", "rap", "rock", "country", "rnb", "alternative", "jazz"],
+                       "languages": ["english", "spanish", "korean", "japanese", "french", "russian", "thai"],
+                       "styles": ["singing", "rapping", "speaking", "character", "other"]]
+        for (name, values) in filters {
+            for value in values {
+                let count = try await api.call(.get, "/v1/voices?\(name)=\(value)").body["voices"]?.array?.count ?? 0
+                #expect((1..<30).contains(count), "\(name)=\(value) matches \(count) of 30")
+            }
+        }
+        #expect(Set(fake.publicVoices.map(\.id)).count == 30 && Set(fake.publicVoices.map(\.name)).count == 30)
+        #expect(Set(fake.publicVoices.map(\.avatarFormat)) == ["webp", "gif"])
+        #expect(try FakeVoiceDub().publicVoices == fake.publicVoices)
+        try api.expectAnswersMatchSpec()
+    }
+
     @Test func cursorPagesCoverTheCatalogueOnce() async throws {
         let fake = try FakeVoiceDub(options: .init(publicVoices: 45))
         let api = try RawVoiceDub(fake)
