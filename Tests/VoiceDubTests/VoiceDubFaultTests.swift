@@ -113,8 +113,7 @@ struct VoiceDubFaultTests {
         _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
         _ = try await h.store.addRecording(try h.tone("take2.wav", seconds: 1, frequency: 300), to: dataset)
 
-        let voice = try await VoiceTrainer(store: h.store, provider: h.adapter, pollInterval: 0.01)
-            .train(name: "narrator", dataset: dataset, maxMinutes: 5)
+        let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 
         #expect(voice.status == .done, "\(voice.errorCode ?? ""): \(voice.errorMessage ?? "")")
         let remote = h.fake.voice(voice.providerVoiceID ?? "")
@@ -123,18 +122,33 @@ struct VoiceDubFaultTests {
         #expect(h.fake.credits == 10_000 - 50)
     }
 
-    @Test("a 500 on clone is not sent again: the training ends in a clear error, nothing paid")
+    @Test("a 500 on clone did nothing: the core looks the voice up and sends clone again, paid once")
     func serverErrorOnClone() async throws {
         let h = try VoiceDubHarness()
         h.fake.inject(.serverError, on: .cloneVoice)
         let dataset = try h.store.createDataset(named: "narrator")
         _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
 
-        let voice = try await VoiceTrainer(store: h.store, provider: h.adapter, pollInterval: 0.01)
-            .train(name: "narrator", dataset: dataset, maxMinutes: 5)
+        let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
+
+        #expect(voice.status == .done, "\(voice.errorCode ?? ""): \(voice.errorMessage ?? "")")
+        #expect(h.fake.calls(.cloneVoice) == 2)
+        #expect(h.fake.voice(voice.providerVoiceID ?? "")?.cloneCalls == 1)
+        #expect(h.fake.credits == 10_000 - 50)
+    }
+
+    @Test("a clone that keeps failing ends the training in a clear error, nothing paid")
+    func persistentServerErrorOnClone() async throws {
+        let h = try VoiceDubHarness()
+        h.fake.inject(.serverError, on: .cloneVoice, times: 50)
+        let dataset = try h.store.createDataset(named: "narrator")
+        _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
+
+        let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 
         #expect(voice.status == .error && voice.errorCode == "internal_error")
-        #expect(h.fake.calls(.cloneVoice) == 1)
+        #expect((voice.errorMessage ?? "").contains("try again later"))
+        #expect(h.fake.voice(voice.providerVoiceID ?? "")?.cloneCalls == 0)
         #expect(h.fake.credits == 10_000)
     }
 }

@@ -67,6 +67,13 @@ struct VoiceDubHarness {
         return try await runner.run(id)
     }
 
+    /// The core's voice trainer over the adapter, polling fast and retrying transient failures after short waits.
+    func trainer() -> VoiceTrainer {
+        var trainer = VoiceTrainer(store: store, provider: adapter, pollInterval: 0.01)
+        trainer.retryDelay = 0.05
+        return trainer
+    }
+
     /// A generated spoken-tone WAV of `seconds`.
     func tone(_ name: String, seconds: Double = 1.5, frequency: Int = 220) throws -> URL {
         let url = dir.path(name)

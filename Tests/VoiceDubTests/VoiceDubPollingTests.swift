@@ -30,8 +30,7 @@ struct VoiceDubPollingTests {
         let dataset = try h.store.createDataset(named: "narrator")
         _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
 
-        let voice = try await VoiceTrainer(store: h.store, provider: h.adapter, pollInterval: 0.01)
-            .train(name: "narrator", dataset: dataset, maxMinutes: 5)
+        let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 
         #expect(voice.status == .done)
         let times = h.fake.callTimes(.getVoice, id: voice.providerVoiceID)

@@ -69,8 +69,7 @@ struct VoiceDubWorkflowTests {
         _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1, frequency: 180), to: dataset)
         _ = try await h.store.addRecording(try h.tone("take2.wav", seconds: 1.5, frequency: 200), to: dataset)
 
-        let voice = try await VoiceTrainer(store: h.store, provider: h.adapter, pollInterval: 0.01)
-            .train(name: "narrator", dataset: dataset, maxMinutes: 5, separate: true)
+        let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5, separate: true)
 
         #expect(voice.status == .done, "\(voice.errorCode ?? ""): \(voice.errorMessage ?? "")")
         let voiceID = try #require(voice.providerVoiceID)
@@ -109,8 +108,7 @@ struct VoiceDubWorkflowTests {
         let dataset = try h.store.createDataset(named: "narrator")
         _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
 
-        let voice = try await VoiceTrainer(store: h.store, provider: h.adapter, pollInterval: 0.01)
-            .train(name: "narrator", dataset: dataset, maxMinutes: 5)
+        let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 
         #expect(voice.status == .error && voice.errorCode == "not_enough_credits")
         #expect(voice.errorMessage?.contains("needs 50 credits and the account has 40") == true)
