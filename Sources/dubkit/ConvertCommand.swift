@@ -77,7 +77,7 @@ struct ConvertCommand: AsyncParsableCommand {
         let created = try store.createDub(Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: .file,
                                               source: source.path, pitchShift: pitch, parameters: parameters))
         guard let id = created.id else { return }
-        let dub = try await DubRunner(store: store, provider: provider, report: report).run(id)
+        let dub = try await DubRunner(store: store, provider: provider, report: report, progress: { progress.fraction($0) }).run(id)
         guard dub.status == .done else {
             throw DubKitError.dubFailed(id: id, project: project, code: dub.errorCode ?? "error", message: dub.errorMessage ?? "")
         }
