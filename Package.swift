@@ -49,6 +49,11 @@ let package = Package(
             dependencies: ["DubKit", "DubKitMedia"],
             path: "Plugins/Local"
         ),
+        .target(
+            name: "VoiceDubProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/VoiceDub"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -60,6 +65,7 @@ let package = Package(
                 "DubKit",
                 "DubKitMedia",
                 "LocalEngine",
+                "VoiceDubProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,6 +113,10 @@ let package = Package(
         .testTarget(
             name: "LocalEngineTests",
             dependencies: ["LocalEngine", "DubKitMedia", "DubKitTestSupport"]
+        ),
+        .testTarget(
+            name: "VoiceDubTests",
+            dependencies: ["VoiceDubProvider", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub"]
         ),
         .testTarget(
             name: "DubKitCLITests",

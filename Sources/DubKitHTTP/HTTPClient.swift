@@ -158,7 +158,8 @@ public final class HTTPClient: Sendable {
                                   request: HTTPRequest, retryAfter: String?) async throws {
         let method = request.method.rawValue
         let url = request.redactedURL
-        guard policy.isRetryable(error), request.isIdempotent, policy.maxAttempts > 1 else { throw error }
+        let safe = request.isIdempotent || (policy.retriesRateLimitedWrites && error.statusCode == 429)
+        guard policy.isRetryable(error), safe, policy.maxAttempts > 1 else { throw error }
         guard attempt < policy.maxAttempts else {
             throw HTTPError.retriesExhausted(method: method, url: url, attempts: attempt, last: error)
         }
