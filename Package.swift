@@ -29,6 +29,7 @@ let package = Package(
             name: "DubKit",
             dependencies: [
                 "DubKitMedia",
+                "DubKitHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -68,7 +68,9 @@ public final class HTTPClient: Sendable {
 
     /// Streams the response body into `destination`, resuming with `Range` after a dropped connection
     /// when the server supports it (and starting over when it does not). The response's body is empty.
-    public func download(_ request: HTTPRequest, to destination: URL, retry: RetryPolicy? = nil,
+    /// With `maxBytes`, a body announced or streamed past that size stops with ``HTTPError/tooLarge(method:url:limit:size:)``
+    /// (the partial file is left for the caller to remove).
+    public func download(_ request: HTTPRequest, to destination: URL, retry: RetryPolicy? = nil, maxBytes: Int64? = nil,
                          progress: (@Sendable (DownloadProgress) -> Void)? = nil) async throws -> HTTPResponse {
         let policy = retry ?? configuration.retryPolicy
         let clock = ContinuousClock()
@@ -80,7 +82,7 @@ public final class HTTPClient: Sendable {
             var attemptRequest = request
             if offset > 0 { attemptRequest.headers.set("Range", "bytes=\(offset)-") }
             let outcome = await perform(attemptRequest, destination: .file(destination, resumeFrom: offset),
-                                        defaultTimeout: 0, progress: progress)
+                                        defaultTimeout: 0, maxBytes: maxBytes, progress: progress)
             guard var error = Self.failure(of: outcome, for: attemptRequest) else {
                 return HTTPResponse(status: outcome.status, headers: outcome.headers, body: Data())
             }
@@ -133,13 +135,14 @@ public final class HTTPClient: Sendable {
     // MARK: Internals
 
     private func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
+                         maxBytes: Int64? = nil,
                          progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
         let engine = self.engine
         let id = engine.makeID()
         let job = TransferJob(
             id: id, request: request, destination: destination,
             connectTimeout: request.connectTimeout ?? configuration.connectTimeout,
-            timeout: request.timeout ?? defaultTimeout, progress: progress, log: configuration.log,
+            timeout: request.timeout ?? defaultTimeout, progress: progress, maxBytes: maxBytes, log: configuration.log,
             completion: { _ in })
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<TransferOutcome, Never>) in
@@ -182,6 +185,9 @@ public final class HTTPClient: Sendable {
         if outcome.cancelled { return .cancelled(method: method, url: url) }
         if let setupError = outcome.setupError { return setupError }
         if let fileError = outcome.fileError { return .fileError(path: fileError.path, message: fileError.message) }
+        if let oversize = outcome.oversize {
+            return .tooLarge(method: method, url: url, limit: oversize.limit, size: oversize.size)
+        }
         if let mismatch = outcome.rangeMismatch { return .invalidResponse(method: method, url: url, message: mismatch) }
         switch outcome.curlCode {
         case 0:

@@ -18,6 +18,8 @@ struct TransferJob: Sendable {
     var connectTimeout: Double
     var timeout: Double
     var progress: (@Sendable (DownloadProgress) -> Void)?
+    /// For a file download: the most bytes the file may reach; a larger body stops the transfer.
+    var maxBytes: Int64? = nil
     var log: (@Sendable (String) -> Void)?
     var completion: @Sendable (TransferOutcome) -> Void
 }

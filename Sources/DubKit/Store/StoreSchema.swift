@@ -15,6 +15,11 @@ enum StoreSchema {
                 ALTER TABLE voice ADD COLUMN dataset_hash TEXT;
                 """)
         }
+        migrator.registerMigration("v3-dub-link-download") { db in
+            // The SHA-256 of what a link dub's link delivered, stored in media/, so a rerun uses it
+            // instead of downloading again.
+            try db.execute(sql: "ALTER TABLE dub ADD COLUMN link_media_hash TEXT REFERENCES media(hash)")
+        }
         return migrator
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import DubKitHTTP
 import DubKitMedia
 import Foundation
 
@@ -16,12 +17,20 @@ public struct DubRunner: Sendable {
     public let report: @Sendable (String) -> Void
     /// The credit budget for this run; nil uses the project's default (and none when it has none).
     public let budget: Int64?
+    /// Fetches a link dub's link (size cap, yt-dlp for pages) in the upload stage.
+    public let links: LinkDownloader
+    /// Called as a link downloads, for a progress bar.
+    public let downloadProgress: (@Sendable (DownloadProgress) -> Void)?
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
+                links: LinkDownloader = LinkDownloader(),
+                downloadProgress: (@Sendable (DownloadProgress) -> Void)? = nil,
                 report: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.provider = provider
         self.budget = budget
+        self.links = links
+        self.downloadProgress = downloadProgress
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
         self.report = report
     }
@@ -46,6 +55,8 @@ public struct DubRunner: Sendable {
                 try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
             } catch let error as MediaError {
                 try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
+            } catch let error as LinkError {
+                try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
             } catch let error as DubKitError {
                 switch error {
                 case .illegalTransition, .budgetExceeded: throw error
@@ -69,12 +80,10 @@ public struct DubRunner: Sendable {
     private func upload(_ dub: Dub) async throws {
         guard let id = dub.id else { return }
         if dub.status == .new { try store.transitionDub(id, to: .uploading) }
-        guard dub.sourceKind == .file else {
-            throw ProviderError.unsupported(provider: provider.descriptor.id, operation: "links (fetching links comes with the media layer)")
-        }
         let attempt = try store.beginStage(.upload, dub: id, jobID: dub.providerJobID)
-        report("dub \(id): extracting the audio of \(dub.source)")
-        let audio = try await store.media.importAudio(from: URL(fileURLWithPath: dub.source), sampleRate: 44_100)
+        let source = try await sourceFile(of: dub, id: id)
+        report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
+        let audio = try await store.media.importAudio(from: source, sampleRate: 44_100)
         let ref = audio.ref
         try store.write { db in try MediaStore.register(ref, in: db) }
         try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
@@ -83,7 +92,8 @@ public struct DubRunner: Sendable {
             let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
             let created = try await provider.createDub(DubJobRequest(
                 voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
-                parameters: dub.parameters, voiceData: custom?.modelDataValue))
+                parameters: dub.parameters, link: dub.sourceKind == .link ? dub.source : nil,
+                voiceData: custom?.modelDataValue))
             jobID = created.jobID
             try store.updateDub(id) { $0.providerJobID = created.jobID }
         }
@@ -96,6 +106,22 @@ public struct DubRunner: Sendable {
             _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
         }
         try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
+    }
+
+    /// The local file a dub's audio comes from: its path, or for a link the file the link delivered,
+    /// downloaded once and recorded on the dub (a rerun finds it in the media store).
+    private func sourceFile(of dub: Dub, id: Int64) async throws -> URL {
+        guard dub.sourceKind == .link else { return URL(fileURLWithPath: dub.source) }
+        if let hash = dub.linkMediaHash, store.media.contains(hash) {
+            report("dub \(id): using the link's stored download \(hash.prefix(12)), not downloading again")
+            return store.media.url(for: hash)
+        }
+        let link = try MediaLink(dub.source)
+        report("dub \(id): downloading \(link)")
+        let downloaded = try await links.download(link, into: store.media, progress: downloadProgress)
+        try store.recordLinkDownload(downloaded, dub: id)
+        report("dub \(id): downloaded \(downloaded.ref.byteCount) bytes, sha256 \(downloaded.ref.hash)")
+        return store.media.url(for: downloaded.ref.hash)
     }
 
     private func preprocess(_ dub: Dub) async throws {

@@ -11,6 +11,7 @@ struct DubRun: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
+    @OptionGroup var download: DownloadOptions
 
     @Argument(help: "The dubs' ids.")
     var ids: [Int64] = []
@@ -44,7 +45,10 @@ struct DubRun: AsyncParsableCommand {
                 providers[dub.providerID] = provider
             }
             let progress = StageProgress(json: global.json)
-            let runner = DubRunner(store: store, provider: provider, pollInterval: interval, budget: budget) { progress.report($0) }
+            let bytes = ByteProgress("dub \(id): downloading", json: global.json)
+            defer { bytes.finish() }
+            let runner = DubRunner(store: store, provider: provider, pollInterval: interval, budget: budget,
+                                   links: download.downloader, downloadProgress: bytes.callback) { progress.report($0) }
             do {
                 results.append(try await runner.run(id))
             } catch let error as DubKitError {

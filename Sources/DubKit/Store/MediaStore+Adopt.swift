@@ -1,0 +1,39 @@
+import Crypto
+import Foundation
+
+extension MediaStore {
+    /// Takes a finished file that already sits in ``incoming`` (a download), hashes it and renames it
+    /// under its hash, without copying; the file is gone from its temporary name afterwards.
+    public func adopt(_ file: URL) throws(DubKitError) -> MediaRef {
+        do {
+            let handle = try FileHandle(forReadingFrom: file)
+            var hasher = SHA256()
+            var count: Int64 = 0
+            do {
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    hasher.update(data: chunk)
+                    count += Int64(chunk.count)
+                }
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let target = url(for: hash)
+            if FileManager.default.fileExists(atPath: target.path) {
+                try FileManager.default.removeItem(at: file)
+            } else {
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                guard rename(file.path, target.path) == 0 else {
+                    throw DubKitError.mediaIO(path: target.path, reason: String(cString: strerror(errno)))
+                }
+            }
+            return MediaRef(hash: hash, byteCount: count)
+        } catch let error as DubKitError {
+            throw error
+        } catch {
+            throw .mediaIO(path: file.path, reason: error.localizedDescription)
+        }
+    }
+}
