@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "DubKit",
                 "DubKitMedia",
+                "DubKitHTTP",
                 "LocalEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -86,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "DubKitTests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "StoreTortureHelper",
+                "DubKit", "DubKitMedia", "DubKitHTTP", "DubKitTestSupport", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

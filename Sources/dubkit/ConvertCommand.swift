@@ -80,8 +80,8 @@ struct ConvertCommand: AsyncParsableCommand {
                                               source: source, pitchShift: pitch, parameters: parameters))
         guard let id = created.id else { return }
         let bytes = ByteProgress("downloading", json: global.json)
-        let dub = try await DubRunner(store: store, provider: provider, links: download.downloader,
-                                      downloadProgress: bytes.callback, report: report).run(id)
+        let dub = try await DubRunner(store: store, provider: provider, links: download.downloader(progress: bytes.callback),
+                                      report: report).run(id)
         bytes.finish()
         guard dub.status == .done else {
             throw DubKitError.dubFailed(id: id, project: project, code: dub.errorCode ?? "error", message: dub.errorMessage ?? "")

@@ -18,21 +18,26 @@ public struct LinkDownloader: Sendable {
     public var connectTimeout: Double
     /// When to retry a failed request (connections that break after some bytes are resumed regardless).
     public var retry: RetryPolicy
+    /// Receives the bytes so far (and the total when known) of every download, for a progress bar.
+    public var progress: (@Sendable (DownloadProgress) -> Void)?
 
     /// A downloader with the 2 GiB cap, the process's environment and the standard retry policy.
     public init(maxBytes: Int64 = LinkDownloader.defaultMaxBytes,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                connectTimeout: Double = 15, retry: RetryPolicy = .standard) {
+                connectTimeout: Double = 15, retry: RetryPolicy = .standard,
+                progress: (@Sendable (DownloadProgress) -> Void)? = nil) {
+        self.progress = progress
         self.maxBytes = maxBytes
         self.environment = environment
         self.connectTimeout = connectTimeout
         self.retry = retry
     }
 
-    /// Fetches `link` into `store` and returns the stored file. `progress` gets the bytes so far
-    /// (and the total when the server says it). Throws ``LinkError``, or `CancellationError`.
+    /// Fetches `link` into `store` and returns the stored file; `progress` (else ``progress``) gets the
+    /// bytes so far. Throws ``LinkError``, or `CancellationError`.
     public func download(_ link: MediaLink, into store: MediaStore,
                          progress: (@Sendable (DownloadProgress) -> Void)? = nil) async throws -> DownloadedLink {
+        let progress = progress ?? self.progress
         let incoming = store.incoming
         do {
             try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)

@@ -1,5 +1,4 @@
 import Crypto
-import DubKitHTTP
 import DubKitMedia
 import Foundation
 
@@ -17,20 +16,16 @@ public struct DubRunner: Sendable {
     public let report: @Sendable (String) -> Void
     /// The credit budget for this run; nil uses the project's default (and none when it has none).
     public let budget: Int64?
-    /// Fetches a link dub's link (size cap, yt-dlp for pages) in the upload stage.
+    /// Fetches a link dub's link (size cap, yt-dlp for pages, progress) in the upload stage.
     public let links: LinkDownloader
-    /// Called as a link downloads, for a progress bar.
-    public let downloadProgress: (@Sendable (DownloadProgress) -> Void)?
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
                 links: LinkDownloader = LinkDownloader(),
-                downloadProgress: (@Sendable (DownloadProgress) -> Void)? = nil,
                 report: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.provider = provider
         self.budget = budget
         self.links = links
-        self.downloadProgress = downloadProgress
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
         self.report = report
     }
@@ -118,7 +113,7 @@ public struct DubRunner: Sendable {
         }
         let link = try MediaLink(dub.source)
         report("dub \(id): downloading \(link)")
-        let downloaded = try await links.download(link, into: store.media, progress: downloadProgress)
+        let downloaded = try await links.download(link, into: store.media)
         try store.recordLinkDownload(downloaded, dub: id)
         report("dub \(id): downloaded \(downloaded.ref.byteCount) bytes, sha256 \(downloaded.ref.hash)")
         return store.media.url(for: downloaded.ref.hash)

@@ -48,7 +48,7 @@ struct DubRun: AsyncParsableCommand {
             let bytes = ByteProgress("dub \(id): downloading", json: global.json)
             defer { bytes.finish() }
             let runner = DubRunner(store: store, provider: provider, pollInterval: interval, budget: budget,
-                                   links: download.downloader, downloadProgress: bytes.callback) { progress.report($0) }
+                                   links: download.downloader(progress: bytes.callback)) { progress.report($0) }
             do {
                 results.append(try await runner.run(id))
             } catch let error as DubKitError {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// The `--max-download` option of commands that may fetch a link.
@@ -14,9 +15,9 @@ struct DownloadOptions: ParsableArguments {
         }
     }
 
-    /// A downloader with this cap.
-    var downloader: LinkDownloader {
-        LinkDownloader(maxBytes: maxDownload.flatMap(Self.bytes) ?? LinkDownloader.defaultMaxBytes)
+    /// A downloader with this cap, reporting to `progress`.
+    func downloader(progress: (@Sendable (DownloadProgress) -> Void)? = nil) -> LinkDownloader {
+        LinkDownloader(maxBytes: maxDownload.flatMap(Self.bytes) ?? LinkDownloader.defaultMaxBytes, progress: progress)
     }
 
     /// Parses `123`, `750K`, `500M`, `2G` (binary units; a trailing `B`/`iB` is allowed).

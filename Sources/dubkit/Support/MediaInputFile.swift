@@ -32,7 +32,7 @@ struct MediaInputFile {
         let progress = ByteProgress("downloading", json: global.json)
         global.log("downloading \(link) into \(media.folder.path)")
         do {
-            let downloaded = try await download.downloader.download(link, into: media, progress: progress.callback)
+            let downloaded = try await download.downloader(progress: progress.callback).download(link, into: media)
             progress.finish()
             global.log("downloaded \(downloaded.ref.byteCount) bytes, sha256 \(downloaded.ref.hash)")
             return MediaInputFile(url: media.url(for: downloaded.ref.hash), downloaded: downloaded, project: project,
