@@ -39,7 +39,7 @@ enum EntryPoint {
             ErrorReport.failure(error, json: wantsJSON)
             exit(1)
         } catch let error as LinkError {
-            ErrorReport.failure(code: error.code, message: error.errorDescription ?? "\(error)", hint: nil, json: wantsJSON)
+            ErrorReport.failure(error, json: wantsJSON)
             exit(error.isUsageError ? 2 : 1)
         } catch let error as ValidationError {
             ErrorReport.usage(error.message, json: wantsJSON)

@@ -57,8 +57,8 @@ struct LifecycleTests {
         for status in VoiceStatus.allCases where status != .new {
             #expect(!path(to: status, from: VoiceStatus.new).isEmpty, "voice status \(status) unreachable")
         }
-        #expect(DubStatus.done.isFinal && VoiceStatus.done.isFinal)
-        #expect(DubStatus.allCases.filter { $0 != .done }.allSatisfy { $0.canTransition(to: .error) || $0 == .error })
+        #expect(DubStatus.done.isFinal && DubStatus.cancelled.isFinal && VoiceStatus.done.isFinal)
+        #expect(DubStatus.allCases.filter { !$0.isFinal }.allSatisfy { $0.canTransition(to: .error) || $0 == .error })
     }
 
     @Test("every legal dub transition succeeds and is logged", arguments: pairs(DubStatus.self, legal: true))

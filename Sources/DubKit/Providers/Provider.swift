@@ -26,6 +26,8 @@ public protocol Provider: Sendable {
     func pollDub(jobID: String) async throws -> DubJobState
     /// Writes the converted audio of a finished job to `destination`.
     func downloadDub(jobID: String, to destination: URL) async throws
+    /// Asks the provider to stop a job; throws ``ProviderError/unsupported(provider:operation:)`` when it cannot.
+    func cancelDub(jobID: String) async throws
 
     /// Creates a custom voice to be trained.
     func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState
@@ -50,6 +52,7 @@ extension Provider {
     public func generateDub(jobID: String) async throws -> DubJobState { throw unsupported("generate") }
     public func pollDub(jobID: String) async throws -> DubJobState { throw unsupported("dub status") }
     public func downloadDub(jobID: String, to destination: URL) async throws { throw unsupported("dub download") }
+    public func cancelDub(jobID: String) async throws { throw unsupported("cancelling a job") }
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState { throw unsupported("training") }
     public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState { throw unsupported("dataset upload") }
     public func trainVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training") }

@@ -99,9 +99,13 @@ public struct ProviderLimits: Sendable, Hashable, Codable {
     public var pitchShift: ClosedRange<Int>?
     /// How many files a training dataset may have.
     public var datasetFiles: ClosedRange<Int>?
+    /// Jobs the service runs for one account at a time; nil when it does not say.
+    public var maxConcurrentJobs: Int?
+    /// Requests a minute it accepts from one key; nil when it does not say.
+    public var requestsPerMinute: Int?
 
     private enum CodingKeys: String, CodingKey {
-        case maxFileBytes, maxDurationSeconds, inputFormats, pitchShift, datasetFiles
+        case maxFileBytes, maxDurationSeconds, inputFormats, pitchShift, datasetFiles, maxConcurrentJobs, requestsPerMinute
     }
 
     public init(from decoder: any Decoder) throws {
@@ -111,16 +115,21 @@ public struct ProviderLimits: Sendable, Hashable, Codable {
             maxDurationSeconds: try c.decodeIfPresent(Double.self, forKey: .maxDurationSeconds),
             inputFormats: try c.decodeIfPresent([String].self, forKey: .inputFormats) ?? [],
             pitchShift: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .pitchShift),
-            datasetFiles: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .datasetFiles))
+            datasetFiles: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .datasetFiles),
+            maxConcurrentJobs: try c.decodeIfPresent(Int.self, forKey: .maxConcurrentJobs),
+            requestsPerMinute: try c.decodeIfPresent(Int.self, forKey: .requestsPerMinute))
     }
 
     public init(maxFileBytes: Int64? = nil, maxDurationSeconds: Double? = nil, inputFormats: [String] = [],
-                pitchShift: ClosedRange<Int>? = nil, datasetFiles: ClosedRange<Int>? = nil) {
+                pitchShift: ClosedRange<Int>? = nil, datasetFiles: ClosedRange<Int>? = nil,
+                maxConcurrentJobs: Int? = nil, requestsPerMinute: Int? = nil) {
         self.maxFileBytes = maxFileBytes
         self.maxDurationSeconds = maxDurationSeconds
         self.inputFormats = inputFormats
         self.pitchShift = pitchShift
         self.datasetFiles = datasetFiles
+        self.maxConcurrentJobs = maxConcurrentJobs
+        self.requestsPerMinute = requestsPerMinute
     }
 }
 

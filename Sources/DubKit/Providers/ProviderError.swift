@@ -12,6 +12,11 @@ public enum ProviderError: Error, Sendable, Equatable {
     case missingKey(provider: String, variable: String)
     /// The service answered with an error.
     case remote(provider: String, status: Int?, code: String, message: String)
+    /// No answer came (connection refused, dropped or timed out): a request that was sent may or may
+    /// not have been carried out, so a paid step must be looked up before it is sent again.
+    case unreachable(provider: String, detail: String)
+    /// The service asked to slow down (HTTP 429); `retryAfter` is its wait in seconds, when it said.
+    case rateLimited(provider: String, retryAfter: Double?, message: String)
     /// An external plugin could not be started, or ended while a request was pending.
     case pluginCrashed(path: String, detail: String)
     /// An external plugin did not answer within the time allowed; it was stopped.
@@ -31,6 +36,8 @@ extension ProviderError: LocalizedError {
         case .invalidParameter: "invalid_parameter"
         case .missingKey: "missing_key"
         case let .remote(_, _, code, _): code
+        case .unreachable: "unreachable"
+        case .rateLimited: "rate_limited"
         case .pluginCrashed: "plugin_crashed"
         case .pluginTimedOut: "plugin_timed_out"
         case .pluginProtocol: "plugin_protocol"
@@ -51,6 +58,10 @@ extension ProviderError: LocalizedError {
                 + " (\(variable) is not set and no key was saved with `dubkit provider login \(provider)`)"
         case let .remote(provider, status, code, message):
             "\(provider) answered \(status.map { "HTTP \($0) " } ?? "")\(code): \(message)"
+        case let .unreachable(provider, detail):
+            "no answer from \(provider): \(detail)"
+        case let .rateLimited(provider, retryAfter, message):
+            "\(provider) is rate limiting requests\(retryAfter.map { " (retry after \(Int($0.rounded(.up))) s)" } ?? ""): \(message)"
         case let .pluginCrashed(path, detail):
             "plugin \(path) stopped: \(detail)"
         case let .pluginTimedOut(path, method, seconds):
@@ -68,7 +79,27 @@ extension ProviderError: LocalizedError {
         case let .missingKey(provider, variable): "export \(variable)=… or run `dubkit provider login \(provider)`"
         case .pluginCrashed, .pluginTimedOut, .pluginProtocol: "run it with --verbose to see the plugin's own log (stderr)"
         case .credentials: "run `chmod 600` on it, or delete it and log in again"
+        case .unreachable: "check the network and the service's status, then run the same command again: it continues where it stopped"
+        case .rateLimited: "wait a little and run the same command again, or run fewer dubs at once (--jobs)"
         default: nil
         }
+    }
+}
+
+extension ProviderError {
+    /// True when trying the same step again later may succeed: no answer, a rate limit, a timeout or
+    /// a server-side failure (HTTP 408, 429 and 5xx).
+    public var isTransient: Bool {
+        switch self {
+        case .unreachable, .rateLimited: true
+        case let .remote(_, status?, _, _): status == 408 || status == 429 || status >= 500
+        default: false
+        }
+    }
+
+    /// The wait the service asked for before the next request, in seconds.
+    public var retryAfter: Double? {
+        if case let .rateLimited(_, retryAfter, _) = self { return retryAfter }
+        return nil
     }
 }

@@ -20,18 +20,6 @@ public struct ProjectSummary: Sendable, Codable, Hashable {
 }
 
 extension ProjectStore {
-    /// Credits spent on dubs and voices plus those committed by dubs being generated and not yet charged.
-    public func committedCredits() throws(DubKitError) -> Int64 {
-        try read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT (SELECT COALESCE(SUM(credits_used), 0) FROM dub)
-                     + (SELECT COALESCE(SUM(credits_used), 0) FROM voice)
-                     + (SELECT COALESCE(SUM(credits_required), 0) FROM dub
-                        WHERE credits_used = 0 AND status IN ('queued', 'starting', 'processing', 'finalizing'))
-                """) ?? 0
-        }
-    }
-
     /// Sets or clears the project's default credit budget.
     public func setBudget(_ credits: Int64?) throws(DubKitError) {
         if let credits, credits < 0 {

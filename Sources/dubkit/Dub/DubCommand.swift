@@ -4,7 +4,8 @@ import ArgumentParser
 struct DubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dub",
-        abstract: "Create, run, list and inspect the dubs of a project.",
-        subcommands: [DubCreate.self, DubEstimate.self, DubRun.self, DubList.self, DubShow.self, DubLog.self]
+        abstract: "Create, run, follow, retry, cancel, list and inspect the dubs of a project.",
+        subcommands: [DubCreate.self, DubEstimate.self, DubRun.self, DubStatusCommand.self, DubRetryCommand.self, DubCancel.self,
+                      DubList.self, DubShow.self, DubLog.self]
     )
 }

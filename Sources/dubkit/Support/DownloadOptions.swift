@@ -15,9 +15,14 @@ struct DownloadOptions: ParsableArguments {
         }
     }
 
+    /// The cap in bytes (2 GiB unless given).
+    var maxBytes: Int64 {
+        maxDownload.flatMap(Self.bytes) ?? LinkDownloader.defaultMaxBytes
+    }
+
     /// A downloader with this cap, reporting to `progress`.
     func downloader(progress: (@Sendable (DownloadProgress) -> Void)? = nil) -> LinkDownloader {
-        LinkDownloader(maxBytes: maxDownload.flatMap(Self.bytes) ?? LinkDownloader.defaultMaxBytes, progress: progress)
+        LinkDownloader(maxBytes: maxBytes, progress: progress)
     }
 
     /// Parses `123`, `750K`, `500M`, `2G` (binary units; a trailing `B`/`iB` is allowed).

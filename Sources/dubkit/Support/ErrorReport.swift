@@ -26,6 +26,23 @@ enum ErrorReport {
         emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: nil, json: json)
     }
 
+    /// A link that could not be fetched: the message names the link and what to do.
+    static func failure(_ error: LinkError, json: Bool) {
+        emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: nil, json: json)
+    }
+
+    /// Any error: the typed ones with their code and hint, others with their description.
+    static func failure(any error: any Error, json: Bool) {
+        switch error {
+        case let error as DubKitError: failure(error, json: json)
+        case let error as ProviderError:
+            emit(code: error.code, message: error.localizedDescription, hint: error.recoverySuggestion, json: json)
+        case let error as MediaError: failure(error, json: json)
+        case let error as LinkError: failure(error, json: json)
+        default: emit(code: "failed", message: error.localizedDescription, hint: nil, json: json)
+        }
+    }
+
     static func usage(_ message: String, json: Bool) {
         emit(code: "usage", message: message.trimmingCharacters(in: .whitespacesAndNewlines), hint: nil, json: json)
     }

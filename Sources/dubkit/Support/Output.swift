@@ -16,6 +16,18 @@ enum Output {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
+    /// One value as one line of JSON (for streams of changes, one object per line).
+    static func jsonLine<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .custom { path in
+            CamelKey(stringValue: camelCase(path.last?.stringValue ?? ""))
+        }
+        FileHandle.standardOutput.write(try encoder.encode(value))
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
     /// `snake_case` → `snakeCase`; keys without underscores are left as they are.
     static func camelCase(_ key: String) -> String {
         let parts = key.split(separator: "_", omittingEmptySubsequences: true)

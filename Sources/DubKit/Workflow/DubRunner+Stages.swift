@@ -1,0 +1,159 @@
+import DubKitMedia
+import Foundation
+
+/// The stages of ``DubRunner``, each safe to run again after an interruption or a transient failure.
+extension DubRunner {
+    func upload(_ dub: Dub) async throws {
+        guard let id = dub.id else { return }
+        if dub.status == .new { try store.transitionDub(id, to: .uploading) }
+        let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
+        let source = try await sourceFile(of: dub, id: id)
+        report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
+        let audio = try await store.media.importAudio(from: source, sampleRate: 44_100)
+        let ref = audio.ref
+        try store.write { db in try MediaStore.register(ref, in: db) }
+        try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
+        var jobID = dub.providerJobID
+        if jobID == nil {
+            let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
+            let created = try await provider.createDub(DubJobRequest(
+                voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
+                parameters: dub.parameters, link: dub.sourceKind == .link ? dub.source : nil,
+                voiceData: custom?.modelDataValue))
+            jobID = created.jobID
+            try store.updateDub(id) { $0.providerJobID = created.jobID }
+        }
+        guard let jobID else { return }
+        // Resuming: the provider may have the audio already from the interrupted run.
+        if dub.providerJobID != nil, try await provider.pollDub(jobID: jobID).status != .new {
+            report("dub \(id): the provider already has the audio")
+        } else {
+            report("dub \(id): uploading \(ref.byteCount) bytes")
+            _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
+        }
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
+    }
+
+    func preprocess(_ dub: Dub) async throws {
+        let (id, jobID) = try Self.job(of: dub)
+        var state: DubJobState?
+        if dub.status == .uploaded {
+            try store.transitionDub(id, to: .preprocessing)
+        } else {
+            // Resuming: the interrupted request may have reached the provider, which refuses a second one.
+            let seen = try await provider.pollDub(jobID: jobID)
+            if seen.status == .preprocessing || seen.status == .preprocessed {
+                report("dub \(id): the provider already has the preprocess request")
+                state = seen
+            }
+        }
+        let attempt = try begin(.preprocess, dub: id, jobID: jobID)
+        var current: DubJobState
+        if let state {
+            current = state
+        } else {
+            current = try await provider.preprocessDub(jobID: jobID)
+        }
+        // Services that analyse in the background answer `preprocessing` first.
+        while current.status == .preprocessing {
+            try await sleepOnePollInterval()
+            current = try await provider.pollDub(jobID: jobID)
+        }
+        try Self.expect(current, .preprocessed, stage: "preprocess", provider: provider.descriptor.id)
+        let found = current
+        try store.updateDub(id) {
+            $0.inputDurationMs = found.inputDurationMs
+            $0.creditsRequired = found.creditsRequired
+                ?? found.inputDurationMs.map { provider.descriptor.billing.credits(forSeconds: Double($0) / 1000) }
+        }
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed)
+        report("dub \(id): preprocessed, \(found.creditsRequired.map(String.init) ?? "?") credits")
+    }
+
+    func generate(_ dub: Dub) async throws {
+        let (id, jobID) = try Self.job(of: dub)
+        if let earlier = try store.lastAttempt(.generate, dub: id), earlier.outcome != .succeeded {
+            // An interrupted request, or one whose answer never came: look before paying again.
+            let state = try await provider.pollDub(jobID: jobID)
+            if state.status != .preprocessed {
+                report("dub \(id): the earlier generate request reached the provider (its job is \(state.status.rawValue)); not sending it again")
+                if earlier.outcome == .running {
+                    try store.finishStage(earlier, outcome: .succeeded, jobID: jobID, then: .queued)
+                } else {
+                    try store.transitionDub(id, to: .queued, message: "the earlier generate request had reached the provider")
+                }
+                return
+            }
+            if earlier.outcome == .running {
+                try store.finishStage(earlier, outcome: .failed,
+                                      failure: FailureInfo(code: "interrupted", message: "never reached the provider"))
+                report("dub \(id): the earlier generate request never reached the provider; sending it now")
+            }
+        }
+        let attempt = try store.beginGenerate(dub: id, required: dub.creditsRequired ?? 0, budget: budget,
+                                              fingerprint: Self.fingerprint(dub), jobID: jobID)
+        let state = try await provider.generateDub(jobID: jobID)
+        if state.status == .error {
+            throw Self.remoteFailure(state, provider: provider.descriptor.id)
+        }
+        try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
+        report("dub \(id): generating")
+    }
+
+    func poll(_ dub: Dub) async throws {
+        let (id, jobID) = try Self.job(of: dub)
+        try await sleepOnePollInterval()
+        let state = try await provider.pollDub(jobID: jobID)
+        switch state.status {
+        case .error, .cancelled:
+            throw Self.remoteFailure(state, provider: provider.descriptor.id)
+        case .done:
+            try store.updateDub(id) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
+            try store.transitionDub(id, to: .finalizing)
+        case .new, .uploading, .uploaded, .preprocessing, .preprocessed:
+            throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "job_went_back",
+                                       message: "job \(jobID) reports '\(state.status.rawValue)' after generate was sent")
+        case dub.status:
+            break
+        case let next where dub.status.canTransition(to: next):
+            report("dub \(id): \(next.rawValue)")
+            try store.transitionDub(id, to: next)
+        default:
+            break
+        }
+    }
+
+    func download(_ dub: Dub) async throws {
+        let (id, jobID) = try Self.job(of: dub)
+        let attempt = try begin(.download, dub: id, jobID: jobID)
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-result-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        try await provider.downloadDub(jobID: jobID, to: temp)
+        // `done` promises audio that decodes: check before storing it.
+        let info = try MediaProbe.probe(temp)
+        guard !info.audioStreams.isEmpty else {
+            throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "result_not_audio",
+                                       message: "the result of job \(jobID) has no audio stream")
+        }
+        let ref = try store.media.put(contentsOf: temp)
+        try store.write { db in try MediaStore.register(ref, in: db) }
+        try store.updateDub(id) { $0.resultMediaHash = ref.hash }
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done)
+        report("dub \(id): done, \(ref.byteCount) bytes")
+    }
+
+    static func expect(_ state: DubJobState, _ status: DubStatus, stage: String, provider: String) throws {
+        if state.status == .error || state.status == .cancelled { throw remoteFailure(state, provider: provider) }
+        guard state.status == status else {
+            throw ProviderError.remote(provider: provider, status: nil, code: "unexpected_status",
+                                       message: "after \(stage), job \(state.jobID) is '\(state.status.rawValue)', not '\(status.rawValue)'")
+        }
+    }
+
+    static func remoteFailure(_ state: DubJobState, provider: String) -> ProviderError {
+        let failure = state.failure ?? FailureInfo(
+            code: state.status == .cancelled ? "provider_cancelled" : "provider_error",
+            message: state.status == .cancelled ? "the provider cancelled job \(state.jobID)" : "the provider reported an error for job \(state.jobID)")
+        return .remote(provider: provider, status: nil, code: failure.code, message: failure.message)
+    }
+}

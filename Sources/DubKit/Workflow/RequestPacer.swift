@@ -1,0 +1,72 @@
+import Foundation
+
+/// Spaces one provider's requests so a batch stays under its request rate, and holds every request
+/// back while the provider has asked to wait (a 429's Retry-After).
+public actor RequestPacer {
+    /// The least time between two requests, in seconds (0 = no spacing).
+    public let spacing: Double
+    private var nextSlot = ContinuousClock.now
+    private var pausedUntil = ContinuousClock.now
+
+    public init(requestsPerMinute: Int?) {
+        spacing = requestsPerMinute.map { $0 > 0 ? 60 / Double($0) : 0 } ?? 0
+    }
+
+    /// Waits for this request's turn.
+    public func take() async throws {
+        let now = ContinuousClock.now
+        let slot = max(now, nextSlot, pausedUntil)
+        nextSlot = slot + .milliseconds(Int64(spacing * 1000))
+        if slot > now { try await Task.sleep(until: slot, clock: .continuous) }
+    }
+
+    /// Holds every request back for `seconds`.
+    public func pause(_ seconds: Double) {
+        let until = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        pausedUntil = max(pausedUntil, until)
+    }
+}
+
+/// A provider whose every request waits its turn at a shared ``RequestPacer``: the dubs of a batch
+/// share one pacer per provider.
+public struct PacedProvider: Provider {
+    public let base: any Provider
+    public let pacer: RequestPacer
+
+    public init(_ base: any Provider, pacer: RequestPacer) {
+        self.base = base
+        self.pacer = pacer
+    }
+
+    public var descriptor: ProviderDescriptor { base.descriptor }
+
+    private func paced<T: Sendable>(_ call: () async throws -> T) async throws -> T {
+        try await pacer.take()
+        do {
+            return try await call()
+        } catch let error as ProviderError {
+            if let wait = error.retryAfter { await pacer.pause(wait) }
+            throw error
+        }
+    }
+
+    public func voices(_ query: VoiceQuery) async throws -> VoicePage { try await paced { try await base.voices(query) } }
+    public func account() async throws -> ProviderAccount { try await paced { try await base.account() } }
+    public func createDub(_ request: DubJobRequest) async throws -> DubJobState { try await paced { try await base.createDub(request) } }
+    public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
+        try await paced { try await base.uploadDub(jobID: jobID, audio: audio) }
+    }
+    public func preprocessDub(jobID: String) async throws -> DubJobState { try await paced { try await base.preprocessDub(jobID: jobID) } }
+    public func generateDub(jobID: String) async throws -> DubJobState { try await paced { try await base.generateDub(jobID: jobID) } }
+    public func pollDub(jobID: String) async throws -> DubJobState { try await paced { try await base.pollDub(jobID: jobID) } }
+    public func downloadDub(jobID: String, to destination: URL) async throws {
+        try await paced { try await base.downloadDub(jobID: jobID, to: destination) }
+    }
+    public func cancelDub(jobID: String) async throws { try await paced { try await base.cancelDub(jobID: jobID) } }
+    public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState { try await paced { try await base.createVoice(request) } }
+    public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState {
+        try await paced { try await base.uploadVoiceFile(voiceID: voiceID, file: file) }
+    }
+    public func trainVoice(voiceID: String) async throws -> VoiceJobState { try await paced { try await base.trainVoice(voiceID: voiceID) } }
+    public func pollVoice(voiceID: String) async throws -> VoiceJobState { try await paced { try await base.pollVoice(voiceID: voiceID) } }
+}

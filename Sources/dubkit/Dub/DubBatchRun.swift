@@ -1,0 +1,68 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// Runs dubs as one batch for `dub run` and `dub retry`, showing their progress, and prints the result.
+struct DubBatchRun {
+    let global: GlobalOptions
+    let store: ProjectStore
+    let jobs: Int
+    let budget: Int64?
+    /// The largest file a link dub's link may deliver.
+    var maxDownloadBytes = LinkDownloader.defaultMaxBytes
+
+    /// Runs `dubs`; throws `ExitCode.failure` when any ends in error, over budget or could not run.
+    func run(_ dubs: [Dub]) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let seconds = { (name: String) in environment[name].flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil } }
+        let board = !global.json && DubBoard.onTerminal ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
+        let json = global.json
+        var batch = DubBatch(store: store, jobsPerProvider: jobs, pollInterval: seconds("DUBKIT_POLL_INTERVAL").flatMap { $0 > 0 ? $0 : nil },
+                             budget: budget, retryDelay: seconds("DUBKIT_RETRY_DELAY")) { line in
+            if board == nil && !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        // Off a terminal a link's download is reported in plain lines; on one the board shows the stage.
+        let bytes = board == nil ? ByteProgress("downloading", json: json) : nil
+        batch.links = LinkDownloader(maxBytes: maxDownloadBytes, progress: bytes?.callback)
+        let registry = Registry.make(global)
+        board?.start()
+        let outcomes = await batch.run(dubs) { id in try await registry.provider(id) }
+        board?.stop()
+        var results: [Dub] = []
+        var failed = false
+        for dub in dubs {
+            guard let id = dub.id, let outcome = outcomes[id] else { continue }
+            switch outcome {
+            case let .finished(done):
+                results.append(done)
+                failed = failed || done.status == .error
+            case let .overBudget(stopped, error):
+                ErrorReport.failure(error, json: global.json)
+                results.append(stopped)
+                failed = true
+            case let .notStarted(waiting):
+                results.append(waiting)
+                failed = true
+            case let .failed(_, error):
+                ErrorReport.failure(any: error, json: global.json)
+                results.append((try? store.dub(id)) ?? dub)
+                failed = true
+            }
+        }
+        if outcomes.values.contains(where: { if case .notStarted = $0 { true } else { false } }) {
+            FileHandle.standardError.write(Data("dubkit: the budget stopped the batch; dubs not started stay as they are\n".utf8))
+        }
+        if global.json {
+            try Output.json(results)
+        } else {
+            Output.table(
+                ["ID", "STATUS", "VOICE", "CREDITS", "RESULT"],
+                results.map { dub in
+                    [Output.optional(dub.id), dub.status.rawValue, dub.voice, String(dub.creditsUsed),
+                     dub.errorCode.map { "\($0): \(dub.errorMessage ?? "")" } ?? Output.optional(dub.resultMediaHash)]
+                },
+                empty: "no dubs to run")
+        }
+        if failed { throw ExitCode.failure }
+    }
+}

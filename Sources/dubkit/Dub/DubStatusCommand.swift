@@ -1,0 +1,60 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// `dubkit dub status --project P [ID…] [--watch]`.
+struct DubStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show where dubs stand; with --watch, follow them until none is moving.",
+        discussion: """
+            With --watch, a terminal shows one line per dub redrawn in place; otherwise a line is \
+            printed (a JSON object per line with --json) each time a dub's status changes.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var project: ProjectOption
+
+    @Argument(help: "The dubs' ids (default: every dub of the project).")
+    var ids: [Int64] = []
+
+    @Flag(help: "Keep following until every dub is done, cancelled or in error.")
+    var watch = false
+
+    @Option(help: ArgumentHelp("Seconds between two looks at the store with --watch.", valueName: "s"))
+    var interval = 1.0
+
+    func validate() throws {
+        guard interval > 0 && interval <= 60 else { throw ValidationError("--interval must be above 0 and at most 60 seconds") }
+    }
+
+    func run() async throws {
+        let store = try global.open(project.project)
+        let selected = { () throws -> [Dub] in
+            ids.isEmpty ? try store.dubs() : try ids.map { try store.dub($0) }
+        }
+        let settled = { (dubs: [Dub]) in dubs.allSatisfy { $0.status.isFinal || $0.status == .error } }
+        guard watch else {
+            let dubs = try selected()
+            if global.json { try Output.json(dubs) } else { dubs.forEach { print(DubBoard.line($0)) } }
+            return
+        }
+        if !global.json && DubBoard.onTerminal {
+            let board = DubBoard(store: store, ids: try selected().compactMap(\.id))
+            board.start()
+            while !settled(try selected()) { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
+            board.stop()
+            return
+        }
+        var seen: [Int64: DubStatus] = [:]
+        while true {
+            let dubs = try selected()
+            for dub in dubs where seen[dub.id ?? 0] != dub.status {
+                seen[dub.id ?? 0] = dub.status
+                if global.json { try Output.jsonLine(dub) } else { FileHandle.standardOutput.write(Data((DubBoard.line(dub) + "\n").utf8)) }
+            }
+            if settled(dubs) { return }
+            try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import DubKit
+import Foundation
+
+/// Shows the dubs of a batch on stderr, one line each with its stage, redrawn in place twice a second
+/// on a terminal. Off a terminal the runners' plain report lines are printed instead.
+final class DubBoard: @unchecked Sendable {
+    private let store: ProjectStore
+    private let ids: [Int64]
+    private let lock = NSLock()
+    private var drawnLines = 0
+    private var task: Task<Void, Never>?
+
+    /// True when stderr is a terminal that can redraw lines.
+    static var onTerminal: Bool {
+        isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+
+    init(store: ProjectStore, ids: [Int64]) {
+        self.store = store
+        self.ids = ids
+    }
+
+    /// Starts redrawing until ``stop()``.
+    func start() {
+        task = Task { [weak self] in
+            while !Task.isCancelled {
+                self?.draw()
+                try? await Task.sleep(nanoseconds: 500_000_000)
+            }
+        }
+    }
+
+    /// Draws the final state once more and stops.
+    func stop() {
+        task?.cancel()
+        draw()
+    }
+
+    private func draw() {
+        guard let dubs = try? ids.map({ try store.dub($0) }) else { return }
+        let shown = dubs.prefix(20)
+        var lines = shown.map(Self.line)
+        if dubs.count > shown.count {
+            let rest = dubs.dropFirst(shown.count)
+            let done = rest.filter { $0.status == .done }.count
+            let failed = rest.filter { $0.status == .error }.count
+            lines.append("… and \(rest.count) more: \(done) done, \(failed) in error")
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        var text = drawnLines > 0 ? "\u{1b}[\(drawnLines)A" : ""
+        for line in lines { text += "\r\u{1b}[2K" + line + "\n" }
+        drawnLines = lines.count
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// `dub 3  [#####-----]  processing  voicedub:abc` with the error when there is one.
+    static func line(_ dub: Dub) -> String {
+        let order: [DubStatus] = [.new, .uploading, .uploaded, .preprocessing, .preprocessed, .queued, .starting,
+                                  .processing, .finalizing, .done]
+        let step = order.firstIndex(of: dub.status) ?? 0
+        let width = 10
+        let filled = dub.status == .done ? width : width * step / (order.count - 1)
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let status = dub.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
+        let note = dub.errorCode.map { "  \($0): \(dub.errorMessage ?? "")" } ?? ""
+        return String("dub \(dub.id ?? 0)  [\(bar)]  \(status) \(dub.voice)\(note)".prefix(160))
+    }
+}

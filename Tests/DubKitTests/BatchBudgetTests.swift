@@ -1,0 +1,69 @@
+import DubKit
+import DubKitTestSupport
+import Foundation
+import Testing
+
+@Suite("budget checks and request pacing for dubs run side by side")
+struct BatchBudgetTests {
+    let dir: TemporaryDirectory
+    let store: ProjectStore
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        store = try Workspace(root: dir.url).createProject("budget")
+    }
+
+    /// A dub waiting for its paid step, costing `credits`.
+    func preprocessedDub(credits: Int64) throws -> Int64 {
+        let dub = try store.createDub(Dub(providerID: "voicedub", voiceRef: "v", sourceKind: .file, source: "a.wav"))
+        let id = try #require(dub.id)
+        for status in [DubStatus.uploading, .uploaded, .preprocessing, .preprocessed] { try store.transitionDub(id, to: status) }
+        try store.updateDub(id) { $0.creditsRequired = credits; $0.providerJobID = "job-\(id)" }
+        return id
+    }
+
+    @Test("of many dubs racing to their paid step, only as many as the budget holds get to send it")
+    func racingDubsStayWithinTheBudget() async throws {
+        let ids = try (0..<8).map { _ in try preprocessedDub(credits: 10) }
+        let store = self.store
+        let admitted = await withTaskGroup(of: Bool.self) { group in
+            for id in ids {
+                group.addTask {
+                    (try? store.beginGenerate(dub: id, required: 10, budget: 35, fingerprint: "f", jobID: "job-\(id)")) != nil
+                }
+            }
+            var count = 0
+            for await ok in group where ok { count += 1 }
+            return count
+        }
+        #expect(admitted == 3)
+        #expect(try store.committedCredits() == 30)
+    }
+
+    @Test("a refused paid step names the dub, the cost, what is committed and the budget, and records nothing")
+    func refusalIsExplained() throws {
+        let first = try preprocessedDub(credits: 20)
+        let second = try preprocessedDub(credits: 20)
+        _ = try store.beginGenerate(dub: first, required: 20, budget: 30, fingerprint: "f", jobID: nil)
+        #expect {
+            try store.beginGenerate(dub: second, required: 20, budget: 30, fingerprint: "f", jobID: nil)
+        } throws: { error in
+            guard case let .budgetExceeded(dub, required, committed, budget) = error as? DubKitError else { return false }
+            return dub == second && required == 20 && committed == 20 && budget == 30
+        }
+        #expect(try store.lastAttempt(.generate, dub: second) == nil)
+    }
+
+    @Test("a pacer spaces requests by the provider's rate and holds them all back after a Retry-After")
+    func pacerSpacesRequests() async throws {
+        let pacer = RequestPacer(requestsPerMinute: 600)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<6 { try await pacer.take() }
+        #expect(clock.now - start >= .milliseconds(480))
+        await pacer.pause(0.3)
+        let paused = clock.now
+        try await pacer.take()
+        #expect(clock.now - paused >= .milliseconds(280))
+    }
+}
