@@ -76,11 +76,16 @@ public final class HTTPClient: Sendable {
         let clock = ContinuousClock()
         var started = clock.now
         var offset: Int64 = 0
+        var validator: String?
         var attempt = 0
         while true {
             attempt += 1
             var attemptRequest = request
-            if offset > 0 { attemptRequest.headers.set("Range", "bytes=\(offset)-") }
+            if offset > 0 {
+                attemptRequest.headers.set("Range", "bytes=\(offset)-")
+                // A file that changed since the first part must come whole (200), not spliced (206).
+                if let validator { attemptRequest.headers.set("If-Range", validator) }
+            }
             let outcome = await perform(attemptRequest, destination: .file(destination, resumeFrom: offset),
                                         defaultTimeout: 0, maxBytes: maxBytes, progress: progress)
             guard var error = Self.failure(of: outcome, for: attemptRequest) else {
@@ -92,6 +97,7 @@ public final class HTTPClient: Sendable {
                 error = .connectionFailed(method: request.method.rawValue, url: request.redactedURL,
                                           host: request.url.host ?? "", message: outcome.rangeMismatch ?? "")
             } else if case .connectionFailed = error, resumable, outcome.fileBytes > offset {
+                validator = Self.rangeValidator(outcome.headers) ?? validator
                 // Progress was made: resume at once and do not count this attempt against the policy.
                 configuration.log?("! connection dropped after \(outcome.fileBytes) bytes; resuming")
                 offset = outcome.fileBytes
@@ -104,6 +110,12 @@ public final class HTTPClient: Sendable {
             try await pauseBeforeRetry(after: error, attempt: attempt, elapsed: Self.seconds(clock.now - started),
                                        policy: policy, request: request, retryAfter: outcome.headers["Retry-After"])
         }
+    }
+
+    /// What identifies this version of a file for `If-Range`: a strong ETag, else Last-Modified.
+    private static func rangeValidator(_ headers: HTTPHeaders) -> String? {
+        if let etag = headers["ETag"], !etag.hasPrefix("W/") { return etag }
+        return headers["Last-Modified"]
     }
 
     /// The server-sent events of a streaming response, in order; ends when the server closes the
