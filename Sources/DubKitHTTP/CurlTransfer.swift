@@ -255,6 +255,7 @@ final class CurlTransfer {
                 }
                 written += result
             }
+            job.chunkObserver?(raw, fileBytes)
             fileBytes += Int64(raw.count)
             job.progress?(DownloadProgress(received: fileBytes, total: expectedTotal))
         }

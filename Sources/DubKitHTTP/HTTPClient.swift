@@ -69,9 +69,12 @@ public final class HTTPClient: Sendable {
     /// Streams the response body into `destination`, resuming with `Range` after a dropped connection
     /// when the server supports it (and starting over when it does not). The response's body is empty.
     /// With `maxBytes`, a body announced or streamed past that size stops with ``HTTPError/tooLarge(method:url:limit:size:)``
-    /// (the partial file is left for the caller to remove).
+    /// (the partial file is left for the caller to remove). `observe` sees each chunk as it is written,
+    /// with its file offset (an offset of 0 after earlier chunks means the file started over), so a
+    /// caller can hash the file without reading it again.
     public func download(_ request: HTTPRequest, to destination: URL, retry: RetryPolicy? = nil, maxBytes: Int64? = nil,
-                         progress: (@Sendable (DownloadProgress) -> Void)? = nil) async throws -> HTTPResponse {
+                         progress: (@Sendable (DownloadProgress) -> Void)? = nil,
+                         observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil) async throws -> HTTPResponse {
         let policy = retry ?? configuration.retryPolicy
         let clock = ContinuousClock()
         var started = clock.now
@@ -87,7 +90,7 @@ public final class HTTPClient: Sendable {
                 if let validator { attemptRequest.headers.set("If-Range", validator) }
             }
             let outcome = await perform(attemptRequest, destination: .file(destination, resumeFrom: offset),
-                                        defaultTimeout: 0, maxBytes: maxBytes, progress: progress)
+                                        defaultTimeout: 0, maxBytes: maxBytes, observe: observe, progress: progress)
             guard var error = Self.failure(of: outcome, for: attemptRequest) else {
                 return HTTPResponse(status: outcome.status, headers: outcome.headers, body: Data())
             }
@@ -147,15 +150,15 @@ public final class HTTPClient: Sendable {
     // MARK: Internals
 
     private func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
-                         maxBytes: Int64? = nil,
+                         maxBytes: Int64? = nil, observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil,
                          progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
         let engine = self.engine
         let id = engine.makeID()
         let job = TransferJob(
             id: id, request: request, destination: destination,
             connectTimeout: request.connectTimeout ?? configuration.connectTimeout,
-            timeout: request.timeout ?? defaultTimeout, progress: progress, maxBytes: maxBytes, log: configuration.log,
-            completion: { _ in })
+            timeout: request.timeout ?? defaultTimeout, progress: progress, maxBytes: maxBytes, chunkObserver: observe,
+            log: configuration.log, completion: { _ in })
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<TransferOutcome, Never>) in
                 var started = job

@@ -75,6 +75,26 @@ struct LinkDownloaderTests {
         #expect(leftovers(in: store) == [downloaded.ref.hash])
     }
 
+    @Test("a server that ignores Range after a drop sends the file again; the stored hash is still the file's")
+    func startsOverWhenRangeIsIgnored() async throws {
+        let dir = try TemporaryDirectory()
+        let bytes = try clipBytes(in: dir)
+        let served = Locked(0)
+        let server = try TestHTTPServer { _ in
+            var response = TestHTTPResponse(headers: [("Content-Type", "video/mp4")], body: .bytes(bytes))
+            if served.withLock({ count in count += 1; return count }) == 1 {
+                response.acceptsRanges = true
+                response.dropAfterBytes = bytes.count / 3
+            }
+            return response
+        }
+        let store = MediaStore(folder: dir.path("media"))
+        let downloaded = try await downloader().download(try MediaLink(server.url("/clip.mp4").absoluteString), into: store)
+        #expect(server.requests.count == 2)
+        #expect(downloaded.ref.hash == sha256(bytes) && downloaded.ref.byteCount == Int64(bytes.count))
+        #expect(try Data(contentsOf: store.url(for: downloaded.ref.hash)) == bytes)
+    }
+
     @Test("schemes other than http and https are refused before anything is fetched",
           arguments: ["file:///etc/passwd", "ftp://example.com/a.mp4", "data:audio/wav;base64,AAAA",
                       "javascript:alert(1)", "FILE:///tmp/x.mp4", "gopher://example.com/"])

@@ -46,7 +46,8 @@ public struct LinkDownloader: Sendable {
         }
         let part = incoming.appendingPathComponent("link-\(UUID().uuidString).part")
         defer { try? FileManager.default.removeItem(at: part) }
-        let response = try await fetch(link, to: part, progress: progress)
+        let digest = StreamingDigest()
+        let response = try await fetch(link, to: part, digest: digest, progress: progress)
         let contentType = response.headers["Content-Type"]
         if Self.isWebPage(contentType) {
             return try await fetchPage(link, contentType: contentType ?? "text/html", into: store)
@@ -59,12 +60,12 @@ public struct LinkDownloader: Sendable {
             }
             throw LinkError.notMedia(link: link.description, detail: error.localizedDescription)
         }
-        let ref = try adopt(part, into: store)
+        let ref = try adopt(part, into: store, digest: digest.finish())
         return DownloadedLink(link: link.description, ref: ref, contentType: contentType, method: .http)
     }
 
     /// The GET itself, with HTTP failures turned into ``LinkError``.
-    private func fetch(_ link: MediaLink, to part: URL,
+    private func fetch(_ link: MediaLink, to part: URL, digest: StreamingDigest,
                        progress: (@Sendable (DownloadProgress) -> Void)?) async throws -> HTTPResponse {
         let client: HTTPClient
         do {
@@ -73,7 +74,8 @@ public struct LinkDownloader: Sendable {
             throw LinkError.unreachable(link: link.description, host: link.url.host ?? "", detail: error.localizedDescription)
         }
         do {
-            return try await client.download(HTTPRequest(.get, link.url), to: part, maxBytes: maxBytes, progress: progress)
+            return try await client.download(HTTPRequest(.get, link.url), to: part, maxBytes: maxBytes,
+                                             progress: progress, observe: { chunk, offset in digest.add(chunk, at: offset) })
         } catch HTTPError.cancelled {
             throw CancellationError()
         } catch let error as HTTPError {
@@ -106,9 +108,9 @@ public struct LinkDownloader: Sendable {
         return DownloadedLink(link: link.description, ref: ref, contentType: contentType, method: .ytDlp)
     }
 
-    private func adopt(_ file: URL, into store: MediaStore) throws -> MediaRef {
+    private func adopt(_ file: URL, into store: MediaStore, digest: (hash: String, byteCount: Int64)? = nil) throws -> MediaRef {
         do {
-            return try store.adopt(file)
+            return try store.adopt(file, digest: digest)
         } catch {
             throw LinkError.io(path: file.path, reason: error.errorDescription ?? "\(error)")
         }

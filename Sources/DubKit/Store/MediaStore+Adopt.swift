@@ -2,24 +2,12 @@ import Crypto
 import Foundation
 
 extension MediaStore {
-    /// Takes a finished file that already sits in ``incoming`` (a download), hashes it and renames it
-    /// under its hash, without copying; the file is gone from its temporary name afterwards.
-    public func adopt(_ file: URL) throws(DubKitError) -> MediaRef {
+    /// Takes a finished file that already sits in ``incoming`` (a download), hashes it (unless
+    /// `digest` gives the SHA-256 and size already computed from its bytes as they were written) and
+    /// renames it under its hash, without copying; the file is gone from its temporary name afterwards.
+    public func adopt(_ file: URL, digest: (hash: String, byteCount: Int64)? = nil) throws(DubKitError) -> MediaRef {
         do {
-            let handle = try FileHandle(forReadingFrom: file)
-            var hasher = SHA256()
-            var count: Int64 = 0
-            do {
-                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                    hasher.update(data: chunk)
-                    count += Int64(chunk.count)
-                }
-                try handle.close()
-            } catch {
-                try? handle.close()
-                throw error
-            }
-            let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let (hash, count) = try digest ?? Self.sha256(of: file)
             let target = url(for: hash)
             if FileManager.default.fileExists(atPath: target.path) {
                 try FileManager.default.removeItem(at: file)
@@ -35,5 +23,18 @@ extension MediaStore {
         } catch {
             throw .mediaIO(path: file.path, reason: error.localizedDescription)
         }
+    }
+
+    /// The SHA-256 and size of a file, read in 1 MiB blocks.
+    static func sha256(of file: URL) throws -> (String, Int64) {
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var count: Int64 = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            count += Int64(chunk.count)
+        }
+        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), count)
     }
 }
