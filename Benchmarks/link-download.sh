@@ -21,10 +21,17 @@ for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$port/head.wav" 
 url="http://127.0.0.1:$port/file.wav"
 
 "$dubkit" project create bench --workspace "$work/ws" >/dev/null
-curl_run=$(run curl curl -fsS -o "$work/curl.wav" "$url")
-both_run=$(run curl-sha256 bash -c "curl -fsS -o '$work/curl2.wav' '$url' && sha256sum '$work/curl2.wav'")
+# Each run writes the file anew after the last one's output is flushed and removed, so dirty pages
+# from an earlier run do not slow a later one down.
+sync
 dubkit_run=$(run dubkit "$dubkit" media probe "$url" --project bench --workspace "$work/ws" --json)
-stored=$(find "$work/ws/bench/media" -type f -not -path '*/.incoming/*' | head -1)
+cp "$(find "$work/ws/bench/media" -type f -not -path '*/.incoming/*' | head -1)" "$work/stored.wav"
+rm -rf "$work/ws/bench/media"; sync
+curl_run=$(run curl curl -fsS -o "$work/curl.wav" "$url")
+rm -f "$work/curl.wav"; sync
+both_run=$(run curl-sha256 bash -c "curl -fsS -o '$work/curl2.wav' '$url' && sha256sum '$work/curl2.wav'")
+rm -f "$work/curl2.wav"; sync
+stored="$work/stored.wav"
 
 printf '%-12s %10s %14s\n' tool "wall (s)" "max RSS (MB)"
 for line in "$curl_run" "$both_run" "$dubkit_run"; do
