@@ -84,10 +84,19 @@ let package = Package(
             name: "DubKitTestSupport",
             path: "Tests/DubKitTestSupport"
         ),
+        .target(
+            name: "FakeVoiceDub",
+            dependencies: ["DubKitTestSupport", "DubKitHTTP", "DubKitMedia"],
+            path: "Tests/FakeVoiceDub"
+        ),
+        .testTarget(
+            name: "FakeVoiceDubTests",
+            dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
+        ),
         .testTarget(
             name: "DubKitTests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitHTTP", "DubKitTestSupport", "StoreTortureHelper",
+                "DubKit", "DubKitMedia", "DubKitHTTP", "DubKitTestSupport", "FakeVoiceDub", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -108,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DubKitCLITests",
-            dependencies: ["DubKit", "DubKitTestSupport", "dubkit"]
+            dependencies: ["DubKit", "DubKitTestSupport", "FakeVoiceDub", "dubkit"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -12,7 +12,7 @@ public struct AudioExtractionOptions: Sendable, Equatable {
     /// Effects applied in order before writing (see ``AudioProcessor``).
     public var filters: [AudioFilter]
     /// Set by a first loudness pass: a measuring loudnorm runs after `filters` and reports here.
-    var loudnessMeter: LoudnessMeter?
+    var loudnormReport: LoudnormReport?
 
     /// Defaults: keep rate and channels, 16-bit, format from the extension, first audio stream.
     public init(

@@ -6,12 +6,12 @@ final class AudioFilterGraph {
     private var source: UnsafeMutablePointer<AVFilterContext>?
     private var sink: UnsafeMutablePointer<AVFilterContext>?
     private let path: String
-    private let meter: LoudnessMeter?
+    private let meter: LoudnormReport?
     /// The measuring loudnorm instance, whose log report goes to `meter` when the graph is freed.
     private var measuring: UnsafeMutableRawPointer?
 
     init(
-        path: String, filters: [AudioFilter], meter: LoudnessMeter? = nil, input frame: UnsafeMutablePointer<AVFrame>,
+        path: String, filters: [AudioFilter], meter: LoudnormReport? = nil, input frame: UnsafeMutablePointer<AVFrame>,
         inputLayout: UnsafePointer<AVChannelLayout>, output: UnsafePointer<AVChannelLayout>,
         outputFormat: AVSampleFormat, outputRate: Int32
     ) throws {

@@ -11,10 +11,10 @@ extension AudioProcessor {
         if let problem = AudioFilter.loudness(targetLUFS: targetLUFS, truePeak: truePeak).problem {
             throw MediaError.invalidFilter(path: input.path, reason: problem)
         }
-        let meter = LoudnessMeter(targetLUFS: targetLUFS, truePeak: truePeak)
+        let meter = LoudnormReport(targetLUFS: targetLUFS, truePeak: truePeak)
         // The meter runs before the output's resampling, so the pass's own output can be small; it is thrown away.
         var options = AudioExtractionOptions(sampleRate: 8_000, channels: .mono, format: .wav, stream: stream, filters: filters)
-        options.loudnessMeter = meter
+        options.loudnormReport = meter
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-loudness-\(UUID().uuidString).wav")
         defer { try? FileManager.default.removeItem(at: scratch) }
         try await AudioExtractor.extractAudio(from: input, to: scratch, options: options, progress: nil)

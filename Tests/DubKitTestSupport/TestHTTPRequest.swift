@@ -41,6 +41,17 @@ public struct TestHTTPRequest: Sendable {
     /// The whole body (read from disk when it was spooled; avoid for very large bodies).
     public var body: Data { bodySource.read(offset: 0, count: bodySource.count) }
 
+    /// Writes the body to `url` (copying the spool file for large bodies, so they never sit in memory).
+    public func writeBody(to url: URL) throws {
+        switch bodySource {
+        case .memory(let data):
+            try data.write(to: url)
+        case .file(let source, _):
+            try? FileManager.default.removeItem(at: url)
+            try FileManager.default.copyItem(at: source, to: url)
+        }
+    }
+
     /// The body as UTF-8 text.
     public var text: String { String(decoding: body, as: UTF8.self) }
 

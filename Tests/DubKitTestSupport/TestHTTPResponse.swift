@@ -42,6 +42,9 @@ public struct TestHTTPResponse: Sendable {
     public var acceptsRanges = false
     /// Sends only this many body bytes, then closes the connection (the headers promise them all).
     public var dropAfterBytes: Int?
+    /// Closes the connection without sending anything (after ``delay``): the request was handled,
+    /// but the client never learns the outcome.
+    public var hangsUp = false
 
     /// A response from its parts.
     public init(status: Int = 200, headers: [(name: String, value: String)] = [], body: Body = .bytes(Data())) {
@@ -58,6 +61,13 @@ public struct TestHTTPResponse: Sendable {
     /// A JSON answer encoding `value`.
     public static func json<Value: Encodable>(_ value: Value, status: Int = 200) -> TestHTTPResponse {
         json((try? JSONEncoder().encode(value)) ?? Data("null".utf8), status: status)
+    }
+
+    /// No answer at all: the connection is closed once the request was handled.
+    public static var hangUp: TestHTTPResponse {
+        var response = TestHTTPResponse()
+        response.hangsUp = true
+        return response
     }
 
     /// A plain text answer.

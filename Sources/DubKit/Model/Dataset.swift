@@ -38,6 +38,18 @@ public struct DatasetFile: Codable, Sendable, Hashable, FetchableRecord, Mutable
     public var sampleRate: Int
     public var channels: Int
     public internal(set) var addedAt: Date
+    /// Integrated loudness (BS.1770); nil for silence or before analysis.
+    public var loudnessLUFS: Double?
+    /// The highest sample in dBFS; nil for digital silence or before analysis.
+    public var peakDBFS: Double?
+    /// Samples in runs at full scale (clipping).
+    public var clippedSamples: Int?
+    /// Share of the recording that is speech (0...1).
+    public var speechShare: Double?
+    /// Speech level over the noise floor, in dB.
+    public var snrDB: Double?
+    /// Whether the figures above were measured.
+    public var analysed: Bool
 
     public init(datasetID: Int64, mediaHash: String, originalName: String,
                 durationSeconds: Double, sampleRate: Int, channels: Int, now: Date = Date()) {
@@ -48,12 +60,14 @@ public struct DatasetFile: Codable, Sendable, Hashable, FetchableRecord, Mutable
         self.sampleRate = sampleRate
         self.channels = channels
         self.addedAt = now
+        self.analysed = false
     }
 
     enum CodingKeys: String, CodingKey {
         case id, datasetID = "dataset_id", mediaHash = "media_hash", originalName = "original_name"
         case durationSeconds = "duration_seconds", sampleRate = "sample_rate", channels
-        case addedAt = "added_at"
+        case addedAt = "added_at", loudnessLUFS = "loudness_lufs", peakDBFS = "peak_dbfs"
+        case clippedSamples = "clipped_samples", speechShare = "speech_share", snrDB = "snr_db", analysed
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -99,6 +99,40 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
+    /// Reads a row column by column: listings of thousands of dubs spend most of their time here
+    /// otherwise (the Codable path decodes each row's parameters with a JSONDecoder of its own).
+    public init(row: Row) throws {
+        id = row["id"]
+        providerID = row["provider_id"]
+        voiceRef = row["voice_ref"]
+        voiceID = row["voice_id"]
+        let kind: String = row["source_kind"]
+        guard let sourceKind = SourceKind(rawValue: kind) else {
+            throw DubKitError.invalidField(field: "dub.source_kind", value: kind, allowed: "file, link")
+        }
+        self.sourceKind = sourceKind
+        source = row["source"]
+        sourceMediaHash = row["source_media_hash"]
+        resultMediaHash = row["result_media_hash"]
+        pitchShift = row["pitch_shift"]
+        separate = row["separate"]
+        let parameters: String = row["parameters"]
+        self.parameters = parameters == "{}" ? .empty : try DubParameters(json: parameters)
+        let status: String = row["status"]
+        guard let known = DubStatus(rawValue: status) else {
+            throw DubKitError.invalidField(field: "dub.status", value: status, allowed: DubStatus.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self.status = known
+        providerJobID = row["provider_job_id"]
+        inputDurationMs = row["input_duration_ms"]
+        creditsRequired = row["credits_required"]
+        creditsUsed = row["credits_used"]
+        errorCode = row["error_code"]
+        errorMessage = row["error_message"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

@@ -30,6 +30,10 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     }
     /// SHA-256 over the dataset's files' hashes, when trained from a dataset.
     public var datasetHash: String?
+    /// Minutes of audio the provider may train on, as asked (VoiceDub: 5...60).
+    public var maxMinutes: Int?
+    /// Whether the provider separates vocals from music in the dataset first.
+    public var separate: Bool
     public internal(set) var errorCode: String?
     public internal(set) var errorMessage: String?
     public internal(set) var createdAt: Date
@@ -38,7 +42,7 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     /// A new custom voice, in status `new`.
     public init(providerID: String, name: String, providerVoiceID: String? = nil,
                 languages: [String] = [], genres: [String] = [], styles: [String] = [],
-                datasetID: Int64? = nil, now: Date = Date()) {
+                datasetID: Int64? = nil, maxMinutes: Int? = nil, separate: Bool = false, now: Date = Date()) {
         self.providerID = providerID
         self.providerVoiceID = providerVoiceID
         self.name = name
@@ -47,6 +51,8 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
         self.genres = genres
         self.styles = styles
         self.datasetID = datasetID
+        self.maxMinutes = maxMinutes
+        self.separate = separate
         self.creditsUsed = 0
         self.createdAt = now
         self.updatedAt = now
@@ -58,7 +64,7 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     enum CodingKeys: String, CodingKey {
         case id, providerID = "provider_id", providerVoiceID = "provider_voice_id", name, status
         case languages, genres, styles, datasetID = "dataset_id", creditsUsed = "credits_used"
-        case modelData = "model_data", datasetHash = "dataset_hash"
+        case modelData = "model_data", datasetHash = "dataset_hash", maxMinutes = "max_minutes", separate
         case errorCode = "error_code", errorMessage = "error_message"
         case createdAt = "created_at", updatedAt = "updated_at"
     }

@@ -1,3 +1,4 @@
+import DubKitMedia
 import Foundation
 import GRDB
 
@@ -38,6 +39,14 @@ extension ProjectStore {
         return dataset
     }
 
+    /// The dataset with this id, or `.notFound`.
+    public func dataset(id: Int64) throws(DubKitError) -> Dataset {
+        guard let dataset = try read({ db in try Dataset.fetchOne(db, key: id) }) else {
+            throw .notFound(entity: .dataset, key: String(id), project: name)
+        }
+        return dataset
+    }
+
     /// The files of a dataset, in the order they were added.
     public func files(of dataset: Dataset) throws(DubKitError) -> [DatasetFile] {
         try read { db in
@@ -54,7 +63,24 @@ extension ProjectStore {
     /// Extracts the audio of a local audio or video file into the media store and adds it to the dataset
     /// with its duration, rate and channels; the same recording twice is kept once.
     public func addRecording(_ file: URL, to dataset: Dataset) async throws -> DatasetFile {
-        try addFile(try await media.importAudio(from: file), to: dataset, originalName: file.lastPathComponent)
+        let added = try addFile(try await media.importAudio(from: file), to: dataset, originalName: file.lastPathComponent)
+        return added.analysed ? added : try analyse(added)
+    }
+
+    /// Measures a dataset file's stored audio (loudness, peak, clipping, speech share, SNR) and keeps the figures.
+    @discardableResult
+    public func analyse(_ file: DatasetFile) throws -> DatasetFile {
+        let figures = try AudioAnalyzer.analyze(media.url(for: file.mediaHash))
+        var measured = file
+        measured.loudnessLUFS = figures.loudnessLUFS
+        measured.peakDBFS = figures.peakDBFS
+        measured.clippedSamples = figures.clippedSamples
+        measured.speechShare = figures.speechShare
+        measured.snrDB = figures.snrDB
+        measured.analysed = true
+        let result = measured
+        try write { db in try result.update(db) }
+        return result
     }
 
     /// Adds audio already imported into the media store to a dataset, with what its extraction measured.

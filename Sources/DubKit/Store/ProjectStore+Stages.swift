@@ -35,6 +35,43 @@ extension ProjectStore {
         }
     }
 
+    /// Records the start of an attempt at a voice's stage (training's paid step) before its request is sent.
+    public func beginStage(_ stage: StageAttempt.Stage, voice id: Int64, jobID: String? = nil) throws(DubKitError) -> StageAttempt {
+        try write { db in
+            let previous = try Int.fetchOne(db, sql: "SELECT MAX(attempt) FROM stage_attempt WHERE voice_id = ? AND stage = ?",
+                                            arguments: [id, stage.rawValue]) ?? 0
+            var attempt = StageAttempt(dubID: nil, voiceID: id, stage: stage, attempt: previous + 1, outcome: .running,
+                                       providerJobID: jobID, requestFingerprint: nil, startedAt: Date())
+            try attempt.insert(db)
+            return attempt
+        }
+    }
+
+    /// Records how a voice's attempt ended and, in the same transaction, moves the voice to `next`.
+    public func finishStage(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, failure: FailureInfo? = nil,
+                            thenVoice next: VoiceStatus?) throws(DubKitError) {
+        var attempt = attempt
+        attempt.outcome = outcome
+        attempt.finishedAt = Date()
+        attempt.errorCode = failure?.code
+        attempt.errorMessage = failure?.message
+        let finished = attempt
+        try write { db in
+            try finished.update(db)
+            if let next, let id = finished.voiceID {
+                try Voice.transition(id, to: next, failure: failure, in: db)
+            }
+        }
+    }
+
+    /// The latest attempt at a voice's stage, if any.
+    public func lastAttempt(_ stage: StageAttempt.Stage, voice id: Int64) throws(DubKitError) -> StageAttempt? {
+        try read { db in
+            try StageAttempt.filter(Column("voice_id") == id && Column("stage") == stage.rawValue)
+                .order(Column("attempt").desc).fetchOne(db)
+        }
+    }
+
     /// The latest attempt at a dub's stage, if any.
     public func lastAttempt(_ stage: StageAttempt.Stage, dub id: Int64) throws(DubKitError) -> StageAttempt? {
         try read { db in

@@ -15,7 +15,25 @@ enum StoreSchema {
                 ALTER TABLE voice ADD COLUMN dataset_hash TEXT;
                 """)
         }
-        migrator.registerMigration("v3-dub-link-download") { db in
+        migrator.registerMigration("v3-voice-training-request") { db in
+            // What the training was asked for, so `voice run` can continue it after an interruption.
+            try db.execute(sql: """
+                ALTER TABLE voice ADD COLUMN max_minutes INTEGER CHECK (max_minutes IS NULL OR max_minutes > 0);
+                ALTER TABLE voice ADD COLUMN separate INTEGER NOT NULL DEFAULT 0 CHECK (separate IN (0, 1));
+                """)
+        }
+        migrator.registerMigration("v4-dataset-file-analysis") { db in
+            // What `dataset add` measures of each recording; NULL for files added before.
+            try db.execute(sql: """
+                ALTER TABLE dataset_file ADD COLUMN loudness_lufs REAL;
+                ALTER TABLE dataset_file ADD COLUMN peak_dbfs REAL;
+                ALTER TABLE dataset_file ADD COLUMN clipped_samples INTEGER CHECK (clipped_samples IS NULL OR clipped_samples >= 0);
+                ALTER TABLE dataset_file ADD COLUMN speech_share REAL CHECK (speech_share IS NULL OR speech_share BETWEEN 0 AND 1);
+                ALTER TABLE dataset_file ADD COLUMN snr_db REAL;
+                ALTER TABLE dataset_file ADD COLUMN analysed INTEGER NOT NULL DEFAULT 0 CHECK (analysed IN (0, 1));
+                """)
+        }
+        migrator.registerMigration("v5-dub-link-download") { db in
             // The SHA-256 of what a link dub's link delivered, stored in media/, so a rerun uses it
             // instead of downloading again.
             try db.execute(sql: "ALTER TABLE dub ADD COLUMN link_media_hash TEXT REFERENCES media(hash)")

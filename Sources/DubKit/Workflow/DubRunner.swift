@@ -40,7 +40,7 @@ public struct DubRunner: Sendable {
     /// when generating it would cross the budget.
     @discardableResult
     public func run(_ id: Int64) async throws -> Dub {
-        var failuresInARow = 0
+        var retry = TransientRetry(delay: retryDelay, limit: maxTransientFailures)
         while true {
             let dub = try store.dub(id)
             do {
@@ -52,15 +52,14 @@ public struct DubRunner: Sendable {
                 case .queued, .starting, .processing: try await poll(dub)
                 case .finalizing: try await download(dub)
                 }
-                failuresInARow = 0
-            } catch let error as ProviderError where error.isTransient && failuresInARow < maxTransientFailures {
-                failuresInARow += 1
-                let wait = error.retryAfter ?? min(retryDelay * pow(2, Double(failuresInARow - 1)), 60)
-                report("dub \(id): \(error.localizedDescription); trying again in \(Self.seconds(wait))"
-                       + " (\(failuresInARow) of \(maxTransientFailures))")
-                try await Task.sleep(nanoseconds: UInt64(max(wait, 0) * 1_000_000_000))
+                retry.succeeded()
             } catch let error as ProviderError {
-                try fail(id, FailureInfo(code: error.code, message: Self.message(error, after: failuresInARow)))
+                guard let wait = retry.wait(after: error) else {
+                    try fail(id, FailureInfo(code: error.code, message: retry.message(error)))
+                    continue
+                }
+                report("dub \(id): \(retry.note(error, wait: wait))")
+                try await Task.sleep(nanoseconds: UInt64(max(wait, 0) * 1_000_000_000))
             } catch let error as MediaError {
                 try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
             } catch let error as LinkError {
@@ -119,14 +118,5 @@ public struct DubRunner: Sendable {
         let text = [dub.providerID, dub.voiceRef, String(dub.pitchShift), String(dub.separate), dub.parameters.json,
                     dub.sourceMediaHash ?? dub.source].joined(separator: "\u{1f}")
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static func message(_ error: ProviderError, after failures: Int) -> String {
-        let text = error.localizedDescription
-        return error.isTransient && failures > 0 ? "\(text) (gave up after \(failures + 1) tries in a row)" : text
-    }
-
-    static func seconds(_ value: Double) -> String {
-        value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s"
     }
 }

@@ -4,12 +4,17 @@ import Foundation
 /// Trains a project's custom voice from a dataset with its provider, through the voice lifecycle.
 ///
 /// It continues from the voice's recorded status: the provider's voice id is stored right after it
-/// is created, and a voice already training is polled, never submitted again.
+/// is created, the paid training request records its intent first, and a request whose answer never
+/// came is looked up at the provider before it is sent again. Transient failures are retried in place.
 public struct VoiceTrainer: Sendable {
     public let store: ProjectStore
     public let provider: any Provider
     public let pollInterval: Double
     public let report: @Sendable (String) -> Void
+    /// The first wait after a transient failure, in seconds; it doubles with each failure in a row.
+    public var retryDelay: Double = 2
+    /// Transient failures in a row a training survives before it ends in error.
+    public var maxTransientFailures = 8
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil,
                 report: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -21,6 +26,47 @@ public struct VoiceTrainer: Sendable {
 
     /// Creates the voice `name` for the dataset (or takes the existing one) and trains it to `done` or `error`.
     public func train(name: String, dataset: Dataset, maxMinutes: Int? = nil, separate: Bool = false) async throws -> Voice {
+        let files = try checkedFiles(of: dataset)
+        let existing = try store.voices(provider: provider.descriptor.id).first { $0.name == name }
+        let voice = try existing ?? store.createVoice(Voice(
+            providerID: provider.descriptor.id, name: name, datasetID: dataset.id, maxMinutes: maxMinutes, separate: separate))
+        guard let id = voice.id else { return voice }
+        if existing == nil {
+            try store.write { db in
+                try db.execute(sql: "UPDATE voice SET dataset_hash = ? WHERE id = ?", arguments: [Self.datasetHash(files), id])
+            }
+        }
+        return try await run(id)
+    }
+
+    /// Continues voice `id` from its recorded status until it is `done` or `error`.
+    @discardableResult
+    public func run(_ id: Int64) async throws -> Voice {
+        var retry = TransientRetry(delay: retryDelay, limit: maxTransientFailures)
+        while true {
+            let voice = try store.voice(id)
+            do {
+                switch voice.status {
+                case .done, .error: return voice
+                case .new: try await create(voice, id: id)
+                case .uploading: try await uploadAndTrain(voice, id: id)
+                case .queued, .starting, .processing, .finalizing:
+                    try await Task.sleep(nanoseconds: UInt64(pollInterval * 1_000_000_000))
+                    try apply(try await provider.pollVoice(voiceID: try Self.providerID(voice)), to: voice)
+                }
+                retry.succeeded()
+            } catch let error as ProviderError {
+                guard let wait = retry.wait(after: error) else {
+                    try fail(id, FailureInfo(code: error.code, message: retry.message(error)))
+                    continue
+                }
+                report("voice \(voice.reference): \(retry.note(error, wait: wait))")
+                try await Task.sleep(nanoseconds: UInt64(max(wait, 0) * 1_000_000_000))
+            }
+        }
+    }
+
+    private func checkedFiles(of dataset: Dataset) throws -> [DatasetFile] {
         let files = try store.files(of: dataset)
         guard !files.isEmpty else {
             throw DubKitError.invalidField(field: "dataset \(dataset.name)", value: "no files",
@@ -30,68 +76,84 @@ public struct VoiceTrainer: Sendable {
             throw ProviderError.invalidParameter(provider: provider.descriptor.id, field: "dataset files",
                                                  value: String(files.count), allowed: "\(range.lowerBound)...\(range.upperBound)")
         }
-        let existing = try store.voices(provider: provider.descriptor.id).first { $0.name == name }
-        var voice = try existing ?? store.createVoice(Voice(providerID: provider.descriptor.id, name: name, datasetID: dataset.id))
-        guard let id = voice.id else { return voice }
-        do {
-            while !voice.status.isFinal && voice.status != .error {
-                voice = try await step(voice, id: id, files: files, maxMinutes: maxMinutes, separate: separate)
-            }
-        } catch let error as ProviderError {
-            voice = try store.transitionVoice(id, to: .error, failure: FailureInfo(code: error.code, message: error.localizedDescription))
-        }
-        return voice
+        return files
     }
 
-    private func step(_ voice: Voice, id: Int64, files: [DatasetFile], maxMinutes: Int?, separate: Bool) async throws -> Voice {
-        switch voice.status {
-        case .new:
+    private func files(of voice: Voice) throws -> [DatasetFile] {
+        guard let datasetID = voice.datasetID else {
+            throw DubKitError.invalidField(field: "voice \(voice.reference) dataset", value: "none",
+                                           allowed: "the dataset it is trained from (it was deleted?)")
+        }
+        return try checkedFiles(of: try store.dataset(id: datasetID))
+    }
+
+    private func create(_ voice: Voice, id: Int64) async throws {
+        if voice.providerVoiceID == nil {
+            let files = try files(of: voice)
             let created = try await provider.createVoice(VoiceJobRequest(
-                name: voice.name, numberOfFiles: files.count, maxMinutes: maxMinutes, separate: separate))
+                name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate))
             try store.write { db in
-                try db.execute(sql: "UPDATE voice SET provider_voice_id = ?, dataset_hash = ? WHERE id = ?",
-                               arguments: [created.voiceID, Self.datasetHash(files), id])
+                try db.execute(sql: "UPDATE voice SET provider_voice_id = ? WHERE id = ?", arguments: [created.voiceID, id])
             }
             report("voice \(voice.reference): created at \(provider.descriptor.id)")
-            return try store.transitionVoice(id, to: .uploading)
-        case .uploading:
-            let voiceID = try Self.providerID(voice)
-            for (index, file) in files.enumerated() {
-                report("voice \(voice.reference): uploading \(index + 1)/\(files.count) \(file.originalName)")
-                _ = try await provider.uploadVoiceFile(voiceID: voiceID, file: store.media.url(for: file.mediaHash))
+        }
+        _ = try store.transitionVoice(id, to: .uploading)
+    }
+
+    private func uploadAndTrain(_ voice: Voice, id: Int64) async throws {
+        let voiceID = try Self.providerID(voice)
+        if let earlier = try store.lastAttempt(.train, voice: id), earlier.outcome == .running {
+            // An interrupted request, or one whose answer never came: look before paying again.
+            let state = try await provider.pollVoice(voiceID: voiceID)
+            if state.status != .new && state.status != .uploading {
+                report("voice \(voice.reference): the earlier training request reached the provider; not sending it again")
+                try store.finishStage(earlier, outcome: .succeeded, thenVoice: .queued)
+                try apply(state, to: try store.voice(id))
+                return
             }
-            report("voice \(voice.reference): training")
-            let state = try await provider.trainVoice(voiceID: voiceID)
-            return try apply(state, to: id, from: .uploading, entering: .queued)
-        case .queued, .starting, .processing, .finalizing:
-            try await Task.sleep(nanoseconds: UInt64(pollInterval * 1_000_000_000))
-            return try apply(try await provider.pollVoice(voiceID: try Self.providerID(voice)), to: id, from: voice.status, entering: nil)
-        case .done, .error:
-            return voice
+            try store.finishStage(earlier, outcome: .failed,
+                                  failure: FailureInfo(code: "interrupted", message: "never reached the provider"), thenVoice: nil)
+        }
+        let files = try files(of: voice)
+        for (index, file) in files.enumerated() {
+            report("voice \(voice.reference): uploading \(index + 1)/\(files.count) \(file.originalName)")
+            _ = try await provider.uploadVoiceFile(voiceID: voiceID, file: store.media.url(for: file.mediaHash))
+        }
+        report("voice \(voice.reference): training")
+        let attempt = try store.beginStage(.train, voice: id, jobID: voiceID)
+        let state = try await provider.trainVoice(voiceID: voiceID)
+        try store.finishStage(attempt, outcome: .succeeded, thenVoice: .queued)
+        try apply(state, to: try store.voice(id))
+    }
+
+    private func fail(_ id: Int64, _ failure: FailureInfo) throws {
+        report("voice \(id): error \(failure.code): \(failure.message)")
+        if let running = try store.lastAttempt(.train, voice: id), running.outcome == .running {
+            try store.finishStage(running, outcome: .failed, failure: failure, thenVoice: .error)
+        } else if try store.voice(id).status != .error {
+            _ = try store.transitionVoice(id, to: .error, failure: failure)
         }
     }
 
     /// Moves the voice along what the provider reported, by legal steps, storing what a finished voice brings.
-    private func apply(_ state: VoiceJobState, to id: Int64, from current: VoiceStatus, entering first: VoiceStatus?) throws -> Voice {
-        var status = current
-        if let first {
-            _ = try store.transitionVoice(id, to: first)
-            status = first
-        }
+    private func apply(_ state: VoiceJobState, to voice: Voice) throws {
+        guard let id = voice.id else { return }
         switch state.status {
         case .error:
-            return try store.transitionVoice(id, to: .error, failure: state.failure ?? FailureInfo(code: "provider_error", message: "training failed"))
+            try fail(id, state.failure ?? FailureInfo(code: "provider_error", message: "the provider reported that training failed"))
         case .done:
             try store.write { db in
                 try db.execute(sql: "UPDATE voice SET model_data = ?, credits_used = ? WHERE id = ?",
                                arguments: [state.voiceData.map(DubParameters.canonical), state.creditsUsed ?? 0, id])
             }
-            if status != .finalizing { _ = try store.transitionVoice(id, to: .finalizing) }
-            return try store.transitionVoice(id, to: .done, message: "trained")
-        case let next where next != status && status.canTransition(to: next):
-            return try store.transitionVoice(id, to: next)
+            if voice.status != .finalizing { _ = try store.transitionVoice(id, to: .finalizing) }
+            _ = try store.transitionVoice(id, to: .done, message: "trained")
+            report("voice \(voice.reference): done")
+        case let next where next != voice.status && voice.status.canTransition(to: next):
+            report("voice \(voice.reference): \(next.rawValue)")
+            _ = try store.transitionVoice(id, to: next)
         default:
-            return try store.voice(id)
+            break
         }
     }
 

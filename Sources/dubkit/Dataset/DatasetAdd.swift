@@ -6,7 +6,7 @@ import Foundation
 struct DatasetAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add audio or video files to a dataset: their audio is extracted and stored once by content.")
+        abstract: "Add audio or video files to a dataset: their audio is extracted, stored once by content and analysed.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
@@ -30,13 +30,11 @@ struct DatasetAdd: AsyncParsableCommand {
             global.log("extracting \(url.path)")
             added.append(try await store.addRecording(url, to: dataset))
         }
+        let reports = added.map(DatasetFileReport.init)
         if global.json {
-            try Output.json(added)
+            try Output.json(reports)
             return
         }
-        Output.table(
-            ["FILE", "DURATION", "RATE", "CHANNELS", "HASH"],
-            added.map { [$0.originalName, Duration.text($0.durationSeconds), String($0.sampleRate), String($0.channels), String($0.mediaHash.prefix(12))] },
-            empty: "nothing added")
+        DatasetFileReport.print(reports, empty: "nothing added")
     }
 }

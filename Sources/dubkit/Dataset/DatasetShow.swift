@@ -5,7 +5,7 @@ import DubKit
 struct DatasetShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a dataset's files with their duration, sample rate and channels.")
+        abstract: "Show a dataset's files with their figures (loudness, peak, clipping, speech, SNR) and flag the bad ones.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
@@ -15,7 +15,7 @@ struct DatasetShow: ParsableCommand {
 
     struct Detail: Encodable {
         var dataset: Dataset
-        var files: [DatasetFile]
+        var files: [DatasetFileReport]
 
         func encode(to encoder: any Encoder) throws {
             try dataset.encode(to: encoder)
@@ -29,16 +29,26 @@ struct DatasetShow: ParsableCommand {
     func run() throws {
         let store = try global.open(project.project)
         let dataset = try store.dataset(named: name)
-        let files = try store.files(of: dataset)
+        // Files added before recordings were analysed are measured now, once; one that cannot be
+        // read stays without figures and is named, rather than hiding the others.
+        let files = try store.files(of: dataset).map { file in
+            guard !file.analysed else { return file }
+            do {
+                return try store.analyse(file)
+            } catch {
+                global.warn("\(file.originalName) could not be analysed: \(error.localizedDescription)")
+                return file
+            }
+        }
+        let reports = files.map(DatasetFileReport.init)
         if global.json {
-            try Output.json(Detail(dataset: dataset, files: files))
+            try Output.json(Detail(dataset: dataset, files: reports))
             return
         }
         let total = files.map(\.durationSeconds).reduce(0, +)
-        print("dataset \(dataset.name): \(files.count) files, \(Duration.text(total))")
-        Output.table(
-            ["FILE", "DURATION", "RATE", "CHANNELS", "HASH"],
-            files.map { [$0.originalName, Duration.text($0.durationSeconds), String($0.sampleRate), String($0.channels), String($0.mediaHash.prefix(12))] },
-            empty: "no files yet")
+        let flagged = reports.filter { !$0.issues.isEmpty }.count
+        print("dataset \(dataset.name): \(files.count) files, \(Duration.text(total))"
+              + (flagged > 0 ? ", \(flagged) with issues" : ""))
+        DatasetFileReport.print(reports, empty: "no files yet")
     }
 }

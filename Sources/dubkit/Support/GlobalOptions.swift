@@ -29,6 +29,12 @@ struct GlobalOptions: ParsableArguments {
         return store
     }
 
+    /// Writes a warning line to stderr (as JSON with --json).
+    func warn(_ message: String) {
+        let line = json ? "{\"warning\":\(String(reflecting: message))}" : "warning: \(message)"
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
     /// Writes a line to stderr when --verbose is on.
     func log(_ message: @autoclosure () -> String) {
         guard verbose else { return }

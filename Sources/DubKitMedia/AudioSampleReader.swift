@@ -1,0 +1,43 @@
+import CFFmpeg
+import Foundation
+
+/// The first audio stream of any media file as blocks of planar float samples, at its own rate and
+/// channel count (or a chosen rate): for measuring audio without writing it anywhere.
+public final class AudioSampleReader {
+    /// Samples per second of what ``read(maximum:)`` returns.
+    public let sampleRate: Int
+    /// Channels of what ``read(maximum:)`` returns (surround is kept, up to 8).
+    public let channels: Int
+    private let source: AudioSampleSource
+    private let frame: MediaFrame
+    private var layout = AVChannelLayout()
+    private let capacity: Int32 = 4096
+
+    /// Opens `url`'s first audio stream.
+    public init(_ url: URL, sampleRate: Int? = nil) throws {
+        source = try AudioSampleSource(url)
+        let rate = Int32(sampleRate ?? Int(source.sourceRate))
+        guard (1_000...384_000).contains(rate) else {
+            throw MediaError.unsupportedOutput(path: url.path, reason: "sample rate \(rate) Hz is out of range")
+        }
+        cff_default_layout(&layout, min(source.sourceChannels, 8))
+        try source.configure(sampleRate: rate, layout: &layout)
+        frame = try MediaFrame(path: url.path, capacity: capacity, format: AV_SAMPLE_FMT_FLTP, layout: &layout, sampleRate: rate)
+        self.sampleRate = Int(rate)
+        channels = Int(layout.nb_channels)
+    }
+
+    deinit {
+        av_channel_layout_uninit(&layout)
+    }
+
+    /// The next block, one array per channel, up to 4096 samples each; empty arrays at the end.
+    public func read() throws -> [[Float]] {
+        if source.isExhausted { return Array(repeating: [], count: channels) }
+        let count = Int(try source.read(into: frame, maximum: capacity))
+        return (0..<channels).map { channel in
+            guard count > 0, let plane = frame.pointer.pointee.extended_data[channel] else { return [] }
+            return plane.withMemoryRebound(to: Float.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import DubKitTestSupport
+import Foundation
+import Testing
+
+@Suite("dataset analysis")
+struct DatasetAnalysisCLITests {
+    @Test("dataset add measures every file; show flags the clipped, the silent and the too-long ones and says what to do")
+    func flagsBadRecordings() throws {
+        let dir = try TemporaryDirectory()
+        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path]
+        func run(_ program: String, _ arguments: [String]) throws -> ChildProcess.Result {
+            let result = try ChildProcess.run(program, arguments, environment: environment, currentDirectory: dir.url)
+            #expect(result.status == 0, "\(program) \(arguments): \(result.stderr)")
+            return result
+        }
+        _ = try run("/usr/bin/espeak-ng", ["-v", "en", "-w", "good.wav", "This recording is clean, clear and at a good level."])
+        _ = try run("/usr/bin/ffmpeg", ["-loglevel", "error", "-i", "good.wav", "-af", "volume=24dB", "clipped.flac"])
+        _ = try run("/usr/bin/ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", "silent.wav"])
+        // Eleven minutes: the good take looped, at 8 kHz to stay small.
+        _ = try run("/usr/bin/ffmpeg", ["-loglevel", "error", "-stream_loop", "-1", "-i", "good.wav", "-t", "660", "-ar", "8000", "long.mp3"])
+        _ = try run("dubkit", ["project", "create", "p"])
+        _ = try run("dubkit", ["dataset", "add", "--project", "p", "takes", "good.wav", "clipped.flac", "silent.wav", "long.mp3"])
+
+        let shown = try run("dubkit", ["dataset", "show", "--project", "p", "takes", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+        let files = try #require(object?["files"] as? [[String: Any]])
+        let issues = Dictionary(uniqueKeysWithValues: files.map { ($0["originalName"] as? String ?? "", $0["issues"] as? [String] ?? ["?"]) })
+        #expect(issues["good.wav"] == [])
+        #expect(issues["clipped.flac"]?.contains("clipped") == true)
+        #expect(issues["silent.wav"] == ["silent"])
+        #expect(issues["long.mp3"]?.contains("tooLong") == true)
+        let good = try #require(files.first { $0["originalName"] as? String == "good.wav" })
+        #expect((good["loudnessLufs"] as? Double).map { $0 > -30 && $0 < -10 } == true)
+        #expect((good["speechShare"] as? Double).map { $0 > 0.5 } == true)
+        #expect((good["clippedSamples"] as? Int) == 0)
+
+        let table = try run("dubkit", ["dataset", "show", "--project", "p", "takes"])
+        #expect(table.stdout.contains("3 with issues"))
+        #expect(table.stdout.contains("clipped.flac: clipped: samples hit full scale"))
+        #expect(table.stdout.contains("long.mp3: too long: over 10 minutes"))
+    }
+}
