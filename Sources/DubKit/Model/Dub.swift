@@ -112,6 +112,7 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         }
         self.sourceKind = sourceKind
         source = row["source"]
+        linkMediaHash = row["link_media_hash"]
         sourceMediaHash = row["source_media_hash"]
         resultMediaHash = row["result_media_hash"]
         pitchShift = row["pitch_shift"]
