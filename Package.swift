@@ -45,14 +45,9 @@ let package = Package(
             name: "DubKitMedia",
             dependencies: ["CFFmpeg"]
         ),
-        .systemLibrary(
-            name: "CRubberBand",
-            pkgConfig: "rubberband",
-            providers: [.apt(["librubberband-dev"])]
-        ),
         .target(
             name: "LocalEngine",
-            dependencies: ["DubKit", "DubKitMedia", "CRubberBand"],
+            dependencies: ["DubKit", "DubKitMedia"],
             path: "Plugins/Local"
         ),
         .executableTarget(

@@ -22,45 +22,53 @@ struct FFT {
 
     /// Transforms `re`/`im` in place; `inverse` uses the conjugate twiddles and scales by 1/size.
     func transform(_ re: inout [Float], _ im: inout [Float], inverse: Bool = false) {
-        let n = size
         re.withUnsafeMutableBufferPointer { r in
             im.withUnsafeMutableBufferPointer { m in
-                for i in 0..<n {
-                    let j = bitReversed[i]
-                    if j > i { r.swapAt(i, j); m.swapAt(i, j) }
-                }
-                let sign: Float = inverse ? -1 : 1
-                cosTable.withUnsafeBufferPointer { ct in
-                    sinTable.withUnsafeBufferPointer { st in
-                        var len = 2
-                        while len <= n {
-                            let half = len / 2
-                            let step = n / len
-                            var start = 0
-                            while start < n {
-                                var k = 0
-                                for j in start..<(start + half) {
-                                    let wr = ct[k], wi = sign * st[k]
-                                    let xr = r[j + half], xi = m[j + half]
-                                    let tr = xr * wr - xi * wi
-                                    let ti = xr * wi + xi * wr
-                                    r[j + half] = r[j] - tr
-                                    m[j + half] = m[j] - ti
-                                    r[j] += tr
-                                    m[j] += ti
-                                    k += step
-                                }
-                                start += len
-                            }
-                            len *= 2
+                // Both buffers hold at least `size` elements (checked by the caller's arrays).
+                if let rp = r.baseAddress, let mp = m.baseAddress { transform(rp, mp, inverse: inverse) }
+            }
+        }
+    }
+
+    /// Transforms `size` values at `r`/`m` in place, as ``transform(_:_:inverse:)`` does.
+    func transform(_ r: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, inverse: Bool = false) {
+        let n = size
+        bitReversed.withUnsafeBufferPointer { rev in
+            for i in 0..<n {
+                let j = rev[i]
+                if j > i { swap(&r[i], &r[j]); swap(&m[i], &m[j]) }
+            }
+        }
+        let sign: Float = inverse ? -1 : 1
+        cosTable.withUnsafeBufferPointer { ct in
+            sinTable.withUnsafeBufferPointer { st in
+                var len = 2
+                while len <= n {
+                    let half = len / 2
+                    let step = n / len
+                    var start = 0
+                    while start < n {
+                        var k = 0
+                        for j in start..<(start + half) {
+                            let wr = ct[k], wi = sign * st[k]
+                            let xr = r[j + half], xi = m[j + half]
+                            let tr = xr * wr - xi * wi
+                            let ti = xr * wi + xi * wr
+                            r[j + half] = r[j] - tr
+                            m[j + half] = m[j] - ti
+                            r[j] += tr
+                            m[j] += ti
+                            k += step
                         }
+                        start += len
                     }
-                }
-                if inverse {
-                    let scale = 1 / Float(n)
-                    for i in 0..<n { r[i] *= scale; m[i] *= scale }
+                    len *= 2
                 }
             }
+        }
+        if inverse {
+            let scale = 1 / Float(n)
+            for i in 0..<n { r[i] *= scale; m[i] *= scale }
         }
     }
 }

@@ -1,15 +1,20 @@
 import Foundation
 
-/// A linear-phase FIR equaliser built from per-band gains, applied by FFT overlap-add; its output is
-/// aligned with its input (the filter's group delay is dropped).
+/// A linear-phase FIR equaliser built from per-band gains, applied by FFT overlap-add (two real blocks
+/// per complex FFT); its output is aligned with its input (the filter's group delay is dropped).
 final class FIRFilter {
     private let fft: FFT
     private let block: Int
     private let taps: Int
     private let responseRe: [Float]
     private let responseIm: [Float]
+    /// The tail of the last block's convolution, added to the next block's output.
     private var overlap: [Float]
-    private var pendingInput: [Float] = []
+    /// Input waiting for a pair of blocks (two real blocks share one complex FFT).
+    private var pending: [Float]
+    private var pendingCount = 0
+    private var re: [Float]
+    private var im: [Float]
     private var toDrop: Int
 
     /// `gains` in dB at ``SpectralBands/centres``, held flat below the first and above the last band.
@@ -52,30 +57,34 @@ final class FIRFilter {
         fft.transform(&hr, &hi)
         responseRe = hr
         responseIm = hi
-        overlap = [Float](repeating: 0, count: n)
+        overlap = [Float](repeating: 0, count: block)
+        pending = [Float](repeating: 0, count: 2 * block)
+        self.re = [Float](repeating: 0, count: n)
+        self.im = [Float](repeating: 0, count: n)
         toDrop = half
     }
 
-    /// Filters `samples`; returns what is ready (possibly less than given until ``finish()``).
+    /// Filters `samples`; returns what is ready (possibly less than given until ``finish(total:)``).
     func process(_ samples: [Float]) -> [Float] {
-        pendingInput += samples
         var out: [Float] = []
-        while pendingInput.count >= block {
-            out += run(Array(pendingInput.prefix(block)))
-            pendingInput.removeFirst(block)
+        out.reserveCapacity(samples.count + 2 * block)
+        var i = 0
+        while i < samples.count {
+            let take = min(2 * block - pendingCount, samples.count - i)
+            pending.replaceSubrange(pendingCount..<(pendingCount + take), with: samples[i..<(i + take)])
+            pendingCount += take
+            i += take
+            if pendingCount == 2 * block { runPair(into: &out) }
         }
         return drop(out)
     }
 
-    /// The remaining output: flushes the last partial block and the filter's tail.
+    /// The remaining `remaining` samples of output: flushes the last partial blocks and the filter's tail.
     func finish(total remaining: Int) -> [Float] {
         var out: [Float] = []
-        var input = pendingInput
-        pendingInput.removeAll()
         while out.count < remaining + toDrop {
-            input += [Float](repeating: 0, count: block - input.count)
-            out += run(input)
-            input = []
+            for i in pendingCount..<(2 * block) { pending[i] = 0 }
+            runPair(into: &out)
         }
         return Array(drop(out).prefix(remaining))
     }
@@ -87,21 +96,40 @@ final class FIRFilter {
         return Array(out.dropFirst(d))
     }
 
-    private func run(_ input: [Float]) -> [Float] {
-        let n = fft.size
-        var re = [Float](repeating: 0, count: n), im = [Float](repeating: 0, count: n)
-        for (i, v) in input.enumerated() { re[i] = v }
-        fft.transform(&re, &im)
-        for k in 0..<n {
-            let r = re[k] * responseRe[k] - im[k] * responseIm[k]
-            im[k] = re[k] * responseIm[k] + im[k] * responseRe[k]
-            re[k] = r
+    /// Convolves the two pending blocks (one as the real, one as the imaginary part) and appends both outputs.
+    private func runPair(into out: inout [Float]) {
+        let n = fft.size, block = block
+        pending.withUnsafeBufferPointer { p in
+            re.withUnsafeMutableBufferPointer { r in
+                im.withUnsafeMutableBufferPointer { m in
+                    for k in 0..<block {
+                        r[k] = p[k]
+                        m[k] = p[block + k]
+                    }
+                    for k in block..<n {
+                        r[k] = 0
+                        m[k] = 0
+                    }
+                    guard let rp = r.baseAddress, let mp = m.baseAddress else { return }
+                    fft.transform(rp, mp)
+                    responseRe.withUnsafeBufferPointer { hr in
+                        responseIm.withUnsafeBufferPointer { hi in
+                            for k in 0..<n {
+                                let a = r[k], b = m[k]
+                                r[k] = a * hr[k] - b * hi[k]
+                                m[k] = a * hi[k] + b * hr[k]
+                            }
+                        }
+                    }
+                    fft.transform(rp, mp, inverse: true)
+                    overlap.withUnsafeMutableBufferPointer { o in
+                        for k in 0..<block { out.append(o[k] + r[k]) }
+                        for k in 0..<block { out.append(r[block + k] + m[k]) }
+                        for k in 0..<block { o[k] = m[block + k] }
+                    }
+                }
+            }
         }
-        fft.transform(&re, &im, inverse: true)
-        for i in 0..<n { overlap[i] += re[i] }
-        let out = Array(overlap[0..<block])
-        overlap.removeFirst(block)
-        overlap += [Float](repeating: 0, count: block)
-        return out
+        pendingCount = 0
     }
 }

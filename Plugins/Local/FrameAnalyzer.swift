@@ -5,9 +5,16 @@ import Foundation
 final class FrameAnalyzer {
     /// Frame results needed per hop by the converter.
     struct Frame {
+        /// F0 where the frame is clearly voiced (the one the statistics use).
         var f0: Double?
+        /// F0 where the frame is at least weakly periodic (a voiced consonant, a voicing edge), else nil.
+        var weakF0: Double?
         var rmsDB: Double
     }
+
+    /// YIN's normalised-difference threshold for a clearly voiced frame, and the looser one for ``Frame/weakF0``.
+    static let voicedThreshold = 0.3
+    static let weakThreshold = 0.5
 
     static let loudGateDB = -50.0
     static let minF0 = 50.0
@@ -16,7 +23,8 @@ final class FrameAnalyzer {
     let sampleRate: Int
     /// Samples between frame starts (20 ms).
     let hop: Int
-    private let window: Int
+    /// Samples in the YIN comparison window (25 ms).
+    let window: Int
     private let minLag: Int
     private let maxLag: Int
     private let frameLength: Int
@@ -90,7 +98,7 @@ final class FrameAnalyzer {
         for v in x { energy += Double(v * v) }
         let rms = sqrt(energy / Double(x.count))
         let rmsDB = 20 * log10(max(rms, 1e-9))
-        guard rmsDB > Self.loudGateDB else { return Frame(f0: nil, rmsDB: rmsDB) }
+        guard rmsDB > Self.loudGateDB else { return Frame(f0: nil, weakF0: nil, rmsDB: rmsDB) }
         loudFrames += 1
         loudPower += rms * rms
 
@@ -103,7 +111,7 @@ final class FrameAnalyzer {
             if let band = binBands[bin] { bandPower[band] += Double(re[bin] * re[bin] + im[bin] * im[bin]) }
         }
 
-        let f0 = tracksPitch ? pitch(x) : nil
+        let (f0, weakF0) = tracksPitch ? pitch(x) : (nil, nil)
         if let f0 {
             voicedFrames += 1
             let l = log(f0)
@@ -112,11 +120,12 @@ final class FrameAnalyzer {
             let bin = Int((1200 * log2(f0 / Self.minF0) / Self.centsPerBin).rounded())
             histogram[max(0, min(Self.histogramBins - 1, bin))] += 1
         }
-        return Frame(f0: f0, rmsDB: rmsDB)
+        return Frame(f0: f0, weakF0: weakF0, rmsDB: rmsDB)
     }
 
-    /// YIN: cumulative-mean-normalised difference via one FFT cross-correlation; nil when unvoiced.
-    private func pitch(_ x: ArraySlice<Float>) -> Double? {
+    /// YIN: cumulative-mean-normalised difference via one FFT cross-correlation; the F0 of a clearly
+    /// voiced frame (nil when not) and of an at least weakly periodic one.
+    private func pitch(_ x: ArraySlice<Float>) -> (Double?, Double?) {
         let n = fft.size
         var re = [Float](repeating: 0, count: n), im = [Float](repeating: 0, count: n)
         var i = 0
@@ -158,15 +167,21 @@ final class FrameAnalyzer {
             prevNorm = norm
             if chosen != nil { break }
         }
-        guard let lag = chosen ?? best.flatMap({ $0.value < 0.3 ? $0.lag : nil }) else { return nil }
-        var refined = Double(lag)
-        if lag > 1, lag < maxLag {
-            let a = d[lag - 1], b = d[lag], c = d[lag + 1]
-            let denom = a - 2 * b + c
-            if denom > 0 { refined += 0.5 * (a - c) / denom }
+        func frequency(_ lag: Int) -> Double? {
+            var refined = Double(lag)
+            if lag > 1, lag < maxLag {
+                let a = d[lag - 1], b = d[lag], c = d[lag + 1]
+                let denom = a - 2 * b + c
+                if denom > 0 { refined += 0.5 * (a - c) / denom }
+            }
+            let f0 = Double(sampleRate) / refined
+            return (Self.minF0...Self.maxF0).contains(f0) ? f0 : nil
         }
-        let f0 = Double(sampleRate) / refined
-        return (Self.minF0...Self.maxF0).contains(f0) ? f0 : nil
+        if let lag = chosen ?? best.flatMap({ $0.value < Self.voicedThreshold ? $0.lag : nil }) {
+            let f0 = frequency(lag)
+            return (f0, f0)
+        }
+        return (nil, best.flatMap { $0.value < Self.weakThreshold ? frequency($0.lag) : nil })
     }
 
     /// The long-term spectrum (dB per band) and loudness (dBFS) of the loud frames so far, or nil if none was loud.

@@ -10,8 +10,6 @@ public enum LocalEngineError: LocalizedError, Sendable, Equatable {
     case noVoicedSpeech(files: [String])
     /// A setting is out of its range.
     case invalidSetting(String)
-    /// librubberband could not be set up.
-    case pitchShifterUnavailable(String)
 
     /// A message a user can act on.
     public var errorDescription: String? {
@@ -25,8 +23,6 @@ public enum LocalEngineError: LocalizedError, Sendable, Equatable {
                 + "(at least a few seconds, louder than -50 dBFS)."
         case .invalidSetting(let what):
             "Invalid conversion setting: \(what)."
-        case .pitchShifterUnavailable(let reason):
-            "The pitch shifter (librubberband) could not start: \(reason). Install librubberband2 3.x."
         }
     }
 }

@@ -68,13 +68,18 @@ public struct LocalProvider: Provider {
     }
 
     public func generateDub(jobID: String) async throws -> DubJobState {
+        try await generateDub(jobID: jobID) { _ in }
+    }
+
+    public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
         var job = try jobs.load(jobID)
         guard let input = job.input, let profile = job.profile else { throw notReady(job, "is not preprocessed") }
         let output = jobs.folder.appendingPathComponent("\(job.id)-out.wav")
         let settings = job.settings ?? ConversionSettings()
         do {
             _ = try await Self.offPool {
-                try VoiceConverter.convert(input: URL(fileURLWithPath: input), output: output, target: profile, settings: settings)
+                try VoiceConverter.convert(input: URL(fileURLWithPath: input), output: output, target: profile, settings: settings,
+                                           progress: progress)
             }
             job.output = output.path
             job.status = "done"

@@ -31,35 +31,12 @@ public enum VoiceConverter {
         let wav = try VoiceAnalyzer.normalise(input, into: scratch.url.appendingPathComponent("source.wav"), denoise: settings.denoise)
         let k = settings.conversionStrength
         let shiftLog = settings.pitchShift * log(2) / 12
-
-        // Pass 1: the source's profile and F0 track (one value per 20 ms hop, 0 when unvoiced).
-        var source: VoiceProfile?
-        var track: [Float] = []
-        if k > 0 {
-            let reader = try WAVReader(url: wav)
-            let analyzer = FrameAnalyzer(sampleRate: reader.sampleRate)
-            track.reserveCapacity(reader.sampleCount / analyzer.hop + 1)
-            let record: (FrameAnalyzer.Frame) -> Void = { track.append(Float($0.f0 ?? 0)) }
-            while true {
-                let block = try reader.read(reader.sampleRate * 4)
-                if block.isEmpty { break }
-                analyzer.feed(block, onFrame: record)
-                progress?(0.3 * Double(track.count * analyzer.hop) / Double(max(1, reader.sampleCount)))
-            }
-            analyzer.finish(onFrame: record)
-            source = try FrameAnalyzer.profile(of: [analyzer], files: [input])
-        }
-
-        let plan = source.map { Plan(source: $0, target: target, strength: k) }
-        var summary = Summary(
-            source: source, meanPitchRatio: exp((plan?.meanLogRatio ?? 0) + shiftLog), formantRatio: plan?.formantRatio ?? 1,
-            equaliser: [Double](repeating: 0, count: SpectralBands.count), gain: 0)
-
-        let reader = try WAVReader(url: wav)
-        let total = reader.sampleCount
         let partial = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial")
         defer { try? FileManager.default.removeItem(at: partial) }
-        let hop = max(1, reader.sampleRate / 50)
+        let reader = try WAVReader(url: wav)
+        let total = reader.sampleCount
+        var summary = Summary(source: nil, meanPitchRatio: exp(shiftLog), formantRatio: 1,
+                              equaliser: [Double](repeating: 0, count: SpectralBands.count), gain: 0)
 
         if k == 0 && settings.pitchShift == 0 {
             let writer = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
@@ -67,73 +44,75 @@ public enum VoiceConverter {
                 let block = try reader.read(reader.sampleRate * 4)
                 if block.isEmpty { break }
                 try writer.append(block)
+                progress?(Double(total - reader.remainingSamples) / Double(max(1, total)))
             }
             try writer.finish()
             summary.clippedSamples = writer.clippedSamples
         } else {
-            // Pass 2: pitch and formants; the shifted signal's own long-term spectrum is measured on the way.
-            let shiftedURL = plan == nil ? partial : scratch.url.appendingPathComponent("shifted.wav")
-            let writer = try WAVWriter(url: shiftedURL, sampleRate: reader.sampleRate)
-            let shifter = try PitchShifter(sampleRate: reader.sampleRate, maxBlock: hop)
-            let shiftedAnalyzer = FrameAnalyzer(sampleRate: reader.sampleRate, tracksPitch: false)
-            // The intermediate file keeps 12 dB of headroom: shifting and EQ can raise peaks.
-            let headroom: Float = plan == nil ? 1 : 0.25
-            var shifted = 0, hopIndex = 0
-            var smoothedLog = plan?.meanLogRatio ?? 0
-            func emit(_ samples: [Float]) throws {
-                let block = Array(samples.prefix(total - shifted))
-                shifted += block.count
-                if plan != nil { shiftedAnalyzer.feed(block) }
-                try writer.append(headroom == 1 ? block : block.map { $0 * headroom })
+            // Pass 1: the F0 track (one value per 20 ms hop, 0 when not even weakly voiced), and the source's profile.
+            let analyzer = FrameAnalyzer(sampleRate: reader.sampleRate)
+            var track: [Float] = []
+            track.reserveCapacity(total / analyzer.hop + 1)
+            let record: (FrameAnalyzer.Frame) -> Void = { track.append(Float($0.weakF0 ?? 0)) }
+            while true {
+                let block = try reader.read(reader.sampleRate * 4)
+                if block.isEmpty { break }
+                analyzer.feed(block, onFrame: record)
+                progress?(0.45 * Double(min(total, track.count * analyzer.hop)) / Double(max(1, total)))
+            }
+            analyzer.finish(onFrame: record)
+            let source = k > 0 ? try FrameAnalyzer.profile(of: [analyzer], files: [input]) : nil
+            let plan = source.map { Plan(source: $0, target: target, strength: k) }
+            summary.source = source
+            summary.meanPitchRatio = exp((plan?.meanLogRatio ?? 0) + shiftLog)
+            summary.formantRatio = plan?.formantRatio ?? 1
+            let contour = Self.contour(track: track, analyzer: analyzer, plan: plan, shiftLog: shiftLog)
+
+            // The EQ and gain come from the shifted signal's spectrum and loudness, measured on a preview.
+            var equaliser: FIRFilter?
+            var linear: Float = 1
+            if let plan {
+                let shifted = try Self.previewAnalysis(reader, contour: contour, formantRatio: summary.formantRatio)
+                if let measured = shifted.spectrumAndLoudness() {
+                    (summary.equaliser, summary.gain) = plan.equaliser(
+                        shifted: measured.spectrum, shiftedLoudness: measured.loudness, volumeMix: settings.modelVolumeMix)
+                    // The EQ's effect on loudness, measured rather than estimated from the bands.
+                    let equalised = try Self.previewAnalysis(
+                        reader, contour: contour, formantRatio: summary.formantRatio, equaliser: summary.equaliser)
+                    if let loudness = equalised.spectrumAndLoudness()?.loudness {
+                        summary.gain = plan.wantedLoudness(volumeMix: settings.modelVolumeMix) - loudness
+                    }
+                }
+                equaliser = FIRFilter(gains: summary.equaliser, sampleRate: reader.sampleRate)
+                linear = Float(pow(10, summary.gain / 20))
+            }
+            progress?(0.5)
+
+            // Pass 2: pitch and formants, EQ and gain in one stream.
+            try reader.seek(toSample: 0)
+            let shifter = PSOLAShifter(contour: contour, formantRatio: summary.formantRatio)
+            let writer = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
+            var written = 0
+            func write(_ samples: [Float]) throws {
+                written += samples.count
+                try writer.append(linear == 1 ? samples : samples.map { $0 * linear })
             }
             while true {
-                let block = try reader.read(hop)
+                let block = try reader.read(reader.sampleRate)
                 if block.isEmpty { break }
-                var logRatio = plan?.meanLogRatio ?? 0
-                if let plan, hopIndex < track.count, track[hopIndex] > 0 {
-                    logRatio = plan.logRatio(f0: Double(track[hopIndex]))
-                }
-                smoothedLog = 0.5 * smoothedLog + 0.5 * logRatio
-                shifter.set(pitch: exp(smoothedLog + shiftLog), formant: plan?.formantRatio ?? 1)
-                try emit(shifter.process(block))
-                hopIndex += 1
-                if hopIndex % 250 == 0 { progress?(0.3 + 0.5 * Double(hopIndex * hop) / Double(max(1, total))) }
+                let shifted = shifter.process(block)
+                try write(equaliser?.process(shifted) ?? shifted)
+                progress?(0.5 + 0.5 * Double(written) / Double(max(1, total)))
             }
-            // Flush: silence in until the shifter has handed back as much as went in.
-            var rounds = 0
-            let silence = [Float](repeating: 0, count: hop)
-            while shifted < total && rounds < 100_000 {
-                try emit(shifter.process(silence))
-                rounds += 1
+            let tail = shifter.finish(end: total)
+            if let equaliser {
+                try write(equaliser.process(tail))
+                try write(equaliser.finish(total: total - written))
+            } else {
+                try write(tail)
             }
             try writer.finish()
             summary.clippedSamples = writer.clippedSamples
-
-            // Pass 3: one FIR equaliser from the measured spectra, and the loudness gain.
-            if let plan {
-                let flat = ([Double](repeating: 0, count: SpectralBands.count), 0.0)
-                let (gains, gain) = shiftedAnalyzer.spectrumAndLoudness().map {
-                    plan.equaliser(shifted: $0.spectrum, shiftedLoudness: $0.loudness, volumeMix: settings.modelVolumeMix)
-                } ?? flat
-                summary.equaliser = gains
-                summary.gain = gain
-                let eq = FIRFilter(gains: gains, sampleRate: reader.sampleRate)
-                let linear = Float(pow(10, gain / 20)) / headroom
-                let input = try WAVReader(url: shiftedURL)
-                let out = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
-                var written = 0
-                while true {
-                    let block = try input.read(reader.sampleRate * 2)
-                    if block.isEmpty { break }
-                    let filtered = eq.process(block)
-                    written += filtered.count
-                    try out.append(filtered.map { $0 * linear })
-                    progress?(0.8 + 0.2 * Double(written) / Double(max(1, total)))
-                }
-                try out.append(eq.finish(total: total - written).map { $0 * linear })
-                try out.finish()
-                summary.clippedSamples = out.clippedSamples
-            }
         }
         do {
             if FileManager.default.fileExists(atPath: output.path) { try FileManager.default.removeItem(at: output) }
@@ -143,6 +122,64 @@ public enum VoiceConverter {
         }
         progress?(1)
         return summary
+    }
+
+    /// The contour the shifter follows: the source's F0 track and, per frame, the mapped log pitch ratio
+    /// (smoothed over neighbouring frames) plus the extra shift.
+    static func contour(track raw: [Float], analyzer: FrameAnalyzer, plan: Plan?, shiftLog: Double) -> PitchContour {
+        let track = PitchContour.repaired(raw)
+        var smoothed = plan?.meanLogRatio ?? 0
+        let ratios = track.map { f0 -> Float in
+            var logRatio = plan?.meanLogRatio ?? 0
+            if let plan, f0 > 0 { logRatio = plan.logRatio(f0: Double(f0)) }
+            smoothed = 0.5 * smoothed + 0.5 * logRatio
+            return Float(smoothed + shiftLog)
+        }
+        return PitchContour(hop: analyzer.hop, centre: Double(analyzer.window) / 2, sampleRate: Double(analyzer.sampleRate),
+                            f0: track, logRatio: ratios)
+    }
+
+    /// Seconds per preview excerpt, and how many excerpts a long input is sampled with.
+    static let previewExcerpt = 3
+    static let previewExcerpts = 20
+
+    /// Shifts a preview of `reader`'s file (all of it up to a minute, else 20 excerpts of 3 s spread
+    /// evenly), equalised by `gains` when given, and returns an analyser that measured the result's
+    /// spectrum and loudness.
+    static func previewAnalysis(
+        _ reader: WAVReader, contour: PitchContour, formantRatio: Double, equaliser gains: [Double]? = nil
+    ) throws -> FrameAnalyzer {
+        let total = reader.sampleCount
+        let excerpt = previewExcerpt * reader.sampleRate
+        let whole = total <= excerpt * previewExcerpts
+        let length = whole ? total : excerpt
+        let starts = whole ? [0] : (0..<previewExcerpts).map { $0 * (total - excerpt) / (previewExcerpts - 1) }
+        let analyzer = FrameAnalyzer(sampleRate: reader.sampleRate, tracksPitch: false)
+        for start in starts {
+            try reader.seek(toSample: start)
+            let shifter = PSOLAShifter(contour: contour, formantRatio: formantRatio, start: start)
+            let equaliser = gains.map { FIRFilter(gains: $0, sampleRate: reader.sampleRate) }
+            var read = 0, produced = 0
+            func feed(_ samples: [Float]) {
+                produced += samples.count
+                analyzer.feed(samples)
+            }
+            while read < length {
+                let block = try reader.read(min(length - read, reader.sampleRate))
+                if block.isEmpty { break }
+                read += block.count
+                let shifted = shifter.process(block)
+                feed(equaliser?.process(shifted) ?? shifted)
+            }
+            let tail = shifter.finish(end: start + read)
+            if let equaliser {
+                feed(equaliser.process(tail))
+                feed(equaliser.finish(total: read - produced))
+            } else {
+                feed(tail)
+            }
+        }
+        return analyzer
     }
 
     /// The mapping from source to target, fixed before the signal pass.
@@ -188,8 +225,12 @@ public enum VoiceConverter {
                 after += p * pow(10, g / 10)
             }
             let eqGain = before > 0 && after > 0 ? 10 * log10(after / before) : 0
-            let wanted = source.loudness + volumeMix * (target.loudness - source.loudness)
-            return (gains, wanted - shiftedLoudness - eqGain)
+            return (gains, wantedLoudness(volumeMix: volumeMix) - shiftedLoudness - eqGain)
+        }
+
+        /// Output loudness in dBFS: the source's, moved towards the target's by `volumeMix`.
+        func wantedLoudness(volumeMix: Double) -> Double {
+            source.loudness + volumeMix * (target.loudness - source.loudness)
         }
 
         /// Log pitch ratio for a voiced frame at `f0`: the log-F0 mean and spread mapped, scaled by strength.

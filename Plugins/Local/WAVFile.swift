@@ -8,6 +8,8 @@ final class WAVReader {
     let sampleCount: Int
     private let handle: FileHandle
     private var remainingBytes: Int
+    /// Byte offset of the first sample.
+    private var dataOffset: UInt64 = 0
 
     init(url: URL) throws {
         self.url = url
@@ -42,6 +44,7 @@ final class WAVReader {
                     let offset = try handle.offset()
                     let end = try handle.seekToEnd()
                     try handle.seek(toOffset: offset)
+                    dataOffset = offset
                     let available = Int(end - offset)
                     remainingBytes = min(size, available) & ~1
                     sampleCount = remainingBytes / 2
@@ -58,6 +61,18 @@ final class WAVReader {
     }
 
     deinit { try? handle.close() }
+
+    /// Samples left to read.
+    var remainingSamples: Int { remainingBytes / 2 }
+
+    /// Moves to sample `index` (clamped to the file), so the next ``read(_:)`` starts there.
+    func seek(toSample index: Int) throws {
+        let sample = max(0, min(sampleCount, index))
+        do { try handle.seek(toOffset: dataOffset + UInt64(2 * sample)) } catch {
+            throw LocalEngineError.unreadableAudio(file: url.path, reason: error.localizedDescription)
+        }
+        remainingBytes = 2 * (sampleCount - sample)
+    }
 
     /// The next up to `count` samples; empty at the end.
     func read(_ count: Int) throws -> [Float] {

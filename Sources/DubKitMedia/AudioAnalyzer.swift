@@ -59,13 +59,48 @@ public enum AudioAnalyzer {
             snrDB: snr)
     }
 
+    /// The level (dB) above which a 20 ms frame of these counts as speech: the noise floor (10th
+    /// percentile) plus a margin, and never below -50 dBFS.
+    public static func speechThreshold(_ levels: [Float]) -> Double {
+        guard !levels.isEmpty else { return -50 }
+        let sorted = levels.sorted()
+        return max(Double(max(sorted[sorted.count / 10], -100)) + speechMarginDB, -50)
+    }
+
+    /// The mean-square level of each 20 ms frame of `url` mixed to mono, in dB.
+    public static func frameLevels(_ url: URL, sampleRate: Int? = nil) throws -> [Float] {
+        let reader = try AudioSampleReader(url, sampleRate: sampleRate)
+        let frameLength = max(1, reader.sampleRate / 50)
+        var levels: [Float] = []
+        var sum = 0.0
+        var fill = 0
+        while true {
+            let planes = try reader.read()
+            let count = planes.first?.count ?? 0
+            if count == 0 { break }
+            for index in 0..<count {
+                var mono: Float = 0
+                for plane in planes { mono += plane[index] }
+                mono /= Float(planes.count)
+                sum += Double(mono * mono)
+                fill += 1
+                if fill == frameLength {
+                    levels.append(Float(10 * log10(max(sum / Double(frameLength), 1e-12))))
+                    sum = 0
+                    fill = 0
+                }
+            }
+        }
+        return levels
+    }
+
     /// The share of frames above the noise floor (the 10th percentile level) by a margin, and the
     /// median level of those frames over the floor.
     static func speech(_ levels: [Float]) -> (share: Double, snr: Double?) {
         guard !levels.isEmpty else { return (0, nil) }
         let sorted = levels.sorted()
         let floor = Double(max(sorted[sorted.count / 10], -100))
-        let threshold = max(floor + speechMarginDB, -50)
+        let threshold = speechThreshold(levels)
         let speech = sorted.filter { Double($0) > threshold }
         guard !speech.isEmpty else { return (0, nil) }
         let median = Double(speech[speech.count / 2])

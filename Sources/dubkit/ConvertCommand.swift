@@ -81,7 +81,7 @@ struct ConvertCommand: AsyncParsableCommand {
         guard let id = created.id else { return }
         let bytes = ByteProgress("downloading", json: global.json)
         let dub = try await DubRunner(store: store, provider: provider, links: download.downloader(progress: bytes.callback),
-                                      report: report).run(id)
+                                      report: report, progress: { progress.fraction($0) }).run(id)
         bytes.finish()
         guard dub.status == .done else {
             throw DubKitError.dubFailed(id: id, project: project, code: dub.errorCode ?? "error", message: dub.errorMessage ?? "")

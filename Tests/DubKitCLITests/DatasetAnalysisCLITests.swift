@@ -37,6 +37,6 @@ struct DatasetAnalysisCLITests {
         let table = try run("dubkit", ["dataset", "show", "--project", "p", "takes"])
         #expect(table.stdout.contains("3 with issues"))
         #expect(table.stdout.contains("clipped.flac: clipped: samples hit full scale"))
-        #expect(table.stdout.contains("long.mp3: too long: over 10 minutes"))
+        #expect(table.stdout.contains("long.mp3: tooLong: over 10 minutes"))
     }
 }

@@ -30,6 +30,8 @@ public enum DubKitError: Error, Sendable, Equatable {
     case dubFailed(id: Int64, project: String, code: String, message: String)
     /// A paid step that would take the project past its credit budget; nothing was sent.
     case budgetExceeded(dub: Int64, required: Int64, committed: Int64, budget: Int64)
+    /// A dataset that breaks a provider's training rules; nothing was uploaded.
+    case datasetInvalid(dataset: String, provider: String, problems: [String])
 }
 
 extension DubKitError: LocalizedError {
@@ -49,6 +51,7 @@ extension DubKitError: LocalizedError {
         case .mediaIO: "media_io"
         case .storage: "storage"
         case .budgetExceeded: "budget_exceeded"
+        case .datasetInvalid: "dataset_invalid"
         case let .dubFailed(_, _, code, _): code
         }
     }
@@ -85,6 +88,8 @@ extension DubKitError: LocalizedError {
             "dub \(id) failed: \(code): \(message)"
         case let .budgetExceeded(dub, required, committed, budget):
             "dub \(dub) was not generated: it costs \(required) credits, \(committed) of the budget of \(budget) are already spent or committed"
+        case let .datasetInvalid(dataset, provider, problems):
+            "dataset \(dataset) does not meet \(provider)'s rules; nothing was uploaded:\n  " + problems.joined(separator: "\n  ")
         }
     }
 
@@ -117,6 +122,8 @@ extension DubKitError: LocalizedError {
             "see `dubkit dub log --project \(project) \(id)`"
         case .budgetExceeded:
             "raise the budget (`dub run --budget N`), or leave the dub: it stays preprocessed, ready to run"
+        case let .datasetInvalid(dataset, provider, _):
+            "fix the files named, or run `dubkit dataset prepare \(dataset) --provider \(provider)` and train from the prepared copy"
         }
     }
 }

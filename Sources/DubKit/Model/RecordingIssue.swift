@@ -27,16 +27,16 @@ public enum RecordingIssue: String, Sendable, Hashable, Codable, CaseIterable {
         return issues
     }
 
-    /// One line: what is wrong and what to do.
+    /// What is wrong and what to do, after the issue's name.
     public var advice: String {
         switch self {
-        case .clipped: "clipped: samples hit full scale; record again at a lower gain"
-        case .silent: "silent: no speech found; remove it"
-        case .quiet: "quiet: below -40 LUFS; `dataset prepare` normalises it"
-        case .noisy: "noisy: speech is less than 15 dB over the noise; record somewhere quieter"
-        case .mostlySilence: "mostly silence: under 30% speech; `dataset prepare` trims the pauses"
-        case .tooShort: "too short: under 1 second"
-        case .tooLong: "too long: over 10 minutes; `dataset prepare` splits it at pauses"
+        case .clipped: "samples hit full scale; record again at a lower gain"
+        case .silent: "no speech found; remove it"
+        case .quiet: "below -40 LUFS; `dataset prepare` normalises it"
+        case .noisy: "speech is less than 15 dB over the noise; record somewhere quieter"
+        case .mostlySilence: "under 30% speech; `dataset prepare` trims the pauses"
+        case .tooShort: "under 1 second"
+        case .tooLong: "over 10 minutes; `dataset prepare` splits it at pauses"
         }
     }
 }

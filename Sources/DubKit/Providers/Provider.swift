@@ -22,6 +22,9 @@ public protocol Provider: Sendable {
     func preprocessDub(jobID: String) async throws -> DubJobState
     /// The paid step: starts the conversion.
     func generateDub(jobID: String) async throws -> DubJobState
+    /// The paid step, telling `progress` the fraction done (0...1) while a provider that works in place
+    /// converts; by default the plain ``generateDub(jobID:)``, which reports nothing.
+    func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState
     /// Where the job stands now.
     func pollDub(jobID: String) async throws -> DubJobState
     /// Writes the converted audio of a finished job to `destination`.
@@ -50,6 +53,9 @@ extension Provider {
     public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState { throw unsupported("dub upload") }
     public func preprocessDub(jobID: String) async throws -> DubJobState { throw unsupported("preprocess") }
     public func generateDub(jobID: String) async throws -> DubJobState { throw unsupported("generate") }
+    public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
+        try await generateDub(jobID: jobID)
+    }
     public func pollDub(jobID: String) async throws -> DubJobState { throw unsupported("dub status") }
     public func downloadDub(jobID: String, to destination: URL) async throws { throw unsupported("dub download") }
     public func cancelDub(jobID: String) async throws { throw unsupported("cancelling a job") }

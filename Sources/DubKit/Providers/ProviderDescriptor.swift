@@ -99,13 +99,21 @@ public struct ProviderLimits: Sendable, Hashable, Codable {
     public var pitchShift: ClosedRange<Int>?
     /// How many files a training dataset may have.
     public var datasetFiles: ClosedRange<Int>?
+    /// Total audio a training dataset must hold, in seconds.
+    public var datasetSeconds: ClosedRange<Double>?
+    /// The minutes of audio a training may be asked to use (VoiceDub's maxMinutes, 5...60); the
+    /// dataset's total must fit the minutes chosen.
+    public var trainingMinutes: ClosedRange<Int>?
+    /// The minutes used when none are chosen.
+    public var defaultTrainingMinutes: Int?
     /// Jobs the service runs for one account at a time; nil when it does not say.
     public var maxConcurrentJobs: Int?
     /// Requests a minute it accepts from one key; nil when it does not say.
     public var requestsPerMinute: Int?
 
     private enum CodingKeys: String, CodingKey {
-        case maxFileBytes, maxDurationSeconds, inputFormats, pitchShift, datasetFiles, maxConcurrentJobs, requestsPerMinute
+        case maxFileBytes, maxDurationSeconds, inputFormats, pitchShift, datasetFiles, datasetSeconds, trainingMinutes
+        case defaultTrainingMinutes, maxConcurrentJobs, requestsPerMinute
     }
 
     public init(from decoder: any Decoder) throws {
@@ -116,18 +124,25 @@ public struct ProviderLimits: Sendable, Hashable, Codable {
             inputFormats: try c.decodeIfPresent([String].self, forKey: .inputFormats) ?? [],
             pitchShift: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .pitchShift),
             datasetFiles: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .datasetFiles),
+            datasetSeconds: try c.decodeIfPresent(ClosedRange<Double>.self, forKey: .datasetSeconds),
+            trainingMinutes: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .trainingMinutes),
+            defaultTrainingMinutes: try c.decodeIfPresent(Int.self, forKey: .defaultTrainingMinutes),
             maxConcurrentJobs: try c.decodeIfPresent(Int.self, forKey: .maxConcurrentJobs),
             requestsPerMinute: try c.decodeIfPresent(Int.self, forKey: .requestsPerMinute))
     }
 
     public init(maxFileBytes: Int64? = nil, maxDurationSeconds: Double? = nil, inputFormats: [String] = [],
                 pitchShift: ClosedRange<Int>? = nil, datasetFiles: ClosedRange<Int>? = nil,
-                maxConcurrentJobs: Int? = nil, requestsPerMinute: Int? = nil) {
+                datasetSeconds: ClosedRange<Double>? = nil, trainingMinutes: ClosedRange<Int>? = nil,
+                defaultTrainingMinutes: Int? = nil, maxConcurrentJobs: Int? = nil, requestsPerMinute: Int? = nil) {
         self.maxFileBytes = maxFileBytes
         self.maxDurationSeconds = maxDurationSeconds
         self.inputFormats = inputFormats
         self.pitchShift = pitchShift
         self.datasetFiles = datasetFiles
+        self.datasetSeconds = datasetSeconds
+        self.trainingMinutes = trainingMinutes
+        self.defaultTrainingMinutes = defaultTrainingMinutes
         self.maxConcurrentJobs = maxConcurrentJobs
         self.requestsPerMinute = requestsPerMinute
     }

@@ -92,7 +92,7 @@ extension DubRunner {
         }
         let attempt = try store.beginGenerate(dub: id, required: dub.creditsRequired ?? 0, budget: budget,
                                               fingerprint: Self.fingerprint(dub), jobID: jobID)
-        let state = try await provider.generateDub(jobID: jobID)
+        let state = try await provider.generateDub(jobID: jobID, progress: progress)
         if state.status == .error {
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         }

@@ -23,16 +23,19 @@ public struct DubRunner: Sendable {
     public var maxTransientFailures = 8
     /// Fetches a link dub's link (size cap, yt-dlp for pages, progress) in the upload stage.
     public let links: LinkDownloader
+    /// Called with the fraction (0...1) of the generate step done, by providers that convert in place.
+    public let progress: @Sendable (Double) -> Void
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
                 links: LinkDownloader = LinkDownloader(),
-                report: @escaping @Sendable (String) -> Void = { _ in }) {
+                report: @escaping @Sendable (String) -> Void = { _ in }, progress: @escaping @Sendable (Double) -> Void = { _ in }) {
         self.store = store
         self.provider = provider
         self.budget = budget
         self.links = links
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
         self.report = report
+        self.progress = progress
     }
 
     /// Runs the dub until it is `done`, `error` or `cancelled`; returns it as stored. Throws

@@ -58,6 +58,9 @@ public struct PacedProvider: Provider {
     }
     public func preprocessDub(jobID: String) async throws -> DubJobState { try await paced { try await base.preprocessDub(jobID: jobID) } }
     public func generateDub(jobID: String) async throws -> DubJobState { try await paced { try await base.generateDub(jobID: jobID) } }
+    public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
+        try await paced { try await base.generateDub(jobID: jobID, progress: progress) }
+    }
     public func pollDub(jobID: String) async throws -> DubJobState { try await paced { try await base.pollDub(jobID: jobID) } }
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await paced { try await base.downloadDub(jobID: jobID, to: destination) }

@@ -28,6 +28,13 @@ public struct VoiceTrainer: Sendable {
     public func train(name: String, dataset: Dataset, maxMinutes: Int? = nil, separate: Bool = false) async throws -> Voice {
         let files = try checkedFiles(of: dataset)
         let existing = try store.voices(provider: provider.descriptor.id).first { $0.name == name }
+        if existing == nil {
+            let errors = DatasetValidator(descriptor: provider.descriptor, trainingMinutes: maxMinutes)
+                .problems(files, dataset: dataset.name).filter { $0.severity == .error }
+            if !errors.isEmpty {
+                throw DubKitError.datasetInvalid(dataset: dataset.name, provider: provider.descriptor.id, problems: errors.map(\.line))
+            }
+        }
         let voice = try existing ?? store.createVoice(Voice(
             providerID: provider.descriptor.id, name: name, datasetID: dataset.id, maxMinutes: maxMinutes, separate: separate))
         guard let id = voice.id else { return voice }

@@ -34,7 +34,7 @@ struct DatasetFileReport: Encodable {
     static func print(_ reports: [DatasetFileReport], empty: String) {
         Output.table(header, reports.map(\.row), empty: empty)
         for report in reports where !report.issues.isEmpty {
-            for issue in report.issues { Swift.print("\(report.file.originalName): \(issue.advice)") }
+            for issue in report.issues { Swift.print("\(report.file.originalName): \(issue.rawValue): \(issue.advice)") }
         }
     }
 }

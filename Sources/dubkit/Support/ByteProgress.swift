@@ -39,6 +39,11 @@ final class ByteProgress: @unchecked Sendable {
                 : String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             let amount = Self.size(progress.received) + (total.map { " / " + Self.size($0) } ?? "")
             FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(amount)\u{1B}[K".utf8))
+            if let total, progress.received >= total {
+                // Complete: end the line so what is printed next starts on its own.
+                FileHandle.standardError.write(Data("\n".utf8))
+                drawn = false
+            }
         } else {
             let step = total.map { progress.received * 10 / $0 } ?? progress.received >> 26
             guard step != lastStep, step > 0 else { return }

@@ -5,6 +5,6 @@ struct VoiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voice",
         abstract: "List, search and train voices.",
-        subcommands: [VoiceList.self, VoiceTrain.self, VoiceRun.self]
+        subcommands: [VoiceList.self, VoiceTrain.self, VoiceRun.self, VoiceExportCommand.self, VoiceImport.self]
     )
 }

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Writes mono or interleaved 16-bit PCM WAV from float samples, block by block; the header's sizes
+/// are filled in by ``finish()``.
+public final class PCMWAVWriter {
+    public let url: URL
+    public let sampleRate: Int
+    public let channels: Int
+    private let handle: FileHandle
+    private var dataBytes = 0
+    private var finished = false
+
+    /// Creates (or truncates) `url`.
+    public init(_ url: URL, sampleRate: Int, channels: Int = 1) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw MediaError.unsupportedOutput(path: url.path, reason: "the file cannot be created")
+        }
+        self.url = url
+        self.sampleRate = sampleRate
+        self.channels = channels
+        handle = try FileHandle(forWritingTo: url)
+        try handle.write(contentsOf: Self.header(sampleRate: sampleRate, channels: channels, dataBytes: 0))
+    }
+
+    deinit { try? handle.close() }
+
+    /// Appends interleaved samples in -1...1 (clamped).
+    public func write(_ samples: [Float]) throws {
+        var bytes = [UInt8](repeating: 0, count: samples.count * 2)
+        for (index, sample) in samples.enumerated() {
+            let value = Int16(max(-32768, min(32767, (sample * 32768).rounded())))
+            let bits = UInt16(bitPattern: value)
+            bytes[2 * index] = UInt8(bits & 0xff)
+            bytes[2 * index + 1] = UInt8(bits >> 8)
+        }
+        try handle.write(contentsOf: bytes)
+        dataBytes += bytes.count
+    }
+
+    /// Writes the final sizes and closes the file; returns the duration written in seconds.
+    @discardableResult
+    public func finish() throws -> Double {
+        guard !finished else { return duration }
+        finished = true
+        try handle.seek(toOffset: 0)
+        try handle.write(contentsOf: Self.header(sampleRate: sampleRate, channels: channels, dataBytes: dataBytes))
+        try handle.close()
+        return duration
+    }
+
+    /// Seconds written so far.
+    public var duration: Double { Double(dataBytes / 2 / channels) / Double(sampleRate) }
+
+    private static func header(sampleRate: Int, channels: Int, dataBytes: Int) -> Data {
+        var data = Data()
+        func append(_ value: UInt32, _ size: Int) {
+            for index in 0..<size { data.append(UInt8((value >> (8 * UInt32(index))) & 0xff)) }
+        }
+        data.append(contentsOf: Array("RIFF".utf8)); append(UInt32(36 + dataBytes), 4)
+        data.append(contentsOf: Array("WAVEfmt ".utf8)); append(16, 4); append(1, 2); append(UInt32(channels), 2)
+        append(UInt32(sampleRate), 4); append(UInt32(sampleRate * channels * 2), 4); append(UInt32(channels * 2), 2); append(16, 2)
+        data.append(contentsOf: Array("data".utf8)); append(UInt32(dataBytes), 4)
+        return data
+    }
+}
