@@ -29,6 +29,7 @@ let package = Package(
             name: "DubKit",
             dependencies: [
                 "DubKitMedia",
+                "DubKitHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -64,6 +65,7 @@ let package = Package(
             dependencies: [
                 "DubKit",
                 "DubKitMedia",
+                "DubKitHTTP",
                 "LocalEngine",
                 "VoiceDubProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -95,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "DubKitTests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "StoreTortureHelper",
+                "DubKit", "DubKitMedia", "DubKitHTTP", "DubKitTestSupport", "FakeVoiceDub", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

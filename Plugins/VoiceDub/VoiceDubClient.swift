@@ -185,6 +185,8 @@ public struct VoiceDubClient: Sendable {
             return .unreachable(operation: operation, detail: "\(attempts) attempts; last: \(last.errorDescription ?? "")")
         case .connectionFailed, .timeout, .tlsFailure, .cancelled, .fileError, .invalidResponse:
             return .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
+        case let .tooLarge(_, _, _, size):
+            return .unexpected(operation: operation, status: 0, code: "too_large", message: "\(size) bytes is more than allowed")
         }
     }
 

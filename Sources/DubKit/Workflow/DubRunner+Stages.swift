@@ -6,10 +6,7 @@ extension DubRunner {
     func upload(_ dub: Dub) async throws {
         guard let id = dub.id else { return }
         if dub.status == .new { try store.transitionDub(id, to: .uploading) }
-        if dub.sourceKind == .link {
-            guard provider.descriptor.capabilities.contains(.links) else {
-                throw ProviderError.unsupported(provider: provider.descriptor.id, operation: "links (fetching links comes with the media layer)")
-            }
+        if dub.sourceKind == .link && provider.descriptor.capabilities.contains(.links) {
             // The provider fetches the link itself: creating its job with the link is the whole upload.
             let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
             let jobID = try await job(for: dub, id: id, link: dub.source)
@@ -17,9 +14,11 @@ extension DubRunner {
             try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
             return
         }
+        // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.
         let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
-        report("dub \(id): extracting the audio of \(dub.source)")
-        let audio = try await store.media.importAudio(from: URL(fileURLWithPath: dub.source), sampleRate: 44_100)
+        let source = try await sourceFile(of: dub, id: id)
+        report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
+        let audio = try await store.media.importAudio(from: source, sampleRate: 44_100)
         let ref = audio.ref
         try store.write { db in try MediaStore.register(ref, in: db) }
         try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
