@@ -120,7 +120,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DubKitCLITests",
-            dependencies: ["DubKit", "DubKitTestSupport", "FakeVoiceDub", "dubkit"]
+            dependencies: [
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "dubkit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
