@@ -23,7 +23,8 @@ public enum VoiceDubDescriptor {
     public static let value = ProviderDescriptor(
         id: id, name: "VoiceDub",
         capabilities: [.convert, .train, .catalog, .separation, .pitchShift, .links],
-        limits: ProviderLimits(maxDurationSeconds: maxDurationSeconds, pitchShift: -24...24, datasetFiles: datasetFiles),
+        limits: ProviderLimits(maxDurationSeconds: maxDurationSeconds, pitchShift: -24...24, datasetFiles: datasetFiles,
+                               trainingMinutes: maxMinutes, defaultTrainingMinutes: defaultMaxMinutes),
         billing: .perStartedMinute(credits: 10, minimum: 10),
         keyVariable: "VOICEDUB_API_KEY",
         baseURL: "https://api.voicedub.ai",

@@ -110,8 +110,8 @@ struct VoiceDubFaultTests {
         let h = try VoiceDubHarness()
         h.fake.inject(fault, on: operation)
         let dataset = try h.store.createDataset(named: "narrator")
-        _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
-        _ = try await h.store.addRecording(try h.tone("take2.wav", seconds: 1, frequency: 300), to: dataset)
+        _ = try await h.store.addRecording(try h.speech("take1.wav"), to: dataset)
+        _ = try await h.store.addRecording(try h.speech("take2.wav", "Another sentence, read a little faster, for the second take."), to: dataset)
 
         let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 
@@ -127,7 +127,7 @@ struct VoiceDubFaultTests {
         let h = try VoiceDubHarness()
         h.fake.inject(.serverError, on: .cloneVoice)
         let dataset = try h.store.createDataset(named: "narrator")
-        _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
+        _ = try await h.store.addRecording(try h.speech("take1.wav"), to: dataset)
 
         let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 
@@ -142,7 +142,7 @@ struct VoiceDubFaultTests {
         let h = try VoiceDubHarness()
         h.fake.inject(.serverError, on: .cloneVoice, times: 50)
         let dataset = try h.store.createDataset(named: "narrator")
-        _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
+        _ = try await h.store.addRecording(try h.speech("take1.wav"), to: dataset)
 
         let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 

@@ -81,6 +81,22 @@ struct VoiceDubHarness {
         return url
     }
 
+    /// A WAV of `text` spoken by espeak-ng (a training recording the core's dataset checks accept).
+    func speech(_ name: String, _ text: String = "A short sentence spoken for the voice dataset, clearly and slowly.",
+                voice: String = "en") throws -> URL {
+        struct SpeechFailed: Error {}
+        let url = dir.path(name)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
+        process.arguments = ["-v", voice, "-w", url.path, text]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SpeechFailed() }
+        return url
+    }
+
     /// The duration of a stored result, decoded by the media layer.
     func resultSeconds(_ dub: Dub) throws -> Double {
         let hash = try require(dub.resultMediaHash, "result")

@@ -28,7 +28,7 @@ struct VoiceDubPollingTests {
     func voicePollingPace() async throws {
         let h = try VoiceDubHarness(pollInterval: 0.3, stage: .milliseconds(150))
         let dataset = try h.store.createDataset(named: "narrator")
-        _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
+        _ = try await h.store.addRecording(try h.speech("take1.wav"), to: dataset)
 
         let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 

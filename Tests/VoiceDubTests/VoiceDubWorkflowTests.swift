@@ -66,8 +66,8 @@ struct VoiceDubWorkflowTests {
     func trainingFromDataset() async throws {
         let h = try VoiceDubHarness()
         let dataset = try h.store.createDataset(named: "narrator")
-        _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1, frequency: 180), to: dataset)
-        _ = try await h.store.addRecording(try h.tone("take2.wav", seconds: 1.5, frequency: 200), to: dataset)
+        _ = try await h.store.addRecording(try h.speech("take1.wav"), to: dataset)
+        _ = try await h.store.addRecording(try h.speech("take2.wav", "Another sentence, read a little faster, for the second take."), to: dataset)
 
         let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5, separate: true)
 
@@ -106,7 +106,7 @@ struct VoiceDubWorkflowTests {
     func notEnoughCreditsRefusedBeforeClone() async throws {
         let h = try VoiceDubHarness(credits: 40)
         let dataset = try h.store.createDataset(named: "narrator")
-        _ = try await h.store.addRecording(try h.tone("take1.wav", seconds: 1), to: dataset)
+        _ = try await h.store.addRecording(try h.speech("take1.wav"), to: dataset)
 
         let voice = try await h.trainer().train(name: "narrator", dataset: dataset, maxMinutes: 5)
 
