@@ -9,7 +9,7 @@ final class AudioEncoder {
     private let packet: MediaPacket
     private let path: String
 
-    /// An encoder for an audio file of `format` (WAV, FLAC or MP3).
+    /// An encoder for an audio file of `format` (WAV, FLAC, MP3 or AAC in M4A).
     convenience init(
         path: String, format: AudioOutputFormat, encoding: AudioSampleEncoding, sampleRate: Int32,
         layout: UnsafePointer<AVChannelLayout>, mp3BitRate: Int, globalHeader: Bool
@@ -17,7 +17,7 @@ final class AudioEncoder {
         let spec = encoding.encoder(for: format)
         try self.init(
             path: path, codecName: spec.codec, sampleFormat: spec.sampleFormat, bitsPerSample: spec.bitsPerSample,
-            sampleRate: sampleRate, layout: layout, bitRate: format == .mp3 ? mp3BitRate : 0,
+            sampleRate: sampleRate, layout: layout, bitRate: format.isLossy ? mp3BitRate : 0,
             globalHeader: globalHeader)
     }
 

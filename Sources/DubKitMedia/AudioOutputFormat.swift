@@ -3,6 +3,8 @@ import Foundation
 /// The file types audio can be extracted to.
 public enum AudioOutputFormat: String, Codable, Sendable, CaseIterable {
     case wav, flac, mp3
+    /// AAC in an MPEG-4 audio file.
+    case m4a
 
     /// The format a file name asks for by its extension, or nil when it is none of ours.
     public init?(fileExtension: String) {
@@ -10,5 +12,8 @@ public enum AudioOutputFormat: String, Codable, Sendable, CaseIterable {
     }
 
     /// FFmpeg's muxer name.
-    var muxerName: String { rawValue }
+    var muxerName: String { self == .m4a ? "ipod" : rawValue }
+
+    /// True for the lossy formats, which take a bit rate.
+    var isLossy: Bool { self == .mp3 || self == .m4a }
 }

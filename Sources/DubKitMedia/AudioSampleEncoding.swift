@@ -14,6 +14,7 @@ public enum AudioSampleEncoding: String, Codable, Sendable, CaseIterable {
         case (.flac, .s16): ("flac", AV_SAMPLE_FMT_S16, 16)
         case (.flac, .s24), (.flac, .f32): ("flac", AV_SAMPLE_FMT_S32, 24)
         case (.mp3, _): ("libmp3lame", AV_SAMPLE_FMT_FLTP, 0)
+        case (.m4a, _): ("aac", AV_SAMPLE_FMT_FLTP, 0)
         }
     }
 }
