@@ -11,13 +11,23 @@ public struct DubExporter: Sendable {
         public var video: URL?
         /// ISO 639-2 language of the dubbed tracks (`spa`); nil takes the source audio's tag, else `und`.
         public var language: String?
+        /// A language for each dub in order, overriding ``language`` (several dubs as several languages).
+        public var languages: [String]
+        /// A title for each dub's track in order; missing ones are "Dub: PROVIDER:VOICE".
+        public var titles: [String]
         /// Keep the original audio as a further, non-default track.
         public var keepOriginal: Bool
+        /// How loud the dubbed audio is made; nil: the original's loudness for a video, -16 LUFS for audio.
+        public var loudness: ExportLoudness?
 
-        public init(video: URL? = nil, language: String? = nil, keepOriginal: Bool = false) {
+        public init(video: URL? = nil, language: String? = nil, languages: [String] = [], titles: [String] = [],
+                    keepOriginal: Bool = false, loudness: ExportLoudness? = nil) {
             self.video = video
             self.language = language
+            self.languages = languages
+            self.titles = titles
             self.keepOriginal = keepOriginal
+            self.loudness = loudness
         }
     }
 
@@ -40,11 +50,19 @@ public struct DubExporter: Sendable {
             return store.media.url(for: hash)
         }
         let format: String
+        let loudness: ExportLoudness
+        let incoming = store.media.folder.appendingPathComponent(".incoming", isDirectory: true)
+        var temporaries: [URL] = []
+        defer { for url in temporaries { try? FileManager.default.removeItem(at: url) } }
         if let container = VideoContainerFormat(fileExtension: output.pathExtension) {
             let video = try settings.video ?? sourceVideo(of: first)
             let language = try settings.language ?? MediaProbe.probe(video).audioStreams.first?.language ?? "und"
-            let tracks = zip(dubs, results).map { dub, result in
-                DubbedTrack(audio: result, language: language.count == 3 ? language : "und", title: "Dub: \(dub.voice)")
+            loudness = settings.loudness ?? .matchOriginal
+            let leveled = try await level(results, loudness, original: video, in: incoming, temporaries: &temporaries)
+            let tracks = zip(dubs, leveled).enumerated().map { index, pair in
+                let tag = index < settings.languages.count ? settings.languages[index] : language
+                return DubbedTrack(audio: pair.1, language: tag.count == 3 ? tag : "und",
+                                   title: index < settings.titles.count ? settings.titles[index] : "Dub: \(pair.0.voice)")
             }
             _ = try await Remuxer.remux(RemuxPlan(video: video, output: output, dubbedTracks: tracks,
                                                   keepOriginalAudio: settings.keepOriginal))
@@ -54,11 +72,14 @@ public struct DubExporter: Sendable {
                 throw DubKitError.invalidField(field: "output", value: output.lastPathComponent,
                                                allowed: "a video file (.mp4, .mov, .mkv) for several dubs")
             }
-            _ = try await AudioExtractor.extractAudio(from: results[0], to: output, options: AudioExtractionOptions(format: audio))
+            loudness = settings.loudness ?? .web
+            let original = try? settings.video ?? sourceVideo(of: first, needsVideo: false)
+            let leveled = try await level(results, loudness, original: original, in: incoming, temporaries: &temporaries)
+            _ = try await AudioExtractor.extractAudio(from: leveled[0], to: output, options: AudioExtractionOptions(format: audio))
             format = audio.rawValue
         } else {
             throw DubKitError.invalidField(field: "output", value: output.lastPathComponent,
-                                           allowed: "a name ending in .mp4, .mov, .mkv, .wav, .flac or .mp3")
+                                           allowed: "a name ending in .mp4, .mov, .mkv, .wav, .flac, .mp3 or .m4a")
         }
         var record = ExportRecord(
             path: output.standardizedFileURL.path, format: format,
@@ -66,6 +87,9 @@ public struct DubExporter: Sendable {
                 "video": settings.video.map { .string($0.path) } ?? .null,
                 "language": settings.language.map(JSONValue.string) ?? .null,
                 "keepOriginal": .bool(settings.keepOriginal),
+                "languages": .array(settings.languages.map(JSONValue.string)),
+                "titles": .array(settings.titles.map(JSONValue.string)),
+                "loudness": loudness.recorded,
             ],
             fileHash: try Self.sha256(of: output))
         let dubIDs = dubs.compactMap(\.id)
@@ -85,13 +109,38 @@ public struct DubExporter: Sendable {
         return record
     }
 
+    /// The dubs' audio brought to `loudness` (two-pass loudnorm) as temporary WAVs, or as they are.
+    private func level(_ results: [URL], _ loudness: ExportLoudness, original: URL?, in folder: URL,
+                       temporaries: inout [URL]) async throws -> [URL] {
+        let target: Double
+        switch loudness {
+        case .off: return results
+        case let .target(lufs): target = lufs
+        case .matchOriginal:
+            guard let original, let measured = try AudioAnalyzer.analyze(original).loudnessLUFS else {
+                // Nothing to match (no original audio, or silence): leave the dubs as they are.
+                return results
+            }
+            target = min(max(measured, -40), -6)
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var leveled: [URL] = []
+        for result in results {
+            let url = folder.appendingPathComponent("export-\(UUID().uuidString).wav")
+            temporaries.append(url)
+            _ = try await AudioProcessor.normalizeLoudness(from: result, to: url, targetLUFS: target)
+            leveled.append(url)
+        }
+        return leveled
+    }
+
     /// The dub's video: its source file, or the file its link delivered (stored in media/).
-    private func sourceVideo(of dub: Dub) throws -> URL {
+    private func sourceVideo(of dub: Dub, needsVideo: Bool = true) throws -> URL {
         let source = switch dub.sourceKind {
         case .file: URL(fileURLWithPath: dub.source)
         case .link: store.media.url(for: dub.linkMediaHash ?? "")
         }
-        guard (try? MediaProbe.probe(source))?.streams.contains(where: { $0.kind == .video }) == true else {
+        guard !needsVideo || (try? MediaProbe.probe(source))?.streams.contains(where: { $0.kind == .video }) == true else {
             throw DubKitError.invalidField(field: "video", value: dub.source,
                                            allowed: "a source with a video stream, or --video FILE")
         }

@@ -29,7 +29,7 @@ struct DatasetPrepare: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Minutes of audio the training may use (VoiceDub: 5...60, default 10).", valueName: "n"))
     var maxMinutes: Int?
 
-    @Option(help: ArgumentHelp("Target loudness in LUFS.", valueName: "lufs"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Target loudness in LUFS.", valueName: "lufs"))
     var loudness = -20.0
 
     @Option(help: ArgumentHelp("Longest file, in seconds.", valueName: "s"))

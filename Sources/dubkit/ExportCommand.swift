@@ -1,0 +1,72 @@
+import ArgumentParser
+import DubKit
+import Foundation
+
+/// `dubkit export --project P DUB… -o OUT [--video FILE] [--language L]… [--title T]… [--keep-original] [--loudness X]`.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write finished dubs into a video (one language track each) or an audio file.",
+        discussion: """
+            A video output (.mp4, .mov, .mkv) copies the video stream untouched; the first dub is the \
+            default audio track, each further dub another track, tagged with --language and --title in \
+            the order of the dubs; --keep-original adds the original audio as a last, non-default track. \
+            An audio output (.wav, .flac, .mp3, .m4a) takes one dub. Loudness: by default a video's dubs \
+            are made as loud as its original audio and an audio file is normalised to -16 LUFS; \
+            --loudness takes a number of LUFS, `match` or `off`. The export is recorded in the project \
+            with its settings and the file's SHA-256.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var project: ProjectOption
+
+    @Argument(help: "The finished dubs' ids, the default track first.")
+    var dubs: [Int64]
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write.", valueName: "file"))
+    var output: String
+
+    @Option(help: ArgumentHelp("The video to put the dubs into (default: the first dub's source).", valueName: "file"))
+    var video: String?
+
+    @Option(help: ArgumentHelp("ISO 639-2 language of each dub's track, in order (e.g. spa).", valueName: "code"))
+    var language: [String] = []
+
+    @Option(help: ArgumentHelp("A title for each dub's track, in order.", valueName: "text"))
+    var title: [String] = []
+
+    @Flag(help: "Keep the original audio as a further, non-default track.")
+    var keepOriginal = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loudness in LUFS (-40...-6), `match` (the original's) or `off`.", valueName: "x"))
+    var loudness: String?
+
+    func validate() throws {
+        guard !dubs.isEmpty else { throw ValidationError("give the ids of the dubs to export") }
+        if language.count > dubs.count || title.count > dubs.count {
+            throw ValidationError("give at most one --language and one --title per dub")
+        }
+        for code in language where code.count != 3 || !code.allSatisfy({ $0.isASCII && $0.isLowercase }) {
+            throw ValidationError("--language takes ISO 639-2 codes of three lower-case letters, such as spa (got '\(code)')")
+        }
+        if let loudness, ExportLoudness(loudness) == nil {
+            throw ValidationError("--loudness takes a number of LUFS between -40 and -6, `match` or `off` (got '\(loudness)')")
+        }
+    }
+
+    func run() async throws {
+        let store = try global.open(project.project)
+        let chosen = try dubs.map { try store.dub($0) }
+        let outputURL = URL(fileURLWithPath: output)
+        let settings = DubExporter.Settings(
+            video: video.map { URL(fileURLWithPath: $0) }, languages: language, titles: title,
+            keepOriginal: keepOriginal, loudness: loudness.flatMap(ExportLoudness.init))
+        if !global.json { FileHandle.standardError.write(Data("exporting \(chosen.count) dub(s) to \(outputURL.path)\n".utf8)) }
+        let record = try await DubExporter(store: store).export(chosen, to: outputURL, settings: settings)
+        if global.json {
+            try Output.json(record)
+        } else {
+            print("wrote \(record.path) (\(record.format), sha256 \(record.fileHash.prefix(12)))")
+        }
+    }
+}
