@@ -18,7 +18,7 @@ struct DubKitCommand: ParsableCommand {
               dubkit dub list --project demo --status error
               dubkit media extract talk.mp4 -o talk.wav --rate 16000 --mono
             """,
-        subcommands: [ConvertCommand.self, ExportCommand.self, ProjectCommand.self, DubCommand.self, VoiceCommand.self, DatasetCommand.self, ProviderCommand.self,
+        subcommands: [ConvertCommand.self, ExportCommand.self, ReviewCommand.self, ProjectCommand.self, DubCommand.self, VoiceCommand.self, DatasetCommand.self, ProviderCommand.self,
                       MediaCommand.self]
     )
 }
