@@ -50,6 +50,8 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
     public internal(set) var errorMessage: String?
     public internal(set) var createdAt: Date
     public internal(set) var updatedAt: Date
+    /// How the result keeps to the source, measured once it is downloaded.
+    public var syncReport: SyncReport?
 
     /// A new dub in status `new`; validates the pitch shift and the link's scheme.
     public init(providerID: String, voiceRef: String, voiceID: Int64? = nil,
@@ -96,7 +98,7 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         case status, providerJobID = "provider_job_id", inputDurationMs = "input_duration_ms"
         case creditsRequired = "credits_required", creditsUsed = "credits_used"
         case errorCode = "error_code", errorMessage = "error_message"
-        case createdAt = "created_at", updatedAt = "updated_at"
+        case createdAt = "created_at", updatedAt = "updated_at", syncReport = "sync_report"
     }
 
     /// Reads a row column by column: listings of thousands of dubs spend most of their time here
@@ -132,6 +134,8 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         errorMessage = row["error_message"]
         createdAt = row["created_at"]
         updatedAt = row["updated_at"]
+        let sync: String? = row["sync_report"]
+        syncReport = sync.flatMap { try? JSONDecoder().decode(SyncReport.self, from: Data($0.utf8)) }
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

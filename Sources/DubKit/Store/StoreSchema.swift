@@ -38,6 +38,10 @@ enum StoreSchema {
             // instead of downloading again.
             try db.execute(sql: "ALTER TABLE dub ADD COLUMN link_media_hash TEXT REFERENCES media(hash)")
         }
+        migrator.registerMigration("v6-dub-sync-report") { db in
+            // How the dubbed track keeps to its source (JSON of SyncReport), measured after download.
+            try db.execute(sql: "ALTER TABLE dub ADD COLUMN sync_report TEXT CHECK (sync_report IS NULL OR json_valid(sync_report))")
+        }
         return migrator
     }
 

@@ -154,7 +154,14 @@ extension DubRunner {
         }
         let ref = try store.media.put(contentsOf: temp)
         try store.write { db in try MediaStore.register(ref, in: db) }
-        try store.updateDub(id) { $0.resultMediaHash = ref.hash }
+        // How the result keeps to the source; a measurement that fails leaves the dub without one.
+        let sync = dub.sourceMediaHash.flatMap { source in
+            try? SyncAnalyzer.compare(source: store.media.url(for: source), dubbed: store.media.url(for: ref.hash))
+        }
+        try store.updateDub(id) { $0.resultMediaHash = ref.hash; $0.syncReport = sync }
+        if let sync, sync.flagged {
+            report("dub \(id): out of sync: segments drift up to \(sync.maxDriftMs) ms, length differs by \(sync.lengthDifferenceMs) ms")
+        }
         try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done)
         report("dub \(id): done, \(ref.byteCount) bytes")
     }

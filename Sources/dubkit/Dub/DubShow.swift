@@ -47,6 +47,11 @@ struct DubShow: ParsableCommand {
             ("credits", "\(dub.creditsUsed) used, \(Output.optional(dub.creditsRequired)) required"),
             ("provider job", Output.optional(dub.providerJobID)),
             ("result", Output.optional(dub.resultMediaHash)),
+            ("sync", dub.syncReport.map { sync in
+                "\(sync.flagged ? "OUT OF SYNC: " : "")drift up to \(sync.maxDriftMs) ms over \(sync.segments.count) segments"
+                    + ", length \(sync.lengthDifferenceMs >= 0 ? "+" : "")\(sync.lengthDifferenceMs) ms"
+                    + (sync.unmatchedSegments > 0 ? ", \(sync.unmatchedSegments) source segments unmatched" : "")
+            } ?? "-"),
             ("created", Output.time(dub.createdAt)),
             ("updated", Output.time(dub.updatedAt)),
         ]
