@@ -49,6 +49,11 @@ let package = Package(
             dependencies: ["DubKit", "DubKitMedia"],
             path: "Plugins/Local"
         ),
+        .target(
+            name: "KitsProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/Kits"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -60,6 +65,7 @@ let package = Package(
                 "DubKit",
                 "DubKitMedia",
                 "LocalEngine",
+                "KitsProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +87,15 @@ let package = Package(
             name: "FakeVoiceDub",
             dependencies: ["DubKitTestSupport", "DubKitHTTP", "DubKitMedia"],
             path: "Tests/FakeVoiceDub"
+        ),
+        .target(
+            name: "FakeKits",
+            dependencies: ["DubKitTestSupport", "DubKitMedia"],
+            path: "Tests/FakeKits"
+        ),
+        .testTarget(
+            name: "KitsTests",
+            dependencies: ["KitsProvider", "FakeKits", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "FakeVoiceDubTests",

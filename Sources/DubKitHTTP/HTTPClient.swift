@@ -132,7 +132,7 @@ public final class HTTPClient: Sendable {
 
     // MARK: Internals
 
-    private func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
+    func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
                          progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
         let engine = self.engine
         let id = engine.makeID()
