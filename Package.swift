@@ -54,6 +54,11 @@ let package = Package(
             dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/Kits"
         ),
+        .target(
+            name: "VoiceConvertProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/VoiceConvert"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -66,6 +71,7 @@ let package = Package(
                 "DubKitMedia",
                 "LocalEngine",
                 "KitsProvider",
+                "VoiceConvertProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,6 +102,15 @@ let package = Package(
         .testTarget(
             name: "KitsTests",
             dependencies: ["KitsProvider", "FakeKits", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
+        ),
+        .target(
+            name: "FakeVoiceConvert",
+            dependencies: ["DubKitTestSupport", "DubKitHTTP", "DubKitMedia"],
+            path: "Tests/FakeVoiceConvert"
+        ),
+        .testTarget(
+            name: "VoiceConvertTests",
+            dependencies: ["VoiceConvertProvider", "FakeVoiceConvert", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "FakeVoiceDubTests",
