@@ -29,6 +29,7 @@ let package = Package(
             name: "DubKit",
             dependencies: [
                 "DubKitMedia",
+                "DubKitHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -50,6 +51,11 @@ let package = Package(
             path: "Plugins/Local"
         ),
         .target(
+            name: "VoiceDubProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/VoiceDub"
+        ),
+        .target(
             name: "KitsProvider",
             dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/Kits"
@@ -69,7 +75,9 @@ let package = Package(
             dependencies: [
                 "DubKit",
                 "DubKitMedia",
+                "DubKitHTTP",
                 "LocalEngine",
+                "VoiceDubProvider",
                 "KitsProvider",
                 "VoiceConvertProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -119,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "DubKitTests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "StoreTortureHelper",
+                "DubKit", "DubKitMedia", "DubKitHTTP", "DubKitTestSupport", "FakeVoiceDub", "StoreTortureHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -139,8 +147,15 @@ let package = Package(
             dependencies: ["LocalEngine", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
+            name: "VoiceDubTests",
+            dependencies: ["VoiceDubProvider", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub"]
+        ),
+        .testTarget(
             name: "DubKitCLITests",
-            dependencies: ["DubKit", "DubKitTestSupport", "FakeVoiceDub", "dubkit"]
+            dependencies: [
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "dubkit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

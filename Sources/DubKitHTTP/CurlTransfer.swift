@@ -30,6 +30,7 @@ final class CurlTransfer {
     private var expectedTotal: Int64?
     private var parser = ServerSentEventParser()
     private var rangeMismatch: String?
+    private var oversize: (size: Int64, limit: Int64)?
     private var fileError: (path: String, message: String)?
 
     /// Makes and configures the easy handle; throws when a local file cannot be opened.
@@ -240,6 +241,10 @@ final class CurlTransfer {
             }
         case .file:
             guard let base = raw.baseAddress else { return raw.count }
+            if let limit = job.maxBytes, fileBytes + Int64(raw.count) > limit {
+                oversize = (fileBytes + Int64(raw.count), limit)
+                return 0
+            }
             var written = 0
             while written < raw.count {
                 let result = write(downloadFD, base + written, raw.count - written)
@@ -250,6 +255,7 @@ final class CurlTransfer {
                 }
                 written += result
             }
+            job.chunkObserver?(raw, fileBytes)
             fileBytes += Int64(raw.count)
             job.progress?(DownloadProgress(received: fileBytes, total: expectedTotal))
         }
@@ -287,6 +293,10 @@ final class CurlTransfer {
             } else if let length = headers["Content-Length"].flatMap({ Int64($0) }) {
                 expectedTotal = length
             }
+            if let limit = job.maxBytes, let total = expectedTotal, total > limit {
+                oversize = (total, limit)
+                return false
+            }
             if downloadFD < 0 { downloadFD = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
             guard downloadFD >= 0, ftruncate(downloadFD, off_t(start)) == 0,
                   lseek(downloadFD, off_t(start), SEEK_SET) >= 0 else {
@@ -323,6 +333,7 @@ final class CurlTransfer {
         outcome.body = body
         outcome.fileBytes = fileBytes
         outcome.rangeMismatch = rangeMismatch
+        outcome.oversize = oversize
         outcome.fileError = fileError
         job.log?(outcome.cancelled ? "! cancelled" : (outcome.curlCode == 0 ? "< done \(status)" : "! \(outcome.curlMessage)"))
         job.completion(outcome)

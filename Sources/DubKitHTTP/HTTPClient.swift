@@ -68,19 +68,29 @@ public final class HTTPClient: Sendable {
 
     /// Streams the response body into `destination`, resuming with `Range` after a dropped connection
     /// when the server supports it (and starting over when it does not). The response's body is empty.
-    public func download(_ request: HTTPRequest, to destination: URL, retry: RetryPolicy? = nil,
-                         progress: (@Sendable (DownloadProgress) -> Void)? = nil) async throws -> HTTPResponse {
+    /// With `maxBytes`, a body announced or streamed past that size stops with ``HTTPError/tooLarge(method:url:limit:size:)``
+    /// (the partial file is left for the caller to remove). `observe` sees each chunk as it is written,
+    /// with its file offset (an offset of 0 after earlier chunks means the file started over), so a
+    /// caller can hash the file without reading it again.
+    public func download(_ request: HTTPRequest, to destination: URL, retry: RetryPolicy? = nil, maxBytes: Int64? = nil,
+                         progress: (@Sendable (DownloadProgress) -> Void)? = nil,
+                         observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil) async throws -> HTTPResponse {
         let policy = retry ?? configuration.retryPolicy
         let clock = ContinuousClock()
         var started = clock.now
         var offset: Int64 = 0
+        var validator: String?
         var attempt = 0
         while true {
             attempt += 1
             var attemptRequest = request
-            if offset > 0 { attemptRequest.headers.set("Range", "bytes=\(offset)-") }
+            if offset > 0 {
+                attemptRequest.headers.set("Range", "bytes=\(offset)-")
+                // A file that changed since the first part must come whole (200), not spliced (206).
+                if let validator { attemptRequest.headers.set("If-Range", validator) }
+            }
             let outcome = await perform(attemptRequest, destination: .file(destination, resumeFrom: offset),
-                                        defaultTimeout: 0, progress: progress)
+                                        defaultTimeout: 0, maxBytes: maxBytes, observe: observe, progress: progress)
             guard var error = Self.failure(of: outcome, for: attemptRequest) else {
                 return HTTPResponse(status: outcome.status, headers: outcome.headers, body: Data())
             }
@@ -90,6 +100,7 @@ public final class HTTPClient: Sendable {
                 error = .connectionFailed(method: request.method.rawValue, url: request.redactedURL,
                                           host: request.url.host ?? "", message: outcome.rangeMismatch ?? "")
             } else if case .connectionFailed = error, resumable, outcome.fileBytes > offset {
+                validator = Self.rangeValidator(outcome.headers) ?? validator
                 // Progress was made: resume at once and do not count this attempt against the policy.
                 configuration.log?("! connection dropped after \(outcome.fileBytes) bytes; resuming")
                 offset = outcome.fileBytes
@@ -102,6 +113,12 @@ public final class HTTPClient: Sendable {
             try await pauseBeforeRetry(after: error, attempt: attempt, elapsed: Self.seconds(clock.now - started),
                                        policy: policy, request: request, retryAfter: outcome.headers["Retry-After"])
         }
+    }
+
+    /// What identifies this version of a file for `If-Range`: a strong ETag, else Last-Modified.
+    private static func rangeValidator(_ headers: HTTPHeaders) -> String? {
+        if let etag = headers["ETag"], !etag.hasPrefix("W/") { return etag }
+        return headers["Last-Modified"]
     }
 
     /// The server-sent events of a streaming response, in order; ends when the server closes the
@@ -133,14 +150,15 @@ public final class HTTPClient: Sendable {
     // MARK: Internals
 
     func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
+                         maxBytes: Int64? = nil, observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil,
                          progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
         let engine = self.engine
         let id = engine.makeID()
         let job = TransferJob(
             id: id, request: request, destination: destination,
             connectTimeout: request.connectTimeout ?? configuration.connectTimeout,
-            timeout: request.timeout ?? defaultTimeout, progress: progress, log: configuration.log,
-            completion: { _ in })
+            timeout: request.timeout ?? defaultTimeout, progress: progress, maxBytes: maxBytes, chunkObserver: observe,
+            log: configuration.log, completion: { _ in })
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<TransferOutcome, Never>) in
                 var started = job
@@ -158,7 +176,8 @@ public final class HTTPClient: Sendable {
                                   request: HTTPRequest, retryAfter: String?) async throws {
         let method = request.method.rawValue
         let url = request.redactedURL
-        guard policy.isRetryable(error), request.isIdempotent, policy.maxAttempts > 1 else { throw error }
+        let safe = request.isIdempotent || (policy.retriesRateLimitedWrites && error.statusCode == 429)
+        guard policy.isRetryable(error), safe, policy.maxAttempts > 1 else { throw error }
         guard attempt < policy.maxAttempts else {
             throw HTTPError.retriesExhausted(method: method, url: url, attempts: attempt, last: error)
         }
@@ -182,6 +201,9 @@ public final class HTTPClient: Sendable {
         if outcome.cancelled { return .cancelled(method: method, url: url) }
         if let setupError = outcome.setupError { return setupError }
         if let fileError = outcome.fileError { return .fileError(path: fileError.path, message: fileError.message) }
+        if let oversize = outcome.oversize {
+            return .tooLarge(method: method, url: url, limit: oversize.limit, size: oversize.size)
+        }
         if let mismatch = outcome.rangeMismatch { return .invalidResponse(method: method, url: url, message: mismatch) }
         switch outcome.curlCode {
         case 0:

@@ -16,6 +16,9 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
     case cancelled(method: String, url: String)
     /// A local file to send or to write could not be used.
     case fileError(path: String, message: String)
+    /// A download's body is larger than the caller's limit (announced by the server, or seen while
+    /// streaming); `size` is the announced size or the bytes reached when the transfer stopped.
+    case tooLarge(method: String, url: String, limit: Int64, size: Int64)
     /// The server's answer broke the protocol (e.g. a range that does not match what was asked).
     case invalidResponse(method: String, url: String, message: String)
 
@@ -45,6 +48,8 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
             "\(method) \(url) was cancelled."
         case let .fileError(path, message):
             "Cannot use file \(path): \(message). Check that it exists and is readable (or its folder writable)."
+        case let .tooLarge(method, url, limit, size):
+            "\(method) \(url): the body (\(size) bytes or more) is over the limit of \(limit) bytes; the download was stopped. Raise the limit if the file is expected to be this large."
         case let .invalidResponse(method, url, message):
             "\(method) \(url) returned an invalid response: \(message). Try again; report it if it persists."
         }

@@ -14,15 +14,20 @@ public struct RetryPolicy: Sendable {
     public var maxTotalTime: Double
     /// How much each wait may vary at random, as a fraction (0.2 is ±20 %).
     public var jitter: Double
+    /// Resend a POST or PATCH that was answered 429: the server refused it without acting on it, so
+    /// sending it again after `Retry-After` cannot do the work twice. Other failures of such requests
+    /// are still not retried unless the request is marked idempotent.
+    public var retriesRateLimitedWrites: Bool
 
     /// A policy from its limits.
     public init(maxAttempts: Int = 4, baseDelay: Double = 0.5, maxDelay: Double = 30, maxTotalTime: Double = 120,
-                jitter: Double = 0.2) {
+                jitter: Double = 0.2, retriesRateLimitedWrites: Bool = false) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = max(0, baseDelay)
         self.maxDelay = max(0, maxDelay)
         self.maxTotalTime = max(0, maxTotalTime)
         self.jitter = min(max(0, jitter), 1)
+        self.retriesRateLimitedWrites = retriesRateLimitedWrites
     }
 
     /// The default: four attempts, 0.5 s doubling up to 30 s, two minutes in all.

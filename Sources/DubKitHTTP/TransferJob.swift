@@ -18,6 +18,10 @@ struct TransferJob: Sendable {
     var connectTimeout: Double
     var timeout: Double
     var progress: (@Sendable (DownloadProgress) -> Void)?
+    /// For a file download: the most bytes the file may reach; a larger body stops the transfer.
+    var maxBytes: Int64? = nil
+    /// For a file download: sees every chunk once it is written, with the file offset it was written at.
+    var chunkObserver: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil
     var log: (@Sendable (String) -> Void)?
     var completion: @Sendable (TransferOutcome) -> Void
 }

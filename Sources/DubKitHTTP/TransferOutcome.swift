@@ -15,6 +15,8 @@ struct TransferOutcome: Sendable {
     var fileBytes: Int64 = 0
     /// Set when a 206 answer did not start where the resume asked.
     var rangeMismatch: String?
+    /// Set when a download went over its byte limit: the size announced or reached, and the limit.
+    var oversize: (size: Int64, limit: Int64)?
     /// Set when a local file could not be read or written: its path and the reason.
     var fileError: (path: String, message: String)?
     /// Set when the request could not be started (e.g. a file to upload is missing).

@@ -60,11 +60,14 @@ public enum AudioAnalyzer {
     }
 
     /// The level (dB) above which a 20 ms frame of these counts as speech: the noise floor (10th
-    /// percentile) plus a margin, and never below -50 dBFS.
+    /// percentile) plus a margin, or 10 dB under the 90th percentile when that is lower, never below -50 dBFS.
     public static func speechThreshold(_ levels: [Float]) -> Double {
         guard !levels.isEmpty else { return -50 }
         let sorted = levels.sorted()
-        return max(Double(max(sorted[sorted.count / 10], -100)) + speechMarginDB, -50)
+        let floor = Double(max(sorted[sorted.count / 10], -100))
+        let loud = Double(sorted[sorted.count * 9 / 10])
+        // A recording without pauses has its floor at speech level: then 10 dB under its loud frames decides.
+        return max(min(floor + speechMarginDB, loud - 10), -50)
     }
 
     /// The mean-square level of each 20 ms frame of `url` mixed to mono, in dB.

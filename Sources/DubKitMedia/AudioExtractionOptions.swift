@@ -11,6 +11,8 @@ public struct AudioExtractionOptions: Sendable, Equatable {
     public var mp3BitRate: Int
     /// Effects applied in order before writing (see ``AudioProcessor``).
     public var filters: [AudioFilter]
+    /// Set by a first loudness pass: a measuring loudnorm runs after `filters` and reports here.
+    var loudnormReport: LoudnormReport?
 
     /// Defaults: keep rate and channels, 16-bit, format from the extension, first audio stream.
     public init(

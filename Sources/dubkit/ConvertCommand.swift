@@ -14,8 +14,9 @@ struct ConvertCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var download: DownloadOptions
 
-    @Argument(help: "The video or audio file to dub.")
+    @Argument(help: "The video or audio file to dub, or an http(s) link to one (downloaded once into the project).")
     var input: String
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the result.", valueName: "file"))
@@ -73,11 +74,15 @@ struct ConvertCommand: AsyncParsableCommand {
         if let strength { values["conversionStrength"] = .number(strength) }
         let parameters = try DubParameters(values)
         try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
-        let source = URL(fileURLWithPath: input).standardizedFileURL
-        let created = try store.createDub(Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: .file,
-                                              source: source.path, pitchShift: pitch, parameters: parameters))
+        let isLink = MediaLink.scheme(of: input) != nil && !FileManager.default.fileExists(atPath: input)
+        let source = isLink ? try MediaLink(input).url.absoluteString : URL(fileURLWithPath: input).standardizedFileURL.path
+        let created = try store.createDub(Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: isLink ? .link : .file,
+                                              source: source, pitchShift: pitch, parameters: parameters))
         guard let id = created.id else { return }
-        let dub = try await DubRunner(store: store, provider: provider, report: report, progress: { progress.fraction($0) }).run(id)
+        let bytes = ByteProgress("downloading", json: global.json)
+        let dub = try await DubRunner(store: store, provider: provider, links: download.downloader(progress: bytes.callback),
+                                      report: report, progress: { progress.fraction($0) }).run(id)
+        bytes.finish()
         guard dub.status == .done else {
             throw DubKitError.dubFailed(id: id, project: project, code: dub.errorCode ?? "error", message: dub.errorMessage ?? "")
         }

@@ -38,6 +38,9 @@ enum EntryPoint {
         } catch let error as MediaError {
             ErrorReport.failure(error, json: wantsJSON)
             exit(1)
+        } catch let error as LinkError {
+            ErrorReport.failure(error, json: wantsJSON)
+            exit(error.isUsageError ? 2 : 1)
         } catch let error as ValidationError {
             ErrorReport.usage(error.message, json: wantsJSON)
             exit(2)

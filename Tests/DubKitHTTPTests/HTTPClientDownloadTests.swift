@@ -78,4 +78,29 @@ import Testing
         #expect(path == destination.path)
         #expect(server.requests.isEmpty)
     }
+
+    @Test func aFileThatChangedBeforeTheResumeComesWholeThanksToIfRange() async throws {
+        let old = Data(Self.payload.prefix(1 << 20))
+        let new = Data(old.reversed())
+        let server = try TestHTTPServer { request in
+            // Like a real server: the first request gets version 1 and drops; by the resume, version 2
+            // is out, so a Range whose If-Range names version 1 gets the whole new file (200).
+            guard request.header("Range") != nil else {
+                var first = TestHTTPResponse(headers: [("ETag", "\"v1\"")], body: .bytes(old))
+                first.acceptsRanges = true
+                first.dropAfterBytes = 10_000
+                return first
+            }
+            var current = TestHTTPResponse(headers: [("ETag", "\"v2\"")], body: .bytes(new))
+            current.acceptsRanges = request.header("If-Range") == "\"v2\""
+            return current
+        }
+        let directory = try TemporaryDirectory()
+        let destination = directory.path("a.bin")
+        let client = try HTTPClient(configuration: .init(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
+        let response = try await client.download(HTTPRequest(.get, server.url("/a.bin")), to: destination)
+        #expect(response.status == 200)
+        #expect(try Data(contentsOf: destination) == new)
+        #expect(server.requests.last?.header("If-Range") == "\"v1\"")
+    }
 }

@@ -45,6 +45,26 @@ import Testing
         #expect(message.contains("3 attempts") && message.contains("503") && message.contains("/voices/v1"))
     }
 
+    @Test func rateLimitedPostIsResentOnlyWhenThePolicySaysSo() async throws {
+        let statuses = Locked([429, 200, 429, 500, 200])
+        let server = try TestHTTPServer { _ in
+            let status = statuses.withLock { $0.isEmpty ? 200 : $0.removeFirst() }
+            return TestHTTPResponse(status: status, headers: [("Retry-After", "0")], body: .bytes(Data("{}".utf8)))
+        }
+        let writes = try HTTPClient(configuration: .init(retryPolicy: RetryPolicy(
+            maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05, retriesRateLimitedWrites: true)))
+        // A 429 did nothing at the server: resent, then answered.
+        let response = try await writes.send(HTTPRequest(.post, server.url("/generate")))
+        #expect(response.status == 200)
+        #expect(server.requests.count == 2)
+        // A 500 after a 429 may have done something: not resent, even by this policy.
+        let error = await #expect(throws: HTTPError.self) {
+            _ = try await writes.send(HTTPRequest(.post, server.url("/generate")))
+        }
+        #expect(error?.statusCode == 500)
+        #expect(server.requests.count == 4)
+    }
+
     @Test func postIsRetriedOnlyWhenMarkedIdempotent() async throws {
         let server = try TestHTTPServer { _ in .text("busy", status: 503) }
         let client = try HTTPClient(configuration: .init(retryPolicy: Self.quick))

@@ -26,6 +26,9 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
     public var sourceKind: SourceKind
     /// The file path or the link, as given.
     public var source: String
+    /// For a link: the SHA-256 of the file the link delivered, in the media store, once downloaded
+    /// (a rerun uses it and does not download again).
+    public var linkMediaHash: String?
     /// The extracted input audio in the media store, once uploaded.
     public var sourceMediaHash: String?
     /// The converted audio in the media store, once done.
@@ -88,7 +91,7 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
 
     enum CodingKeys: String, CodingKey {
         case id, providerID = "provider_id", voiceRef = "voice_ref", voiceID = "voice_id"
-        case sourceKind = "source_kind", source, sourceMediaHash = "source_media_hash"
+        case sourceKind = "source_kind", source, linkMediaHash = "link_media_hash", sourceMediaHash = "source_media_hash"
         case resultMediaHash = "result_media_hash", pitchShift = "pitch_shift", separate, parameters
         case status, providerJobID = "provider_job_id", inputDurationMs = "input_duration_ms"
         case creditsRequired = "credits_required", creditsUsed = "credits_used"
@@ -109,6 +112,7 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         }
         self.sourceKind = sourceKind
         source = row["source"]
+        linkMediaHash = row["link_media_hash"]
         sourceMediaHash = row["source_media_hash"]
         resultMediaHash = row["result_media_hash"]
         pitchShift = row["pitch_shift"]

@@ -17,7 +17,7 @@ public enum RecordingIssue: String, Sendable, Hashable, Codable, CaseIterable {
         guard file.analysed else { return issues }
         if (file.clippedSamples ?? 0) > 0 { issues.append(.clipped) }
         let speech = file.speechShare ?? 0
-        if file.loudnessLUFS == nil || speech < 0.05 {
+        if file.loudnessLUFS == nil || (file.peakDBFS ?? -200) < -60 {
             issues.append(.silent)
             return issues
         }

@@ -2,9 +2,9 @@ import Foundation
 
 /// What a provider can do, what it accepts, how it bills and how to reach it.
 public struct ProviderDescriptor: Sendable, Hashable, Codable {
-    /// What a provider offers.
+    /// What a provider offers; `links` means it fetches a dub's link itself (no local download or upload).
     public enum Capability: String, Sendable, Hashable, Codable, CaseIterable {
-        case convert, train, catalog, referenceAudio, streaming, separation, pitchShift
+        case convert, train, catalog, referenceAudio, streaming, separation, pitchShift, links
     }
 
     /// The provider's id, the prefix of `PROVIDER:VOICE` (`local`, `voicedub`, …).

@@ -18,7 +18,13 @@ public struct MediaStore: Sendable {
     /// The `media/` folder.
     public let folder: URL
 
-    private var incoming: URL { folder.appendingPathComponent(".incoming", isDirectory: true) }
+    /// A store in `folder` (a project's `media/`, or a temporary folder for work outside a project).
+    public init(folder: URL) {
+        self.folder = folder
+    }
+
+    /// Where files are written before they are named by their hash: `media/.incoming/`.
+    public var incoming: URL { folder.appendingPathComponent(".incoming", isDirectory: true) }
 
     /// The path a stored file with this hash has (whether or not it exists).
     public func url(for hash: String) -> URL {

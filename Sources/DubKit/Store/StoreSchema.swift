@@ -33,6 +33,11 @@ enum StoreSchema {
                 ALTER TABLE dataset_file ADD COLUMN analysed INTEGER NOT NULL DEFAULT 0 CHECK (analysed IN (0, 1));
                 """)
         }
+        migrator.registerMigration("v5-dub-link-download") { db in
+            // The SHA-256 of what a link dub's link delivered, stored in media/, so a rerun uses it
+            // instead of downloading again.
+            try db.execute(sql: "ALTER TABLE dub ADD COLUMN link_media_hash TEXT REFERENCES media(hash)")
+        }
         return migrator
     }
 

@@ -23,6 +23,8 @@ public struct DubBatch: Sendable {
     public var retryDelay: Double?
     /// Called with one line per step of any dub.
     public var report: @Sendable (String) -> Void
+    /// Fetches link dubs' links (size cap, progress).
+    public var links = LinkDownloader()
 
     public init(store: ProjectStore, jobsPerProvider: Int = 4, pollInterval: Double? = nil, budget: Int64? = nil,
                 retryDelay: Double? = nil, report: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -59,7 +61,8 @@ public struct DubBatch: Sendable {
         let limits = base.descriptor.limits
         let provider = PacedProvider(base, pacer: RequestPacer(requestsPerMinute: limits.requestsPerMinute))
         let width = min(jobsPerProvider, limits.maxConcurrentJobs ?? jobsPerProvider)
-        var runner = DubRunner(store: store, provider: provider, pollInterval: pollInterval, budget: budget, report: report)
+        var runner = DubRunner(store: store, provider: provider, pollInterval: pollInterval, budget: budget,
+                               links: links, report: report)
         if let retryDelay { runner.retryDelay = retryDelay }
         let configured = runner
         return await withTaskGroup(of: (Int64, Outcome).self) { group in

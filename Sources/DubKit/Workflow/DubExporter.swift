@@ -85,9 +85,13 @@ public struct DubExporter: Sendable {
         return record
     }
 
+    /// The dub's video: its source file, or the file its link delivered (stored in media/).
     private func sourceVideo(of dub: Dub) throws -> URL {
-        let source = URL(fileURLWithPath: dub.source)
-        guard dub.sourceKind == .file, (try? MediaProbe.probe(source))?.streams.contains(where: { $0.kind == .video }) == true else {
+        let source = switch dub.sourceKind {
+        case .file: URL(fileURLWithPath: dub.source)
+        case .link: store.media.url(for: dub.linkMediaHash ?? "")
+        }
+        guard (try? MediaProbe.probe(source))?.streams.contains(where: { $0.kind == .video }) == true else {
             throw DubKitError.invalidField(field: "video", value: dub.source,
                                            allowed: "a source with a video stream, or --video FILE")
         }

@@ -6,25 +6,30 @@ extension DubRunner {
     func upload(_ dub: Dub) async throws {
         guard let id = dub.id else { return }
         if dub.status == .new { try store.transitionDub(id, to: .uploading) }
-        guard dub.sourceKind == .file else {
-            throw ProviderError.unsupported(provider: provider.descriptor.id, operation: "links (fetching links comes with the media layer)")
+        if dub.sourceKind == .link && provider.descriptor.capabilities.contains(.links) {
+            // The provider fetches the link itself: creating its job with the link is the whole upload.
+            let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
+            let jobID = try await job(for: dub, id: id, link: dub.source)
+            report("dub \(id): \(provider.descriptor.name) fetches \(dub.source) itself")
+            try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
+            return
         }
+        // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.
         let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
-        report("dub \(id): extracting the audio of \(dub.source)")
-        let audio = try await store.media.importAudio(from: URL(fileURLWithPath: dub.source), sampleRate: 44_100)
+        let source = try await sourceFile(of: dub, id: id)
+        report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
+        let audio = try await store.media.importAudio(from: source, sampleRate: 44_100)
         let ref = audio.ref
         try store.write { db in try MediaStore.register(ref, in: db) }
         try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
-        var jobID = dub.providerJobID
-        if jobID == nil {
-            let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
-            let created = try await provider.createDub(DubJobRequest(
-                voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
-                parameters: dub.parameters, voiceData: custom?.modelDataValue))
-            jobID = created.jobID
-            try store.updateDub(id) { $0.providerJobID = created.jobID }
+        // The provider's duration limit is checked before anything is sent to it.
+        if let limit = provider.descriptor.limits.maxDurationSeconds, audio.durationSeconds > limit {
+            throw ProviderError.invalidParameter(
+                provider: provider.descriptor.id, field: "input duration of \(dub.source)",
+                value: String(format: "%.1f s", audio.durationSeconds),
+                allowed: "at most \(Int(limit)) s; cut the input into shorter parts")
         }
-        guard let jobID else { return }
+        let jobID = try await job(for: dub, id: id, link: nil)
         // Resuming: the provider may have the audio already from the interrupted run.
         if dub.providerJobID != nil, try await provider.pollDub(jobID: jobID).status != .new {
             report("dub \(id): the provider already has the audio")
@@ -33,6 +38,17 @@ extension DubRunner {
             _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
         }
         try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
+    }
+
+    /// The dub's provider job: the one recorded, or a new one created and recorded at once.
+    private func job(for dub: Dub, id: Int64, link: String?) async throws -> String {
+        if let recorded = dub.providerJobID { return recorded }
+        let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
+        let created = try await provider.createDub(DubJobRequest(
+            voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
+            parameters: dub.parameters, link: link, voiceData: custom?.modelDataValue))
+        try store.updateDub(id) { $0.providerJobID = created.jobID }
+        return created.jobID
     }
 
     func preprocess(_ dub: Dub) async throws {

@@ -21,14 +21,18 @@ public struct DubRunner: Sendable {
     public var retryDelay: Double = 2
     /// Transient failures in a row a dub survives before it ends in error.
     public var maxTransientFailures = 8
+    /// Fetches a link dub's link (size cap, yt-dlp for pages, progress) in the upload stage.
+    public let links: LinkDownloader
     /// Called with the fraction (0...1) of the generate step done, by providers that convert in place.
     public let progress: @Sendable (Double) -> Void
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
+                links: LinkDownloader = LinkDownloader(),
                 report: @escaping @Sendable (String) -> Void = { _ in }, progress: @escaping @Sendable (Double) -> Void = { _ in }) {
         self.store = store
         self.provider = provider
         self.budget = budget
+        self.links = links
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
         self.report = report
         self.progress = progress
@@ -60,6 +64,8 @@ public struct DubRunner: Sendable {
                 report("dub \(id): \(retry.note(error, wait: wait))")
                 try await Task.sleep(nanoseconds: UInt64(max(wait, 0) * 1_000_000_000))
             } catch let error as MediaError {
+                try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
+            } catch let error as LinkError {
                 try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
             } catch let error as DubKitError {
                 switch error {

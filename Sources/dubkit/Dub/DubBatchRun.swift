@@ -8,6 +8,8 @@ struct DubBatchRun {
     let store: ProjectStore
     let jobs: Int
     let budget: Int64?
+    /// The largest file a link dub's link may deliver.
+    var maxDownloadBytes = LinkDownloader.defaultMaxBytes
 
     /// Runs `dubs`; throws `ExitCode.failure` when any ends in error, over budget or could not run.
     func run(_ dubs: [Dub]) async throws {
@@ -15,10 +17,13 @@ struct DubBatchRun {
         let seconds = { (name: String) in environment[name].flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil } }
         let board = !global.json && DubBoard.onTerminal ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
         let json = global.json
-        let batch = DubBatch(store: store, jobsPerProvider: jobs, pollInterval: seconds("DUBKIT_POLL_INTERVAL").flatMap { $0 > 0 ? $0 : nil },
+        var batch = DubBatch(store: store, jobsPerProvider: jobs, pollInterval: seconds("DUBKIT_POLL_INTERVAL").flatMap { $0 > 0 ? $0 : nil },
                              budget: budget, retryDelay: seconds("DUBKIT_RETRY_DELAY")) { line in
             if board == nil && !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
+        // Off a terminal a link's download is reported in plain lines; on one the board shows the stage.
+        let bytes = board == nil ? ByteProgress("downloading", json: json) : nil
+        batch.links = LinkDownloader(maxBytes: maxDownloadBytes, progress: bytes?.callback)
         let registry = Registry.make(global)
         board?.start()
         let outcomes = await batch.run(dubs) { id in try await registry.provider(id) }

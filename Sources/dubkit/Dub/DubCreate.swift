@@ -17,7 +17,7 @@ struct DubCreate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A local audio or video file to dub.", valueName: "path"))
     var file: String?
 
-    @Option(help: ArgumentHelp("An http(s) link to dub.", valueName: "url"))
+    @Option(help: ArgumentHelp("An http(s) link to a media file (or to a web page, fetched with yt-dlp when installed); downloaded once by `dub run`.", valueName: "url"))
     var link: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Pitch shift in semitones, -24...24 (e.g. --pitch -3).", valueName: "n"))
@@ -56,7 +56,7 @@ struct DubCreate: AsyncParsableCommand {
             }
             source = url.standardizedFileURL.path
         } else {
-            source = link ?? ""
+            source = try MediaLink(link ?? "").url.absoluteString
         }
         let dub = try Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: file == nil ? .link : .file,
                           source: source, pitchShift: pitch, separate: separate, parameters: parameters)

@@ -54,6 +54,8 @@ struct DubEstimate: AsyncParsableCommand {
                 line.seconds = Double(ms) / 1000
             } else if dub.sourceKind == .file {
                 line.seconds = try MediaProbe.probe(URL(fileURLWithPath: dub.source)).durationSeconds
+            } else if let hash = dub.linkMediaHash, store.media.contains(hash) {
+                line.seconds = try MediaProbe.probe(store.media.url(for: hash)).durationSeconds
             } else {
                 line.note = "length unknown until the link is fetched (dub run stops before paying)"
             }

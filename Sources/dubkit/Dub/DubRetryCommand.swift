@@ -15,6 +15,7 @@ struct DubRetryCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
+    @OptionGroup var download: DownloadOptions
 
     @Argument(help: "The failed dubs' ids.")
     var ids: [Int64]
@@ -50,6 +51,7 @@ struct DubRetryCommand: AsyncParsableCommand {
             if global.json { try Output.json(dubs) }
             return
         }
-        try await DubBatchRun(global: global, store: store, jobs: jobs, budget: budget).run(dubs)
+        try await DubBatchRun(global: global, store: store, jobs: jobs, budget: budget,
+                              maxDownloadBytes: download.maxBytes).run(dubs)
     }
 }

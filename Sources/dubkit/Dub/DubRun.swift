@@ -15,6 +15,7 @@ struct DubRun: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
+    @OptionGroup var download: DownloadOptions
 
     @Argument(help: "The dubs' ids.")
     var ids: [Int64] = []
@@ -37,6 +38,7 @@ struct DubRun: AsyncParsableCommand {
     func run() async throws {
         let store = try global.open(project.project)
         let dubs = all ? try store.dubs().filter { !$0.status.isFinal && $0.status != .error } : try ids.map { try store.dub($0) }
-        try await DubBatchRun(global: global, store: store, jobs: jobs, budget: budget).run(dubs)
+        try await DubBatchRun(global: global, store: store, jobs: jobs, budget: budget,
+                              maxDownloadBytes: download.maxBytes).run(dubs)
     }
 }

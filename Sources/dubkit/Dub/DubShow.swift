@@ -39,6 +39,7 @@ struct DubShow: ParsableCommand {
             ("status", dub.status.rawValue),
             ("voice", dub.voice),
             ("source", "\(dub.sourceKind.rawValue) \(dub.source)"),
+            ("link download", dub.sourceKind == .link ? dub.linkMediaHash.map { "sha256 \($0)" } ?? "not yet" : "-"),
             ("pitch shift", "\(dub.pitchShift) semitones"),
             ("separate", dub.separate ? "yes" : "no"),
             ("parameters", dub.parameters.json),

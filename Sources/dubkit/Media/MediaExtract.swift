@@ -1,9 +1,10 @@
 import ArgumentParser
+import DubKit
 import DubKitMedia
 import Foundation
 
 /// `dubkit media extract INPUT -o OUT`.
-struct MediaExtract: ParsableCommand {
+struct MediaExtract: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Extract one audio stream to a WAV, FLAC or MP3 file (type from the output's extension).",
@@ -11,12 +12,19 @@ struct MediaExtract: ParsableCommand {
             Examples:
               dubkit media extract talk.mp4 -o talk.wav --rate 16000 --mono
               dubkit media extract film.mkv -o french.flac --language fra
+              dubkit media extract https://example.com/talk.mp4 -o talk.wav
+            An http(s) link is downloaded first: into the project's media store with --project (kept,
+            by hash), otherwise into a temporary folder removed afterwards.
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var download: DownloadOptions
 
-    @Argument(help: ArgumentHelp("The audio or video file to read.", valueName: "input"))
+    @Argument(help: ArgumentHelp("The audio or video file to read, or an http(s) link to one.", valueName: "input"))
     var input: String
+
+    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "name"))
+    var project: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write (.wav, .flac or .mp3).", valueName: "file"))
     var output: String
@@ -45,17 +53,18 @@ struct MediaExtract: ParsableCommand {
         if let rate, rate <= 0 { throw ValidationError("--rate must be a positive number of Hz.") }
     }
 
-    func run() throws {
+    func run() async throws {
+        let source = try await MediaInputFile.resolve(input, project: project, global: global, download: download)
+        defer { source.cleanUp() }
         let selection: AudioStreamSelection = stream.map { .index($0) } ?? language.map { .language($0) } ?? .first
         let options = AudioExtractionOptions(
             sampleRate: rate, channels: mono ? .mono : stereo ? .stereo : .keep, encoding: encoding, stream: selection)
         let progress = PercentProgress("extracting", json: global.json)
-        let result = try AudioExtractor.extractAudio(
-            from: URL(fileURLWithPath: input), to: URL(fileURLWithPath: output), options: options,
-            progress: progress.callback)
+        let result = try await AudioExtractor.extractAudio(
+            from: source.url, to: URL(fileURLWithPath: output), options: options, progress: progress.callback)
         progress.finish()
         if global.json {
-            try Output.json(result)
+            try Output.json(LinkedResult(result: result, download: source.downloaded))
             return
         }
         Output.fields([
@@ -63,6 +72,7 @@ struct MediaExtract: ParsableCommand {
             ("format", result.format.rawValue),
             ("audio", "\(result.sampleRate) Hz, \(result.channels) channel(s)"),
             ("duration", String(format: "%.3f s", result.durationSeconds)),
+            ("input", source.downloaded.map { "\($0.link) (sha256 \($0.ref.hash))" } ?? input),
             ("source", "stream \(result.sourceStreamIndex) (\(result.sourceCodec))"),
             ("skipped", "\(result.skippedPackets) damaged packet(s)"),
         ])

@@ -1,26 +1,38 @@
 import ArgumentParser
+import DubKit
 import DubKitMedia
 import Foundation
 
-/// `dubkit media probe FILE`.
-struct MediaProbeCommand: ParsableCommand {
+/// `dubkit media probe FILE|URL`.
+struct MediaProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
-        abstract: "Show a media file's container, duration and streams.")
+        abstract: "Show a media file's container, duration and streams.",
+        discussion: """
+            An http(s) link is downloaded first: into the project's media store with --project (kept,
+            by hash), otherwise into a temporary folder removed afterwards.
+            """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var download: DownloadOptions
 
-    @Argument(help: ArgumentHelp("The audio or video file.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The audio or video file, or an http(s) link to one.", valueName: "file|url"))
     var file: String
 
-    func run() throws {
-        let info = try MediaProbe.probe(URL(fileURLWithPath: file))
+    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "name"))
+    var project: String?
+
+    func run() async throws {
+        let input = try await MediaInputFile.resolve(file, project: project, global: global, download: download)
+        defer { input.cleanUp() }
+        var info = try MediaProbe.probe(input.url)
+        if let downloaded = input.downloaded { info.path = downloaded.link }
         if global.json {
-            try Output.json(info)
+            try Output.json(LinkedResult(result: info, download: input.downloaded))
             return
         }
         Output.fields([
-            ("file", info.path),
+            ("file", info.path)] + (input.downloaded.map { [("sha256", $0.ref.hash)] } ?? []) + [
             ("format", info.formatDescription.map { "\(info.formatName) (\($0))" } ?? info.formatName),
             ("duration", info.durationSeconds.map { String(format: "%.3f s", $0) } ?? "-"),
             ("bit rate", info.bitRate.map { "\($0 / 1000) kb/s" } ?? "-"),

@@ -3,6 +3,7 @@ import Foundation
 import KitsProvider
 import LocalEngine
 import VoiceConvertProvider
+import VoiceDubProvider
 
 /// The registry the CLI uses: the compiled-in adapters plus plugins of the selected workspace and PATH.
 enum Registry {
@@ -11,17 +12,33 @@ enum Registry {
         var builtIn: [any Provider] = [
             LocalProvider(stateFolder: workspace.root.appendingPathComponent("plugins/.state/local", isDirectory: true)),
         ]
+        // Only fails when libcurl cannot start or VOICEDUB_BASE_URL is not a URL; the provider is then
+        // left out, and the reason is said on stderr.
+        let log: (@Sendable (String) -> Void)? = global.verbose ? Self.verboseLine : nil
+        let state = workspace.root.appendingPathComponent("plugins/.state/voicedub", isDirectory: true)
         do {
-            builtIn.append(try KitsAdapter(stateFolder: workspace.root.appendingPathComponent("plugins/.state/kits", isDirectory: true)))
+            let voicedub = try VoiceDubAdapter(stateFolder: state, log: log)
+            builtIn.append(voicedub)
+        } catch {
+            FileHandle.standardError.write(Data("dubkit: voicedub is unavailable: \(error.localizedDescription)\n".utf8))
+        }
+        do {
+            builtIn.append(try KitsAdapter(stateFolder: workspace.root.appendingPathComponent("plugins/.state/kits", isDirectory: true),
+                                           log: log))
         } catch {
             FileHandle.standardError.write(Data("dubkit: kits is unavailable: \(error.localizedDescription)\n".utf8))
         }
         do {
             builtIn.append(try VoiceConvertAdapter(
-                stateFolder: workspace.root.appendingPathComponent("plugins/.state/voiceconvert", isDirectory: true)))
+                stateFolder: workspace.root.appendingPathComponent("plugins/.state/voiceconvert", isDirectory: true), log: log))
         } catch {
             FileHandle.standardError.write(Data("dubkit: voiceconvert is unavailable: \(error.localizedDescription)\n".utf8))
         }
         return ProviderRegistry(builtIn: builtIn, workspace: workspace)
+    }
+
+    /// One line of an adapter's HTTP log (secrets already masked) on stderr, for --verbose.
+    @Sendable static func verboseLine(_ line: String) {
+        FileHandle.standardError.write(Data("dubkit: \(line)\n".utf8))
     }
 }

@@ -26,6 +26,11 @@ enum ErrorReport {
         emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: nil, json: json)
     }
 
+    /// A link that could not be fetched: the message names the link and what to do.
+    static func failure(_ error: LinkError, json: Bool) {
+        emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: nil, json: json)
+    }
+
     /// Any error: the typed ones with their code and hint, others with their description.
     static func failure(any error: any Error, json: Bool) {
         switch error {
@@ -33,6 +38,7 @@ enum ErrorReport {
         case let error as ProviderError:
             emit(code: error.code, message: error.localizedDescription, hint: error.recoverySuggestion, json: json)
         case let error as MediaError: failure(error, json: json)
+        case let error as LinkError: failure(error, json: json)
         default: emit(code: "failed", message: error.localizedDescription, hint: nil, json: json)
         }
     }

@@ -31,7 +31,9 @@ struct VoiceTrain: AsyncParsableCommand {
         let dataset = try store.dataset(named: self.dataset)
         let provider = try await Registry.make(global).provider(self.provider)
         let progress = StageProgress(json: global.json)
-        let trainer = VoiceTrainer(store: store, provider: provider) { progress.report($0) }
+        // As for `dub run`: polling faster than the provider's minimum only for test and self-hosted servers.
+        let interval = ProcessInfo.processInfo.environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+        let trainer = VoiceTrainer(store: store, provider: provider, pollInterval: interval) { progress.report($0) }
         let voice = try await trainer.train(name: name, dataset: dataset, maxMinutes: maxMinutes, separate: separate)
         if global.json {
             try Output.json(voice)

@@ -1,0 +1,441 @@
+import DubKit
+import DubKitHTTP
+import DubKitMedia
+import Foundation
+
+/// VoiceDub as a DubKit provider: dubs (create, upload, preprocess, generate, poll, download), the
+/// public voice catalogue, custom voices (create, upload, clone, poll) and the account's credits.
+///
+/// Preprocess, generate and clone are sent once per dub or voice: when one fails in a way that leaves
+/// its outcome open (a dropped connection, a 5xx), the job is looked up instead of sending it again.
+/// Reads of a job are kept `pollInterval` apart (3 s, shorter only through `DUBKIT_POLL_INTERVAL`).
+/// Failures reach the core as ``ProviderError`` carrying VoiceDub's code and a message with what to do.
+public struct VoiceDubAdapter: Provider {
+    public let descriptor = VoiceDubDescriptor.value
+    /// The HTTP client of the API.
+    public let client: VoiceDubClient
+    /// Seconds between two reads of one job.
+    public let pollInterval: Double
+    private let uploads: VoiceDubUploadURLs
+    private let gate: VoiceDubPollGate
+    private let seen = VoiceDubSeenJobs()
+
+    /// An adapter keeping upload URLs in `stateFolder`, with the key, base URL and poll interval taken
+    /// from `environment` (`VOICEDUB_API_KEY` or a saved key, `VOICEDUB_BASE_URL`, `DUBKIT_POLL_INTERVAL`).
+    public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+                retry: RetryPolicy = RetryPolicy(retriesRateLimitedWrites: true),
+                log: (@Sendable (String) -> Void)? = nil) throws {
+        let descriptor = VoiceDubDescriptor.value
+        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.voicedub.ai"
+        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw VoiceDubError.invalidValue(field: "VOICEDUB_BASE_URL", value: base, allowed: "an http(s) URL").providerError
+        }
+        let credentials = Credentials(environment: environment)
+        client = try VoiceDubClient(baseURL: url, retry: retry, log: log) { () throws(VoiceDubError) -> String in
+            do {
+                return try credentials.key(for: descriptor)
+            } catch {
+                throw .missingKey(variable: descriptor.keyVariable ?? "VOICEDUB_API_KEY")
+            }
+        }
+        let override = environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+        pollInterval = override ?? VoiceDubDescriptor.minimumPollInterval
+        gate = VoiceDubPollGate(interval: pollInterval)
+        uploads = VoiceDubUploadURLs(folder: stateFolder)
+    }
+
+    // MARK: Account and catalogue
+
+    public func account() async throws -> ProviderAccount {
+        try await typed { ProviderAccount(credits: try await client.me().apiCredits) }
+    }
+
+    public func voices(_ query: VoiceQuery) async throws -> VoicePage {
+        try await typed {
+            if let limit = query.limit, !VoiceDubDescriptor.pageSize.contains(limit) {
+                throw VoiceDubError.invalidValue(field: "limit", value: String(limit), allowed: "8...50")
+            }
+            if let search = query.search, !VoiceDubDescriptor.searchLength.contains(search.count) {
+                throw VoiceDubError.invalidValue(field: "search", value: search.debugDescription, allowed: "1 to 50 characters")
+            }
+            try Self.check("language", query.languages, VoiceDubCatalogue.languages)
+            try Self.check("genre", query.genres, VoiceDubCatalogue.genres)
+            try Self.check("style", query.styles, VoiceDubCatalogue.styles)
+            let page = try await client.publicVoices(search: query.search, genres: query.genres, languages: query.languages,
+                                                     styles: query.styles, limit: query.limit, cursor: query.cursor)
+            return VoicePage(voices: page.voices.map {
+                ProviderVoice(id: $0.id, name: $0.name, languages: $0.languages, genres: $0.genres, styles: $0.styles)
+            }, nextCursor: page.nextCursor)
+        }
+    }
+
+    // MARK: Dubs
+
+    public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
+        try await typed {
+            var pitch = request.pitchShift
+            if case let .number(value)? = request.parameters.values["pitchShift"] { pitch = Int(exactly: value) ?? Int.max }
+            guard (-24...24).contains(pitch) else {
+                throw VoiceDubError.invalidValue(field: "pitchShift", value: String(pitch), allowed: "-24...24 semitones")
+            }
+            var separate = request.separate
+            if case let .bool(value)? = request.parameters.values["separate"] { separate = value }
+            if let link = request.link {
+                guard let url = URL(string: link), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                    throw VoiceDubError.invalidValue(field: "link", value: link, allowed: "an http(s) URL")
+                }
+            }
+            let created = try await client.createDub(VoiceDubCreateDubRequest(
+                voiceId: request.voice, link: request.link, pitchShift: pitch, separate: separate))
+            if let uploadUrl = created.uploadUrl {
+                try uploads.save(.init(urls: [uploadUrl]), "dub", created.dub.id)
+            } else if request.link == nil {
+                throw VoiceDubError.invalidResponse(operation: "POST /v1/me/dubs", detail: "no uploadUrl for a dub without a link")
+            }
+            await seen.record(created.dub)
+            return Self.state(created.dub)
+        }
+    }
+
+    public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
+        try await typed {
+            let seconds = try Self.duration(of: audio)
+            guard seconds <= VoiceDubDescriptor.maxDurationSeconds else {
+                throw VoiceDubError.inputTooLong(seconds: seconds, limitSeconds: VoiceDubDescriptor.maxDurationSeconds)
+            }
+            guard let url = uploads.load("dub", jobID)?.urls.first else { throw VoiceDubError.uploadURLMissing(job: jobID) }
+            try await client.upload(audio, to: url, contentType: Self.contentType(audio))
+            return DubJobState(jobID: jobID, status: .uploaded)
+        }
+    }
+
+    public func preprocessDub(jobID: String) async throws -> DubJobState {
+        try await typed {
+            let operation = "POST /v1/me/dubs/\(jobID)/preprocess"
+            do {
+                await seen.record(try await client.preprocess(dubID: jobID))
+            } catch VoiceDubError.dubIsNotNew {
+                // An earlier request (whose answer was lost) started it: follow it.
+            } catch let error as VoiceDubError where error.isRetryable {
+                try await settle(jobID, after: error, operation: operation, sent: { $0 != .new })
+            }
+            var dub = try await read(jobID)
+            while dub.status == .preprocessing {
+                dub = try await read(jobID)
+            }
+            switch dub.status {
+            case .error:
+                let failure = Self.state(dub).failure
+                throw VoiceDubError.unexpected(operation: "preprocess of dub \(jobID)", status: nil,
+                                               code: dub.errorCode ?? "dub_failed", message: failure?.message ?? "")
+            case .new:
+                throw VoiceDubError.outcomeUnknown(operation: operation, detail: "the dub is still new after preprocess was accepted")
+            default:
+                return Self.state(dub)
+            }
+        }
+    }
+
+    public func generateDub(jobID: String) async throws -> DubJobState {
+        try await typed {
+            let operation = "POST /v1/me/dubs/\(jobID)/generate"
+            var dub = try await lastSeen(jobID)
+            if dub.status != .preprocessed && dub.status != .new && dub.status != .preprocessing {
+                return Self.state(dub) // generate was sent before (a resumed run): never pay twice
+            }
+            guard dub.status == .preprocessed else {
+                throw VoiceDubError.dubNotPreprocessed(operation: operation, message: "the dub is \(dub.status.rawValue), not preprocessed")
+            }
+            let required = Int64((dub.requiredCredits ?? 0).rounded(.up))
+            let available = try await client.me().apiCredits
+            guard required <= available else {
+                throw VoiceDubError.notEnoughCredits(operation: operation, required: required, available: available, message: "")
+            }
+            do {
+                dub = try await client.generate(dubID: jobID)
+            } catch let VoiceDubError.dubNotPreprocessed(op, message) {
+                dub = try await read(jobID)
+                guard Self.pastPreprocessed(dub.status) else { throw VoiceDubError.dubNotPreprocessed(operation: op, message: message) }
+            } catch let error as VoiceDubError where error.isRetryable {
+                dub = try await settle(jobID, after: error, operation: operation, sent: Self.pastPreprocessed)
+            }
+            await seen.record(dub)
+            return Self.state(dub)
+        }
+    }
+
+    public func pollDub(jobID: String) async throws -> DubJobState {
+        try await typed { Self.state(try await read(jobID)) }
+    }
+
+    public func downloadDub(jobID: String, to destination: URL) async throws {
+        try await typed {
+            var dub = try await lastSeen(jobID)
+            if dub.status != .done || dub.dubUrl == nil { dub = try await read(jobID) }
+            while Self.pastPreprocessed(dub.status) && dub.status != .done && dub.status != .error {
+                dub = try await read(jobID)
+            }
+            if dub.status == .error, let failure = Self.state(dub).failure {
+                throw VoiceDubError.unexpected(operation: "dub \(jobID)", status: nil, code: failure.code, message: failure.message)
+            }
+            guard dub.status == .done, let url = dub.dubUrl else {
+                throw VoiceDubError.invalidResponse(operation: "GET /v1/me/dubs/\(jobID)",
+                                                    detail: "the dub is \(dub.status.rawValue) with no dubUrl; it cannot be downloaded yet")
+            }
+            try? FileManager.default.removeItem(at: destination)
+            do {
+                try await client.download(url, to: destination)
+            } catch VoiceDubError.unexpected(_, 403?, _, _) {
+                // A presigned URL that expired: ask for a fresh one once.
+                let fresh = try await read(jobID)
+                guard let again = fresh.dubUrl else { throw VoiceDubError.uploadURLMissing(job: jobID) }
+                try? FileManager.default.removeItem(at: destination)
+                try await client.download(again, to: destination)
+            }
+        }
+    }
+
+    // MARK: Custom voices
+
+    public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {
+        try await typed {
+            guard VoiceDubDescriptor.nameLength.contains(request.name.count) else {
+                throw VoiceDubError.invalidValue(field: "name", value: request.name.debugDescription, allowed: "1 to 50 characters")
+            }
+            guard VoiceDubDescriptor.datasetFiles.contains(request.numberOfFiles) else {
+                throw VoiceDubError.invalidValue(field: "numberOfFiles", value: String(request.numberOfFiles), allowed: "1...5 files")
+            }
+            let maxMinutes = request.maxMinutes ?? VoiceDubDescriptor.defaultMaxMinutes
+            guard VoiceDubDescriptor.maxMinutes.contains(maxMinutes) else {
+                throw VoiceDubError.invalidValue(field: "maxMinutes", value: String(maxMinutes), allowed: "5...60 minutes")
+            }
+            let created = try await client.createVoice(VoiceDubCreateVoiceRequest(
+                name: request.name, numberOfFiles: request.numberOfFiles, maxMinutes: maxMinutes, separate: request.separate))
+            guard created.uploadUrls.count == request.numberOfFiles else {
+                throw VoiceDubError.invalidResponse(operation: "POST /v1/me/voices",
+                    detail: "\(created.uploadUrls.count) upload URLs for \(request.numberOfFiles) files")
+            }
+            try uploads.save(.init(urls: created.uploadUrls), "voice", created.voice.id)
+            await seen.record(created.voice)
+            return Self.state(created.voice)
+        }
+    }
+
+    public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState {
+        try await typed {
+            guard var entry = uploads.load("voice", voiceID) else { throw VoiceDubError.uploadURLMissing(job: voiceID) }
+            let name = file.lastPathComponent
+            let index: Int
+            if let known = entry.assigned[name] {
+                index = known
+            } else {
+                guard let free = entry.urls.indices.first(where: { !entry.assigned.values.contains($0) }) else {
+                    throw VoiceDubError.invalidValue(field: "dataset files", value: String(entry.urls.count + 1),
+                                                     allowed: "the \(entry.urls.count) files announced when the voice was created")
+                }
+                index = free
+                entry.assigned[name] = index
+                try uploads.save(entry, "voice", voiceID)
+            }
+            try await client.upload(file, to: entry.urls[index], contentType: Self.contentType(file))
+            return VoiceJobState(voiceID: voiceID, status: .uploading)
+        }
+    }
+
+    public func trainVoice(voiceID: String) async throws -> VoiceJobState {
+        try await typed {
+            let operation = "POST /v1/me/voices/\(voiceID)/clone"
+            var voice = try await lastSeenVoice(voiceID)
+            guard voice.status == .new else { return Self.state(voice) } // clone was sent before: never pay twice
+            let required = Int64((voice.requiredCredits ?? Double(Int64(voice.maxMinutes) * VoiceDubDescriptor.creditsPerTrainingMinute)).rounded(.up))
+            let available = try await client.me().apiCredits
+            guard required <= available else {
+                throw VoiceDubError.notEnoughCredits(operation: operation, required: required, available: available, message: "")
+            }
+            do {
+                voice = try await client.clone(voiceID: voiceID)
+            } catch let VoiceDubError.voiceIsNotNew(op, message) {
+                voice = try await readVoice(voiceID)
+                guard voice.status != .new else { throw VoiceDubError.voiceIsNotNew(operation: op, message: message) }
+            } catch let error as VoiceDubError where error.isRetryable {
+                voice = try await settleVoice(voiceID, after: error, operation: operation)
+            }
+            await seen.record(voice)
+            return Self.state(voice)
+        }
+    }
+
+    public func pollVoice(voiceID: String) async throws -> VoiceJobState {
+        try await typed { Self.state(try await readVoice(voiceID)) }
+    }
+
+    // MARK: Reads and settling
+
+    /// How many times a read of a job is tried when it fails transiently (429, 5xx, no answer).
+    static let readAttempts = 4
+
+    /// Reads a dub through the gate. The HTTP layer does not retry these reads (its backoff is shorter
+    /// than the interval): a read that fails transiently is tried again here, through the gate.
+    private func read(_ id: String) async throws(VoiceDubError) -> VoiceDubDub {
+        let dub = try await paced("dub-\(id)", "GET /v1/me/dubs/\(id)") { () async throws(VoiceDubError) in
+            try await client.dub(id, retry: .never)
+        }
+        await seen.record(dub)
+        return dub
+    }
+
+    private func readVoice(_ id: String) async throws(VoiceDubError) -> VoiceDubVoice {
+        let voice = try await paced("voice-\(id)", "GET /v1/me/voices/\(id)") { () async throws(VoiceDubError) in
+            try await client.voice(id, retry: .never)
+        }
+        await seen.record(voice)
+        return voice
+    }
+
+    private func paced<T: Sendable>(_ key: String, _ operation: String,
+                                    _ request: () async throws(VoiceDubError) -> T) async throws(VoiceDubError) -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do { try await gate.enter(key) } catch { throw .unreachable(operation: operation, detail: "cancelled") }
+            let result: Result<T, VoiceDubError>
+            do { result = .success(try await request()) } catch { result = .failure(error) }
+            await gate.leave(key)
+            switch result {
+            case let .success(value):
+                return value
+            case let .failure(error) where error.isRetryable && attempt < Self.readAttempts:
+                continue
+            case let .failure(error):
+                throw error
+            }
+        }
+    }
+
+    /// The dub as last read in this process, or read now.
+    private func lastSeen(_ id: String) async throws(VoiceDubError) -> VoiceDubDub {
+        if let dub = await seen.dub(id) { return dub }
+        return try await read(id)
+    }
+
+    private func lastSeenVoice(_ id: String) async throws(VoiceDubError) -> VoiceDubVoice {
+        if let voice = await seen.voice(id) { return voice }
+        return try await readVoice(id)
+    }
+
+    /// After a state-changing dub request failed without a clear answer: reads the dub; when it shows the
+    /// request took effect, goes on with it, otherwise reports the failure (without sending it again).
+    @discardableResult
+    private func settle(_ id: String, after error: VoiceDubError, operation: String,
+                        sent: (VoiceDubDubStatus) -> Bool) async throws(VoiceDubError) -> VoiceDubDub {
+        let dub: VoiceDubDub
+        do {
+            dub = try await read(id)
+        } catch {
+            throw .outcomeUnknown(operation: operation, detail: "\(error.summary); looking the dub up failed too")
+        }
+        guard sent(dub.status) else { throw error }
+        return dub
+    }
+
+    private func settleVoice(_ id: String, after error: VoiceDubError, operation: String) async throws(VoiceDubError) -> VoiceDubVoice {
+        let voice: VoiceDubVoice
+        do {
+            voice = try await readVoice(id)
+        } catch {
+            throw .outcomeUnknown(operation: operation, detail: "\(error.summary); looking the voice up failed too")
+        }
+        guard voice.status != .new else { throw error }
+        return voice
+    }
+
+    /// Runs `work`, handing the core a ``ProviderError`` for any ``VoiceDubError``.
+    private func typed<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let error as VoiceDubError {
+            throw error.providerError
+        }
+    }
+
+    // MARK: Mapping
+
+    private static func pastPreprocessed(_ status: VoiceDubDubStatus) -> Bool {
+        switch status {
+        case .queued, .starting, .processing, .finalizing, .done, .error: true
+        case .new, .preprocessing, .preprocessed: false
+        }
+    }
+
+    /// A VoiceDub dub in the dub lifecycle's words.
+    static func state(_ dub: VoiceDubDub) -> DubJobState {
+        let status: DubStatus = switch dub.status {
+        case .new: .new
+        case .preprocessing: .preprocessing
+        case .preprocessed: .preprocessed
+        case .queued: .queued
+        case .starting: .starting
+        // VoiceDub's own finalizing is still its work; DubKit's `finalizing` is the download after its done.
+        case .processing, .finalizing: .processing
+        case .done: .done
+        case .error: .error
+        }
+        let failure = dub.status == .error
+            ? FailureInfo(code: dub.errorCode ?? "dub_failed",
+                          message: "VoiceDub dub \(dub.id) failed: \(dub.errorMessage ?? "no message given"). Check the input and voice, then `dubkit dub retry`.")
+            : nil
+        return DubJobState(jobID: dub.id, status: status, inputDurationMs: dub.inputDuration,
+                           creditsRequired: dub.requiredCredits.map { Int64($0.rounded(.up)) },
+                           creditsUsed: dub.status == .done ? dub.apiCreditsUsed : nil, failure: failure)
+    }
+
+    /// A VoiceDub voice in the voice lifecycle's words.
+    static func state(_ voice: VoiceDubVoice) -> VoiceJobState {
+        let status: VoiceStatus = switch voice.status {
+        case .new: .new
+        case .queued: .queued
+        case .starting: .starting
+        case .processing: .processing
+        case .finalizing: .finalizing
+        case .done: .done
+        case .error: .error
+        }
+        let failure = voice.status == .error
+            ? FailureInfo(code: voice.errorCode ?? "training_failed",
+                          message: "VoiceDub voice \(voice.id) failed to train: \(voice.errorMessage ?? "no message given"). Check the dataset, then train again.")
+            : nil
+        return VoiceJobState(voiceID: voice.id, status: status,
+                             creditsUsed: voice.status == .done ? voice.apiCreditsUsed : nil, failure: failure)
+    }
+
+    private static func check(_ field: String, _ values: [String], _ allowed: [String]) throws(VoiceDubError) {
+        for value in values where !allowed.contains(value) {
+            throw .invalidValue(field: field, value: value, allowed: "one of " + allowed.joined(separator: ", "))
+        }
+    }
+
+    private static func duration(of audio: URL) throws -> Double {
+        try MediaProbe.probe(audio).durationSeconds ?? 0
+    }
+
+    private static func contentType(_ file: URL) -> String {
+        switch file.pathExtension.lowercased() {
+        case "mp3": "audio/mpeg"
+        case "flac": "audio/flac"
+        case "m4a", "aac": "audio/mp4"
+        case "ogg": "audio/ogg"
+        default: "audio/wav"
+        }
+    }
+}
+
+/// The last state of each dub and voice read in this process, so a step can use what a poll just saw.
+actor VoiceDubSeenJobs {
+    private var dubs: [String: VoiceDubDub] = [:]
+    private var voices: [String: VoiceDubVoice] = [:]
+
+    func record(_ dub: VoiceDubDub) { dubs[dub.id] = dub }
+    func record(_ voice: VoiceDubVoice) { voices[voice.id] = voice }
+    func dub(_ id: String) -> VoiceDubDub? { dubs[id] }
+    func voice(_ id: String) -> VoiceDubVoice? { voices[id] }
+}

@@ -1,0 +1,37 @@
+import DubKit
+
+/// What VoiceDub offers and accepts, from its OpenAPI spec and docs/providers.md.
+public enum VoiceDubDescriptor {
+    /// The provider id, the prefix of `voicedub:<voice uuid>`.
+    public static let id = "voicedub"
+    /// Dubs are limited to 30 minutes of input.
+    public static let maxDurationSeconds: Double = 30 * 60
+    /// The documented minimum time between two polls of one dub or voice.
+    public static let minimumPollInterval: Double = 3
+    /// Custom voices: 1...5 dataset files, 5...60 maxMinutes, names of 1...50 characters.
+    public static let datasetFiles = 1...5
+    public static let maxMinutes = 5...60
+    public static let defaultMaxMinutes = 10
+    public static let nameLength = 1...50
+    /// Public voice search: page size and search text length.
+    public static let pageSize = 8...50
+    public static let searchLength = 1...50
+    /// Training costs 10 credits per maxMinute.
+    public static let creditsPerTrainingMinute: Int64 = 10
+
+    /// The descriptor the registry lists.
+    public static let value = ProviderDescriptor(
+        id: id, name: "VoiceDub",
+        capabilities: [.convert, .train, .catalog, .separation, .pitchShift, .links],
+        limits: ProviderLimits(maxDurationSeconds: maxDurationSeconds, pitchShift: -24...24, datasetFiles: datasetFiles,
+                               trainingMinutes: maxMinutes, defaultTrainingMinutes: defaultMaxMinutes),
+        billing: .perStartedMinute(credits: 10, minimum: 10),
+        keyVariable: "VOICEDUB_API_KEY",
+        baseURL: "https://api.voicedub.ai",
+        baseURLVariable: "VOICEDUB_BASE_URL",
+        minimumPollInterval: minimumPollInterval,
+        parameters: [
+            ParameterSpec("pitchShift", .integer(-24...24), "semitones; the same as --pitch, and wins over it when given"),
+            ParameterSpec("separate", .bool, "separate vocals from the backing track; the same as --separate, and wins over it"),
+        ])
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The presigned upload URLs VoiceDub hands out when a dub or a voice is created, kept as files in the
+/// workspace's state folder so a run interrupted before its upload can still upload (the API has no
+/// way to ask for them again). They hold signatures for one object each, never the API key.
+struct VoiceDubUploadURLs: Sendable {
+    /// What is kept for one dub or voice.
+    struct Entry: Codable, Sendable {
+        var urls: [String]
+        /// For voices: which dataset file (by file name, the media hash) went to which URL.
+        var assigned: [String: Int] = [:]
+    }
+
+    let folder: URL
+
+    private func url(_ kind: String, _ id: String) -> URL {
+        folder.appendingPathComponent("\(kind)-\(id).json")
+    }
+
+    func load(_ kind: String, _ id: String) -> Entry? {
+        guard let data = try? Data(contentsOf: url(kind, id)) else { return nil }
+        return try? JSONDecoder().decode(Entry.self, from: data)
+    }
+
+    func save(_ entry: Entry, _ kind: String, _ id: String) throws(VoiceDubError) {
+        let file = url(kind, id)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try JSONEncoder().encode(entry).write(to: file, options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        } catch {
+            throw .invalidValue(field: "state file", value: file.path, allowed: "a writable file (\(error.localizedDescription))")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import DubKit
+import DubKitTestSupport
+import FakeVoiceDub
+import Foundation
+import Testing
+
+/// The built `dubkit` against the fake VoiceDub server, configured as a user would: variables only.
+@Suite("dubkit with VoiceDub")
+struct VoiceDubCLITests {
+    static let key = "vdk-cli-8c2d4e6f0a"
+
+    private func dubkit(_ arguments: [String], _ dir: TemporaryDirectory, _ fake: FakeVoiceDub) throws -> ChildProcess.Result {
+        try ChildProcess.run("dubkit", ["--workspace", dir.path("ws").path] + arguments, environment: [
+            "VOICEDUB_BASE_URL": fake.baseURL.absoluteString,
+            "VOICEDUB_API_KEY": Self.key,
+            "DUBKIT_POLL_INTERVAL": "0.05",
+            "DUBKIT_CONFIG_DIR": dir.path("config").path,
+        ], currentDirectory: dir.url)
+    }
+
+    @Test("dub create --voice voicedub:<id> and dub run take a video to done; provider check shows the credits")
+    func dubCreateAndRun() throws {
+        let fake = try FakeVoiceDub(options: .init(apiKey: Self.key, stageDuration: .milliseconds(40)))
+        let dir = try TemporaryDirectory()
+        let video = dir.path("talk.mp4")
+        try Fixtures.video(video, seconds: 2)
+        let voice = try #require(fake.publicVoices.first?.id)
+
+        #expect(try dubkit(["project", "create", "films"], dir, fake).status == 0)
+        let created = try dubkit(["dub", "create", "--project", "films", "--voice", "voicedub:\(voice)", "--file", video.path,
+                                  "--pitch", "2"], dir, fake)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+
+        let ran = try dubkit(["--json", "--verbose", "dub", "run", "--project", "films", "--all"], dir, fake)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let dubs = try #require(try JSONSerialization.jsonObject(with: Data(ran.stdout.utf8)) as? [[String: Any]])
+        #expect(dubs.first?["status"] as? String == "done")
+        #expect(dubs.first?["creditsUsed"] as? Int == 10)
+        let jobID = try #require(dubs.first?["providerJobId"] as? String ?? dubs.first?["providerJobID"] as? String)
+        #expect(fake.dub(jobID)?.generateCalls == 1 && fake.dub(jobID)?.pitchShift == 2)
+        #expect(!ran.stderr.contains(Self.key) && !ran.stdout.contains(Self.key))
+        #expect(ran.stderr.contains("***"), "the verbose HTTP log shows the key masked")
+
+        let check = try dubkit(["provider", "check", "voicedub"], dir, fake)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("9990 credits left"))
+    }
+
+    @Test("voice list --provider voicedub --all --json follows every page; filters narrow it")
+    func voiceListAll() throws {
+        let fake = try FakeVoiceDub(options: .init(apiKey: Self.key, publicVoices: 70))
+        let dir = try TemporaryDirectory()
+
+        let listed = try dubkit(["voice", "list", "--provider", "voicedub", "--all", "--json", "--limit", "20"], dir, fake)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        let voices = try #require(page["voices"] as? [[String: Any]])
+        #expect(voices.compactMap { $0["id"] as? String } == fake.publicVoices.map(\.id))
+        #expect(page["nextCursor"] == nil || page["nextCursor"] is NSNull)
+        #expect(fake.calls(.listVoices) == 4)
+
+        let filtered = try dubkit(["voice", "list", "--provider", "voicedub", "--all", "--json",
+                                   "--language", "english", "--style", "singing"], dir, fake)
+        #expect(filtered.status == 0, "\(filtered.stderr)")
+        let narrowed = try #require(try JSONSerialization.jsonObject(with: Data(filtered.stdout.utf8)) as? [String: Any])
+        let expected = fake.publicVoices.filter { $0.languages.contains("english") && $0.styles.contains("singing") }
+        #expect((narrowed["voices"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == expected.map(\.id))
+
+        let refused = try dubkit(["voice", "list", "--provider", "voicedub", "--limit", "5"], dir, fake)
+        #expect(refused.status == 2, "an out-of-range value is bad usage")
+        #expect(refused.stderr.contains("limit") && refused.stderr.contains("8...50"))
+    }
+}

@@ -1,0 +1,137 @@
+import DubKit
+import DubKitMedia
+import DubKitTestSupport
+import FakeVoiceDub
+import Foundation
+import GRDB
+import Testing
+
+/// The workflow engine through the built `dubkit` against the fake VoiceDub: killed at many moments,
+/// under injected faults, and against a budget.
+@Suite("workflow resilience against the fake VoiceDub")
+struct WorkflowResilienceTests {
+    static let key = "vdk-resilience-5b1f"
+
+    let dir: TemporaryDirectory
+    let fake: FakeVoiceDub
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        fake = try FakeVoiceDub(options: .init(apiKey: Self.key, startingCredits: 1_000_000, stageDuration: .milliseconds(60)))
+    }
+
+    var environment: [String: String] {
+        ["DUBKIT_WORKSPACE": dir.path("ws").path, "VOICEDUB_BASE_URL": fake.baseURL.absoluteString,
+         "VOICEDUB_API_KEY": Self.key, "DUBKIT_POLL_INTERVAL": "0.05", "DUBKIT_RETRY_DELAY": "0.05",
+         "DUBKIT_CONFIG_DIR": dir.path("config").path]
+    }
+
+    func dubkit(_ arguments: [String]) throws -> ChildProcess.Result {
+        try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
+    }
+
+    /// Creates `count` dubs of short generated tones with a public voice; returns their ids.
+    func createDubs(_ count: Int, budget: Int? = nil) throws -> [Int64] {
+        try createDubs(count, budget: budget, on: fake, environment: environment)
+    }
+
+    func createDubs(_ count: Int, budget: Int? = nil, on fake: FakeVoiceDub, environment: [String: String]) throws -> [Int64] {
+        func dubkit(_ arguments: [String]) throws -> ChildProcess.Result {
+            try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
+        }
+        var arguments = ["project", "create", "batch"]
+        if let budget { arguments += ["--budget", String(budget)] }
+        #expect(try dubkit(arguments).status == 0)
+        let voice = try #require(fake.publicVoices.first?.id)
+        return try (0..<count).map { index in
+            let audio = dir.path("line-\(index).wav")
+            try Fixtures.tone(audio, seconds: 1 + Double(index % 3) * 0.25, frequency: 200 + index * 7)
+            let created = try dubkit(["dub", "create", "--project", "batch", "--voice", "voicedub:\(voice)", "--file", audio.path])
+            #expect(created.status == 0, "\(created.stderr)")
+            return try #require(Int64(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+    }
+
+    func store() throws -> ProjectStore {
+        try Workspace(root: dir.path("ws")).openProject("batch")
+    }
+
+    @Test("killed with SIGKILL at 32 moments across every stage, a batch still ends with every dub done and generated once")
+    func crashResume() throws {
+        let slow = try FakeVoiceDub(options: .init(apiKey: Self.key, startingCredits: 1_000_000, stageDuration: .milliseconds(150)))
+        let fake = slow
+        var environment = self.environment
+        environment["VOICEDUB_BASE_URL"] = fake.baseURL.absoluteString
+        let ids = try createDubs(12, on: fake, environment: environment)
+        var seenAtKill: Set<DubStatus> = []
+        var kills = 0
+        var finished = false
+        // Each run is cut off after 80 to 350 ms: some in the middle of an upload or a request, some
+        // while polling, some between a stage's end and the next.
+        let delays = [0.08, 0.12, 0.17, 0.23, 0.3, 0.35]
+        while kills < 32 && !finished {
+            let child = try ChildProcess("dubkit", ["dub", "run", "--project", "batch", "--all", "--jobs", "2"],
+                                         environment: environment, currentDirectory: dir.url)
+            Thread.sleep(forTimeInterval: delays[kills % delays.count])
+            child.killHard()
+            if child.wait().status == 0 { finished = true; break }
+            kills += 1
+            for dub in try store().dubs() { seenAtKill.insert(dub.status) }
+        }
+        let last = try ChildProcess.run("dubkit", ["dub", "run", "--project", "batch", "--all", "--jobs", "2"],
+                                        environment: environment, currentDirectory: dir.url)
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(kills == 32, "the batch finished after \(kills) kills")
+        let phases: [Set<DubStatus>] = [[.uploading, .uploaded], [.preprocessing, .preprocessed],
+                                         [.queued, .starting, .processing, .finalizing], [.done]]
+        for phase in phases {
+            #expect(!seenAtKill.isDisjoint(with: phase), "no kill found a dub in \(phase): \(seenAtKill)")
+        }
+        let store = try store()
+        for id in ids {
+            let dub = try store.dub(id)
+            #expect(dub.status == .done, "dub \(id): \(dub.status) \(dub.errorMessage ?? "")")
+            let job = try #require(dub.providerJobID)
+            #expect(fake.dub(job)?.generateCalls == 1, "dub \(id) generated \(fake.dub(job)?.generateCalls ?? -1) times")
+            let result = store.media.url(for: try #require(dub.resultMediaHash))
+            #expect(try AudioAnalyzer.analyze(result).durationSeconds > 0.9, "dub \(id)'s result does not decode in full")
+        }
+        #expect(fake.dubIDs.compactMap { fake.dub($0) }.map(\.generateCalls).reduce(0, +) == ids.count)
+        let check = try store.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        #expect(check == ["ok"])
+    }
+
+    @Test("with 429s, 500s, slow answers and dropped connections, 50 dubs end done or in a clear error, each paid step effective once")
+    func faultsBatch() throws {
+        let ids = try createDubs(50)
+        fake.injectRandomly([.rateLimited(retryAfterSeconds: 1), .serverError, .slow(.milliseconds(300)), .dropConnection,
+                             .dropAfterProcessing], rate: 0.08, seed: 20_261_122)
+        let ran = try dubkit(["dub", "run", "--project", "batch", "--all", "--jobs", "8"])
+        let store = try store()
+        let dubs = try ids.map { try store.dub($0) }
+        let running: Set<DubStatus> = [.new, .uploading, .uploaded, .preprocessing, .preprocessed, .queued, .starting, .processing, .finalizing]
+        #expect(dubs.allSatisfy { !running.contains($0.status) }, "stuck: \(dubs.filter { running.contains($0.status) }.map { "\($0.id ?? 0) \($0.status)" })")
+        for dub in dubs where dub.status == .error {
+            #expect(dub.errorCode?.isEmpty == false && (dub.errorMessage?.count ?? 0) > 10, "dub \(dub.id ?? 0) has no clear error")
+        }
+        #expect(ran.status == (dubs.contains { $0.status == .error } ? 1 : 0))
+        let generated = dubs.filter { $0.providerJobID.flatMap { fake.dub($0) }.map { $0.generateCalls > 0 } ?? false }
+        let paid = fake.dubIDs.compactMap { fake.dub($0) }.map(\.generateCalls).reduce(0, +)
+        #expect(paid == generated.count, "\(paid) effective generate calls for \(generated.count) generated dubs")
+        #expect(fake.dubIDs.compactMap { fake.dub($0) }.allSatisfy { $0.generateCalls <= 1 && $0.preprocessCalls <= 1 })
+        #expect(dubs.filter { $0.status == .done }.count >= 40, "only \(dubs.filter { $0.status == .done }.count) done")
+    }
+
+    @Test("a batch that would cross the budget stops before the paid step of the first dub over it")
+    func budgetStopsTheBatch() throws {
+        let ids = try createDubs(5, budget: 25)
+        let ran = try dubkit(["dub", "run", "--project", "batch", "--all", "--jobs", "1"])
+        #expect(ran.status == 1)
+        #expect(ran.stderr.contains("budget"), "\(ran.stderr)")
+        let store = try store()
+        let statuses = try ids.map { try store.dub($0).status }
+        #expect(statuses == [.done, .done, .preprocessed, .new, .new], "\(statuses)")
+        #expect(fake.calls(.generateDub) == 2)
+        #expect(try store.committedCredits() == 20)
+    }
+}
