@@ -73,32 +73,16 @@ public struct VoiceConvertAdapter: Provider {
     public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
         try await typed {
             var job = try jobs.load(jobID)
-            let info: MediaInfo
-            do {
-                info = try MediaProbe.probe(audio)
-            } catch {
-                throw VoiceConvertError.invalidValue(field: "source", value: audio.path, allowed: "audio that decodes (\(error.localizedDescription))")
-            }
-            guard !info.audioStreams.isEmpty, let seconds = info.durationSeconds, seconds > 0 else {
-                throw VoiceConvertError.invalidValue(field: "source", value: audio.path, allowed: "a file with an audio stream")
-            }
+            let seconds = try Self.measure(audio, field: "source")
             if let link = job.link {
                 job.request.sourceAudioURL = link
             } else {
                 guard let publisher else { throw VoiceConvertError.needsURL(field: "source", value: audio.path) }
-                let name = "\(job.id)-source.\(Self.fileExtension(info, fallback: audio))"
+                let name = "\(job.id)-source.\(Self.fileExtension(audio))"
                 job.request.sourceAudioURL = try publisher.publish(audio, as: name)
                 job.published.append(name)
             }
-            if Self.isWebURL(job.reference) {
-                job.request.referenceAudioURL = job.reference
-            } else {
-                guard let publisher else { throw VoiceConvertError.needsURL(field: "voice", value: job.reference) }
-                let file = URL(fileURLWithPath: job.reference)
-                let name = "\(job.id)-reference.\(file.pathExtension.isEmpty ? "wav" : file.pathExtension.lowercased())"
-                job.request.referenceAudioURL = try publisher.publish(file, as: name)
-                job.published.append(name)
-            }
+            try prepareReference(&job)
             job.inputDurationMs = Int64((seconds * 1000).rounded())
             if job.stage == .created || job.stage == .uploaded { job.stage = .uploaded }
             try jobs.save(job)
@@ -106,9 +90,20 @@ public struct VoiceConvertAdapter: Provider {
         }
     }
 
+    /// For a link the service fetches itself (no upload): the link is read once here, only to measure
+    /// it for the credit estimate, and not kept.
     public func preprocessDub(jobID: String) async throws -> DubJobState {
         try await typed {
             var job = try jobs.load(jobID)
+            if job.stage == .created, let link = job.link {
+                let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-voiceconvert-\(UUID().uuidString)")
+                defer { try? FileManager.default.removeItem(at: temp) }
+                try await client.download(link, to: temp, operation: "GET \(link) (to measure it)")
+                job.inputDurationMs = Int64((try Self.measure(temp, field: "link") * 1000).rounded())
+                job.request.sourceAudioURL = link
+                try prepareReference(&job)
+                job.stage = .uploaded
+            }
             guard job.inputDurationMs != nil, !job.request.sourceAudioURL.isEmpty else {
                 throw VoiceConvertError.invalidValue(field: "source", value: "none", allowed: "uploaded audio (upload comes first)")
             }
@@ -185,6 +180,37 @@ public struct VoiceConvertAdapter: Provider {
         }
     }
 
+    /// Publishes a local reference (a URL is used as it is).
+    private func prepareReference(_ job: inout VoiceConvertJob) throws(VoiceConvertError) {
+        guard job.request.referenceAudioURL.isEmpty else { return }
+        if Self.isWebURL(job.reference) {
+            job.request.referenceAudioURL = job.reference
+            return
+        }
+        guard let publisher else { throw .needsURL(field: "voice", value: job.reference) }
+        let file = URL(fileURLWithPath: job.reference)
+        let name = "\(job.id)-reference.\(file.pathExtension.isEmpty ? "wav" : file.pathExtension.lowercased())"
+        job.request.referenceAudioURL = try publisher.publish(file, as: name)
+        job.published.append(name)
+    }
+
+    /// Seconds of audio in a file; refused when it has none.
+    private static func measure(_ file: URL, field: String) throws(VoiceConvertError) -> Double {
+        let info: MediaInfo
+        do {
+            info = try MediaProbe.probe(file)
+        } catch {
+            throw .invalidValue(field: field, value: field == "link" ? "the linked file" : file.path,
+                                allowed: "audio or video that decodes (\(error.localizedDescription))")
+        }
+        guard !info.audioStreams.isEmpty, let seconds = info.durationSeconds, seconds > 0 else {
+            throw .invalidValue(field: field, value: field == "link" ? "a file without audio" : file.path,
+                                allowed: field == "link" ? "a direct link to an audio or video file (the service fetches it as it is)"
+                                    : "a file with an audio stream")
+        }
+        return seconds
+    }
+
     /// A task in DubKit's vocabulary.
     static func state(of task: VoiceConvertTask, jobID: String, durationMs: Int64?, estimate: Int64?) -> DubJobState {
         let taskID = task.taskID ?? jobID
@@ -248,10 +274,10 @@ public struct VoiceConvertAdapter: Provider {
         return (scheme == "http" || scheme == "https") && url.host != nil
     }
 
-    private static func fileExtension(_ info: MediaInfo, fallback: URL) -> String {
-        let names = info.formatName.split(separator: ",").map { String($0).lowercased() }
+    private static func fileExtension(_ file: URL) -> String {
+        let names = ((try? MediaProbe.probe(file))?.formatName ?? "").split(separator: ",").map { String($0).lowercased() }
         for known in ["wav", "mp3", "flac", "ogg", "mp4", "m4a"] where names.contains(known) { return known }
-        return fallback.pathExtension.isEmpty ? "wav" : fallback.pathExtension.lowercased()
+        return file.pathExtension.isEmpty ? "wav" : file.pathExtension.lowercased()
     }
 
     /// Runs `body`, turning ``VoiceConvertError`` into the core's ``ProviderError``.

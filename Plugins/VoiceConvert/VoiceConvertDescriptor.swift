@@ -16,7 +16,7 @@ public enum VoiceConvertDescriptor {
     /// The descriptor the registry lists.
     public static let value = ProviderDescriptor(
         id: id, name: "Voice convert (Seed-VC)",
-        capabilities: [.convert, .referenceAudio, .separation, .pitchShift],
+        capabilities: [.convert, .referenceAudio, .separation, .pitchShift, .links],
         limits: ProviderLimits(pitchShift: -24...24),
         billing: billing,
         keyVariable: "VOICECONVERT_API_KEY",

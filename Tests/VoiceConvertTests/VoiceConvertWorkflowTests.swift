@@ -69,6 +69,28 @@ struct VoiceConvertWorkflowTests {
         #expect(dub.creditsUsed == 4) // 1.2 s rounds up to 2 s
     }
 
+    @Test("a link is handed to the service, which fetches it itself; it is read once only to measure it")
+    func linkDub() async throws {
+        let h = try VoiceConvertHarness(publish: false)
+        _ = try h.tone("talk.wav", seconds: 2)
+        _ = try h.reference("ref.wav")
+        let link = h.web.url("/media/talk.wav").absoluteString
+        let dub = try h.store.createDub(Dub(providerID: "voiceconvert", voiceRef: h.web.url("/media/ref.wav").absoluteString,
+                                            sourceKind: .link, source: link))
+        let id = try #require(dub.id)
+
+        let done = try await h.run(id)
+
+        #expect(done.status == .done, "\(done.errorCode ?? ""): \(done.errorMessage ?? "")")
+        let task = try #require(h.fake.tasks.first)
+        #expect(task.body["source_audio_url"] == .string(link))
+        #expect(done.inputDurationMs.map { abs($0 - 2000) < 50 } == true)
+        #expect(done.creditsUsed == 4)
+        // Fetched by the adapter to measure it and by the service to convert it; the reference once.
+        #expect(h.web.requests.filter { $0.path == "/media/talk.wav" }.count == 2)
+        #expect(h.web.requests.filter { $0.path == "/media/ref.wav" }.count == 1)
+    }
+
     @Test("without a publish folder a local file is refused before any request, saying how to give a URL")
     func localFileNeedsURL() async throws {
         let h = try VoiceConvertHarness(publish: false)
