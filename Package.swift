@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "DubKitCLITests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "dubkit",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "dubkit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
