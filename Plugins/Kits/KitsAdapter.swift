@@ -36,7 +36,16 @@ public struct KitsAdapter: Provider {
         self.maxSoundFileBytes = maxSoundFileBytes
     }
 
-    // MARK: Catalogue
+    // MARK: Account and catalogue
+
+    /// Kits has no account endpoint: the key is checked with the smallest catalogue read, and the
+    /// credits are not reported (Kits bills by plan).
+    public func account() async throws -> ProviderAccount {
+        try await typed {
+            _ = try await client.voiceModels(page: 1, perPage: 1)
+            return ProviderAccount(credits: nil)
+        }
+    }
 
     /// Voice models a page at a time (the cursor is the page number); `search` keeps the models of the
     /// page whose title contains it, as Kits has no search parameter.

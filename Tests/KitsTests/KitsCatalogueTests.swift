@@ -26,6 +26,15 @@ struct KitsCatalogueTests {
         #expect(request.query("page") == "3" && request.query("perPage") == "10")
     }
 
+    @Test("the account check reaches Kits with the key and reports no credits (Kits bills by plan)")
+    func account() async throws {
+        let h = try KitsHarness()
+        #expect(try await h.adapter.account().credits == nil)
+        #expect(h.fake.calls(.listVoiceModels) == 1)
+        let wrong = try KitsHarness(key: "kits-not-the-key")
+        await #expect(throws: ProviderError.self) { _ = try await wrong.adapter.account() }
+    }
+
     @Test("search keeps the models whose title contains it; a bad cursor is refused before any request")
     func searchAndCursor() async throws {
         let h = try KitsHarness()
