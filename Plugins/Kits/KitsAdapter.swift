@@ -166,6 +166,8 @@ public struct KitsAdapter: Provider {
                                                 detail: "status '\(conversion.status)' with no outputFileUrl to download")
             }
             try await client.download(url, to: destination)
+            // The staged sound file (up to 100 MB) is no longer needed: a new conversion stages it again.
+            try? FileManager.default.removeItem(at: jobs.files(jobID))
         }
     }
 
@@ -186,17 +188,20 @@ public struct KitsAdapter: Provider {
         }
     }
 
-    /// After a POST whose answer was lost: the newest conversion of the same voice model created since
-    /// shortly before it was sent, not claimed by another job, is taken as its result.
+    /// After a POST whose answer was lost: the conversion of the same voice model created closest to
+    /// when it was sent (from 2 minutes before on), not claimed by another job, is taken as its result.
     private func adoptLostSubmission(_ job: KitsJob) async throws(KitsError) -> KitsJob {
         var job = job
-        let since = (job.submittedAt ?? .distantPast).addingTimeInterval(-120)
+        let sent = job.submittedAt ?? .distantPast
         let claimed = jobs.claimedRemoteIDs()
         let page = try await client.conversions()
-        if let found = page.data.first(where: { conversion in
-            conversion.voiceModelId == job.voiceModelId && !claimed.contains(conversion.id)
-                && (conversion.createdDate.map { $0 >= since } ?? false)
-        }) {
+        let candidates = page.data.compactMap { conversion -> (KitsInferenceJob, Double)? in
+            guard conversion.voiceModelId == job.voiceModelId, !claimed.contains(conversion.id),
+                  let created = conversion.createdDate, created >= sent.addingTimeInterval(-120) else { return nil }
+            return (conversion, abs(created.timeIntervalSince(sent)))
+        }
+        // Two dubs of one model whose answers were both lost: each takes the one created closest to its POST.
+        if let found = candidates.min(by: { $0.1 < $1.1 })?.0 {
             job.remoteID = found.id
             job.stage = .submitted
         } else {

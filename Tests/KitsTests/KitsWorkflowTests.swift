@@ -38,6 +38,10 @@ struct KitsWorkflowTests {
         let statuses = try h.store.events(of: .dub, id: id).compactMap(\.toStatus)
         #expect(statuses.contains("preprocessed") && statuses.contains("queued") && statuses.contains("processing"))
         #expect(statuses.last == "done")
+        // The staged sound file is gone once the result is stored; the job's record stays.
+        let jobID = try #require(dub.providerJobID)
+        #expect(!FileManager.default.fileExists(atPath: h.stateFolder.appendingPathComponent(jobID).path))
+        #expect(FileManager.default.fileExists(atPath: h.stateFolder.appendingPathComponent("\(jobID).json").path))
         // The signed output URL was fetched without the key.
         let download = try #require(h.fake.requests.first { $0.path.hasPrefix("/signed/") })
         #expect(download.header("Authorization") == nil)
