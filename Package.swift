@@ -84,6 +84,11 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "fake-voicedub",
+            dependencies: ["FakeVoiceDub"],
+            path: "Benchmarks/FakeVoiceDubServer"
+        ),
+        .executableTarget(
             name: "StoreTortureHelper",
             dependencies: ["DubKit"],
             path: "Tests/StoreTortureHelper"

@@ -19,13 +19,25 @@ final class MediaInput {
             throw MediaError.zeroLength(path: path)
         }
         var opened: UnsafeMutablePointer<AVFormatContext>?
-        let status = avformat_open_input(&opened, path, nil, nil)
+        // Our own WAV files (the media store's, without extensions) skip FFmpeg's probing of every
+        // demuxer, which is most of the cost of opening a short file.
+        let wav = Self.isWAV(path)
+        var options: OpaquePointer?
+        if wav {
+            // PCM in WAV is probed packet by packet for a hidden DTS or AC-3 stream, which sits at
+            // its start: a few packets tell, rather than the whole file.
+            av_dict_set(&options, "max_probe_packets", "8", 0)
+        }
+        defer { av_dict_free(&options) }
+        let status = avformat_open_input(&opened, path, wav ? av_find_input_format("wav") : nil, &options)
         guard status >= 0, let opened else {
             throw Self.classify(openFailure: FFmpegCode(status), path: path)
         }
         self.context = opened
         self.path = path
-        let found = avformat_find_stream_info(opened, nil)
+        // A WAV header says all there is to know; reading packets to find out more costs more than
+        // the rest of opening a short file.
+        let found = wav && Self.takeHeader(opened) ? 0 : avformat_find_stream_info(opened, nil)
         if found < 0 {
             throw MediaError.corrupt(path: path, detail: "cannot read stream headers: \(FFmpegCode(found))")
         }
@@ -47,6 +59,26 @@ final class MediaInput {
         let duration = context.pointee.duration
         guard duration != cff_nopts_value(), duration > 0 else { return nil }
         return Double(duration) / Double(cff_time_base())
+    }
+
+    /// Fills the container's duration and bit rate from a single PCM stream's header; false when the
+    /// header does not tell them (then the packets are read as for any file).
+    private static func takeHeader(_ context: UnsafeMutablePointer<AVFormatContext>) -> Bool {
+        guard context.pointee.nb_streams == 1, let stream = context.pointee.streams[0],
+              let parameters = stream.pointee.codecpar, parameters.pointee.sample_rate > 0,
+              stream.pointee.duration > 0, stream.pointee.time_base.den > 0 else { return false }
+        let seconds = Double(stream.pointee.duration) * Double(stream.pointee.time_base.num) / Double(stream.pointee.time_base.den)
+        context.pointee.duration = Int64(seconds * Double(cff_time_base()))
+        if context.pointee.bit_rate <= 0 { context.pointee.bit_rate = parameters.pointee.bit_rate }
+        return true
+    }
+
+    /// True when the file starts with a RIFF/WAVE header.
+    private static func isWAV(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 12), head.count == 12 else { return false }
+        return head.prefix(4).elementsEqual("RIFF".utf8) && head.suffix(4).elementsEqual("WAVE".utf8)
     }
 
     /// Why opening failed: a file that sniffs as a known format is damaged; anything else is not media.

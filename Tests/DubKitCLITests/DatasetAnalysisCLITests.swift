@@ -39,4 +39,33 @@ struct DatasetAnalysisCLITests {
         #expect(table.stdout.contains("clipped.flac: clipped: samples hit full scale"))
         #expect(table.stdout.contains("long.mp3: tooLong: over 10 minutes"))
     }
+
+    @Test("dataset add takes a link: the recording is downloaded into the project once and named after the link")
+    func addsALink() throws {
+        let dir = try TemporaryDirectory()
+        let take = dir.path("take.wav")
+        let spoken = try ChildProcess.run("/usr/bin/espeak-ng", ["-w", take.path, "A recording fetched from a link."])
+        #expect(spoken.status == 0)
+        let bytes = try Data(contentsOf: take)
+        let server = try TestHTTPServer { request in
+            request.path == "/voice.wav"
+                ? TestHTTPResponse(headers: [("Content-Type", "audio/wav")], body: .bytes(bytes))
+                : .text("not found", status: 404)
+        }
+        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path]
+        func dubkit(_ arguments: [String]) throws -> ChildProcess.Result {
+            try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
+        }
+        #expect(try dubkit(["project", "create", "p"]).status == 0)
+        let link = server.url("/voice.wav").absoluteString
+        let added = try dubkit(["dataset", "add", "--project", "p", "takes", link, "--json"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let files = try JSONSerialization.jsonObject(with: Data(added.stdout.utf8)) as? [[String: Any]]
+        #expect(files?.first?["originalName"] as? String == "voice.wav")
+        #expect((files?.first?["speechShare"] as? Double).map { $0 > 0.5 } == true)
+        let missing = try dubkit(["dataset", "add", "--project", "p", "takes", server.url("/gone.wav").absoluteString])
+        #expect(missing.status == 1 && missing.stderr.contains("404"), "\(missing.stderr)")
+        let refused = try dubkit(["dataset", "add", "--project", "p", "takes", "ftp://example.com/a.wav"])
+        #expect(refused.status == 2, "\(refused.stderr)")
+    }
 }

@@ -6,7 +6,7 @@ import Foundation
 struct DatasetAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add audio or video files to a dataset: their audio is extracted, stored once by content and analysed.")
+        abstract: "Add audio or video files or links to a dataset: their audio is extracted, stored once by content and analysed.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
@@ -14,8 +14,10 @@ struct DatasetAdd: AsyncParsableCommand {
     @Argument(help: "The dataset's name (created when missing).")
     var name: String
 
-    @Argument(help: "Audio or video files.")
+    @Argument(help: "Audio or video files, or http(s) links to them.")
     var files: [String]
+
+    @OptionGroup var download: DownloadOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file to add") }
@@ -26,9 +28,11 @@ struct DatasetAdd: AsyncParsableCommand {
         let dataset = try store.datasetCreatingIfMissing(named: name)
         var added: [DatasetFile] = []
         for file in files {
-            let url = URL(fileURLWithPath: file)
-            global.log("extracting \(url.path)")
-            added.append(try await store.addRecording(url, to: dataset))
+            // A link is downloaded once into the project's media store, then added like a file.
+            let input = try await MediaInputFile.resolve(file, project: project.project, global: global, download: download)
+            global.log("extracting \(input.url.path)")
+            let name = input.downloaded.map { URL(string: $0.link)?.lastPathComponent ?? $0.link } ?? input.url.lastPathComponent
+            added.append(try await store.addRecording(input.url, to: dataset, originalName: name))
         }
         let reports = added.map(DatasetFileReport.init)
         if global.json {
