@@ -47,10 +47,15 @@ public struct KitsAdapter: Provider {
         }
     }
 
-    /// Voice models a page at a time (the cursor is the page number); `search` keeps the models of the
-    /// page whose title contains it, as Kits has no search parameter.
+    /// Voice models a page at a time (the cursor is the page number); `search` and `styles` keep the
+    /// models of the page whose title contains it or whose tags include one, as Kits has no filters.
     public func voices(_ query: VoiceQuery) async throws -> VoicePage {
         try await typed {
+            guard query.languages.isEmpty, query.genres.isEmpty else {
+                throw KitsError.invalidValue(field: query.languages.isEmpty ? "genre" : "language",
+                                             value: (query.languages + query.genres).joined(separator: ","),
+                                             allowed: "no language or genre filter (Kits has none); filter by --style, matched to the models' tags")
+            }
             let perPage = query.limit ?? KitsDescriptor.defaultPerPage
             guard perPage >= 1 else { throw KitsError.invalidValue(field: "limit", value: String(perPage), allowed: "1 or more") }
             var page = 1
@@ -62,8 +67,10 @@ public struct KitsAdapter: Provider {
             }
             let answer = try await client.voiceModels(page: page, perPage: perPage)
             let search = query.search?.lowercased()
+            let styles = Set(query.styles.map { $0.lowercased() })
             let voices = answer.data.filter { model in
                 model.isUsable != false && (search.map { (model.title ?? "").lowercased().contains($0) } ?? true)
+                    && (styles.isEmpty || !styles.isDisjoint(with: (model.tags ?? []).map { $0.lowercased() }))
             }.map { ProviderVoice(id: String($0.id), name: $0.title ?? "voice model \($0.id)", styles: $0.tags ?? []) }
             return VoicePage(voices: voices, nextCursor: answer.meta.nextPage.map(String.init))
         }

@@ -40,8 +40,11 @@ struct KitsCatalogueTests {
         let h = try KitsHarness()
         let page = try await h.adapter.voices(VoiceQuery(search: "aria", limit: 25))
         #expect(!page.voices.isEmpty && page.voices.allSatisfy { $0.name.lowercased().contains("aria") })
+        let rock = try await h.adapter.voices(VoiceQuery(styles: ["Rock"], limit: 25))
+        #expect(!rock.voices.isEmpty && rock.voices.allSatisfy { $0.styles.contains("rock") })
+        await #expect(throws: ProviderError.self) { _ = try await h.adapter.voices(VoiceQuery(languages: ["english"])) }
         await #expect(throws: ProviderError.self) { _ = try await h.adapter.voices(VoiceQuery(cursor: "next")) }
         await #expect(throws: ProviderError.self) { _ = try await h.adapter.voices(VoiceQuery(limit: 0)) }
-        #expect(h.fake.calls(.listVoiceModels) == 1)
+        #expect(h.fake.calls(.listVoiceModels) == 2)
     }
 }
