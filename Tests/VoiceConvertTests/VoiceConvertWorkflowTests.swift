@@ -153,6 +153,31 @@ struct VoiceConvertWorkflowTests {
         #expect(h.fake.credits == 10_000 - 4)
     }
 
+    @Test("a later process continues a task from the state folder: the POST is not sent twice")
+    func resumesInAnotherProcess() async throws {
+        let h = try VoiceConvertHarness()
+        let first = h.adapter
+        let created = try await first.createDub(DubJobRequest(voice: try h.reference().path, pitchShift: 0, separate: false,
+                                                              parameters: .empty))
+        _ = try await first.uploadDub(jobID: created.jobID, audio: try h.tone("talk.wav"))
+        let measured = try await first.preprocessDub(jobID: created.jobID)
+        #expect(measured.status == .preprocessed && measured.creditsRequired == 4)
+        _ = try await first.generateDub(jobID: created.jobID)
+
+        let second = try VoiceConvertAdapter(stateFolder: h.dir.path("ws/plugins/.state/voiceconvert"), environment: h.environment)
+        var state = try await second.pollDub(jobID: created.jobID)
+        while state.status == .queued || state.status == .processing {
+            try await Task.sleep(nanoseconds: 30_000_000)
+            state = try await second.pollDub(jobID: created.jobID)
+        }
+        #expect(state.status == .done && state.creditsUsed == 4)
+        _ = try await second.generateDub(jobID: created.jobID) // already submitted: only looked at
+        let out = h.dir.path("out.wav")
+        try await second.downloadDub(jobID: created.jobID, to: out)
+        #expect(try MediaProbe.probe(out).audioStreams.count == 1)
+        #expect(h.fake.calls(.convert) == 1 && h.fake.credits == 10_000 - 4)
+    }
+
     @Test("a task cancelled on the service's side ends the dub, uncharged")
     func cancelledTask() async throws {
         let h = try VoiceConvertHarness(stage: .seconds(30))
