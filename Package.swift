@@ -55,6 +55,16 @@ let package = Package(
             dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/VoiceDub"
         ),
+        .target(
+            name: "KitsProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/Kits"
+        ),
+        .target(
+            name: "VoiceConvertProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/VoiceConvert"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -68,6 +78,8 @@ let package = Package(
                 "DubKitHTTP",
                 "LocalEngine",
                 "VoiceDubProvider",
+                "KitsProvider",
+                "VoiceConvertProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +106,24 @@ let package = Package(
             name: "FakeVoiceDub",
             dependencies: ["DubKitTestSupport", "DubKitHTTP", "DubKitMedia"],
             path: "Tests/FakeVoiceDub"
+        ),
+        .target(
+            name: "FakeKits",
+            dependencies: ["DubKitTestSupport", "DubKitMedia"],
+            path: "Tests/FakeKits"
+        ),
+        .testTarget(
+            name: "KitsTests",
+            dependencies: ["KitsProvider", "FakeKits", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
+        ),
+        .target(
+            name: "FakeVoiceConvert",
+            dependencies: ["DubKitTestSupport", "DubKitHTTP", "DubKitMedia"],
+            path: "Tests/FakeVoiceConvert"
+        ),
+        .testTarget(
+            name: "VoiceConvertTests",
+            dependencies: ["VoiceConvertProvider", "FakeVoiceConvert", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "FakeVoiceDubTests",
@@ -128,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "DubKitCLITests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "dubkit",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "dubkit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -149,7 +149,7 @@ public final class HTTPClient: Sendable {
 
     // MARK: Internals
 
-    private func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
+    func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
                          maxBytes: Int64? = nil, observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil,
                          progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
         let engine = self.engine

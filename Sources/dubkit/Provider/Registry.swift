@@ -1,6 +1,8 @@
 import DubKit
 import Foundation
+import KitsProvider
 import LocalEngine
+import VoiceConvertProvider
 import VoiceDubProvider
 
 /// The registry the CLI uses: the compiled-in adapters plus plugins of the selected workspace and PATH.
@@ -19,6 +21,18 @@ enum Registry {
             builtIn.append(voicedub)
         } catch {
             FileHandle.standardError.write(Data("dubkit: voicedub is unavailable: \(error.localizedDescription)\n".utf8))
+        }
+        do {
+            builtIn.append(try KitsAdapter(stateFolder: workspace.root.appendingPathComponent("plugins/.state/kits", isDirectory: true),
+                                           log: log))
+        } catch {
+            FileHandle.standardError.write(Data("dubkit: kits is unavailable: \(error.localizedDescription)\n".utf8))
+        }
+        do {
+            builtIn.append(try VoiceConvertAdapter(
+                stateFolder: workspace.root.appendingPathComponent("plugins/.state/voiceconvert", isDirectory: true), log: log))
+        } catch {
+            FileHandle.standardError.write(Data("dubkit: voiceconvert is unavailable: \(error.localizedDescription)\n".utf8))
         }
         return ProviderRegistry(builtIn: builtIn, workspace: workspace)
     }

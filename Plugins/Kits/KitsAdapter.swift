@@ -1,0 +1,266 @@
+import DubKit
+import DubKitHTTP
+import Foundation
+
+/// Kits.ai as a DubKit provider: its voice models as the catalogue, and dubs as voice conversions.
+///
+/// Kits takes the audio and starts the conversion in one multipart POST, so upload stages the sound
+/// file (converted, or refused, when it is not a wav, mp3 or flac of at most 100 MB) and preprocess
+/// measures it, both locally in `stateFolder`; generate sends the POST, once: when its answer is
+/// lost, the account's newest conversions are looked up before it is sent again.
+public struct KitsAdapter: Provider {
+    public let descriptor = KitsDescriptor.value
+    /// The HTTP client of the API.
+    public let client: KitsClient
+    private let jobs: KitsJobFolder
+    private let maxSoundFileBytes: Int64
+
+    /// An adapter keeping its jobs in `stateFolder`, with the key and base URL from `environment`
+    /// (`KITS_API_KEY` or a saved key, `KITS_BASE_URL`); `maxSoundFileBytes` is Kits's 100 MB unless a test lowers it.
+    public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+                maxSoundFileBytes: Int64 = KitsDescriptor.maxSoundFileBytes, log: (@Sendable (String) -> Void)? = nil) throws {
+        let descriptor = KitsDescriptor.value
+        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://arpeggi.io/api/kits/v1"
+        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw KitsError.invalidValue(field: "KITS_BASE_URL", value: base, allowed: "an http(s) URL").providerError
+        }
+        let credentials = Credentials(environment: environment)
+        client = try KitsClient(baseURL: url, log: log) { () throws(KitsError) -> String in
+            do {
+                return try credentials.key(for: descriptor)
+            } catch {
+                throw .missingKey(variable: descriptor.keyVariable ?? "KITS_API_KEY")
+            }
+        }
+        jobs = KitsJobFolder(folder: stateFolder)
+        self.maxSoundFileBytes = maxSoundFileBytes
+    }
+
+    // MARK: Account and catalogue
+
+    /// Kits has no account endpoint: the key is checked with the smallest catalogue read, and the
+    /// credits are not reported (Kits bills by plan).
+    public func account() async throws -> ProviderAccount {
+        try await typed {
+            _ = try await client.voiceModels(page: 1, perPage: 1)
+            return ProviderAccount(credits: nil)
+        }
+    }
+
+    /// Voice models a page at a time (the cursor is the page number); `search` and `styles` keep the
+    /// models of the page whose title contains it or whose tags include one, as Kits has no filters.
+    public func voices(_ query: VoiceQuery) async throws -> VoicePage {
+        try await typed {
+            guard query.languages.isEmpty, query.genres.isEmpty else {
+                throw KitsError.invalidValue(field: query.languages.isEmpty ? "genre" : "language",
+                                             value: (query.languages + query.genres).joined(separator: ","),
+                                             allowed: "no language or genre filter (Kits has none); filter by --style, matched to the models' tags")
+            }
+            let perPage = query.limit ?? KitsDescriptor.defaultPerPage
+            guard perPage >= 1 else { throw KitsError.invalidValue(field: "limit", value: String(perPage), allowed: "1 or more") }
+            var page = 1
+            if let cursor = query.cursor {
+                guard let number = Int(cursor), number >= 1 else {
+                    throw KitsError.invalidValue(field: "cursor", value: cursor.debugDescription, allowed: "a page number from 1")
+                }
+                page = number
+            }
+            let answer = try await client.voiceModels(page: page, perPage: perPage)
+            let search = query.search?.lowercased()
+            let styles = Set(query.styles.map { $0.lowercased() })
+            let voices = answer.data.filter { model in
+                model.isUsable != false && (search.map { (model.title ?? "").lowercased().contains($0) } ?? true)
+                    && (styles.isEmpty || !styles.isDisjoint(with: (model.tags ?? []).map { $0.lowercased() }))
+            }.map { ProviderVoice(id: String($0.id), name: $0.title ?? "voice model \($0.id)", styles: $0.tags ?? []) }
+            return VoicePage(voices: voices, nextCursor: answer.meta.nextPage.map(String.init))
+        }
+    }
+
+    // MARK: Dubs
+
+    public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
+        try await typed {
+            guard let model = Int64(request.voice), model > 0 else {
+                throw KitsError.invalidValue(field: "voice", value: request.voice.debugDescription,
+                                             allowed: "a Kits voice model id, a number (see `dubkit voice list --provider kits`)")
+            }
+            guard !request.separate else {
+                throw KitsError.invalidValue(field: "separate", value: "true",
+                                             allowed: "false: Kits voice conversions do not separate vocals; give it a vocal track")
+            }
+            try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
+            let job = KitsJob(id: UUID().uuidString.lowercased(), voiceModelId: model,
+                              fields: Self.formFields(model: model, request: request), stage: .created)
+            try jobs.save(job)
+            return DubJobState(jobID: job.id, status: .new)
+        }
+    }
+
+    public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            let staged = try await KitsSoundFile.stage(audio, into: jobs.files(jobID), maxBytes: maxSoundFileBytes)
+            job.soundFile = staged.file.lastPathComponent
+            job.inputDurationMs = staged.durationMs
+            if job.stage == .created || job.stage == .uploaded { job.stage = .uploaded }
+            try jobs.save(job)
+            return try await state(job)
+        }
+    }
+
+    public func preprocessDub(jobID: String) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            guard job.soundFile != nil, job.inputDurationMs != nil else {
+                throw KitsError.invalidValue(field: "soundFile", value: "none", allowed: "an uploaded sound file (upload comes first)")
+            }
+            if job.stage == .uploaded { job.stage = .preprocessed }
+            try jobs.save(job)
+            return try await state(job)
+        }
+    }
+
+    public func generateDub(jobID: String) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            if job.stage == .submitting { job = try await adoptLostSubmission(job) }
+            if job.stage == .submitted { return try await state(job) }
+            guard job.stage == .preprocessed, let name = job.soundFile else {
+                throw KitsError.invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed")
+            }
+            job.stage = .submitting
+            job.submittedAt = Date()
+            try jobs.save(job)
+            let created: KitsInferenceJob
+            do {
+                created = try await client.createConversion(soundFile: jobs.files(jobID).appendingPathComponent(name),
+                                                            fields: job.fields.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil })
+            } catch let error as KitsError {
+                switch error {
+                case .unreachable, .server, .invalidResponse:
+                    break // the POST may have been carried out: look it up before sending it again
+                default:
+                    job.stage = .preprocessed // Kits refused it and did nothing
+                    job.submittedAt = nil
+                    try jobs.save(job)
+                }
+                throw error
+            }
+            job.remoteID = created.id
+            job.stage = .submitted
+            try jobs.save(job)
+            return Self.state(of: created, jobID: jobID, durationMs: job.inputDurationMs)
+        }
+    }
+
+    public func pollDub(jobID: String) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            if job.stage == .submitting { job = try await adoptLostSubmission(job) }
+            return try await state(job)
+        }
+    }
+
+    public func downloadDub(jobID: String, to destination: URL) async throws {
+        try await typed {
+            let job = try jobs.load(jobID)
+            guard let remote = job.remoteID else {
+                throw KitsError.invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a job Kits has finished")
+            }
+            let conversion = try await client.conversion(remote)
+            guard conversion.status == "success", let url = conversion.outputFileUrl ?? conversion.lossyOutputFileUrl else {
+                throw KitsError.invalidResponse(operation: "GET /voice-conversions/\(remote)",
+                                                detail: "status '\(conversion.status)' with no outputFileUrl to download")
+            }
+            try await client.download(url, to: destination)
+            // The staged sound file (up to 100 MB) is no longer needed: a new conversion stages it again.
+            try? FileManager.default.removeItem(at: jobs.files(jobID))
+        }
+    }
+
+    // MARK: Internals
+
+    /// The job as the core sees it; a submitted one is read from Kits.
+    private func state(_ job: KitsJob) async throws(KitsError) -> DubJobState {
+        switch job.stage {
+        case .created: return DubJobState(jobID: job.id, status: .new)
+        case .uploaded: return DubJobState(jobID: job.id, status: .uploaded, inputDurationMs: job.inputDurationMs)
+        case .preprocessed, .submitting:
+            return DubJobState(jobID: job.id, status: .preprocessed, inputDurationMs: job.inputDurationMs, creditsRequired: 0)
+        case .submitted:
+            guard let remote = job.remoteID else {
+                throw .jobState(path: jobs.url(job.id).path, detail: "submitted without a Kits job id")
+            }
+            return Self.state(of: try await client.conversion(remote), jobID: job.id, durationMs: job.inputDurationMs)
+        }
+    }
+
+    /// After a POST whose answer was lost: the conversion of the same voice model created closest to
+    /// when it was sent (from 2 minutes before on), not claimed by another job, is taken as its result.
+    private func adoptLostSubmission(_ job: KitsJob) async throws(KitsError) -> KitsJob {
+        var job = job
+        let sent = job.submittedAt ?? .distantPast
+        let claimed = jobs.claimedRemoteIDs()
+        let page = try await client.conversions()
+        let candidates = page.data.compactMap { conversion -> (KitsInferenceJob, Double)? in
+            guard conversion.voiceModelId == job.voiceModelId, !claimed.contains(conversion.id),
+                  let created = conversion.createdDate, created >= sent.addingTimeInterval(-120) else { return nil }
+            return (conversion, abs(created.timeIntervalSince(sent)))
+        }
+        // Two dubs of one model whose answers were both lost: each takes the one created closest to its POST.
+        if let found = candidates.min(by: { $0.1 < $1.1 })?.0 {
+            job.remoteID = found.id
+            job.stage = .submitted
+        } else {
+            job.stage = .preprocessed
+        }
+        try jobs.save(job)
+        return job
+    }
+
+    /// A Kits job in DubKit's vocabulary.
+    static func state(of conversion: KitsInferenceJob, jobID: String, durationMs: Int64?) -> DubJobState {
+        switch conversion.status {
+        case "success":
+            return DubJobState(jobID: jobID, status: .done, inputDurationMs: durationMs, creditsUsed: 0)
+        case "error":
+            return DubJobState(jobID: jobID, status: .error, inputDurationMs: durationMs, failure: FailureInfo(
+                code: "kits_conversion_error",
+                message: "Kits.ai conversion \(conversion.id) ended in error; run `dubkit dub retry` to convert again, or try another voice model"))
+        case "cancelled":
+            return DubJobState(jobID: jobID, status: .cancelled, inputDurationMs: durationMs, failure: FailureInfo(
+                code: "kits_conversion_cancelled", message: "Kits.ai conversion \(conversion.id) was cancelled on Kits's side"))
+        default:
+            return DubJobState(jobID: jobID, status: .processing, inputDurationMs: durationMs)
+        }
+    }
+
+    /// The form's text fields: the voice model, then the options that were given.
+    static func formFields(model: Int64, request: DubJobRequest) -> [[String]] {
+        let values = request.parameters.values
+        var fields = [["voiceModelId", String(model)]]
+        for name in ["conversionStrength", "modelVolumeMix"] {
+            if case let .number(value)? = values[name] { fields.append([name, number(value)]) }
+        }
+        var pitch = request.pitchShift
+        if case let .number(value)? = values["pitchShift"], let whole = Int(exactly: value) { pitch = whole }
+        if pitch != 0 { fields.append(["pitchShift", String(pitch)]) }
+        let effects = KitsEffects.formFields(request.parameters)
+        if let pre = effects.pre { fields.append(["pre", pre]) }
+        if let post = effects.post { fields.append(["post", post]) }
+        return fields
+    }
+
+    private static func number(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    /// Runs `body`, turning ``KitsError`` into the core's ``ProviderError``.
+    private func typed<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as KitsError {
+            throw error.providerError
+        }
+    }
+}

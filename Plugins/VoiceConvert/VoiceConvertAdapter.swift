@@ -1,0 +1,291 @@
+import DubKit
+import DubKitHTTP
+import DubKitMedia
+import Foundation
+
+/// The voice-convert service (Seed-VC timbre transfer) as a DubKit provider: a dub keeps its speech
+/// and takes the timbre of a reference recording, the voice (`voiceconvert:https://…/ref.wav`, or a
+/// local file when a publish folder is set up).
+///
+/// The service takes audio only by URL and starts the task in one POST: upload publishes the audio
+/// (or uses the dub's link) and preprocess measures it, locally in `stateFolder`; generate sends the
+/// POST; polls read the task; download fetches `audioUrl`. Billing: 2 credits a second of output.
+public struct VoiceConvertAdapter: Provider {
+    public let descriptor = VoiceConvertDescriptor.value
+    /// The HTTP client of the API.
+    public let client: VoiceConvertClient
+    private let jobs: VoiceConvertJobFolder
+    private let publisher: VoiceConvertPublisher?
+
+    /// An adapter keeping its jobs in `stateFolder`, configured from `environment`: `VOICECONVERT_API_KEY`
+    /// (or a saved key), `VOICECONVERT_BASE_URL`, and for local files `VOICECONVERT_PUBLISH_DIR` +
+    /// `VOICECONVERT_PUBLIC_URL`.
+    public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+                log: (@Sendable (String) -> Void)? = nil) throws {
+        let descriptor = VoiceConvertDescriptor.value
+        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.aiclonevoicefree.com"
+        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw VoiceConvertError.invalidValue(field: "VOICECONVERT_BASE_URL", value: base, allowed: "an http(s) URL").providerError
+        }
+        let credentials = Credentials(environment: environment)
+        client = try VoiceConvertClient(baseURL: url, log: log) { () throws(VoiceConvertError) -> String in
+            do {
+                return try credentials.key(for: descriptor)
+            } catch {
+                throw .missingKey(variable: descriptor.keyVariable ?? "VOICECONVERT_API_KEY")
+            }
+        }
+        do {
+            publisher = try VoiceConvertPublisher(environment: environment)
+        } catch {
+            throw error.providerError
+        }
+        jobs = VoiceConvertJobFolder(folder: stateFolder)
+    }
+
+    // MARK: Dubs
+
+    public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
+        try await typed {
+            try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
+            let reference = request.voice
+            if !Self.isWebURL(reference) {
+                guard !reference.isEmpty, FileManager.default.isReadableFile(atPath: reference) else {
+                    throw VoiceConvertError.invalidValue(field: "voice", value: reference.debugDescription,
+                                                         allowed: "the reference recording: an http(s) URL, or a readable audio file")
+                }
+                guard publisher != nil else { throw VoiceConvertError.needsURL(field: "voice", value: reference) }
+            }
+            if let link = request.link {
+                guard Self.isWebURL(link) else {
+                    throw VoiceConvertError.invalidValue(field: "link", value: link, allowed: "an http(s) URL")
+                }
+            } else if publisher == nil {
+                throw VoiceConvertError.needsURL(field: "source", value: "(the dub's file)")
+            }
+            let job = VoiceConvertJob(id: UUID().uuidString.lowercased(), request: try Self.body(request), reference: reference,
+                                      link: request.link, stage: .created)
+            try jobs.save(job)
+            return DubJobState(jobID: job.id, status: .new)
+        }
+    }
+
+    public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            let seconds = try Self.measure(audio, field: "source")
+            if let link = job.link {
+                job.request.sourceAudioURL = link
+            } else {
+                guard let publisher else { throw VoiceConvertError.needsURL(field: "source", value: audio.path) }
+                let name = "\(job.id)-source.\(Self.fileExtension(audio))"
+                job.request.sourceAudioURL = try publisher.publish(audio, as: name)
+                job.published.append(name)
+            }
+            try prepareReference(&job)
+            job.inputDurationMs = Int64((seconds * 1000).rounded())
+            if job.stage == .created || job.stage == .uploaded { job.stage = .uploaded }
+            try jobs.save(job)
+            return try await state(job)
+        }
+    }
+
+    /// For a link the service fetches itself (no upload): the link is read once here, only to measure
+    /// it for the credit estimate, and not kept.
+    public func preprocessDub(jobID: String) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            if job.stage == .created, let link = job.link {
+                let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-voiceconvert-\(UUID().uuidString)")
+                defer { try? FileManager.default.removeItem(at: temp) }
+                try await client.download(link, to: temp, operation: "GET \(link) (to measure it)")
+                job.inputDurationMs = Int64((try Self.measure(temp, field: "link") * 1000).rounded())
+                job.request.sourceAudioURL = link
+                try prepareReference(&job)
+                job.stage = .uploaded
+            }
+            guard job.inputDurationMs != nil, !job.request.sourceAudioURL.isEmpty else {
+                throw VoiceConvertError.invalidValue(field: "source", value: "none", allowed: "uploaded audio (upload comes first)")
+            }
+            if job.stage == .uploaded { job.stage = .preprocessed }
+            try jobs.save(job)
+            return try await state(job)
+        }
+    }
+
+    public func generateDub(jobID: String) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            if job.stage == .submitted { return try await state(job) }
+            guard job.stage == .preprocessed || job.stage == .submitting else {
+                throw VoiceConvertError.invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed")
+            }
+            job.stage = .submitting
+            try jobs.save(job)
+            let accepted: VoiceConvertAccepted
+            do {
+                accepted = try await client.convert(job.request)
+            } catch let error as VoiceConvertError {
+                switch error {
+                case .unreachable, .server, .invalidResponse: break
+                default:
+                    job.stage = .preprocessed // refused: nothing was queued
+                    try jobs.save(job)
+                }
+                throw error
+            }
+            job.taskID = accepted.taskID
+            job.stage = .submitted
+            try jobs.save(job)
+            return DubJobState(jobID: jobID, status: .queued, inputDurationMs: job.inputDurationMs,
+                               creditsRequired: Self.estimate(job))
+        }
+    }
+
+    public func pollDub(jobID: String) async throws -> DubJobState {
+        try await typed { try await state(try jobs.load(jobID)) }
+    }
+
+    public func downloadDub(jobID: String, to destination: URL) async throws {
+        try await typed {
+            let job = try jobs.load(jobID)
+            guard let taskID = job.taskID else {
+                throw VoiceConvertError.invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a completed task")
+            }
+            let task = try await client.task(taskID)
+            guard task.status == "completed", let audio = task.audioURL else {
+                throw VoiceConvertError.invalidResponse(operation: "GET /api/v2/tasks/\(taskID)",
+                                                        detail: "status '\(task.status)' with no audioUrl to download")
+            }
+            try await client.download(audio, to: destination)
+            for name in job.published { publisher?.remove(name) }
+        }
+    }
+
+    // MARK: Internals
+
+    /// The job as the core sees it; a submitted one is read from the service. A POST whose answer
+    /// was lost cannot be looked up (the service lists no tasks): it counts as not sent.
+    private func state(_ job: VoiceConvertJob) async throws(VoiceConvertError) -> DubJobState {
+        switch job.stage {
+        case .created: return DubJobState(jobID: job.id, status: .new)
+        case .uploaded: return DubJobState(jobID: job.id, status: .uploaded, inputDurationMs: job.inputDurationMs)
+        case .preprocessed, .submitting:
+            return DubJobState(jobID: job.id, status: .preprocessed, inputDurationMs: job.inputDurationMs,
+                               creditsRequired: Self.estimate(job))
+        case .submitted:
+            guard let taskID = job.taskID else { throw .jobState(path: jobs.url(job.id).path, detail: "submitted without a task id") }
+            let task = try await client.task(taskID)
+            return Self.state(of: task, jobID: job.id, durationMs: job.inputDurationMs, estimate: Self.estimate(job))
+        }
+    }
+
+    /// Publishes a local reference (a URL is used as it is).
+    private func prepareReference(_ job: inout VoiceConvertJob) throws(VoiceConvertError) {
+        guard job.request.referenceAudioURL.isEmpty else { return }
+        if Self.isWebURL(job.reference) {
+            job.request.referenceAudioURL = job.reference
+            return
+        }
+        guard let publisher else { throw .needsURL(field: "voice", value: job.reference) }
+        let file = URL(fileURLWithPath: job.reference)
+        let name = "\(job.id)-reference.\(file.pathExtension.isEmpty ? "wav" : file.pathExtension.lowercased())"
+        job.request.referenceAudioURL = try publisher.publish(file, as: name)
+        job.published.append(name)
+    }
+
+    /// Seconds of audio in a file; refused when it has none.
+    private static func measure(_ file: URL, field: String) throws(VoiceConvertError) -> Double {
+        let info: MediaInfo
+        do {
+            info = try MediaProbe.probe(file)
+        } catch {
+            throw .invalidValue(field: field, value: field == "link" ? "the linked file" : file.path,
+                                allowed: "audio or video that decodes (\(error.localizedDescription))")
+        }
+        guard !info.audioStreams.isEmpty, let seconds = info.durationSeconds, seconds > 0 else {
+            throw .invalidValue(field: field, value: field == "link" ? "a file without audio" : file.path,
+                                allowed: field == "link" ? "a direct link to an audio or video file (the service fetches it as it is)"
+                                    : "a file with an audio stream")
+        }
+        return seconds
+    }
+
+    /// A task in DubKit's vocabulary.
+    static func state(of task: VoiceConvertTask, jobID: String, durationMs: Int64?, estimate: Int64?) -> DubJobState {
+        let taskID = task.taskID ?? jobID
+        switch task.status {
+        case "pending": return DubJobState(jobID: jobID, status: .queued, inputDurationMs: durationMs, creditsRequired: estimate)
+        case "completed":
+            return DubJobState(jobID: jobID, status: .done, inputDurationMs: durationMs, creditsRequired: estimate,
+                               creditsUsed: task.creditsUsed ?? estimate)
+        case "failed":
+            let code = task.error?.code ?? "task_failed"
+            let reason = task.error?.message ?? "no reason given"
+            return DubJobState(jobID: jobID, status: .error, inputDurationMs: durationMs, creditsUsed: 0, failure: FailureInfo(
+                code: code, message: "voice-convert task \(taskID) failed (\(code): \(reason)); nothing was charged. Check that both audio URLs are public, then `dubkit dub retry`"))
+        case "cancelled":
+            return DubJobState(jobID: jobID, status: .cancelled, inputDurationMs: durationMs, creditsUsed: 0, failure: FailureInfo(
+                code: "task_cancelled", message: "voice-convert task \(taskID) was cancelled on the service's side; nothing was charged"))
+        default:
+            return DubJobState(jobID: jobID, status: .processing, inputDurationMs: durationMs, creditsRequired: estimate)
+        }
+    }
+
+    /// The credits the output will cost: its expected length (input × length_adjust), by the billing rule.
+    static func estimate(_ job: VoiceConvertJob) -> Int64? {
+        job.inputDurationMs.map { VoiceConvertDescriptor.billing.credits(forSeconds: Double($0) / 1000 * job.lengthAdjust) }
+    }
+
+    /// The POST's body from the dub's parameters (URLs empty until upload).
+    static func body(_ request: DubJobRequest) throws(VoiceConvertError) -> VoiceConvertRequest {
+        let values = request.parameters.values
+        func number(_ name: String) -> Double? {
+            if case let .number(value)? = values[name] { return value }
+            return nil
+        }
+        func flag(_ name: String) -> Bool? {
+            if case let .bool(value)? = values[name] { return value }
+            return nil
+        }
+        var metadata: JSONValue?
+        if case let .string(text)? = values["metadata"] {
+            guard let data = text.data(using: .utf8), let value = try? JSONDecoder().decode(JSONValue.self, from: data),
+                  case .object = value else {
+                throw .invalidValue(field: "metadata", value: text.debugDescription, allowed: #"a JSON object as text, e.g. {"order":"42"}"#)
+            }
+            metadata = value
+        }
+        let pitch = number("pitch_shift").flatMap { Int(exactly: $0) } ?? request.pitchShift
+        let separation = flag("enable_separation") ?? (request.separate ? true : nil)
+        var returnFormat: String?
+        if case let .string(format)? = values["return_format"] { returnFormat = format }
+        return VoiceConvertRequest(
+            sourceAudioURL: "", referenceAudioURL: "",
+            diffusionSteps: number("diffusion_steps").flatMap { Int(exactly: $0) },
+            lengthAdjust: number("length_adjust"), inferenceCfgRate: number("inference_cfg_rate"),
+            autoF0Adjust: flag("auto_f0_adjust"), pitchShift: pitch == 0 ? nil : pitch, returnFormat: returnFormat,
+            enableSeparation: separation, vocalsGain: number("vocals_gain"), accompanimentGain: number("accompaniment_gain"),
+            metadata: metadata)
+    }
+
+    private static func isWebURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
+        return (scheme == "http" || scheme == "https") && url.host != nil
+    }
+
+    private static func fileExtension(_ file: URL) -> String {
+        let names = ((try? MediaProbe.probe(file))?.formatName ?? "").split(separator: ",").map { String($0).lowercased() }
+        for known in ["wav", "mp3", "flac", "ogg", "mp4", "m4a"] where names.contains(known) { return known }
+        return file.pathExtension.isEmpty ? "wav" : file.pathExtension.lowercased()
+    }
+
+    /// Runs `body`, turning ``VoiceConvertError`` into the core's ``ProviderError``.
+    private func typed<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as VoiceConvertError {
+            throw error.providerError
+        }
+    }
+}

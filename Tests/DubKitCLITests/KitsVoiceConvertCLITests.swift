@@ -1,0 +1,92 @@
+import DubKit
+import DubKitTestSupport
+import FakeKits
+import FakeVoiceConvert
+import Foundation
+import Testing
+
+/// The built `dubkit` against the fake Kits.ai and voice-convert services, configured as a user would:
+/// variables only.
+@Suite("dubkit with Kits.ai and voice-convert")
+struct KitsVoiceConvertCLITests {
+    static let kitsKey = "kits-cli-4d1b7e93"
+    static let convertKey = "sk_cli_9a3c5e71"
+
+    private func dubkit(_ arguments: [String], _ dir: TemporaryDirectory, _ environment: [String: String]) throws -> ChildProcess.Result {
+        try ChildProcess.run("dubkit", ["--workspace", dir.path("ws").path] + arguments, environment: environment.merging([
+            "DUBKIT_POLL_INTERVAL": "0.05", "DUBKIT_CONFIG_DIR": dir.path("config").path,
+        ]) { $1 }, currentDirectory: dir.url)
+    }
+
+    @Test("Kits: voice list follows the pages; dub create with options and dub run take a video to done")
+    func kitsDub() throws {
+        let fake = try FakeKits(options: .init(apiKey: Self.kitsKey, stageDuration: .milliseconds(60)))
+        let dir = try TemporaryDirectory()
+        let env = ["KITS_BASE_URL": fake.baseURL.absoluteString, "KITS_API_KEY": Self.kitsKey]
+        let video = dir.path("talk.mp4")
+        try Fixtures.video(video, seconds: 2)
+
+        let listed = try dubkit(["voice", "list", "--provider", "kits", "--all", "--json", "--limit", "10"], dir, env)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        let ids = (page["voices"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        #expect(ids == fake.voiceModels.filter(\.isUsable).map { String($0.id) })
+
+        #expect(try dubkit(["project", "create", "films"], dir, env).status == 0)
+        let refused = try dubkit(["dub", "create", "--project", "films", "--voice", "kits:2", "--file", video.path,
+                                  "--param", "conversionStrength=1.5"], dir, env)
+        #expect(refused.status != 0 && refused.stderr.contains("conversionStrength"), "\(refused.stderr)")
+        let created = try dubkit(["dub", "create", "--project", "films", "--voice", "kits:2", "--file", video.path, "--pitch", "3",
+                                  "--param", "conversionStrength=0.4", "--param", "post.Delay.mix=0.3"], dir, env)
+        #expect(created.status == 0, "\(created.stderr)")
+        let ran = try dubkit(["--json", "--verbose", "dub", "run", "--project", "films", "--all"], dir, env)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let dubs = try #require(try JSONSerialization.jsonObject(with: Data(ran.stdout.utf8)) as? [[String: Any]])
+        #expect(dubs.first?["status"] as? String == "done")
+        let conversion = try #require(fake.conversionIDs.first.flatMap { fake.conversion($0) })
+        #expect(conversion.fields["pitchShift"] == "3" && conversion.fields["conversionStrength"] == "0.4")
+        #expect(conversion.fields["post"] == #"{"Delay":{"mix":0.3}}"#)
+        #expect(fake.calls(.createConversion) == 1)
+        #expect(!ran.stderr.contains(Self.kitsKey) && !ran.stdout.contains(Self.kitsKey))
+        #expect(ran.stderr.contains("***"), "the verbose HTTP log shows the key masked")
+    }
+
+    @Test("voice-convert: a file and a local reference published through VOICECONVERT_PUBLISH_DIR, billed per second")
+    func voiceConvertDub() throws {
+        let fake = try FakeVoiceConvert(options: .init(apiKey: Self.convertKey, stageDuration: .milliseconds(60)))
+        let dir = try TemporaryDirectory()
+        let published = dir.path("public")
+        try FileManager.default.createDirectory(at: published, withIntermediateDirectories: true)
+        let web = try TestHTTPServer { request in
+            let name = request.path.split(separator: "/").last.map(String.init) ?? ""
+            guard let data = try? Data(contentsOf: published.appendingPathComponent(name)) else { return .text("no", status: 404) }
+            return TestHTTPResponse(status: 200, body: .bytes(data))
+        }
+        let source = dir.path("talk.wav"), reference = dir.path("ref.wav")
+        try Fixtures.tone(source, seconds: 2)
+        try Fixtures.tone(reference, seconds: 3, frequency: 330)
+        var env = ["VOICECONVERT_BASE_URL": fake.baseURL.absoluteString, "VOICECONVERT_API_KEY": Self.convertKey]
+
+        #expect(try dubkit(["project", "create", "films"], dir, env).status == 0)
+        let args = ["dub", "create", "--project", "films", "--voice", "voiceconvert:\(reference.path)", "--file", source.path,
+                    "--param", "length_adjust=1.5", "--param", "diffusion_steps=10"]
+        #expect(try dubkit(args, dir, env).status == 0)
+        let unpublished = try dubkit(["--json", "dub", "run", "--project", "films", "--all"], dir, env)
+        #expect(unpublished.stdout.contains("VOICECONVERT_PUBLISH_DIR") || unpublished.stderr.contains("VOICECONVERT_PUBLISH_DIR"),
+                "\(unpublished.stdout) \(unpublished.stderr)")
+        #expect(fake.totalCalls == 0)
+
+        env["VOICECONVERT_PUBLISH_DIR"] = published.path
+        env["VOICECONVERT_PUBLIC_URL"] = web.url("/pub/").absoluteString
+        #expect(try dubkit(args, dir, env).status == 0)
+        let ran = try dubkit(["--json", "dub", "run", "--project", "films", "2"], dir, env)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let dubs = try JSONSerialization.jsonObject(with: Data(ran.stdout.utf8))
+        let dub = try #require((dubs as? [[String: Any]])?.first ?? dubs as? [String: Any])
+        #expect(dub["status"] as? String == "done", "\(ran.stdout)")
+        #expect(dub["creditsUsed"] as? Int == 6) // 2 s × 1.5 = 3 s of output, 2 credits each
+        #expect(fake.credits == 10_000 - 6)
+        #expect(fake.tasks.first?.body["diffusion_steps"] == .number(10))
+        #expect(!ran.stderr.contains(Self.convertKey) && !ran.stdout.contains(Self.convertKey))
+    }
+}
