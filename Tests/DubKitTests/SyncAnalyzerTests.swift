@@ -1,4 +1,5 @@
 import DubKit
+import DubKitMedia
 import DubKitTestSupport
 import Foundation
 import Testing
@@ -42,5 +43,23 @@ struct SyncAnalyzerTests {
         #expect(abs(Double(report.maxDriftMs) - duration * 0.03) < 80, "drift \(report.maxDriftMs) ms over \(duration) ms")
         // The drift grows along the track.
         #expect((report.segments.first?.startOffsetMs ?? 99) < (report.segments.last?.endOffsetMs ?? 0))
+    }
+}
+
+extension SyncAnalyzerTests {
+    @Test("a dub 3% slower is fitted back onto the source's timeline: every segment within 40 ms, the same length")
+    func fitsASlowDub() async throws {
+        let source = try speech()
+        let slow = dir.path("slow.wav")
+        try run(["-i", source.path, "-af", "atempo=0.97", slow.path])
+        let report = try SyncAnalyzer.compare(source: source, dubbed: slow)
+        #expect(report.flagged)
+        let fitted = dir.path("fitted.wav")
+        let seconds = try AudioAnalyzer.analyze(source).durationSeconds
+        try await SyncFitter.fit(dubbed: slow, report: report, sourceSeconds: seconds, to: fitted, scratch: dir.path("scratch"))
+        let after = try SyncAnalyzer.compare(source: source, dubbed: fitted)
+        #expect(after.maxDriftMs <= 40, "\(after.segments)")
+        #expect(abs(after.lengthDifferenceMs) <= 20, "\(after.lengthDifferenceMs) ms")
+        #expect(!after.flagged)
     }
 }

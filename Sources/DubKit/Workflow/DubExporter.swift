@@ -19,6 +19,8 @@ public struct DubExporter: Sendable {
         public var keepOriginal: Bool
         /// How loud the dubbed audio is made; nil: the original's loudness for a video, -16 LUFS for audio.
         public var loudness: ExportLoudness?
+        /// Fit a dub whose sync report is flagged back onto its source's timeline, segment by segment.
+        public var fitToSource = true
 
         public init(video: URL? = nil, language: String? = nil, languages: [String] = [], titles: [String] = [],
                     keepOriginal: Bool = false, loudness: ExportLoudness? = nil) {
@@ -42,18 +44,31 @@ public struct DubExporter: Sendable {
         guard let first = dubs.first else {
             throw DubKitError.invalidField(field: "dubs", value: "none", allowed: "one or more finished dubs")
         }
-        let results = try dubs.map { dub -> URL in
+        let incoming = store.media.folder.appendingPathComponent(".incoming", isDirectory: true)
+        var temporaries: [URL] = []
+        defer { for url in temporaries { try? FileManager.default.removeItem(at: url) } }
+        var fitted: [Int64] = []
+        var results: [URL] = []
+        for dub in dubs {
             guard dub.status == .done, let hash = dub.resultMediaHash, store.media.contains(hash) else {
                 throw DubKitError.invalidField(field: "dub \(dub.id ?? 0)", value: dub.status.rawValue,
                                                allowed: "a dub that is done (run `dubkit dub run` first)")
             }
-            return store.media.url(for: hash)
+            let result = store.media.url(for: hash)
+            // A dub that drifted is put back onto its source's timeline, never left to drift.
+            if settings.fitToSource, let report = dub.syncReport, report.flagged, let source = dub.sourceMediaHash {
+                let seconds = try AudioAnalyzer.analyze(store.media.url(for: source)).durationSeconds
+                let url = incoming.appendingPathComponent("fitted-\(UUID().uuidString).wav")
+                temporaries.append(url)
+                try await SyncFitter.fit(dubbed: result, report: report, sourceSeconds: seconds, to: url, scratch: incoming)
+                fitted.append(dub.id ?? 0)
+                results.append(url)
+            } else {
+                results.append(result)
+            }
         }
         let format: String
         let loudness: ExportLoudness
-        let incoming = store.media.folder.appendingPathComponent(".incoming", isDirectory: true)
-        var temporaries: [URL] = []
-        defer { for url in temporaries { try? FileManager.default.removeItem(at: url) } }
         if let container = VideoContainerFormat(fileExtension: output.pathExtension) {
             let video = try settings.video ?? sourceVideo(of: first)
             let language = try settings.language ?? MediaProbe.probe(video).audioStreams.first?.language ?? "und"
@@ -90,6 +105,7 @@ public struct DubExporter: Sendable {
                 "languages": .array(settings.languages.map(JSONValue.string)),
                 "titles": .array(settings.titles.map(JSONValue.string)),
                 "loudness": loudness.recorded,
+                "fittedToSource": .array(fitted.map { .number(Double($0)) }),
             ],
             fileHash: try Self.sha256(of: output))
         let dubIDs = dubs.compactMap(\.id)
