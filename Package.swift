@@ -138,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DubKitMediaTests",
-            dependencies: ["DubKitMedia"]
+            dependencies: ["DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "DubKitHTTPTests",

@@ -49,3 +49,17 @@ compare() {
     printf 'ratio dubkit/ffmpeg: wall %.2f, max RSS %.2f\n' \
         "$(echo "$dk_wall / $ff_wall" | bc -l)" "$(echo "$dk_rss / $ff_rss" | bc -l)"
 }
+
+# copy_dub_rows DB COUNT: fills a project store up to COUNT dubs by copying dub 1's row (the status
+# guards only watch status changes, so copies of a `new` dub are valid rows).
+copy_dub_rows() {
+    python3 - "$1" "$2" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+cols = [r[1] for r in db.execute("PRAGMA table_info(dub)") if r[1] != "id"]
+names = ", ".join(cols)
+with db:
+    for _ in range(int(sys.argv[2]) - 1):
+        db.execute(f"INSERT INTO dub ({names}) SELECT {names} FROM dub WHERE id = 1")
+PY
+}

@@ -9,16 +9,7 @@ export DUBKIT_WORKSPACE="$work/ws"
 "$dubkit" project create big >/dev/null
 ffmpeg -hide_banner -loglevel error -nostdin -f lavfi -i "sine=frequency=220:duration=1" "$work/a.wav"
 "$dubkit" dub create --project big --voice local:deep --file "$work/a.wav" >/dev/null
-python3 - "$work/ws/big/project.sqlite" "$count" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-cols = [r[1] for r in db.execute("PRAGMA table_info(dub)") if r[1] != "id"]
-names = ", ".join(cols)
-with db:
-    for _ in range(int(sys.argv[2]) - 1):
-        db.execute(f"INSERT INTO dub ({names}) SELECT {names} FROM dub WHERE id = 1")
-print(db.execute("SELECT COUNT(*) FROM dub").fetchone()[0], "dubs", file=sys.stderr)
-PY
+copy_dub_rows "$work/ws/big/project.sqlite" "$count"
 for i in 1 2 3 4 5; do
     run "list$i" "$dubkit" dub list --project big --json
 done

@@ -19,15 +19,7 @@ export VOICEDUB_BASE_URL="$(head -1 "$work/fake-out")"
 ffmpeg -hide_banner -loglevel error -nostdin -f lavfi -i "sine=frequency=220:duration=1" "$work/line.wav"
 voice="$("$dubkit" voice list --provider voicedub --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["voices"][0]["id"])')"
 "$dubkit" dub create --project bench --voice "voicedub:$voice" --file "$work/line.wav" >/dev/null
-python3 - "$work/ws/bench/project.sqlite" "$count" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-cols = [r[1] for r in db.execute("PRAGMA table_info(dub)") if r[1] != "id"]
-names = ", ".join(cols)
-with db:
-    for _ in range(int(sys.argv[2]) - 1):
-        db.execute(f"INSERT INTO dub ({names}) SELECT {names} FROM dub WHERE id = 1")
-PY
+copy_dub_rows "$work/ws/bench/project.sqlite" "$count"
 /usr/bin/time -f "%e %U %S %M" -o "$work/run.time" "$dubkit" dub run --project bench --all --jobs "$jobs" >/dev/null 2>"$work/run.err" \
     || { tail -5 "$work/run.err" >&2; exit 1; }
 read -r wall user sys rss <"$work/run.time"

@@ -70,10 +70,10 @@ public enum AudioAnalyzer {
         return max(min(floor + speechMarginDB, loud - 10), -50)
     }
 
-    /// The mean-square level of each 20 ms frame of `url` mixed to mono, in dB.
-    public static func frameLevels(_ url: URL, sampleRate: Int? = nil) throws -> [Float] {
+    /// The mean-square level of each frame (20 ms unless asked) of `url` mixed to mono, in dB.
+    public static func frameLevels(_ url: URL, sampleRate: Int? = nil, frameSeconds: Double = 0.02) throws -> [Float] {
         let reader = try AudioSampleReader(url, sampleRate: sampleRate)
-        let frameLength = max(1, reader.sampleRate / 50)
+        let frameLength = max(1, Int(Double(reader.sampleRate) * frameSeconds))
         var levels: [Float] = []
         var sum = 0.0
         var fill = 0

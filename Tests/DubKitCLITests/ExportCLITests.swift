@@ -10,13 +10,8 @@ private func tool(_ program: String, _ arguments: [String]) throws -> ChildProce
     return result
 }
 
-/// The integrated loudness of audio stream `index` of `url`, by the ebur128 filter.
 private func loudness(_ url: URL, stream index: Int) throws -> Double {
-    let text = try tool("ffmpeg", ["-hide_banner", "-nostdin", "-i", url.path, "-map", "0:a:\(index)", "-af", "ebur128",
-                                   "-f", "null", "-"]).stderr
-    let summary = try #require(text.range(of: "Integrated loudness:").map { text[$0.upperBound...] })
-    let line = try #require(summary.split(separator: "\n").first { $0.contains("I:") })
-    return try #require(Double(line.split(separator: " ").dropFirst().first ?? ""))
+    try EBUR128.integratedLoudness(url, stream: index)
 }
 
 @Suite("dubkit export")

@@ -1,22 +1,7 @@
 @testable import DubKitMedia
+import DubKitTestSupport
 import Foundation
 import Testing
-
-/// The integrated loudness the ffmpeg program's ebur128 filter reports for `url`.
-private func ffmpegLoudness(_ url: URL) throws -> Double {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-    process.arguments = ["-hide_banner", "-nostdin", "-i", url.path, "-af", "ebur128", "-f", "null", "-"]
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    let summary = try #require(text.range(of: "Integrated loudness:").map { text[$0.upperBound...] })
-    let line = try #require(summary.split(separator: "\n").first { $0.contains("I:") })
-    return try #require(Double(line.split(separator: " ").dropFirst().first ?? ""))
-}
 
 private func espeak(_ text: String, voice: String = "en", to url: URL) throws {
     let process = Process()
@@ -54,7 +39,7 @@ struct AudioAnalyzerTests {
         let url = scratch.url("speech-\(rate)-\(channels).flac")
         try FFmpegTool.run(["-i", speech.path, "-ar", String(rate), "-ac", String(channels), url.path])
         let ours = try #require(try AudioAnalyzer.analyze(url).loudnessLUFS)
-        let theirs = try ffmpegLoudness(url)
+        let theirs = try EBUR128.integratedLoudness(url)
         #expect(abs(ours - theirs) < 0.3, "ours \(ours), ffmpeg \(theirs)")
     }
 

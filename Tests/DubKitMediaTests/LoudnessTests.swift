@@ -1,22 +1,10 @@
 import DubKitMedia
+import DubKitTestSupport
 import Foundation
 import Testing
 
-/// Integrated loudness of `file` in LUFS, measured independently by the ffmpeg program's ebur128 filter.
 private func integratedLoudness(_ file: URL) throws -> Double {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-    process.arguments = ["-nostdin", "-nostats", "-i", file.path, "-af", "ebur128=framelog=verbose", "-f", "null", "-"]
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "ebur128: \(text.suffix(300))")
-    let line = try #require(text.split(separator: "\n").last { $0.trimmingCharacters(in: .whitespaces).hasPrefix("I:") })
-    let number = try #require(line.split(separator: " ").compactMap { Double($0) }.first)
-    return number
+    try EBUR128.integratedLoudness(file)
 }
 
 /// Espeak-ng speech, turned down by 20 dB with the ffmpeg program.

@@ -46,29 +46,7 @@ public enum SyncAnalyzer {
 
     /// 10 ms mean-square levels in dB, mono, at 16 kHz.
     static func envelope(_ url: URL) throws -> [Float] {
-        let reader = try AudioSampleReader(url, sampleRate: 16_000)
-        let length = 160
-        var levels: [Float] = []
-        var sum: Float = 0
-        var fill = 0
-        while true {
-            let planes = try reader.read()
-            let count = planes.first?.count ?? 0
-            if count == 0 { break }
-            for index in 0..<count {
-                var mono: Float = 0
-                for plane in planes { mono += plane[index] }
-                mono /= Float(planes.count)
-                sum += mono * mono
-                fill += 1
-                if fill == length {
-                    levels.append(10 * log10(max(sum / Float(length), 1e-12)))
-                    sum = 0
-                    fill = 0
-                }
-            }
-        }
-        return levels
+        try AudioAnalyzer.frameLevels(url, sampleRate: 16_000, frameSeconds: Double(frameMs) / 1000)
     }
 
     /// Runs of speech frames, split by pauses of at least ``pauseMs``.
