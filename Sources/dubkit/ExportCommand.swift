@@ -62,7 +62,9 @@ struct ExportCommand: AsyncParsableCommand {
             video: video.map { URL(fileURLWithPath: $0) }, languages: language, titles: title,
             keepOriginal: keepOriginal, loudness: loudness.flatMap(ExportLoudness.init))
         if !global.json { FileHandle.standardError.write(Data("exporting \(chosen.count) dub(s) to \(outputURL.path)\n".utf8)) }
-        let record = try await DubExporter(store: store).export(chosen, to: outputURL, settings: settings)
+        let progress = PercentProgress("exporting", json: global.json)
+        let record = try await DubExporter(store: store).export(chosen, to: outputURL, settings: settings, progress: progress.callback)
+        progress.finish()
         if global.json {
             try Output.json(record)
         } else {

@@ -58,11 +58,12 @@ struct WorkflowResilienceTests {
 
     @Test("killed with SIGKILL at 32 moments across every stage, a batch still ends with every dub done and generated once")
     func crashResume() throws {
-        let slow = try FakeVoiceDub(options: .init(apiKey: Self.key, startingCredits: 1_000_000, stageDuration: .milliseconds(150)))
+        // Enough work (20 dubs, 200 ms a status) that 32 short runs cannot finish it.
+        let slow = try FakeVoiceDub(options: .init(apiKey: Self.key, startingCredits: 1_000_000, stageDuration: .milliseconds(200)))
         let fake = slow
         var environment = self.environment
         environment["VOICEDUB_BASE_URL"] = fake.baseURL.absoluteString
-        let ids = try createDubs(12, on: fake, environment: environment)
+        let ids = try createDubs(20, on: fake, environment: environment)
         var seenAtKill: Set<DubStatus> = []
         var kills = 0
         var finished = false

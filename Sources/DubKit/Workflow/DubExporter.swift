@@ -40,7 +40,9 @@ public struct DubExporter: Sendable {
     }
 
     /// Writes `dubs` (all `done`) to `output`: a video container (.mp4, .mov, .mkv) or audio (.wav, .flac, .mp3).
-    public func export(_ dubs: [Dub], to output: URL, settings: Settings = Settings()) async throws -> ExportRecord {
+    /// `progress` gets 0...1 while the file is written.
+    public func export(_ dubs: [Dub], to output: URL, settings: Settings = Settings(),
+                       progress: (@Sendable (Double) -> Void)? = nil) async throws -> ExportRecord {
         guard let first = dubs.first else {
             throw DubKitError.invalidField(field: "dubs", value: "none", allowed: "one or more finished dubs")
         }
@@ -80,7 +82,7 @@ public struct DubExporter: Sendable {
                                    title: index < settings.titles.count ? settings.titles[index] : "Dub: \(pair.0.voice)")
             }
             _ = try await Remuxer.remux(RemuxPlan(video: video, output: output, dubbedTracks: tracks,
-                                                  keepOriginalAudio: settings.keepOriginal))
+                                                  keepOriginalAudio: settings.keepOriginal), progress: progress)
             format = container.rawValue
         } else if let audio = AudioOutputFormat(fileExtension: output.pathExtension) {
             guard results.count == 1 else {
@@ -90,7 +92,8 @@ public struct DubExporter: Sendable {
             loudness = settings.loudness ?? .web
             let original = try? settings.video ?? sourceVideo(of: first, needsVideo: false)
             let leveled = try await level(results, loudness, original: original, in: incoming, temporaries: &temporaries)
-            _ = try await AudioExtractor.extractAudio(from: leveled[0], to: output, options: AudioExtractionOptions(format: audio))
+            _ = try await AudioExtractor.extractAudio(from: leveled[0], to: output, options: AudioExtractionOptions(format: audio),
+                                                      progress: progress)
             format = audio.rawValue
         } else {
             throw DubKitError.invalidField(field: "output", value: output.lastPathComponent,

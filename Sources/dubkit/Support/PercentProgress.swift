@@ -1,27 +1,40 @@
 import Foundation
 
-/// A percentage rewritten in place on stderr while long media work runs, only on a terminal and
-/// never with `--json`; cleared when done.
-struct PercentProgress {
+/// Progress of long media work on stderr: a percentage rewritten in place on a terminal, a plain
+/// line every 10% otherwise, nothing with `--json`.
+final class PercentProgress: @unchecked Sendable {
     let label: String
-    let shown: Bool
+    private let terminal: Bool
+    private let quiet: Bool
+    private let lock = NSLock()
+    private var lastStep = -1
 
     init(_ label: String, json: Bool) {
         self.label = label
-        shown = !json && isatty(STDERR_FILENO) == 1
+        quiet = json
+        terminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
     /// The callback to hand the media layer, or nil when nothing is shown.
     var callback: (@Sendable (Double) -> Void)? {
-        guard shown else { return nil }
-        let label = label
-        return { fraction in
-            FileHandle.standardError.write(Data(("\r\(label) " + String(format: "%3.0f%%", fraction * 100)).utf8))
+        guard !quiet else { return nil }
+        return { [self] fraction in show(fraction) }
+    }
+
+    private func show(_ fraction: Double) {
+        let percent = Int((min(max(fraction, 0), 1) * 100).rounded(.down))
+        lock.lock()
+        defer { lock.unlock() }
+        if terminal {
+            FileHandle.standardError.write(Data(("\r\(label) " + String(format: "%3d%%", percent)).utf8))
+        } else if percent / 10 > lastStep {
+            lastStep = percent / 10
+            FileHandle.standardError.write(Data("\(label) \(lastStep * 10)%\n".utf8))
         }
     }
 
-    /// Clears the line.
+    /// Clears the line on a terminal.
     func finish() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
