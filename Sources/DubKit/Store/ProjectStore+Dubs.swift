@@ -17,7 +17,7 @@ extension ProjectStore {
 
     /// The dub with this id, or `.notFound`.
     public func dub(_ id: Int64) throws(DubKitError) -> Dub {
-        guard let dub = try read({ db in try Dub.fetchOne(db, key: id) }) else {
+        guard let dub = try read({ db in try Dub.fetchOne(db.cachedStatement(sql: "SELECT * FROM dub WHERE id = ?"), arguments: [id]) }) else {
             throw .notFound(entity: .dub, key: String(id), project: name)
         }
         return dub

@@ -44,7 +44,7 @@ public enum SyncAnalyzer {
         max(0, min(a.upperBound, b.upperBound) - max(a.lowerBound, b.lowerBound))
     }
 
-    /// 10 ms mean-square levels in dB, mono, at 16 kHz.
+    /// 10 ms mean-square levels in dB, mono, at 16 kHz (enough for speech envelopes, and cheaper to scan).
     static func envelope(_ url: URL) throws -> [Float] {
         try AudioAnalyzer.frameLevels(url, sampleRate: 16_000, frameSeconds: Double(frameMs) / 1000)
     }
