@@ -15,6 +15,13 @@ extension MediaStore {
     public func importAudio(from source: URL, sampleRate: Int? = nil,
                             progress: (@Sendable (Double) -> Void)? = nil) async throws -> StoredAudio {
         let info = try MediaProbe.probe(source)
+        // A 16-bit WAV already at the rate asked for, mono or stereo, is what extraction would write:
+        // it is stored as it is.
+        if info.formatName == "wav", info.streams.count == 1, let stream = info.audioStreams.first,
+           stream.codecName == "pcm_s16le", let rate = stream.sampleRate, sampleRate == nil || sampleRate == rate,
+           let channels = stream.channels, (1...2).contains(channels), let seconds = info.durationSeconds {
+            return StoredAudio(ref: try put(contentsOf: source), durationSeconds: seconds, sampleRate: rate, channels: channels)
+        }
         let channels: AudioChannelMode = (info.audioStreams.first?.channels ?? 2) > 2 ? .stereo : .keep
         let incoming = folder.appendingPathComponent(".incoming", isDirectory: true)
         do {
