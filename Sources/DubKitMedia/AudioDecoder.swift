@@ -5,7 +5,9 @@ final class AudioDecoder {
     let context: UnsafeMutablePointer<AVCodecContext>
     let codecName: String
 
-    init(stream: UnsafeMutablePointer<AVStream>, path: String) throws {
+    /// A decoder for `stream`; `strict` makes it check checksums (FLAC's frame CRCs) and report
+    /// damage instead of concealing it.
+    init(stream: UnsafeMutablePointer<AVStream>, path: String, strict: Bool = true) throws {
         guard let parameters = stream.pointee.codecpar else {
             throw MediaError.corrupt(path: path, detail: "the audio stream has no codec parameters")
         }
@@ -23,6 +25,9 @@ final class AudioDecoder {
             throw MediaError.corrupt(path: path, detail: "bad \(name) parameters: \(FFmpegCode(copied))")
         }
         context.pointee.pkt_timebase = stream.pointee.time_base
+        if strict {
+            context.pointee.err_recognition |= AV_EF_CRCCHECK | AV_EF_EXPLODE
+        }
         let opened = avcodec_open2(context, codec, nil)
         if opened < 0 {
             throw MediaError.corrupt(path: path, detail: "cannot open the \(name) decoder: \(FFmpegCode(opened))")

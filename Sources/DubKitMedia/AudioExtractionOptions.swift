@@ -11,6 +11,9 @@ public struct AudioExtractionOptions: Sendable, Equatable {
     public var mp3BitRate: Int
     /// Effects applied in order before writing (see ``AudioProcessor``).
     public var filters: [AudioFilter]
+    /// When true, packets that fail to decode are skipped (and counted in the result) and a file
+    /// that ends early is kept as far as it goes; by default either is ``MediaError/corrupt(path:detail:)``.
+    public var toleratesDamage: Bool
     /// Set by a first loudness pass: a measuring loudnorm runs after `filters` and reports here.
     var loudnormReport: LoudnormReport?
 
@@ -18,9 +21,10 @@ public struct AudioExtractionOptions: Sendable, Equatable {
     public init(
         sampleRate: Int? = nil, channels: AudioChannelMode = .keep, encoding: AudioSampleEncoding = .s16,
         format: AudioOutputFormat? = nil, stream: AudioStreamSelection = .first, mp3BitRate: Int = 192_000,
-        filters: [AudioFilter] = []
+        filters: [AudioFilter] = [], toleratesDamage: Bool = false
     ) {
         self.filters = filters
+        self.toleratesDamage = toleratesDamage
         self.sampleRate = sampleRate
         self.channels = channels
         self.encoding = encoding

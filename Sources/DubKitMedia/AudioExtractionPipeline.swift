@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// One extraction run: read packets → decode → resample → regroup (FIFO) → encode → mux.
 /// Every buffer has a fixed size, so memory does not grow with the input's length.
@@ -50,7 +51,7 @@ final class AudioExtractionPipeline {
         self.timeBase = stream.pointee.time_base
         self.startTime = stream.pointee.start_time == cff_nopts_value() ? 0 : stream.pointee.start_time
         self.duration = MediaStreamInfo.seconds(stream.pointee.duration, stream.pointee.time_base) ?? input.durationSeconds
-        self.decoder = try AudioDecoder(stream: stream, path: input.path)
+        self.decoder = try AudioDecoder(stream: stream, path: input.path, strict: !options.toleratesDamage)
     }
 
     deinit {
@@ -61,15 +62,16 @@ final class AudioExtractionPipeline {
     func run() throws -> AudioExtraction {
         let packet = try MediaPacket(path: input.path)
         let decoded = try MediaFrame(path: input.path)
+        var completeness = InputCompleteness(input)
+        var read: Int32 = 0
         while true {
             if let isCancelled, isCancelled() {
                 throw CancellationError()
             }
-            let read = av_read_frame(input.context, packet.pointer)
-            // A read error other than end of file means the rest is unreadable (truncated file):
-            // keep what decoded so far, as FFmpeg does.
+            read = av_read_frame(input.context, packet.pointer)
             if read < 0 { break }
             defer { av_packet_unref(packet.pointer) }
+            completeness.record(packet.pointer)
             guard packet.pointer.pointee.stream_index == streamIndex else { continue }
             packetsSent += 1
             var sent = avcodec_send_packet(decoder.context, packet.pointer)
@@ -79,13 +81,16 @@ final class AudioExtractionPipeline {
                 sent = avcodec_send_packet(decoder.context, packet.pointer)
             }
             if sent < 0 {
-                skippedPackets += 1
+                try skip(packet.pointer, because: sent)
                 continue
             }
             try receiveFrames(into: decoded)
         }
         _ = avcodec_send_packet(decoder.context, nil)
         try receiveFrames(into: decoded)
+        if !options.toleratesDamage {
+            try completeness.verify(readResult: read)
+        }
 
         guard framesDecoded > 0, let encoder, let container, let fifo else {
             throw MediaError.corrupt(path: input.path, detail: "no audio could be decoded")
@@ -112,7 +117,7 @@ final class AudioExtractionPipeline {
             let received = avcodec_receive_frame(decoder.context, frame.pointer)
             if received == FFmpegCode.again || received == FFmpegCode.endOfFile { return }
             if received < 0 {
-                skippedPackets += 1
+                try skip(nil, because: received)
                 return
             }
             defer { av_frame_unref(frame.pointer) }
@@ -269,6 +274,21 @@ final class AudioExtractionPipeline {
         encodeFrame.pointer.pointee.pts = samplesWritten
         samplesWritten += Int64(count)
         try encoder.encode(encodeFrame.pointer, into: container)
+    }
+
+    /// Counts a packet the decoder refused; unless damage is tolerated, that ends the run with the
+    /// packet's time, so a damaged file never passes for a good one.
+    private func skip(_ packet: UnsafeMutablePointer<AVPacket>?, because code: Int32) throws {
+        skippedPackets += 1
+        guard options.toleratesDamage else {
+            var place = ""
+            if let packet, packet.pointee.pts != cff_nopts_value(), timeBase.den != 0 {
+                let seconds = Double(packet.pointee.pts - startTime) * Double(timeBase.num) / Double(timeBase.den)
+                place = String(format: " at %.2f s", max(seconds, 0))
+            }
+            throw MediaError.corrupt(
+                path: input.path, detail: "the \(decoder.codecName) audio is damaged\(place): \(FFmpegCode(code))")
+        }
     }
 
     private func report(_ fraction: Double) {

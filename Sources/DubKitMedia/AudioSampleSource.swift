@@ -24,6 +24,7 @@ final class AudioSampleSource {
     private var inputSignature: (format: Int32, rate: Int32, channels: Int32)?
     private var inputFinished = false
     private var framesDecoded = 0
+    private var completeness: InputCompleteness
 
     /// Opens `url`'s first audio stream; call ``configure(sampleRate:layout:)`` before reading.
     init(_ url: URL) throws {
@@ -39,6 +40,7 @@ final class AudioSampleSource {
         self.sourceRate = parameters.pointee.sample_rate
         self.sourceChannels = parameters.pointee.ch_layout.nb_channels
         self.decoder = try AudioDecoder(stream: stream, path: input.path)
+        completeness = InputCompleteness(input)
         packet = try MediaPacket(path: input.path)
         decoded = try MediaFrame(path: input.path)
     }
@@ -75,7 +77,8 @@ final class AudioSampleSource {
     private func decodeNextPacket(into fifo: AudioSampleFIFO) throws {
         let read = av_read_frame(input.context, packet.pointer)
         if read < 0 {
-            // End of file (or an unreadable tail, kept as far as it decoded): flush everything.
+            // The end: a truncated file or a read error is refused; otherwise flush everything.
+            try completeness.verify(readResult: read)
             inputFinished = true
             _ = avcodec_send_packet(decoder.context, nil)
             try receiveFrames(into: fifo)
@@ -83,20 +86,26 @@ final class AudioSampleSource {
             return
         }
         defer { av_packet_unref(packet.pointer) }
+        completeness.record(packet.pointer)
         guard packet.pointer.pointee.stream_index == streamIndex else { return }
         var sent = avcodec_send_packet(decoder.context, packet.pointer)
         if sent == FFmpegCode.again {
             try receiveFrames(into: fifo)
             sent = avcodec_send_packet(decoder.context, packet.pointer)
         }
-        if sent < 0 { return }
+        if sent < 0 {
+            throw MediaError.corrupt(path: path, detail: "the \(decoder.codecName) audio is damaged: \(FFmpegCode(sent))")
+        }
         try receiveFrames(into: fifo)
     }
 
     private func receiveFrames(into fifo: AudioSampleFIFO) throws {
         while true {
             let received = avcodec_receive_frame(decoder.context, decoded.pointer)
-            if received < 0 { return }
+            if received == FFmpegCode.again || received == FFmpegCode.endOfFile { return }
+            if received < 0 {
+                throw MediaError.corrupt(path: path, detail: "the \(decoder.codecName) audio is damaged: \(FFmpegCode(received))")
+            }
             defer { av_frame_unref(decoded.pointer) }
             let frame = decoded.pointer
             guard frame.pointee.nb_samples > 0, frame.pointee.sample_rate > 0, frame.pointee.ch_layout.nb_channels > 0 else {

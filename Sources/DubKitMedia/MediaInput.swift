@@ -18,6 +18,9 @@ final class MediaInput {
         if size == 0 {
             throw MediaError.zeroLength(path: path)
         }
+        if let size, let shortfall = Self.wavShortfall(path, fileSize: size) {
+            throw MediaError.corrupt(path: path, detail: shortfall)
+        }
         var opened: UnsafeMutablePointer<AVFormatContext>?
         // Our own WAV files (the media store's, without extensions) skip FFmpeg's probing of every
         // demuxer, which is most of the cost of opening a short file.
@@ -71,6 +74,31 @@ final class MediaInput {
         context.pointee.duration = Int64(seconds * Double(cff_time_base()))
         if context.pointee.bit_rate <= 0 { context.pointee.bit_rate = parameters.pointee.bit_rate }
         return true
+    }
+
+    /// For a RIFF/WAVE file whose `data` chunk declares more bytes than the file holds, what is
+    /// missing; nil for complete files, other formats, and sizes left open by a streaming writer.
+    /// (FFmpeg quietly shortens such a file's duration to what is there.)
+    private static func wavShortfall(_ path: String, fileSize: Int64) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 1 << 16), head.count >= 12,
+              head.prefix(4).elementsEqual("RIFF".utf8), head[8..<12].elementsEqual("WAVE".utf8) else { return nil }
+        let bytes = [UInt8](head)
+        func word(_ at: Int) -> UInt32 {
+            (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[at + $1]) << (8 * UInt32($1)) }
+        }
+        var offset = 12
+        while offset + 8 <= bytes.count {
+            let size = word(offset + 4)
+            if bytes[offset..<offset + 4].elementsEqual("data".utf8) {
+                let available = fileSize - Int64(offset + 8)
+                guard size != 0, size != UInt32.max, Int64(size) > available else { return nil }
+                return "its header declares \(size) bytes of audio but the file holds \(max(available, 0))"
+            }
+            offset += 8 + Int(size) + Int(size & 1)
+        }
+        return nil
     }
 
     /// True when the file starts with a RIFF/WAVE header.

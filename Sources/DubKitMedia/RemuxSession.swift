@@ -94,11 +94,16 @@ struct RemuxSession {
         var videoEnd = videoStart
         var videoPackets = 0
         let packet = try MediaPacket(path: source.path)
-        while av_read_frame(source.context, packet.pointer) >= 0 {
+        var completeness = InputCompleteness(source)
+        var read: Int32 = 0
+        while true {
+            read = av_read_frame(source.context, packet.pointer)
+            if read < 0 { break }
             defer { av_packet_unref(packet.pointer) }
             if let isCancelled, isCancelled() {
                 throw CancellationError()
             }
+            completeness.record(packet.pointer)
             let index = packet.pointer.pointee.stream_index
             if let (converter, sink) = conversions[index], let stream = source.stream(Int(index)) {
                 try converter.convert(packet.pointer, timeBase: stream.pointee.time_base, into: sink)
@@ -131,6 +136,7 @@ struct RemuxSession {
             }
             try muxer.write(packet.pointer, timeBase: timeBase, to: target)
         }
+        try completeness.verify(readResult: read)
         let length = videoEnd - videoStart
         for (dub, sink) in sinks {
             try dub.advance(to: length, final: true, into: sink)

@@ -83,6 +83,70 @@ struct BadInputTests {
         #expect(scratch.contents() == before)
     }
 
+    @Test("a WAV whose data stops before its header says is refused, even by probe")
+    func truncatedWAV() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let whole = try SourceFixture.all[4].make(in: scratch)
+        let input = scratch.url("cut.wav")
+        let data = try Data(contentsOf: whole)
+        try data.prefix(data.count * 3 / 4).write(to: input)
+        try FileManager.default.removeItem(at: whole)
+        let before = scratch.contents()
+        for attempt in [{ _ = try AudioExtractor.extractAudio(from: input, to: scratch.url("out.wav")) },
+                        { _ = try MediaProbe.probe(input) }] {
+            #expect {
+                try attempt()
+            } throws: { error in
+                guard case MediaError.corrupt(let path, let detail) = error else { return false }
+                return path == input.path && detail.contains("32000 bytes")
+            }
+        }
+        #expect(scratch.contents() == before)
+    }
+
+    @Test("a FLAC file cut short: refused by default, kept as far as it goes when damage is tolerated")
+    func toleratedTruncation() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let whole = try SourceFixture.all[5].make(in: scratch)
+        let input = scratch.url("cut.flac")
+        let data = try Data(contentsOf: whole)
+        try data.prefix(data.count / 2).write(to: input)
+        let output = scratch.url("out.wav")
+        #expect {
+            try AudioExtractor.extractAudio(from: input, to: output)
+        } throws: { error in
+            guard case MediaError.corrupt(_, let detail) = error else { return false }
+            return detail.contains("2.00 s its header declares") || detail.contains("damaged")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        let kept = try AudioExtractor.extractAudio(
+            from: input, to: output, options: AudioExtractionOptions(toleratesDamage: true))
+        #expect(kept.durationSeconds > 0.3 && kept.durationSeconds < 1.7, "kept \(kept.durationSeconds) s")
+    }
+
+    @Test("audio in a codec FFmpeg cannot decode")
+    func unsupportedCodec() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let input = scratch.url("odd.wav")
+        try FFmpegTool.run(FFmpegTool.tone(rate: 8_000) + ["-c:a", "pcm_s16le", input.path])
+        var bytes = [UInt8](try Data(contentsOf: input))
+        // The fmt chunk's format tag (bytes 20-21) becomes 0x1234, which no decoder knows.
+        bytes[20] = 0x34
+        bytes[21] = 0x12
+        try Data(bytes).write(to: input)
+        let before = scratch.contents()
+        #expect {
+            try AudioExtractor.extractAudio(from: input, to: scratch.url("out.wav"))
+        } throws: { error in
+            guard case MediaError.unsupportedCodec(let path, _) = error else { return false }
+            return path == input.path
+        }
+        #expect(scratch.contents() == before)
+    }
+
     @Test("a video without audio")
     func noAudio() throws {
         let scratch = try Scratch()

@@ -13,7 +13,8 @@ struct MediaExtract: AsyncParsableCommand {
               dubkit media extract talk.mp4 -o talk.wav --rate 16000 --mono
               dubkit media extract film.mkv -o french.flac --language fra
               dubkit media extract https://example.com/talk.mp4 -o talk.wav
-            An http(s) link is downloaded first: into the project's media store with --project (kept,
+            A damaged or truncated file is refused; --ignore-damage keeps what decodes (damaged
+            packets are skipped and counted). An http(s) link is downloaded first: into the project's media store with --project (kept,
             by hash), otherwise into a temporary folder removed afterwards.
             """)
 
@@ -47,6 +48,9 @@ struct MediaExtract: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Extract the first audio stream tagged with this language, e.g. eng.", valueName: "code"))
     var language: String?
 
+    @Flag(help: "Keep what decodes of a damaged or truncated file instead of refusing it.")
+    var ignoreDamage = false
+
     func validate() throws {
         if mono && stereo { throw ValidationError("--mono and --stereo cannot be used together.") }
         if stream != nil && language != nil { throw ValidationError("--stream and --language cannot be used together.") }
@@ -58,7 +62,8 @@ struct MediaExtract: AsyncParsableCommand {
         defer { source.cleanUp() }
         let selection: AudioStreamSelection = stream.map { .index($0) } ?? language.map { .language($0) } ?? .first
         let options = AudioExtractionOptions(
-            sampleRate: rate, channels: mono ? .mono : stereo ? .stereo : .keep, encoding: encoding, stream: selection)
+            sampleRate: rate, channels: mono ? .mono : stereo ? .stereo : .keep, encoding: encoding, stream: selection,
+            toleratesDamage: ignoreDamage)
         let progress = PercentProgress("extracting", json: global.json)
         let result = try await AudioExtractor.extractAudio(
             from: source.url, to: URL(fileURLWithPath: output), options: options, progress: progress.callback)
