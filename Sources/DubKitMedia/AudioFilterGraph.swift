@@ -30,7 +30,7 @@ final class AudioFilterGraph {
         let outputFormatName = swiftString(av_get_sample_fmt_name(outputFormat)) ?? "s16"
         let rate = frame.pointee.sample_rate
         let sourceArguments = "time_base=1/\(rate):sample_rate=\(rate):sample_fmt=\(inputFormat)"
-            + ":channel_layout=\(Self.describe(inputLayout))"
+            + ":channel_layout=\(channelLayoutName(inputLayout))"
         var created = avfilter_graph_create_filter(&source, avfilter_get_by_name("abuffer"), "in", sourceArguments, nil, graph)
         if created >= 0 {
             created = avfilter_graph_create_filter(&sink, avfilter_get_by_name("abuffersink"), "out", nil, nil, graph)
@@ -40,7 +40,7 @@ final class AudioFilterGraph {
         }
         let chain = filters.map(\.graphDescription) + (meter.map { [$0.graphDescription] } ?? [])
             + ["aresample=\(outputRate)",
-               "aformat=sample_fmts=\(outputFormatName):sample_rates=\(outputRate):channel_layouts=\(Self.describe(output))"]
+               "aformat=sample_fmts=\(outputFormatName):sample_rates=\(outputRate):channel_layouts=\(channelLayoutName(output))"]
         var outputs = avfilter_inout_alloc()
         var inputs = avfilter_inout_alloc()
         // After parsing these point at whatever the parser did not link (usually nothing): free that.
@@ -99,11 +99,5 @@ final class AudioFilterGraph {
             throw MediaError.processingFailed(path: path, detail: "filtering failed: \(FFmpegCode(got))")
         }
         return true
-    }
-
-    private static func describe(_ layout: UnsafePointer<AVChannelLayout>) -> String {
-        var buffer = [CChar](repeating: 0, count: 128)
-        guard av_channel_layout_describe(layout, &buffer, buffer.count) > 0 else { return "mono" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

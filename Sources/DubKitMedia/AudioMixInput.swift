@@ -12,9 +12,4 @@ public struct AudioMixInput: Sendable, Equatable {
         self.file = file
         self.gainDecibels = gainDecibels
     }
-
-    /// The gain as an amplitude factor.
-    var amplitude: Float {
-        Float(pow(10, gainDecibels / 20))
-    }
 }

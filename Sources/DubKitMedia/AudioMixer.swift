@@ -2,7 +2,8 @@ import CFFmpeg
 import Foundation
 
 /// Mixes audio files, each at its own gain, into one WAV, FLAC or MP3 file as long as the longest;
-/// e.g. a dubbed voice over its accompaniment. Samples are summed in floating point, streaming.
+/// e.g. a dubbed voice over its accompaniment: libavfilter's `amix`, streaming, the inputs summed
+/// at their gains without normalisation.
 public enum AudioMixer {
     /// Mixes `inputs` into `output` (type from its extension) at `sampleRate` (default: the first
     /// input's) with as many channels as the widest input; nothing is left under `output`'s name on failure.
@@ -59,7 +60,7 @@ public enum AudioMixer {
         let temporary = TemporaryOutput(for: output)
         do {
             let result = try run(
-                sources: sources, gains: inputs.map(\.amplitude), format: format, encoding: encoding,
+                sources: sources, gains: inputs.map(\.gainDecibels), format: format, encoding: encoding,
                 sampleRate: sampleRate.map { Int32($0) } ?? sources[0].sourceRate,
                 temporaryPath: temporary.temporary.path, outputPath: output.path, isCancelled: isCancelled)
             try temporary.commit()
@@ -71,7 +72,7 @@ public enum AudioMixer {
     }
 
     private static func run(
-        sources: [AudioSampleSource], gains: [Float], format: AudioOutputFormat, encoding: AudioSampleEncoding,
+        sources: [AudioSampleSource], gains: [Double], format: AudioOutputFormat, encoding: AudioSampleEncoding,
         sampleRate: Int32, temporaryPath: String, outputPath: String, isCancelled: (() -> Bool)?
     ) throws -> AudioMixResult {
         var layout = AVChannelLayout()
@@ -86,56 +87,48 @@ public enum AudioMixer {
             mp3BitRate: 192_000, globalHeader: container.wantsGlobalHeader)
         try container.open(with: encoder)
         let chunk = encoder.frameSize
-        let mixed = try MediaFrame(path: outputPath, capacity: chunk, format: AV_SAMPLE_FMT_FLTP, layout: &layout, sampleRate: sampleRate)
+        let graph = try AudioMixGraph(
+            path: outputPath, gainsDecibels: gains, sampleRate: sampleRate, layout: &layout,
+            outputFormat: encoder.sampleFormat, frameSize: chunk)
         let part = try MediaFrame(path: outputPath, capacity: chunk, format: AV_SAMPLE_FMT_FLTP, layout: &layout, sampleRate: sampleRate)
-        let encodeFrame = try MediaFrame(
-            path: outputPath, capacity: chunk, format: encoder.sampleFormat, layout: &layout, sampleRate: sampleRate)
-        // Same rate and layout, so the resampler only converts the sample format, one for one.
-        let converter = try AudioResampler(
-            path: outputPath, input: &layout, inputFormat: AV_SAMPLE_FMT_FLTP, inputRate: sampleRate,
-            output: &layout, outputFormat: encoder.sampleFormat, outputRate: sampleRate)
-        let channels = Int(layout.nb_channels)
+        let mixed = try MediaFrame(path: outputPath)
+        var positions = [Int64](repeating: 0, count: sources.count)
+        var ended = [Bool](repeating: false, count: sources.count)
         var written: Int64 = 0
         while true {
             if let isCancelled, isCancelled() {
                 throw CancellationError()
             }
-            let writable = av_frame_make_writable(mixed.pointer)
-            if writable < 0 {
-                throw MediaError.processingFailed(path: outputPath, detail: "cannot reuse a frame: \(FFmpegCode(writable))")
-            }
-            av_samples_set_silence(mixed.pointer.pointee.extended_data, 0, chunk, layout.nb_channels, AV_SAMPLE_FMT_FLTP)
-            var longest: Int32 = 0
-            for (source, gain) in zip(sources, gains) where !source.isExhausted {
+            // A chunk from every input still going, so amix's queues stay a chunk deep.
+            for (index, source) in sources.enumerated() where !ended[index] {
+                part.pointer.pointee.nb_samples = chunk
+                let writable = av_frame_make_writable(part.pointer)
+                if writable < 0 {
+                    throw MediaError.processingFailed(path: outputPath, detail: "cannot reuse a frame: \(FFmpegCode(writable))")
+                }
                 let count = try source.read(into: part, maximum: chunk)
-                longest = max(longest, count)
-                for channel in 0..<channels {
-                    guard let into = mixed.pointer.pointee.extended_data[channel],
-                          let from = part.pointer.pointee.extended_data[channel] else { continue }
-                    let sum = UnsafeMutableRawPointer(into).assumingMemoryBound(to: Float.self)
-                    let add = UnsafeRawPointer(from).assumingMemoryBound(to: Float.self)
-                    for index in 0..<Int(count) {
-                        sum[index] += add[index] * gain
-                    }
+                if count > 0 {
+                    part.pointer.pointee.nb_samples = count
+                    part.pointer.pointee.pts = positions[index]
+                    positions[index] += Int64(count)
+                    try graph.push(part.pointer, input: index)
+                }
+                if source.isExhausted {
+                    try graph.push(nil, input: index)
+                    ended[index] = true
                 }
             }
-            guard longest > 0 else { break }
-            mixed.pointer.pointee.nb_samples = longest
-            // The encoder may still hold a reference to the last frame's buffer.
-            encodeFrame.pointer.pointee.nb_samples = chunk
-            let reusable = av_frame_make_writable(encodeFrame.pointer)
-            if reusable < 0 {
-                throw MediaError.processingFailed(path: outputPath, detail: "cannot reuse a frame: \(FFmpegCode(reusable))")
+            while try graph.pull(into: mixed) {
+                defer { av_frame_unref(mixed.pointer) }
+                mixed.pointer.pointee.pts = written
+                written += Int64(mixed.pointer.pointee.nb_samples)
+                try encoder.encode(mixed.pointer, into: container)
             }
-            let count = try converter.convert(mixed.pointer, into: encodeFrame)
-            encodeFrame.pointer.pointee.nb_samples = count
-            encodeFrame.pointer.pointee.pts = written
-            written += Int64(count)
-            try encoder.encode(encodeFrame.pointer, into: container)
+            if !ended.contains(false) { break }
         }
         try encoder.encode(nil, into: container)
         try container.finish()
         return AudioMixResult(
-            output: outputPath, format: format, sampleRate: Int(sampleRate), channels: channels, samples: written)
+            output: outputPath, format: format, sampleRate: Int(sampleRate), channels: Int(layout.nb_channels), samples: written)
     }
 }
