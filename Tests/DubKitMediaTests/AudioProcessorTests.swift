@@ -22,6 +22,33 @@ struct AudioProcessorTests {
         #expect(abs(wav.durationSeconds - SourceFixture.seconds) < 0.1)
     }
 
+    @Test("formants stay where they were when preserved and move with the pitch when shifted")
+    func formants() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // A 150 Hz buzz through one resonance at 1 kHz: a vowel with a single formant.
+        let source = scratch.url("vowel.wav")
+        let harmonics = (1...40).map { "sin(2*PI*\(150 * $0)*t)/\($0)" }.joined(separator: "+")
+        try FFmpegTool.run([
+            "-f", "lavfi", "-i", "aevalsrc=0.05*(\(harmonics)):s=16000:d=2",
+            "-af", "bandpass=f=1000:width_type=q:w=4,bandpass=f=1000:width_type=q:w=4,volume=8", "-c:a", "pcm_s16le", source.path,
+        ])
+        func centroid(_ preserve: Bool?) throws -> Double {
+            let output = scratch.url("out-\(String(describing: preserve)).wav")
+            let filters: [AudioFilter] = preserve.map { [.pitchShift(semitones: 7, preserveFormants: $0)] } ?? []
+            try AudioProcessor.process(from: source, to: output, filters: filters)
+            return PowerSpectrum(try WAVReader(output)).centroid(from: 300, to: 4000)
+        }
+        let original = try centroid(nil)
+        let preserved = try centroid(true)
+        let shifted = try centroid(false)
+        // +7 semitones is ×1.5: shifted, the resonance moves with the harmonics; preserved, it moves
+        // less than half as far (rubberband's envelope follows the new harmonics' spacing, not exactly).
+        #expect(shifted / original > 1.35, "shifted: \(shifted) Hz against \(original) Hz")
+        #expect(abs(log(preserved / original)) < 0.5 * log(shifted / original),
+                "preserved: \(preserved) Hz, shifted: \(shifted) Hz, original: \(original) Hz")
+    }
+
     @Test("-12 semitones turns 440 Hz into 220 Hz")
     func pitchShiftDown() throws {
         let scratch = try Scratch()
@@ -59,13 +86,23 @@ struct AudioProcessorTests {
         #expect(abs(normalised.toneFrequency() - 440) < 4)
     }
 
-    @Test("denoise keeps a clean tone")
+    @Test("denoise lowers a noise floor by at least 10 dB and keeps the tone over it")
     func denoise() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let wav = try processTone([.denoise()], in: scratch)
-        #expect(abs(wav.toneFrequency() - 440) < 3)
-        #expect(wav.rms() > 0.05)
+        let noisy = scratch.url("noisy.wav")
+        try FFmpegTool.run(FFmpegTool.tone(rate: 44_100) + [
+            "-f", "lavfi", "-i", "anoisesrc=color=white:amplitude=0.02:sample_rate=44100:seed=7:duration=2",
+            "-filter_complex", "amix=inputs=2:normalize=0", "-ac", "1", "-c:a", "pcm_s16le", noisy.path,
+        ])
+        let cleaned = scratch.url("cleaned.wav")
+        try AudioProcessor.process(from: noisy, to: cleaned, filters: [.denoise()])
+        let before = PowerSpectrum(try WAVReader(noisy))
+        let after = PowerSpectrum(try WAVReader(cleaned))
+        let noiseDrop = before.bandLevel(from: 2000, to: 20000) - after.bandLevel(from: 2000, to: 20000)
+        let toneChange = after.bandLevel(from: 400, to: 480) - before.bandLevel(from: 400, to: 480)
+        #expect(noiseDrop >= 10, "noise above 2 kHz fell by \(noiseDrop) dB")
+        #expect(abs(toneChange) < 1.5, "the tone changed by \(toneChange) dB")
     }
 
     @Test("effects keep a 5.1 layout and feed a fixed-frame MP3 encoder")
