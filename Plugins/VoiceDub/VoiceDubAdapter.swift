@@ -8,7 +8,8 @@ import Foundation
 ///
 /// Preprocess, generate and clone are sent once per dub or voice: when one fails in a way that leaves
 /// its outcome open (a dropped connection, a 5xx), the job is looked up instead of sending it again.
-/// Reads of a job are kept `pollInterval` apart (3 s, shorter only through `DUBKIT_POLL_INTERVAL`).
+/// Reads of a job are kept `pollInterval` apart (3 s, shorter only through `DUBKIT_POLL_INTERVAL`), also
+/// across processes sharing the state folder.
 /// Failures reach the core as ``ProviderError`` carrying VoiceDub's code and a message with what to do.
 public struct VoiceDubAdapter: Provider {
     public let descriptor = VoiceDubDescriptor.value
@@ -40,7 +41,7 @@ public struct VoiceDubAdapter: Provider {
         }
         let override = environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
         pollInterval = override ?? VoiceDubDescriptor.minimumPollInterval
-        gate = VoiceDubPollGate(interval: pollInterval)
+        gate = VoiceDubPollGate(interval: pollInterval, folder: stateFolder)
         uploads = VoiceDubUploadURLs(folder: stateFolder)
     }
 

@@ -1,41 +1,113 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Keeps reads of one dub or voice at least `interval` seconds apart (VoiceDub asks for at most one
-/// every 3 s), whoever asks: the core's polling, resumes, and the adapter's own look-ups. The interval
-/// runs from the end of one read to the start of the next, so the server sees them at least that far
-/// apart whatever the network's delays; reads of one job never overlap.
+/// every 3 s), whoever asks: the core's polling, resumes, the adapter's own look-ups, and other DubKit
+/// processes sharing the workspace. The interval runs from the end of one read to the start of the
+/// next, so the server sees them at least that far apart whatever the network's delays; reads of one
+/// job never overlap.
+///
+/// Across processes the end of each job's last read is kept in `folder` (the adapter's state folder),
+/// one small file per job (`poll-<job>`, mode 0600), written and read under an exclusive `flock` that
+/// is held from the wait to the end of the read. The kernel drops the lock of a process that dies, so
+/// a killed run never blocks the next. When the folder cannot be written the gate still holds within
+/// the process.
 actor VoiceDubPollGate {
     let interval: Double
+    let folder: URL?
     private var last: [String: ContinuousClock.Instant] = [:]
-    private var reading: Set<String> = []
+    /// The jobs being read now, with the descriptor of their lock file (nil when it could not be opened).
+    private var reading: [String: Int32?] = [:]
 
-    init(interval: Double) {
+    init(interval: Double, folder: URL? = nil) {
         self.interval = interval
+        self.folder = folder
     }
 
     /// Waits until `key` may be read again and marks it as being read; call ``leave(_:)`` after the read.
     func enter(_ key: String) async throws {
         let clock = ContinuousClock()
-        while true {
-            if reading.contains(key) {
-                try await clock.sleep(for: .milliseconds(10))
-                continue
+        while reading[key] != nil {
+            try await clock.sleep(for: .milliseconds(10))
+        }
+        reading[key] = .some(nil)
+        do {
+            let descriptor = try await lock(key)
+            reading[key] = .some(descriptor)
+            var ready = last[key].map { $0.advanced(by: Self.duration(interval)) } ?? clock.now
+            if let descriptor, let previous = Self.readTime(descriptor) {
+                // Another process's read: wall-clock time, never waited on for more than one interval
+                // (a clock set back must not stall the poll).
+                let remaining = min(interval, previous + interval - Date().timeIntervalSince1970)
+                if remaining > 0 { ready = max(ready, clock.now.advanced(by: Self.duration(remaining))) }
             }
-            if let previous = last[key] {
-                let ready = previous.advanced(by: .nanoseconds(Int64(interval * 1_000_000_000)))
-                if ready > clock.now {
-                    try await clock.sleep(until: ready)
-                    continue
-                }
-            }
-            reading.insert(key)
-            return
+            if ready > clock.now { try await clock.sleep(until: ready) }
+        } catch {
+            release(key)
+            throw error
         }
     }
 
-    /// Marks the read of `key` as finished, starting its next interval.
+    /// Marks the read of `key` as finished, starting its next interval (here and for other processes).
     func leave(_ key: String) {
-        reading.remove(key)
         last[key] = ContinuousClock.now
+        if case let descriptor?? = reading[key] {
+            Self.writeTime(Date().timeIntervalSince1970, to: descriptor)
+        }
+        release(key)
+    }
+
+    private func release(_ key: String) {
+        if case let descriptor?? = reading[key] {
+            close(descriptor) // also releases the flock
+        }
+        reading[key] = nil
+    }
+
+    /// Opens `key`'s file in the folder and takes its exclusive lock, waiting while another process
+    /// holds it; nil when there is no folder or the file cannot be opened.
+    private func lock(_ key: String) async throws -> Int32? {
+        guard let folder else { return nil }
+        let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        let path = folder.appendingPathComponent("poll-\(safe)").path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return nil }
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                close(descriptor)
+                return nil
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(10))
+            } catch {
+                close(descriptor)
+                throw error
+            }
+        }
+        return descriptor
+    }
+
+    /// The Unix time written by the last ``writeTime(_:to:)``, nil for a new or unreadable file.
+    private static func readTime(_ descriptor: Int32) -> Double? {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = pread(descriptor, &buffer, buffer.count, 0)
+        guard count > 0 else { return nil }
+        return Double(String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    private static func writeTime(_ time: Double, to descriptor: Int32) {
+        let bytes = Array(String(format: "%.6f\n", time).utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = bytes.withUnsafeBufferPointer { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    private static func duration(_ seconds: Double) -> Duration {
+        .nanoseconds(Int64(seconds * 1_000_000_000))
     }
 }

@@ -67,6 +67,19 @@ struct VoiceDubCLITests {
         let expected = fake.publicVoices.filter { $0.languages.contains("english") && $0.styles.contains("singing") }
         #expect((narrowed["voices"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == expected.map(\.id))
 
+        // --search is VoiceDub's (case-insensitive substring of the name), followed over every page.
+        let listedBefore = fake.calls(.listVoices)
+        let searched = try dubkit(["voice", "list", "--provider", "voicedub", "--all", "--json", "--limit", "8",
+                                   "--search", "Er"], dir, fake)
+        #expect(searched.status == 0, "\(searched.stderr)")
+        let found = try #require(try JSONSerialization.jsonObject(with: Data(searched.stdout.utf8)) as? [String: Any])
+        let foundVoices = try #require(found["voices"] as? [[String: Any]])
+        let matching = fake.publicVoices.filter { $0.name.lowercased().contains("er") }
+        #expect(matching.count > 8 && matching.count < fake.publicVoices.count, "a search spanning pages: \(matching.count)")
+        #expect(foundVoices.compactMap { $0["id"] as? String } == matching.map(\.id))
+        #expect(foundVoices.allSatisfy { ($0["name"] as? String)?.lowercased().contains("er") == true })
+        #expect(fake.calls(.listVoices) == listedBefore + (matching.count + 7) / 8, "searched at VoiceDub, one request a page")
+
         let refused = try dubkit(["voice", "list", "--provider", "voicedub", "--limit", "5"], dir, fake)
         #expect(refused.status == 2, "an out-of-range value is bad usage")
         #expect(refused.stderr.contains("limit") && refused.stderr.contains("8...50"))

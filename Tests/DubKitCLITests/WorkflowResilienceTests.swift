@@ -94,6 +94,8 @@ struct WorkflowResilienceTests {
             #expect(dub.status == .done, "dub \(id): \(dub.status) \(dub.errorMessage ?? "")")
             let job = try #require(dub.providerJobID)
             #expect(fake.dub(job)?.generateCalls == 1, "dub \(id) generated \(fake.dub(job)?.generateCalls ?? -1) times")
+            // Raw requests too: the fake refuses a second generate without charging, so only this shows a resend.
+            #expect(fake.calls(.generateDub, id: job) == 1, "dub \(id): \(fake.calls(.generateDub, id: job)) generate requests")
             let result = store.media.url(for: try #require(dub.resultMediaHash))
             #expect(try AudioAnalyzer.analyze(result).durationSeconds > 0.9, "dub \(id)'s result does not decode in full")
         }

@@ -46,6 +46,12 @@ public final class FakeVoiceDub: Sendable {
         core.locked { $0.times(operation, id: id) }
     }
 
+    /// How many calls of `operation` on the dub or voice `id` arrived: every raw request, answered,
+    /// refused, failed or dropped, including those the fake turned away without changing anything.
+    public func calls(_ operation: Operation, id: String) -> Int {
+        core.locked { $0.times(operation, id: id).count }
+    }
+
     /// Makes the next `times` calls of `operation` meet `fault` (after faults injected before).
     public func inject(_ fault: Fault, on operation: Operation, times: Int = 1) {
         core.locked { $0.inject(fault, on: operation, times: times) }
@@ -88,6 +94,12 @@ public final class FakeVoiceDub: Sendable {
 
     /// Every answer sent to an API call so far, in order (dropped connections send none).
     public var sentResponses: [SentResponse] { core.locked { $0.sent } }
+
+    /// Every way the answers sent so far break docs/specs/voicedub-openapi.json (see
+    /// ``VoiceDubSpec/problems(in:)``); empty when all conform.
+    public func answersBreakingTheSpec() throws -> [String] {
+        try VoiceDubSpec().problems(in: sentResponses)
+    }
 
     /// Closes the listener and every open connection.
     public func stop() { server.stop() }

@@ -72,4 +72,17 @@ public struct VoiceDubSpec: Sendable {
         }
         return validator.problems(value, against: schema)
     }
+
+    /// Every way the answers in `sent` break the spec, one line each naming the operation and status;
+    /// empty when all conform. An answer to a path the API does not have must be `not_found`.
+    public func problems(in sent: [FakeVoiceDub.SentResponse]) -> [String] {
+        sent.flatMap { response -> [String] in
+            let text = String(decoding: response.body, as: UTF8.self)
+            guard let operationID = response.operation?.operationID else {
+                return JSONNode.parse(response.body)?["code"]?.string == "not_found" ? [] : ["unknown path: \(text)"]
+            }
+            return problems(response.body, operationID: operationID, status: response.status)
+                .map { "\(operationID) \(response.status): \($0) in \(text)" }
+        }
+    }
 }

@@ -43,6 +43,21 @@ struct VoiceDubCatalogueTests {
         #expect(found.map(\.id) == expected.map(\.id))
         #expect(found.allSatisfy { !$0.name.isEmpty && $0.styles.contains("speaking") })
 
+        // Genres: either of two, AND'd with a language.
+        let genreExpected = all.filter { voice in
+            (voice.genres.contains("pop") || voice.genres.contains("jazz")) && voice.languages.contains("english")
+        }
+        var genreQuery = VoiceQuery(languages: ["english"], genres: ["pop", "jazz"], limit: 8)
+        var genreFound: [ProviderVoice] = []
+        repeat {
+            let page = try await h.adapter.voices(genreQuery)
+            genreFound += page.voices
+            genreQuery.cursor = page.nextCursor
+        } while genreQuery.cursor != nil
+        #expect(!genreExpected.isEmpty && genreExpected.count < all.count)
+        #expect(genreFound.map(\.id) == genreExpected.map(\.id))
+        #expect(genreFound.allSatisfy { !Set($0.genres).isDisjoint(with: ["pop", "jazz"]) && $0.languages.contains("english") })
+
         let named = try #require(all.first?.name)
         let searched = try await h.adapter.voices(VoiceQuery(search: String(named.prefix(4))))
         #expect(searched.voices.contains { $0.name == named })

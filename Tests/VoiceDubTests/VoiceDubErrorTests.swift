@@ -14,20 +14,23 @@ struct VoiceDubErrorTests {
         var code: String
         var status: Int
         var advice: String
+        /// The text of the fake's own `message` (VoiceDub's words), which must reach the user.
+        var message: String
         var description: String { code }
     }
 
     static let cases: [Case] = [
-        Case(code: "invalid_arguments", status: 400, advice: "pitch -24...24"),
-        Case(code: "not_found", status: 404, advice: "create it again"),
-        Case(code: "voice_not_found", status: 400, advice: "voice list --provider voicedub"),
-        Case(code: "dub_is_not_new", status: 400, advice: "continue from where it stands"),
-        Case(code: "dub_is_not_in_preprocessed_state", status: 400, advice: "finished preprocess"),
-        Case(code: "voice_is_not_new", status: 400, advice: "follow it instead of starting it"),
-        Case(code: "unauthorized", status: 401, advice: "VOICEDUB_API_KEY"),
-        Case(code: "not_enough_credits", status: 403, advice: "Buy credits"),
-        Case(code: "rate_limit_exceeded", status: 429, advice: "wait a minute"),
-        Case(code: "internal_error", status: 500, advice: "try again later"),
+        Case(code: "invalid_arguments", status: 400, advice: "pitch -24...24", message: "Invalid arguments"),
+        Case(code: "not_found", status: 404, advice: "create it again", message: "Dub not found"),
+        Case(code: "voice_not_found", status: 400, advice: "voice list --provider voicedub", message: "Voice not found"),
+        Case(code: "dub_is_not_new", status: 400, advice: "continue from where it stands", message: "Dub is not in new status"),
+        Case(code: "dub_is_not_in_preprocessed_state", status: 400, advice: "finished preprocess",
+             message: "Dub is not in preprocessed state"),
+        Case(code: "voice_is_not_new", status: 400, advice: "follow it instead of starting it", message: "Voice is not in new status"),
+        Case(code: "unauthorized", status: 401, advice: "VOICEDUB_API_KEY", message: "Invalid or missing API key"),
+        Case(code: "not_enough_credits", status: 403, advice: "Buy credits", message: "Not enough API credits: 10 required, 0 left"),
+        Case(code: "rate_limit_exceeded", status: 429, advice: "wait a minute", message: "Rate limit exceeded"),
+        Case(code: "internal_error", status: 500, advice: "try again later", message: "Internal server error"),
     ]
 
     @Test("each error body", arguments: cases)
@@ -42,6 +45,9 @@ struct VoiceDubErrorTests {
         let core = error.providerError
         #expect(core.localizedDescription.contains(expected.code))
         #expect(core.localizedDescription.contains(expected.advice))
+        // VoiceDub's own words reach the user, not only DubKit's.
+        #expect(error.summary.contains(expected.message), "\(error.summary)")
+        #expect(core.localizedDescription.contains(expected.message), "\(core.localizedDescription)")
         #expect(core.isTransient == [429, 500].contains(expected.status))
         if case let .remote(provider, status, code, _) = core {
             #expect(provider == "voicedub" && status == expected.status && code == expected.code)

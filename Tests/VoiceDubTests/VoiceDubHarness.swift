@@ -4,6 +4,7 @@ import DubKitMedia
 import DubKitTestSupport
 import FakeVoiceDub
 import Foundation
+import Testing
 import VoiceDubProvider
 
 /// A fake VoiceDub server, a project store in a temporary folder and an adapter pointed at the fake
@@ -25,9 +26,9 @@ struct VoiceDubHarness {
                                         retriesRateLimitedWrites: true)
 
     init(pollInterval: Double? = 0.05, stage: Duration = .milliseconds(40), credits: Int64 = 10_000,
-         key: String = VoiceDubHarness.key, publicVoices: Int = 30) throws {
+         key: String = VoiceDubHarness.key, publicVoices: Int = 30, urlLifetime: Duration = .seconds(3600)) throws {
         fake = try FakeVoiceDub(options: .init(apiKey: Self.key, startingCredits: credits, stageDuration: stage,
-                                               publicVoices: publicVoices))
+                                               publicVoices: publicVoices, presignedURLLifetime: urlLifetime))
         dir = try TemporaryDirectory("voicedub-test")
         store = try Workspace(root: dir.path("ws")).createProject("films")
         var environment = [
@@ -38,8 +39,29 @@ struct VoiceDubHarness {
         if let pollInterval { environment["DUBKIT_POLL_INTERVAL"] = String(pollInterval) }
         self.environment = environment
         let log = self.log
-        adapter = try VoiceDubAdapter(stateFolder: dir.path("ws/plugins/.state/voicedub"), environment: environment,
+        adapter = try VoiceDubAdapter(stateFolder: dir.path(Self.stateFolderPath), environment: environment,
                                       retry: Self.quickRetry, log: { line in log.withLock { $0.append(line) } })
+    }
+
+    /// The adapter's state folder in the workspace (upload URLs, the time of each job's last read).
+    var stateFolder: URL { dir.path(Self.stateFolderPath) }
+    static let stateFolderPath = "ws/plugins/.state/voicedub"
+
+    /// Another adapter on the same workspace, as a second `dubkit` process would build it.
+    func secondAdapter() throws -> VoiceDubAdapter {
+        try VoiceDubAdapter(stateFolder: stateFolder, environment: environment, retry: Self.quickRetry)
+    }
+
+    /// Checks every answer the fake sent during the test against the spec's schemas (faults, failed
+    /// dubs and link dubs included).
+    func expectAnswersMatchSpec(sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            let problems = try fake.answersBreakingTheSpec()
+            #expect(problems.isEmpty, "answers outside the spec: \(problems)", sourceLocation: sourceLocation)
+            #expect(!fake.sentResponses.isEmpty, "no answer was checked", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record(error, sourceLocation: sourceLocation)
+        }
     }
 
     /// The first voice of the fake's public catalogue.

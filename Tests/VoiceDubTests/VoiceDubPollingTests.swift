@@ -53,4 +53,30 @@ struct VoiceDubPollingTests {
         #expect(times.count == 2)
         if times.count == 2 { #expect(times[1] - times[0] >= .milliseconds(2990)) }
     }
+
+    @Test("two adapters sharing a workspace (two dubkit processes) read one dub no faster than the interval together")
+    func paceAcrossAdapters() async throws {
+        let h = try VoiceDubHarness(pollInterval: 0.25)
+        let other = try h.secondAdapter() // its own in-memory gate: only the state folder is shared
+        let created = try await h.adapter.createDub(DubJobRequest(voice: h.publicVoice, pitchShift: 0, separate: false,
+                                                                  parameters: .empty))
+        let job = created.jobID
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for adapter in [h.adapter, other] {
+                group.addTask {
+                    for _ in 0..<4 { _ = try await adapter.pollDub(jobID: job) }
+                }
+            }
+            try await group.waitForAll()
+        }
+
+        let times = h.fake.callTimes(.getDub, id: job)
+        #expect(times.count == 8)
+        for (earlier, later) in zip(times, times.dropFirst()) {
+            #expect(later - earlier >= .milliseconds(250), "two reads \(later - earlier) apart")
+        }
+        let kept = try FileManager.default.contentsOfDirectory(atPath: h.stateFolder.path)
+        #expect(kept.contains("poll-dub-\(job)"), "\(kept)")
+    }
 }

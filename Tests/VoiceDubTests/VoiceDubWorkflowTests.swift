@@ -36,6 +36,7 @@ struct VoiceDubWorkflowTests {
         #expect(statuses.first == "new" && statuses.last == "done", "\(statuses)")
         #expect(statuses.contains("uploading") && statuses.contains("uploaded"))
         #expect(statuses.contains("preprocessed") && statuses.contains("queued") && statuses.contains("finalizing"))
+        h.expectAnswersMatchSpec()
     }
 
     @Test("a link is handed to VoiceDub, which fetches it itself: nothing is uploaded")
@@ -60,6 +61,7 @@ struct VoiceDubWorkflowTests {
         #expect(media.requests.count >= 1)
         #expect(dub.inputDurationMs.map { abs($0 - 3000) < 100 } == true)
         #expect(abs(try h.resultSeconds(dub) - 3) < 0.1)
+        h.expectAnswersMatchSpec()
     }
 
     @Test("a custom voice is trained from a dataset (create, one PUT per file, clone once, poll) and dubs with it")
@@ -85,6 +87,7 @@ struct VoiceDubWorkflowTests {
         let dub = try await h.run(id)
         #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
         #expect(h.fake.dub(dub.providerJobID ?? "")?.voiceID == voice.providerVoiceID)
+        h.expectAnswersMatchSpec()
     }
 
     @Test("a generate that would cost more credits than are left is refused before it is sent")
@@ -150,6 +153,82 @@ struct VoiceDubWorkflowTests {
         #expect(dub.errorCode == "conversion_failed")
         #expect(dub.errorMessage?.contains("The model could not convert this audio") == true)
         #expect(h.fake.dub(dub.providerJobID ?? "")?.generateCalls == 1)
+        h.expectAnswersMatchSpec()
+    }
+
+    @Test("the core refuses a source over 30 minutes right after extracting it: nothing is created or uploaded")
+    func thirtyMinuteLimitInTheCore() async throws {
+        let h = try VoiceDubHarness()
+        // 30:01 of silence at 8 kHz (a sparse file: cheap to write).
+        let long = h.dir.path("long.wav")
+        try Self.sparseWAV(long, seconds: 30 * 60 + 1, rate: 8000)
+        let id = try h.fileDub(long)
+
+        let dub = try await h.run(id)
+
+        #expect(dub.status == .error)
+        #expect(dub.errorCode == "invalid_parameter")
+        let message = dub.errorMessage ?? ""
+        #expect(message.contains("input duration") && message.contains("1801.0 s"), "\(message)")
+        #expect(message.contains("at most 1800 s") && message.contains("shorter parts"), "\(message)")
+        #expect(h.fake.calls(.createDub) == 0 && h.fake.calls(.uploadDub) == 0)
+        #expect(h.fake.dubIDs.isEmpty && dub.providerJobID == nil)
+    }
+
+    @Test("separate=true reaches VoiceDub and is billed like any dub: 10 credits per started minute")
+    func separatedDub() async throws {
+        let h = try VoiceDubHarness()
+        let dub = try h.store.createDub(Dub(providerID: "voicedub", voiceRef: h.publicVoice, sourceKind: .file,
+                                            source: try h.tone("song.wav", seconds: 61).path, separate: true))
+
+        let done = try await h.run(try require(dub.id))
+
+        #expect(done.status == .done, "\(done.errorCode ?? ""): \(done.errorMessage ?? "")")
+        let job = try #require(done.providerJobID)
+        let remote = try #require(h.fake.dub(job))
+        #expect(remote.separate == true)
+        // 61 s is two started minutes.
+        #expect(remote.requiredCredits == 20 && remote.apiCreditsUsed == 20 && h.fake.credits == 10_000 - 20)
+        #expect(done.creditsRequired == 20 && done.creditsUsed == 20)
+        let answers = h.fake.sentResponses.filter { $0.operation == .getDub || $0.operation == .createDub }
+        #expect(!answers.isEmpty && answers.allSatisfy { String(decoding: $0.body, as: UTF8.self).contains(#""separate":true"#) })
+        h.expectAnswersMatchSpec()
+    }
+
+    @Test("an expired dubUrl is read again for a fresh one and the download succeeds")
+    func expiredDubURL() async throws {
+        let h = try VoiceDubHarness(urlLifetime: .seconds(1))
+        let created = try await h.adapter.createDub(DubJobRequest(voice: h.publicVoice, pitchShift: 0, separate: false,
+                                                                  parameters: .empty))
+        let job = created.jobID
+        _ = try await h.adapter.uploadDub(jobID: job, audio: try h.tone("talk.wav", seconds: 1))
+        _ = try await h.adapter.preprocessDub(jobID: job)
+        _ = try await h.adapter.generateDub(jobID: job)
+        var state = try await h.adapter.pollDub(jobID: job)
+        while state.status != .done && state.status != .error { state = try await h.adapter.pollDub(jobID: job) }
+        #expect(state.status == .done)
+        try await Task.sleep(for: .milliseconds(1100)) // the dubUrl the last read returned has expired
+        let reads = h.fake.calls(.getDub, id: job)
+
+        let result = h.dir.path("result.wav")
+        try await h.adapter.downloadDub(jobID: job, to: result)
+
+        #expect(h.fake.calls(.downloadDub) == 2, "the expired URL, then the fresh one")
+        #expect(h.fake.calls(.getDub, id: job) == reads + 1, "one read for a fresh URL")
+        #expect(abs((try MediaProbe.probe(result).durationSeconds ?? 0) - 1) < 0.1)
+        h.expectAnswersMatchSpec()
+    }
+
+    @Test("without VOICEDUB_BASE_URL the adapter talks to https://api.voicedub.ai")
+    func defaultBaseURL() throws {
+        #expect(VoiceDubDescriptor.value.baseURL == "https://api.voicedub.ai")
+        #expect(VoiceDubDescriptor.value.baseURLVariable == "VOICEDUB_BASE_URL")
+        let dir = try TemporaryDirectory()
+        let adapter = try VoiceDubAdapter(stateFolder: dir.path("state"), environment: ["VOICEDUB_API_KEY": "k"])
+        #expect(adapter.client.baseURL.absoluteString == "https://api.voicedub.ai")
+        let overridden = try VoiceDubAdapter(stateFolder: dir.path("state"),
+                                             environment: ["VOICEDUB_API_KEY": "k", "VOICEDUB_BASE_URL": "http://127.0.0.1:9/"])
+        #expect(overridden.client.baseURL.absoluteString == "http://127.0.0.1:9/")
     }
 
     /// Writes a 16-bit mono WAV header for `seconds` and extends the file sparsely to its full size.
