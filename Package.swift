@@ -65,6 +65,11 @@ let package = Package(
             dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/VoiceConvert"
         ),
+        .target(
+            name: "ElevenLabsProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/ElevenLabs"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -80,6 +85,7 @@ let package = Package(
                 "VoiceDubProvider",
                 "KitsProvider",
                 "VoiceConvertProvider",
+                "ElevenLabsProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
