@@ -131,6 +131,15 @@ let package = Package(
             name: "VoiceConvertTests",
             dependencies: ["VoiceConvertProvider", "FakeVoiceConvert", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
+        .target(
+            name: "FakeElevenLabs",
+            dependencies: ["DubKitTestSupport", "DubKitMedia"],
+            path: "Tests/FakeElevenLabs"
+        ),
+        .testTarget(
+            name: "ElevenLabsTests",
+            dependencies: ["ElevenLabsProvider", "FakeElevenLabs", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
+        ),
         .testTarget(
             name: "FakeVoiceDubTests",
             dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
@@ -164,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "DubKitCLITests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "dubkit",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "FakeElevenLabs", "dubkit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
