@@ -65,6 +65,11 @@ let package = Package(
             dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/VoiceConvert"
         ),
+        .target(
+            name: "ElevenLabsProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/ElevenLabs"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -80,6 +85,7 @@ let package = Package(
                 "VoiceDubProvider",
                 "KitsProvider",
                 "VoiceConvertProvider",
+                "ElevenLabsProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -125,6 +131,15 @@ let package = Package(
             name: "VoiceConvertTests",
             dependencies: ["VoiceConvertProvider", "FakeVoiceConvert", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
+        .target(
+            name: "FakeElevenLabs",
+            dependencies: ["DubKitTestSupport", "DubKitMedia"],
+            path: "Tests/FakeElevenLabs"
+        ),
+        .testTarget(
+            name: "ElevenLabsTests",
+            dependencies: ["ElevenLabsProvider", "FakeElevenLabs", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
+        ),
         .testTarget(
             name: "FakeVoiceDubTests",
             dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
@@ -158,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "DubKitCLITests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "dubkit",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "FakeElevenLabs", "dubkit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -20,6 +20,13 @@ public struct TestHTTPResponse: Sendable {
             data = Data(text.utf8)
             self.gate = gate
         }
+
+        /// A chunk of bytes sent after `delay` seconds and, if given, once `gate` returns true.
+        public init(data: Data, after delay: Double = 0, when gate: (@Sendable () -> Bool)? = nil) {
+            self.delay = delay
+            self.data = data
+            self.gate = gate
+        }
     }
 
     /// How the body is sent.

@@ -44,7 +44,7 @@ struct ProviderDescriptorTests {
         }
     }
 
-    @Test("billing rules: per started minute with a minimum, per started second with a minimum")
+    @Test("billing rules: per started minute with a minimum, per started second with a minimum, per minute prorated")
     func billing() {
         let minute = Billing.perStartedMinute(credits: 10, minimum: 10)
         #expect(minute.credits(forSeconds: 0) == 10)
@@ -54,6 +54,12 @@ struct ProviderDescriptorTests {
         let second = Billing.perStartedSecond(credits: 2, minimumSeconds: 1)
         #expect(second.credits(forSeconds: 0.2) == 2)
         #expect(second.credits(forSeconds: 10.01) == 22)
+        let prorated = Billing.perMinuteProrated(credits: 1000, minimum: 0)
+        #expect(prorated.credits(forSeconds: 60) == 1000)
+        #expect(prorated.credits(forSeconds: 1) == 17) // 16.67 rounded up
+        #expect(prorated.credits(forSeconds: 90.5) == 1509)
+        #expect(prorated.credits(forSeconds: 0) == 0)
+        #expect(Billing.perMinuteProrated(credits: 1000, minimum: 50).credits(forSeconds: 1) == 50)
     }
 
     @Test("a descriptor round-trips through its documented JSON form; omitted fields take defaults")
@@ -62,6 +68,10 @@ struct ProviderDescriptorTests {
         #expect(try JSONDecoder().decode(ProviderDescriptor.self, from: data) == descriptor)
         let minimal = try JSONDecoder().decode(ProviderDescriptor.self, from: Data(#"{"id": "x", "name": "X"}"#.utf8))
         #expect(minimal.billing == .free && minimal.parameters.isEmpty && minimal.capabilities.isEmpty)
+        let prorated = try JSONDecoder().decode(Billing.self, from: Data(#"{"kind": "perMinuteProrated", "credits": 1000}"#.utf8))
+        #expect(prorated == .perMinuteProrated(credits: 1000, minimum: 0))
+        #expect(try JSONDecoder().decode(Billing.self, from: JSONEncoder().encode(Billing.perMinuteProrated(credits: 1000, minimum: 5)))
+            == .perMinuteProrated(credits: 1000, minimum: 5))
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(ProviderDescriptor.self, from: Data(#"{"id": "x", "name": "X", "billing": {"kind": "barter"}}"#.utf8))
         }

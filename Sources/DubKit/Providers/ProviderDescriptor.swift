@@ -151,7 +151,8 @@ public struct ProviderLimits: Sendable, Hashable, Codable {
 /// How a provider charges, so a dub's cost is known before anything is paid.
 ///
 /// JSON form (as plugins write it): `{"kind": "free"}`, `{"kind": "perStartedMinute", "credits": 10,
-/// "minimum": 10}`, `{"kind": "perStartedSecond", "credits": 2, "minimumSeconds": 1}`.
+/// "minimum": 10}`, `{"kind": "perStartedSecond", "credits": 2, "minimumSeconds": 1}`,
+/// `{"kind": "perMinuteProrated", "credits": 1000, "minimum": 0}`.
 public enum Billing: Sendable, Hashable, Codable {
     /// Nothing to pay.
     case free
@@ -159,6 +160,9 @@ public enum Billing: Sendable, Hashable, Codable {
     case perStartedMinute(credits: Int64, minimum: Int64)
     /// `credits` for every started second of input, at least `minimumSeconds` seconds (voice-convert: 2 a second).
     case perStartedSecond(credits: Int64, minimumSeconds: Int64)
+    /// `credits` a minute of input, charged for the exact length (a fractional rate per second), rounded
+    /// up to a whole credit, at least `minimum` (ElevenLabs speech-to-speech: 1,000 characters a minute).
+    case perMinuteProrated(credits: Int64, minimum: Int64)
 
     /// The credits a conversion of `seconds` of input costs.
     public func credits(forSeconds seconds: Double) -> Int64 {
@@ -171,6 +175,11 @@ public enum Billing: Sendable, Hashable, Codable {
         case let .perStartedSecond(credits, minimumSeconds):
             let started = max(minimumSeconds, Int64(max(0, seconds).rounded(.up)))
             return started * credits
+        case let .perMinuteProrated(credits, minimum):
+            // Whole milliseconds first, so 60.0 s at 1000 a minute is exactly 1000, not 1001.
+            let milliseconds = Int64((max(0, seconds) * 1000).rounded())
+            let (whole, rest) = (milliseconds * credits).quotientAndRemainder(dividingBy: 60_000)
+            return max(minimum, whole + (rest > 0 ? 1 : 0))
         }
     }
 
@@ -186,9 +195,12 @@ public enum Billing: Sendable, Hashable, Codable {
         case "perStartedSecond":
             self = .perStartedSecond(credits: try container.decode(Int64.self, forKey: .credits),
                                      minimumSeconds: try container.decodeIfPresent(Int64.self, forKey: .minimumSeconds) ?? 0)
+        case "perMinuteProrated":
+            self = .perMinuteProrated(credits: try container.decode(Int64.self, forKey: .credits),
+                                      minimum: try container.decodeIfPresent(Int64.self, forKey: .minimum) ?? 0)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container,
-                debugDescription: "billing kind '\(other)' is not free, perStartedMinute or perStartedSecond")
+                debugDescription: "billing kind '\(other)' is not free, perStartedMinute, perStartedSecond or perMinuteProrated")
         }
     }
 
@@ -205,6 +217,10 @@ public enum Billing: Sendable, Hashable, Codable {
             try container.encode("perStartedSecond", forKey: .kind)
             try container.encode(credits, forKey: .credits)
             try container.encode(minimumSeconds, forKey: .minimumSeconds)
+        case let .perMinuteProrated(credits, minimum):
+            try container.encode("perMinuteProrated", forKey: .kind)
+            try container.encode(credits, forKey: .credits)
+            try container.encode(minimum, forKey: .minimum)
         }
     }
 }

@@ -1,4 +1,5 @@
 import DubKit
+import ElevenLabsProvider
 import Foundation
 import KitsProvider
 import LocalEngine
@@ -33,6 +34,12 @@ enum Registry {
                 stateFolder: workspace.root.appendingPathComponent("plugins/.state/voiceconvert", isDirectory: true), log: log))
         } catch {
             FileHandle.standardError.write(Data("dubkit: voiceconvert is unavailable: \(error.localizedDescription)\n".utf8))
+        }
+        do {
+            builtIn.append(try ElevenLabsAdapter(
+                stateFolder: workspace.root.appendingPathComponent("plugins/.state/elevenlabs", isDirectory: true), log: log))
+        } catch {
+            FileHandle.standardError.write(Data("dubkit: elevenlabs is unavailable: \(error.localizedDescription)\n".utf8))
         }
         return ProviderRegistry(builtIn: builtIn, workspace: workspace)
     }
