@@ -17,6 +17,9 @@ public enum AudioFilter: Sendable, Equatable {
     case loudness(targetLUFS: Double, truePeak: Double = -1.5, measured: LoudnessMeasurement? = nil)
     /// Shapes the spectrum along an EQ curve (firequalizer): gains in dB at ascending frequencies.
     case equalizer(EqualizerCurve)
+    /// Holds sample peaks at or under `ceiling` dBFS (alimiter, fast attack), so a loudness gain the
+    /// peaks would not allow can still be applied. Must be in -24...0.
+    case limiter(ceiling: Double)
 
     /// The loudness range (LU) the two-pass loudness filters aim within.
     static let loudnessRange = 11.0
@@ -48,6 +51,8 @@ public enum AudioFilter: Sendable, Equatable {
                 + ":offset=\(Self.number(clamp(measured.targetOffset, -99...99))):linear=true"
         case .equalizer(let curve):
             return "firequalizer=gain_entry='\(curve.gainEntries)'"
+        case .limiter(let ceiling):
+            return "alimiter=limit=\(Self.number(pow(10, ceiling / 20))):attack=1:release=50:level=false"
         }
     }
 
@@ -66,6 +71,8 @@ public enum AudioFilter: Sendable, Equatable {
             "loudness \(target) LUFS / true peak \(peak) dB is outside -70...-5 / -9...0"
         case .equalizer(let curve):
             curve.problem()
+        case .limiter(let ceiling) where !(-24...0).contains(ceiling):
+            "limiter ceiling \(ceiling) dB is outside -24...0"
         default:
             nil
         }

@@ -38,10 +38,32 @@ extension AudioProcessor {
         var options = options
         var measured: LoudnessMeasurement?
         if twoPass {
-            measured = try await measureLoudness(of: input, targetLUFS: targetLUFS, truePeak: truePeak,
-                                                 stream: options.stream, filters: options.filters)
+            let found = try await measureLoudness(of: input, targetLUFS: targetLUFS, truePeak: truePeak,
+                                                  stream: options.stream, filters: options.filters)
+            measured = found
+            if found.truePeak + (targetLUFS - found.integrated) > truePeak {
+                options.filters += try await limitedGain(
+                    of: input, from: found, targetLUFS: targetLUFS, truePeak: truePeak, options: options)
+                return try await AudioExtractor.extractAudio(from: input, to: output, options: options, progress: progress)
+            }
         }
         options.filters.append(.loudness(targetLUFS: targetLUFS, truePeak: truePeak, measured: measured))
         return try await AudioExtractor.extractAudio(from: input, to: output, options: options, progress: progress)
+    }
+
+    /// When the gain to the target would push the peaks over `truePeak` (loudnorm would then fall
+    /// back to adjusting as it goes and miss the target by a LU or more): the gain with a limiter
+    /// that holds the peaks under the ceiling, corrected once by measuring what the limiter cost.
+    private static func limitedGain(
+        of input: URL, from measured: LoudnessMeasurement, targetLUFS: Double, truePeak: Double, options: AudioExtractionOptions
+    ) async throws -> [AudioFilter] {
+        // A sample-peak limiter: half a dB of room for the peaks between samples.
+        let ceiling = truePeak - 0.5
+        var gain = targetLUFS - measured.integrated
+        let trial = try await measureLoudness(
+            of: input, targetLUFS: targetLUFS, truePeak: truePeak, stream: options.stream,
+            filters: options.filters + [.gain(decibels: gain), .limiter(ceiling: ceiling)])
+        gain = min(max(gain + targetLUFS - trial.integrated, -60), 60)
+        return [.gain(decibels: gain), .limiter(ceiling: ceiling)]
     }
 }

@@ -7,8 +7,8 @@ private func integratedLoudness(_ file: URL) throws -> Double {
     try EBUR128.integratedLoudness(file)
 }
 
-/// Espeak-ng speech, turned down by 20 dB with the ffmpeg program.
-private func quietSpeech(in scratch: Scratch) throws -> URL {
+/// Espeak-ng speech, turned down by `decibels` with the ffmpeg program.
+private func quietSpeech(in scratch: Scratch, down decibels: Int = 20) throws -> URL {
     let raw = scratch.url("speech-raw.wav")
     let espeak = Process()
     espeak.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
@@ -16,7 +16,7 @@ private func quietSpeech(in scratch: Scratch) throws -> URL {
     try espeak.run()
     espeak.waitUntilExit()
     let speech = scratch.url("speech.wav")
-    try FFmpegTool.run(["-i", raw.path, "-af", "volume=-20dB", speech.path])
+    try FFmpegTool.run(["-i", raw.path, "-af", "volume=-\(decibels)dB", speech.path])
     return speech
 }
 
@@ -45,6 +45,23 @@ struct LoudnessTests {
         let single = scratch.url("single.wav")
         try await AudioProcessor.normalizeLoudness(from: source, to: single, targetLUFS: target, twoPass: false)
         print("loudness \(kind) target \(target): input \(measured.integrated), two-pass \(reached), single-pass \(try integratedLoudness(single)) LUFS")
+    }
+
+    @Test("speech whose peaks forbid a plain gain still lands within 1 LU, its true peak held under the ceiling",
+          arguments: [-16.0, -14.0])
+    func peakLimited(target: Double) async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let source = try quietSpeech(in: scratch, down: 6)
+        let measured = try await AudioProcessor.measureLoudness(of: source, targetLUFS: target)
+        // The case at hand: the gain to the target would take the peaks over -1.5 dBTP.
+        #expect(measured.truePeak + (target - measured.integrated) > -1.5, "\(measured)")
+        let output = scratch.url("out.wav")
+        try await AudioProcessor.normalizeLoudness(from: source, to: output, targetLUFS: target)
+        let reached = try integratedLoudness(output)
+        #expect(abs(reached - target) <= 1, "\(reached) LUFS for a target of \(target)")
+        let peak = try EBUR128.truePeak(output)
+        #expect(peak <= -1.0, "true peak \(peak) dBTP")
     }
 
     @Test("the measurement reads every field of loudnorm's report")
