@@ -163,6 +163,10 @@ extension DubRunner {
             report("dub \(id): out of sync: segments drift up to \(sync.maxDriftMs) ms, length differs by \(sync.lengthDifferenceMs) ms")
         }
         try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done)
+        // Only once the dub is done: before, a download that must run again needs the provider's copy.
+        do { try await provider.releaseDubResult(jobID: jobID) } catch {
+            report("dub \(id): the provider kept its copy of the result: \(error.localizedDescription)")
+        }
         report("dub \(id): done, \(ref.byteCount) bytes")
     }
 
