@@ -109,12 +109,14 @@ extension DubRunner {
         }
         let attempt = try store.beginGenerate(dub: id, required: dub.creditsRequired ?? 0, budget: budget,
                                               fingerprint: Self.fingerprint(dub), jobID: jobID)
+        // Said before the request: a provider that converts in place reports its progress during it.
+        report("dub \(id): generating")
         let state = try await provider.generateDub(jobID: jobID, progress: progress)
         if state.status == .error {
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         }
         try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
-        report("dub \(id): generating")
+        report("dub \(id): queued")
     }
 
     func poll(_ dub: Dub) async throws {
