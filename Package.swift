@@ -160,6 +160,7 @@ let package = Package(
             dependencies: [
                 "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "dubkit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ],
