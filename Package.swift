@@ -175,6 +175,7 @@ let package = Package(
             dependencies: [
                 "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "FakeElevenLabs", "dubkit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ],

@@ -97,9 +97,18 @@ public struct LocalProvider: Provider {
 
     public func downloadDub(jobID: String, to destination: URL) async throws {
         let job = try jobs.load(jobID)
-        guard let output = job.output else { throw notReady(job, "has no result") }
+        guard let output = job.output else { throw notReady(job, "has no result (it is deleted once its dub has stored it)") }
         try? FileManager.default.removeItem(at: destination)
         try FileManager.default.copyItem(at: URL(fileURLWithPath: output), to: destination)
+    }
+
+    /// Deletes the converted WAV the job left in the state folder once the dub has stored it.
+    public func releaseDubResult(jobID: String) async throws {
+        var job = try jobs.load(jobID)
+        guard let output = job.output else { return }
+        if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+        job.output = nil
+        try jobs.save(job)
     }
 
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {

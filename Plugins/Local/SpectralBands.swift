@@ -50,15 +50,21 @@ enum SpectralBands {
     static let formantFloor = 300.0
 
     /// The warp factor in 0.75...1.4 that makes `source` closest to `target` above ``formantFloor``.
+    ///
+    /// Every candidate is scored on the same bands, those the target and every warped source hold: a warp
+    /// moves a band-limited recording's upper edge, and distances over different sets of bands do not compare.
     static func bestWarp(from source: [Double], to target: [Double]) -> Double {
-        let upper = { (bands: [Double]) in zip(bands, centres).map { $0.1 >= formantFloor ? $0.0 : missing } }
-        let target = upper(target)
-        var best = (alpha: 1.0, distance: distance(upper(source), target))
-        var alpha = 0.75
-        while alpha <= 1.4001 {
-            let d = distance(upper(warp(source, by: alpha)), target)
+        let candidates = Array(stride(from: 0.75, through: 1.4001, by: 0.005))
+        let warped = candidates.map { warp(source, by: $0) }
+        let shared = (0..<count).filter { b in
+            centres[b] >= formantFloor && isPresent(target[b]) && warped.allSatisfy { isPresent($0[b]) }
+        }
+        guard shared.count >= 4 else { return 1 }
+        func distance(_ bands: [Double]) -> Double { Self.distance(shared.map { bands[$0] }, shared.map { target[$0] }) }
+        var best = (alpha: 1.0, distance: distance(source))
+        for (alpha, bands) in zip(candidates, warped) {
+            let d = distance(bands)
             if d < best.distance { best = (alpha, d) }
-            alpha += 0.005
         }
         return best.alpha
     }

@@ -197,7 +197,9 @@ public enum VoiceConverter {
             self.source = source
             self.target = target
             strength = k
-            meanLogRatio = k * (target.logF0Mean - source.logF0Mean)
+            // Centred on the medians rather than the log means: real speech has tails (creak, octave slips) that
+            // pull the mean but not the median, and the median is what a listener hears as the voice's pitch.
+            meanLogRatio = k * (log(target.medianF0) - log(source.medianF0))
             spreadRatio = max(0.5, min(2, target.logF0StandardDeviation / max(1e-3, source.logF0StandardDeviation)))
             if target.origin == .measured && source.origin == .measured {
                 alpha = SpectralBands.bestWarp(from: source.longTermSpectrum, to: target.longTermSpectrum)
@@ -233,10 +235,11 @@ public enum VoiceConverter {
             source.loudness + volumeMix * (target.loudness - source.loudness)
         }
 
-        /// Log pitch ratio for a voiced frame at `f0`: the log-F0 mean and spread mapped, scaled by strength.
+        /// Log pitch ratio for a voiced frame at `f0`: its log-F0 distance from the source's median scaled by the
+        /// ratio of spreads, placed around the target's median, scaled by strength.
         func logRatio(f0: Double) -> Double {
             let sd = max(1e-3, source.logF0StandardDeviation)
-            let deviation = max(-2.5 * sd, min(2.5 * sd, log(f0) - source.logF0Mean))
+            let deviation = max(-2.5 * sd, min(2.5 * sd, log(f0) - log(source.medianF0)))
             return meanLogRatio + strength * (spreadRatio - 1) * deviation
         }
     }

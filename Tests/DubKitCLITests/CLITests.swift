@@ -285,7 +285,7 @@ struct ProviderCLITests {
     }
 
     @Test("dub run killed with -9 at a stage boundary continues when run again, and pays once",
-          arguments: ["uploading", "preprocessed", "generating"])
+          arguments: ["uploading", "preprocessed", "generating", "queued"])
     func resumeAfterKill(marker: String) throws {
         let dir = try TemporaryDirectory()
         try Fixtures.installExamplePlugin(into: dir.path("ws"))

@@ -39,11 +39,20 @@ struct VoiceAnalyzerTests {
         #expect(throws: LocalEngineError.self) { try VoiceAnalyzer.profile(of: [dir]) }
     }
 
-    @Test("built-in presets exist and are ordered from deep to child", arguments: BuiltInVoices.names)
+    @Test("built-in presets exist with a full spectrum and a voice's pitch", arguments: BuiltInVoices.names)
     func presets(_ name: String) throws {
         let profile = try #require(BuiltInVoices.profile(named: name))
         #expect(profile.origin == .builtIn)
         #expect(profile.longTermSpectrum.count == VoiceProfile.bandCentres.count)
         #expect((50...500).contains(profile.medianF0))
+        #expect(BuiltInVoices.profile(named: name.uppercased()) == profile)
+    }
+
+    @Test("built-in presets are listed from deep to child: pitch and formant scale rise along the list")
+    func presetsOrdered() throws {
+        let profiles = try BuiltInVoices.names.map { try #require(BuiltInVoices.profile(named: $0)) }
+        #expect(BuiltInVoices.names.first == "deep" && BuiltInVoices.names.last == "child")
+        #expect(zip(profiles, profiles.dropFirst()).allSatisfy { $0.medianF0 < $1.medianF0 && $0.formantScale < $1.formantScale })
+        #expect(BuiltInVoices.profile(named: "nobody") == nil)
     }
 }

@@ -29,6 +29,9 @@ public protocol Provider: Sendable {
     func pollDub(jobID: String) async throws -> DubJobState
     /// Writes the converted audio of a finished job to `destination`.
     func downloadDub(jobID: String, to destination: URL) async throws
+    /// Tells the provider that the job's result is stored in the project (the dub is `done`), so a copy it
+    /// keeps on this machine can go; by default nothing happens.
+    func releaseDubResult(jobID: String) async throws
     /// Asks the provider to stop a job; throws ``ProviderError/unsupported(provider:operation:)`` when it cannot.
     func cancelDub(jobID: String) async throws
 
@@ -58,6 +61,7 @@ extension Provider {
     }
     public func pollDub(jobID: String) async throws -> DubJobState { throw unsupported("dub status") }
     public func downloadDub(jobID: String, to destination: URL) async throws { throw unsupported("dub download") }
+    public func releaseDubResult(jobID: String) async throws {}
     public func cancelDub(jobID: String) async throws { throw unsupported("cancelling a job") }
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState { throw unsupported("training") }
     public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState { throw unsupported("dataset upload") }

@@ -109,12 +109,14 @@ extension DubRunner {
         }
         let attempt = try store.beginGenerate(dub: id, required: dub.creditsRequired ?? 0, budget: budget,
                                               fingerprint: Self.fingerprint(dub), jobID: jobID)
+        // Said before the request: a provider that converts in place reports its progress during it.
+        report("dub \(id): generating")
         let state = try await provider.generateDub(jobID: jobID, progress: progress)
         if state.status == .error {
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         }
         try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
-        report("dub \(id): generating")
+        report("dub \(id): queued")
     }
 
     func poll(_ dub: Dub) async throws {
@@ -163,6 +165,10 @@ extension DubRunner {
             report("dub \(id): out of sync: segments drift up to \(sync.maxDriftMs) ms, length differs by \(sync.lengthDifferenceMs) ms")
         }
         try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done)
+        // Only once the dub is done: before, a download that must run again needs the provider's copy.
+        do { try await provider.releaseDubResult(jobID: jobID) } catch {
+            report("dub \(id): the provider kept its copy of the result: \(error.localizedDescription)")
+        }
         report("dub \(id): done, \(ref.byteCount) bytes")
     }
 

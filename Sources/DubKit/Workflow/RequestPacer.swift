@@ -65,6 +65,8 @@ public struct PacedProvider: Provider {
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await paced { try await base.downloadDub(jobID: jobID, to: destination) }
     }
+    /// Not paced: it is housekeeping on this machine, no request to the service.
+    public func releaseDubResult(jobID: String) async throws { try await base.releaseDubResult(jobID: jobID) }
     public func cancelDub(jobID: String) async throws { try await paced { try await base.cancelDub(jobID: jobID) } }
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState { try await paced { try await base.createVoice(request) } }
     public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState {
