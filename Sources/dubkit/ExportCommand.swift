@@ -13,8 +13,10 @@ struct ExportCommand: AsyncParsableCommand {
             the order of the dubs; --keep-original adds the original audio as a last, non-default track. \
             An audio output (.wav, .flac, .mp3, .m4a) takes one dub. Loudness: by default a video's dubs \
             are made as loud as its original audio and an audio file is normalised to -16 LUFS; \
-            --loudness takes a number of LUFS, `match` or `off`. The export is recorded in the project \
-            with its settings and the file's SHA-256.
+            --loudness takes a number of LUFS, `match` or `off`. For dubs made from separated vocals, \
+            --accompaniment FILE mixes each dub back over its backing track (music and effects) at \
+            --vocals-gain and --accompaniment-gain (dB) before the loudness is set. The export is \
+            recorded in the project with its settings and the file's SHA-256.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -41,6 +43,15 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Loudness in LUFS (-40...-6), `match` (the original's) or `off`.", valueName: "x"))
     var loudness: String?
 
+    @Option(help: ArgumentHelp("A backing track (music and effects) to mix each dub back over.", valueName: "file"))
+    var accompaniment: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Gain of the dubbed vocals over --accompaniment, dB (-60...24).", valueName: "db"))
+    var vocalsGain: Double = 0
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Gain of --accompaniment under the vocals, dB (-60...24).", valueName: "db"))
+    var accompanimentGain: Double = 0
+
     func validate() throws {
         guard !dubs.isEmpty else { throw ValidationError("give the ids of the dubs to export") }
         if language.count > dubs.count || title.count > dubs.count {
@@ -48,6 +59,13 @@ struct ExportCommand: AsyncParsableCommand {
         }
         for code in language where code.count != 3 || !code.allSatisfy({ $0.isASCII && $0.isLowercase }) {
             throw ValidationError("--language takes ISO 639-2 codes of three lower-case letters, such as spa (got '\(code)')")
+        }
+        for (name, gain) in [("--vocals-gain", vocalsGain), ("--accompaniment-gain", accompanimentGain)]
+        where !DubExporter.Settings.mixGains.contains(gain) {
+            throw ValidationError("\(name) takes -60...24 dB (got \(gain))")
+        }
+        if accompaniment == nil && (vocalsGain != 0 || accompanimentGain != 0) {
+            throw ValidationError("--vocals-gain and --accompaniment-gain set the mix with --accompaniment FILE; give the backing track")
         }
         if let loudness, ExportLoudness(loudness) == nil {
             throw ValidationError("--loudness takes a number of LUFS between -40 and -6, `match` or `off` (got '\(loudness)')")
@@ -60,7 +78,9 @@ struct ExportCommand: AsyncParsableCommand {
         let outputURL = URL(fileURLWithPath: output)
         let settings = DubExporter.Settings(
             video: video.map { URL(fileURLWithPath: $0) }, languages: language, titles: title,
-            keepOriginal: keepOriginal, loudness: loudness.flatMap(ExportLoudness.init))
+            keepOriginal: keepOriginal, loudness: loudness.flatMap(ExportLoudness.init),
+            accompaniment: accompaniment.map { URL(fileURLWithPath: $0) }, vocalsGain: vocalsGain,
+            accompanimentGain: accompanimentGain)
         if !global.json { FileHandle.standardError.write(Data("exporting \(chosen.count) dub(s) to \(outputURL.path)\n".utf8)) }
         let progress = PercentProgress("exporting", json: global.json)
         let record = try await DubExporter(store: store).export(chosen, to: outputURL, settings: settings, progress: progress.callback)

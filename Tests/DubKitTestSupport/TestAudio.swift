@@ -60,6 +60,22 @@ public enum TestAudio {
         return stretches
     }
 
+    /// The level (dB) of the `frequency` Hz component of `samples` (Goertzel over the whole slice),
+    /// relative to a full-scale sine at that frequency.
+    public static func toneLevel(_ samples: ArraySlice<Float>, rate: Int, frequency: Double) -> Double {
+        guard !samples.isEmpty else { return -200 }
+        let coefficient = 2 * cos(2 * Double.pi * frequency / Double(rate))
+        var (previous, beforePrevious) = (0.0, 0.0)
+        for sample in samples {
+            let current = Double(sample) + coefficient * previous - beforePrevious
+            beforePrevious = previous
+            previous = current
+        }
+        let power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious
+        let amplitude = 2 * power.squareRoot() / Double(samples.count)
+        return amplitude > 0 ? 20 * log10(amplitude) : -200
+    }
+
     /// Cents from `b` to `a`.
     public static func cents(_ a: Double, over b: Double) -> Double { 1200 * log2(a / b) }
 }

@@ -21,16 +21,30 @@ public struct DubExporter: Sendable {
         public var loudness: ExportLoudness?
         /// Fit a dub whose sync report is flagged back onto its source's timeline, segment by segment.
         public var fitToSource = true
+        /// The backing track (music and effects) the dubbed vocals are mixed back over, for dubs made
+        /// from separated vocals; nil exports the dubs as they are.
+        public var accompaniment: URL?
+        /// Gain of the dubbed vocals in the mix with ``accompaniment``, dB.
+        public var vocalsGain: Double
+        /// Gain of ``accompaniment`` in the mix, dB.
+        public var accompanimentGain: Double
 
         public init(video: URL? = nil, language: String? = nil, languages: [String] = [], titles: [String] = [],
-                    keepOriginal: Bool = false, loudness: ExportLoudness? = nil) {
+                    keepOriginal: Bool = false, loudness: ExportLoudness? = nil, accompaniment: URL? = nil,
+                    vocalsGain: Double = 0, accompanimentGain: Double = 0) {
             self.video = video
             self.language = language
             self.languages = languages
             self.titles = titles
             self.keepOriginal = keepOriginal
             self.loudness = loudness
+            self.accompaniment = accompaniment
+            self.vocalsGain = vocalsGain
+            self.accompanimentGain = accompanimentGain
         }
+
+        /// The gains a mix takes: -60...24 dB.
+        public static let mixGains = -60.0...24.0
     }
 
     public let store: ProjectStore
@@ -45,6 +59,10 @@ public struct DubExporter: Sendable {
                        progress: (@Sendable (Double) -> Void)? = nil) async throws -> ExportRecord {
         guard let first = dubs.first else {
             throw DubKitError.invalidField(field: "dubs", value: "none", allowed: "one or more finished dubs")
+        }
+        for (field, gain) in [("vocals gain", settings.vocalsGain), ("accompaniment gain", settings.accompanimentGain)]
+        where !Settings.mixGains.contains(gain) {
+            throw DubKitError.invalidField(field: field, value: "\(gain) dB", allowed: "-60...24 dB")
         }
         let incoming = store.media.folder.appendingPathComponent(".incoming", isDirectory: true)
         var temporaries: [URL] = []
@@ -69,10 +87,14 @@ public struct DubExporter: Sendable {
                 results.append(result)
             }
         }
+        if let accompaniment = settings.accompaniment {
+            results = try await mix(results, over: accompaniment, settings: settings, in: incoming, temporaries: &temporaries)
+        }
         let format: String
         let loudness: ExportLoudness
         if let container = VideoContainerFormat(fileExtension: output.pathExtension) {
             let video = try settings.video ?? sourceVideo(of: first)
+            try checkMadeFrom(video, dubs)
             let language = try settings.language ?? MediaProbe.probe(video).audioStreams.first?.language ?? "und"
             loudness = settings.loudness ?? .matchOriginal
             let leveled = try await level(results, loudness, original: video, in: incoming, temporaries: &temporaries)
@@ -109,6 +131,9 @@ public struct DubExporter: Sendable {
                 "titles": .array(settings.titles.map(JSONValue.string)),
                 "loudness": loudness.recorded,
                 "fittedToSource": .array(fitted.map { .number(Double($0)) }),
+                "accompaniment": settings.accompaniment.map { .string($0.path) } ?? .null,
+                "vocalsGain": .number(settings.vocalsGain),
+                "accompanimentGain": .number(settings.accompanimentGain),
             ],
             fileHash: try Self.sha256(of: output))
         let dubIDs = dubs.compactMap(\.id)
@@ -126,6 +151,39 @@ public struct DubExporter: Sendable {
             return inserted
         }
         return record
+    }
+
+    /// Each dub's vocals mixed over `accompaniment` at the settings' gains (libavfilter's amix), as
+    /// temporary WAVs as long as the longer of the two.
+    private func mix(_ results: [URL], over accompaniment: URL, settings: Settings, in folder: URL,
+                     temporaries: inout [URL]) async throws -> [URL] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var mixed: [URL] = []
+        for result in results {
+            let url = folder.appendingPathComponent("mix-\(UUID().uuidString).wav")
+            temporaries.append(url)
+            _ = try await AudioMixer.mix([AudioMixInput(file: result, gainDecibels: settings.vocalsGain),
+                                          AudioMixInput(file: accompaniment, gainDecibels: settings.accompanimentGain)],
+                                         to: url)
+            mixed.append(url)
+        }
+        return mixed
+    }
+
+    /// Refuses dubs whose source is not as long as `video` (within a second): they were made from
+    /// another recording and would not line up with its picture.
+    private func checkMadeFrom(_ video: URL, _ dubs: [Dub]) throws {
+        guard let length = try MediaProbe.probe(video).durationSeconds else { return }
+        for dub in dubs {
+            guard let hash = dub.sourceMediaHash, store.media.contains(hash),
+                  let seconds = (try? MediaProbe.probe(store.media.url(for: hash)))?.durationSeconds else { continue }
+            if abs(seconds - length) > 1 {
+                throw DubKitError.invalidField(
+                    field: "dub \(dub.id ?? 0)", value: String(format: "a %.1f s source", seconds),
+                    allowed: String(format: "a dub of this video (%.1f s, %@); export it on its own or give its own video with --video",
+                                    length, video.lastPathComponent))
+            }
+        }
     }
 
     /// The dubs' audio brought to `loudness` (two-pass loudnorm) as temporary WAVs, or as they are.
