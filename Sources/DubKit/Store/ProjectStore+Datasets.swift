@@ -62,8 +62,10 @@ extension ProjectStore {
 
     /// Extracts the audio of a local audio or video file into the media store and adds it to the dataset
     /// with its duration, rate and channels; the same recording twice is kept once.
-    public func addRecording(_ file: URL, to dataset: Dataset, originalName: String? = nil) async throws -> DatasetFile {
-        let added = try addFile(try await media.importAudio(from: file), to: dataset, originalName: originalName ?? file.lastPathComponent)
+    public func addRecording(_ file: URL, to dataset: Dataset, originalName: String? = nil,
+                             progress: (@Sendable (Double) -> Void)? = nil) async throws -> DatasetFile {
+        let added = try addFile(try await media.importAudio(from: file, progress: progress), to: dataset,
+                                originalName: originalName ?? file.lastPathComponent)
         return added.analysed ? added : try analyse(added)
     }
 

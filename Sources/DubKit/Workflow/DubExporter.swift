@@ -97,14 +97,16 @@ public struct DubExporter: Sendable {
             try checkMadeFrom(video, dubs)
             let language = try settings.language ?? MediaProbe.probe(video).audioStreams.first?.language ?? "und"
             loudness = settings.loudness ?? .matchOriginal
-            let leveled = try await level(results, loudness, original: video, in: incoming, temporaries: &temporaries)
+            let leveled = try await level(results, loudness, original: video, in: incoming, temporaries: &temporaries,
+                                          progress: Self.part(progress, of: loudness, writing: false))
             let tracks = zip(dubs, leveled).enumerated().map { index, pair in
                 let tag = index < settings.languages.count ? settings.languages[index] : language
                 return DubbedTrack(audio: pair.1, language: tag.count == 3 ? tag : "und",
                                    title: index < settings.titles.count ? settings.titles[index] : "Dub: \(pair.0.voice)")
             }
             _ = try await Remuxer.remux(RemuxPlan(video: video, output: output, dubbedTracks: tracks,
-                                                  keepOriginalAudio: settings.keepOriginal), progress: progress)
+                                                  keepOriginalAudio: settings.keepOriginal),
+                                        progress: Self.part(progress, of: loudness, writing: true))
             format = container.rawValue
         } else if let audio = AudioOutputFormat(fileExtension: output.pathExtension) {
             guard results.count == 1 else {
@@ -113,9 +115,10 @@ public struct DubExporter: Sendable {
             }
             loudness = settings.loudness ?? .web
             let original = try? settings.video ?? sourceVideo(of: first, needsVideo: false)
-            let leveled = try await level(results, loudness, original: original, in: incoming, temporaries: &temporaries)
+            let leveled = try await level(results, loudness, original: original, in: incoming, temporaries: &temporaries,
+                                          progress: Self.part(progress, of: loudness, writing: false))
             _ = try await AudioExtractor.extractAudio(from: leveled[0], to: output, options: AudioExtractionOptions(format: audio),
-                                                      progress: progress)
+                                                      progress: Self.part(progress, of: loudness, writing: true))
             format = audio.rawValue
         } else {
             throw DubKitError.invalidField(field: "output", value: output.lastPathComponent,
@@ -188,7 +191,7 @@ public struct DubExporter: Sendable {
 
     /// The dubs' audio brought to `loudness` (two-pass loudnorm) as temporary WAVs, or as they are.
     private func level(_ results: [URL], _ loudness: ExportLoudness, original: URL?, in folder: URL,
-                       temporaries: inout [URL]) async throws -> [URL] {
+                       temporaries: inout [URL], progress: (@Sendable (Double) -> Void)?) async throws -> [URL] {
         let target: Double
         switch loudness {
         case .off: return results
@@ -202,13 +205,30 @@ public struct DubExporter: Sendable {
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var leveled: [URL] = []
-        for result in results {
+        for (index, result) in results.enumerated() {
             let url = folder.appendingPathComponent("export-\(UUID().uuidString).wav")
             temporaries.append(url)
-            _ = try await AudioProcessor.normalizeLoudness(from: result, to: url, targetLUFS: target)
+            let count = Double(results.count)
+            _ = try await AudioProcessor.normalizeLoudness(
+                from: result, to: url, targetLUFS: target,
+                progress: progress.map { report in { @Sendable fraction in report((Double(index) + fraction) / count) } })
             leveled.append(url)
         }
         return leveled
+    }
+
+    /// The share of an export's progress bar that setting the loudness takes (its passes decode every dub).
+    static let levelingShare = 0.6
+
+    /// `progress` narrowed to the leveling part of the bar, or to the writing part after it.
+    static func part(_ progress: (@Sendable (Double) -> Void)?, of loudness: ExportLoudness,
+                     writing: Bool) -> (@Sendable (Double) -> Void)? {
+        guard let progress else { return nil }
+        let share = loudness == .off ? 0 : levelingShare
+        if writing {
+            return { @Sendable fraction in progress(share + fraction * (1 - share)) }
+        }
+        return { @Sendable fraction in progress(fraction * share) }
     }
 
     /// The dub's video: its source file, or the file its link delivered (stored in media/).

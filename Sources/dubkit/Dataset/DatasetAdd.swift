@@ -32,7 +32,9 @@ struct DatasetAdd: AsyncParsableCommand {
             let input = try await MediaInputFile.resolve(file, project: project.project, global: global, download: download)
             global.log("extracting \(input.url.path)")
             let name = input.downloaded.map { URL(string: $0.link)?.lastPathComponent ?? $0.link } ?? input.url.lastPathComponent
-            added.append(try await store.addRecording(input.url, to: dataset, originalName: name))
+            let progress = PercentProgress("extracting \(name)", json: global.json)
+            added.append(try await store.addRecording(input.url, to: dataset, originalName: name, progress: progress.callback))
+            progress.finish()
         }
         let reports = added.map(DatasetFileReport.init)
         if global.json {

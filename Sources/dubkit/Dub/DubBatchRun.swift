@@ -15,7 +15,7 @@ struct DubBatchRun {
     func run(_ dubs: [Dub]) async throws {
         let environment = ProcessInfo.processInfo.environment
         let seconds = { (name: String) in environment[name].flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil } }
-        let board = !global.json && DubBoard.onTerminal ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
+        let board = !global.json && Terminal.drawsInPlace ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
         let json = global.json
         var batch = DubBatch(store: store, jobsPerProvider: jobs, pollInterval: seconds("DUBKIT_POLL_INTERVAL").flatMap { $0 > 0 ? $0 : nil },
                              budget: budget, retryDelay: seconds("DUBKIT_RETRY_DELAY")) { line in

@@ -39,7 +39,7 @@ struct DubStatusCommand: AsyncParsableCommand {
             if global.json { try Output.json(dubs) } else { dubs.forEach { print(DubBoard.line($0)) } }
             return
         }
-        if !global.json && DubBoard.onTerminal {
+        if !global.json && Terminal.drawsInPlace {
             let board = DubBoard(store: store, ids: try selected().compactMap(\.id))
             board.start()
             while !settled(try selected()) { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }

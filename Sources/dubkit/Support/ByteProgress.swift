@@ -13,7 +13,7 @@ final class ByteProgress: @unchecked Sendable {
 
     init(_ label: String, json: Bool) {
         self.label = label
-        terminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        terminal = Terminal.drawsInPlace
         quiet = json
     }
 
@@ -33,12 +33,10 @@ final class ByteProgress: @unchecked Sendable {
             guard step != lastStep else { return }
             lastStep = step
             drawn = true
-            let width = 24
-            let filled = total.map { Int(min(progress.received, $0) * Int64(width) / $0) } ?? 0
-            let bar = total == nil ? String(repeating: "?", count: width)
-                : String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            let bar = total.map { Terminal.bar(Double(min(progress.received, $0)) / Double($0)) }
+                ?? "[" + String(repeating: "?", count: 24) + "]"
             let amount = Self.size(progress.received) + (total.map { " / " + Self.size($0) } ?? "")
-            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(amount)\u{1B}[K".utf8))
+            FileHandle.standardError.write(Data("\r\(label) \(bar) \(amount)\u{1B}[K".utf8))
             if let total, progress.received >= total {
                 // Complete: end the line so what is printed next starts on its own.
                 FileHandle.standardError.write(Data("\n".utf8))

@@ -10,11 +10,6 @@ final class DubBoard: @unchecked Sendable {
     private var drawnLines = 0
     private var task: Task<Void, Never>?
 
-    /// True when stderr is a terminal that can redraw lines.
-    static var onTerminal: Bool {
-        isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-    }
-
     init(store: ProjectStore, ids: [Int64]) {
         self.store = store
         self.ids = ids
@@ -59,11 +54,9 @@ final class DubBoard: @unchecked Sendable {
         let order: [DubStatus] = [.new, .uploading, .uploaded, .preprocessing, .preprocessed, .queued, .starting,
                                   .processing, .finalizing, .done]
         let step = order.firstIndex(of: dub.status) ?? 0
-        let width = 10
-        let filled = dub.status == .done ? width : width * step / (order.count - 1)
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let bar = Terminal.bar(dub.status == .done ? 1 : Double(step) / Double(order.count - 1), width: 10)
         let status = dub.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
         let note = dub.errorCode.map { "  \($0): \(dub.errorMessage ?? "")" } ?? ""
-        return String("dub \(dub.id ?? 0)  [\(bar)]  \(status) \(dub.voice)\(note)".prefix(160))
+        return String("dub \(dub.id ?? 0)  \(bar)  \(status) \(dub.voice)\(note)".prefix(160))
     }
 }

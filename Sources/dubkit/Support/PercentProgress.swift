@@ -1,7 +1,7 @@
 import Foundation
 
-/// Progress of long media work on stderr: a percentage rewritten in place on a terminal, a plain
-/// line every 10% otherwise, nothing with `--json`.
+/// Progress of long media work on stderr: a bar and percentage redrawn in place on a terminal, a
+/// plain line every 10% otherwise, nothing with `--json`.
 final class PercentProgress: @unchecked Sendable {
     let label: String
     private let terminal: Bool
@@ -12,7 +12,7 @@ final class PercentProgress: @unchecked Sendable {
     init(_ label: String, json: Bool) {
         self.label = label
         quiet = json
-        terminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        terminal = Terminal.drawsInPlace
     }
 
     /// The callback to hand the media layer, or nil when nothing is shown.
@@ -26,7 +26,9 @@ final class PercentProgress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if terminal {
-            FileHandle.standardError.write(Data(("\r\(label) " + String(format: "%3d%%", percent)).utf8))
+            guard percent != lastStep else { return }
+            lastStep = percent
+            FileHandle.standardError.write(Data(("\r\(label) \(Terminal.bar(fraction)) " + String(format: "%3d%%", percent)).utf8))
         } else if percent / 10 > lastStep {
             lastStep = percent / 10
             FileHandle.standardError.write(Data("\(label) \(lastStep * 10)%\n".utf8))

@@ -16,7 +16,7 @@ final class StageProgress: @unchecked Sendable {
     private var filledSteps = 0
 
     init(json: Bool) {
-        terminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        terminal = Terminal.drawsInPlace
         quiet = json
     }
 
@@ -36,12 +36,10 @@ final class StageProgress: @unchecked Sendable {
         }
         guard percent != lastPercent else { return }
         lastPercent = percent
-        let width = 24
         let start = Self.steps.firstIndex(of: Self.startedStep) ?? 0
-        let filled = width * start / Self.steps.count + width * percent / (100 * Self.steps.count)
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let bar = Terminal.bar((Double(start) + Double(percent) / 100) / Double(Self.steps.count))
         let text = "converting \(percent)%".padding(toLength: 60, withPad: " ", startingAt: 0)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(text)".utf8))
+        FileHandle.standardError.write(Data("\r\(bar) \(text)".utf8))
     }
 
     /// Takes one report line of a runner or trainer.
@@ -59,11 +57,9 @@ final class StageProgress: @unchecked Sendable {
             if finished { filledSteps = 0 }
             return
         }
-        let width = 24
-        let filled = width * filledSteps / Self.steps.count
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let bar = Terminal.bar(Double(filledSteps) / Double(Self.steps.count))
         let text = String(line.prefix(60)).padding(toLength: 60, withPad: " ", startingAt: 0)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(text)".utf8))
+        FileHandle.standardError.write(Data("\r\(bar) \(text)".utf8))
         if finished {
             FileHandle.standardError.write(Data("\n".utf8))
             filledSteps = 0

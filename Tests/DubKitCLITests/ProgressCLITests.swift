@@ -1,0 +1,77 @@
+import DubKitTestSupport
+import Foundation
+import Testing
+
+/// Progress is drawn as a bar redrawn in place when stderr is a terminal, written as plain lines
+/// otherwise, and left out with --json.
+@Suite("progress display", .serialized)
+struct ProgressCLITests {
+    private let dubkit = ChildProcess.productsDirectory.appendingPathComponent("dubkit").path
+
+    /// A 30 s tone, long enough for every tenth of the work to be reported.
+    private func longTone(in dir: TemporaryDirectory, name: String = "long.wav") throws -> URL {
+        let url = dir.path(name)
+        try Fixtures.tone(url, seconds: 30, frequency: 330, rate: 44_100)
+        return url
+    }
+
+    /// The percentages of the plain lines that start with `label`, in order.
+    private func percentages(_ text: String, label: String) -> [Int] {
+        text.split(separator: "\n").filter { $0.hasPrefix(label + " ") }.compactMap { line in
+            line.split(separator: " ").last.flatMap { Int($0.dropLast()) }
+        }
+    }
+
+    @Test("off a terminal: a line at each tenth, in order, up to 100%; nothing with --json")
+    func plainLines() throws {
+        let dir = try TemporaryDirectory()
+        let input = try longTone(in: dir)
+        let plain = try ChildProcess.run(dubkit, ["media", "extract", input.path, "-o", dir.path("a.flac").path])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let steps = percentages(plain.stderr, label: "extracting")
+        #expect(steps.count >= 5 && steps == steps.sorted() && steps.last == 100, "\(plain.stderr)")
+        #expect(!plain.stderr.contains("\r"))
+
+        let quiet = try ChildProcess.run(dubkit, ["--json", "media", "extract", input.path, "-o", dir.path("b.flac").path])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
+    @Test("export and dataset add report their progress too")
+    func exportAndDataset() throws {
+        let dir = try TemporaryDirectory()
+        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path]
+        let input = try longTone(in: dir)
+        #expect(try ChildProcess.run(dubkit, ["project", "create", "p"], environment: environment).status == 0)
+        // A FLAC is decoded into the store (a WAV already at 44.1 kHz would be stored as it is).
+        let recording = try longTone(in: dir, name: "take.flac")
+        let added = try ChildProcess.run(dubkit, ["dataset", "add", "--project", "p", "d", recording.path], environment: environment)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(percentages(added.stderr, label: "extracting take.flac").last == 100, "\(added.stderr)")
+
+        #expect(try ChildProcess.run(dubkit, ["dub", "create", "--project", "p", "--voice", "local:deep", "--file", input.path],
+                                     environment: environment).status == 0)
+        #expect(try ChildProcess.run(dubkit, ["dub", "run", "--project", "p", "1"], environment: environment).status == 0)
+        let exported = try ChildProcess.run(dubkit, ["export", "--project", "p", "1", "-o", dir.path("dub.flac").path],
+                                            environment: environment)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let steps = percentages(exported.stderr, label: "exporting")
+        // The loudness passes take the first part of the bar, the writing the rest.
+        #expect(steps.count >= 5 && steps == steps.sorted() && steps.last == 100, "\(exported.stderr)")
+        let quiet = try ChildProcess.run(dubkit, ["--json", "export", "--project", "p", "1", "-o", dir.path("q.flac").path],
+                                         environment: environment)
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
+    @Test("on a terminal: one bar redrawn in place")
+    func terminalBar() throws {
+        let dir = try TemporaryDirectory()
+        let input = try longTone(in: dir)
+        // script(1) runs the command on a pseudo-terminal and copies what it drew to its stdout.
+        let command = [dubkit, "media", "extract", input.path, "-o", dir.path("t.flac").path].map { "'\($0)'" }.joined(separator: " ")
+        let drawn = try ChildProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["TERM": "xterm"])
+        #expect(drawn.status == 0, "\(drawn.stdout)")
+        #expect(drawn.stdout.contains("\rextracting [") && drawn.stdout.contains("] 100%"), "\(drawn.stdout.debugDescription)")
+        #expect(drawn.stdout.contains("[" + String(repeating: "#", count: 24) + "]"))
+        #expect(!drawn.stdout.contains("extracting 10%\n"), "plain lines on a terminal")
+    }
+}
