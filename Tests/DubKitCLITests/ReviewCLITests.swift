@@ -30,6 +30,27 @@ struct ReviewCLITests {
         let index = folder.appendingPathComponent("index.html")
         let html = try String(contentsOf: index, encoding: .utf8)
         #expect(html.contains("Dub 1") && html.contains("Dub 2") && html.contains("Dataset takes") && html.contains("speech.wav"))
+        // Each dub's facts and stage times: voice, provider, credits, and a row per stage attempt.
+        let first = try #require(html.range(of: "id=\"dub-1\"").map { String(html[$0.lowerBound...].prefix(while: { _ in true })) })
+        let dubOne = String(first[..<(first.range(of: "id=\"dub-2\"")?.lowerBound ?? first.endIndex)])
+        for fact in ["<dd>local:deep</dd>", "<dd>local</dd>", "<dd>0 used, 0 required</dd>", "<dd>done</dd>"] {
+            #expect(dubOne.contains(fact), "dub 1 lacks \(fact)")
+        }
+        for stage in ["upload", "preprocess", "generate", "download"] {
+            #expect(dubOne.contains("<tr><td>\(stage)</td><td>1</td><td>succeeded</td>"), "dub 1 lacks a \(stage) row")
+        }
+        #expect(html.contains("dub_failed") || html.contains("error"), "dub 2's error is not shown")
+        // The pictures are real PNGs, compressed.
+        let pictures = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path)
+        #expect(pictures.count == 4, "\(pictures)")
+        for name in pictures {
+            let data = try Data(contentsOf: folder.appendingPathComponent("images/\(name)"))
+            #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]) && data.count > 24, "\(name) is not a PNG")
+            guard data.count > 24 else { continue }
+            let be = { (at: Int) in (0..<4).reduce(0) { $0 << 8 | Int(data[at + $1]) } }
+            let raw = be(16) * be(20) * 3
+            #expect(data.count < raw * 6 / 10, "\(name): \(data.count) bytes for \(raw) bytes of pixels")
+        }
         #expect(!html.contains("http://") && !html.contains("https://"), "the page fetches nothing from elsewhere")
 
         let chromium = ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,1800"]
@@ -38,6 +59,8 @@ struct ReviewCLITests {
         let marker = dom.stdout.range(of: "data-images=\"").map { String(dom.stdout[$0.upperBound...].prefix(8)) } ?? "none"
         #expect(dom.stdout.contains("data-images=\"4/4\""), "images: \(marker)")
         #expect(dom.stdout.contains("data-errors=\"0\""))
+        let players = dom.stdout.range(of: "data-audio=\"").map { String(dom.stdout[$0.upperBound...].prefix(8)) } ?? "none"
+        #expect(dom.stdout.contains("data-audio=\"2/2\""), "players: \(players)")
 
         let shot = dir.path("shot.png")
         let shotTaken = try ChildProcess.run("/usr/bin/chromium", chromium + ["--screenshot=\(shot.path)", index.absoluteString])

@@ -1,75 +1,124 @@
 import DubKitMedia
 import Foundation
 
-/// Waveform and spectrogram pictures of a recording, drawn from its decoded audio.
+/// Waveform and spectrogram pictures of a recording, drawn from its decoded audio in one streaming
+/// pass: memory stays the same whatever the recording's length.
 public enum AudioPictures {
     /// The analysis rate: enough for speech, and small.
     static let sampleRate = 16_000
+    /// Samples per spectrogram frame (a Hann window), frames half overlapping.
+    static let frameSize = 512
 
     /// Draws both pictures of `audio` (any media file) as PNG data: (waveform, spectrogram).
     public static func draw(_ audio: URL, width: Int = 540, height: Int = 110) throws -> (waveform: Data, spectrogram: Data) {
-        let samples = try monoSamples(audio)
-        return (waveform(samples, width: width, height: height).data, spectrogram(samples, width: width, height: 2 * height).data)
-    }
-
-    static func monoSamples(_ url: URL) throws -> [Float] {
-        let reader = try AudioSampleReader(url, sampleRate: sampleRate)
-        var samples: [Float] = []
+        // The header's duration places each column before the samples arrive.
+        let seconds = (try? MediaProbe.probe(audio))?.durationSeconds ?? 0
+        var canvas = Canvas(expectedSamples: Int(seconds * Double(sampleRate)), width: width, height: height)
+        let reader = try AudioSampleReader(audio, sampleRate: sampleRate)
         while true {
             let planes = try reader.read()
             let count = planes.first?.count ?? 0
-            if count == 0 { return samples }
+            if count == 0 { break }
+            let scale = 1 / Float(planes.count)
             for index in 0..<count {
                 var sum: Float = 0
                 for plane in planes { sum += plane[index] }
-                samples.append(sum / Float(planes.count))
+                canvas.add(sum * scale)
             }
         }
+        return (try canvas.waveform().pngData(path: audio.path + " (waveform)"),
+                try canvas.spectrogram().pngData(path: audio.path + " (spectrogram)"))
     }
 
-    /// Each column shows the lowest and highest sample of its stretch, around a centre line.
-    static func waveform(_ samples: [Float], width: Int, height: Int) -> PNGImage {
-        var image = PNGImage(width: width, height: height, background: (250, 250, 252))
-        let middle = height / 2
-        for x in 0..<width { image.set(x, middle, (200, 200, 210)) }
-        guard !samples.isEmpty else { return image }
-        for x in 0..<width {
-            let start = samples.count * x / width
-            let end = max(start + 1, samples.count * (x + 1) / width)
-            let slice = samples[start..<min(end, samples.count)]
-            let low = Int((Float(middle) * (1 - (slice.min() ?? 0))).rounded())
-            let high = Int((Float(middle) * (1 - (slice.max() ?? 0))).rounded())
-            for y in min(low, high)...max(low, high) { image.set(x, y, (40, 90, 200)) }
+    /// What the two pictures need, gathered sample by sample: each waveform column's lowest and
+    /// highest sample, and each spectrogram column's spectrum, taken as soon as its frame has arrived.
+    struct Canvas {
+        let width: Int
+        let height: Int
+        private let expected: Int
+        private let frames: Int
+        private var low: [Float]
+        private var high: [Float]
+        private(set) var columns: [[Float]?]
+        private var recent: [Float]
+        private var received = 0
+        private var nextColumn = 0
+        private let window: [Float]
+
+        init(expectedSamples: Int, width: Int, height: Int) {
+            self.width = max(1, width)
+            self.height = max(1, height)
+            expected = max(expectedSamples, 1)
+            frames = expectedSamples >= AudioPictures.frameSize ? (expectedSamples - AudioPictures.frameSize) / (AudioPictures.frameSize / 2) + 1 : 0
+            low = [Float](repeating: 0, count: self.width)
+            high = [Float](repeating: 0, count: self.width)
+            columns = [[Float]?](repeating: nil, count: self.width)
+            recent = [Float](repeating: 0, count: AudioPictures.frameSize)
+            let size = AudioPictures.frameSize
+            window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size - 1))) }
         }
-        return image
-    }
 
-    /// Time across, frequency up (0 to 8 kHz), level as colour over a 70 dB range.
-    static func spectrogram(_ samples: [Float], width: Int, height: Int) -> PNGImage {
-        var image = PNGImage(width: width, height: height, background: (10, 10, 30))
-        let size = 512
-        let bins = size / 2
-        guard samples.count >= size else { return image }
-        let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size - 1))) }
-        let frames = (samples.count - size) / (size / 2) + 1
-        var columns: [[Float]] = []
-        for x in 0..<width {
-            let frame = min(frames - 1, frames * x / width)
-            let start = frame * size / 2
-            var real = (0..<size).map { samples[start + $0] * window[$0] }
+        /// The frame whose spectrum column `x` shows.
+        private func frame(ofColumn x: Int) -> Int { min(frames - 1, frames * x / width) }
+
+        mutating func add(_ sample: Float) {
+            let x = min(width - 1, received * width / expected)
+            low[x] = min(low[x], sample)
+            high[x] = max(high[x], sample)
+            recent[received % AudioPictures.frameSize] = sample
+            received += 1
+            // Columns whose frame ends here: the last `frameSize` samples are that frame.
+            while nextColumn < width, frames > 0,
+                  frame(ofColumn: nextColumn) * (AudioPictures.frameSize / 2) + AudioPictures.frameSize == received {
+                if nextColumn > 0, frame(ofColumn: nextColumn - 1) == frame(ofColumn: nextColumn) {
+                    columns[nextColumn] = columns[nextColumn - 1]
+                } else {
+                    columns[nextColumn] = spectrum()
+                }
+                nextColumn += 1
+            }
+        }
+
+        /// The power spectrum (dB) of the last `frameSize` samples, in order.
+        private func spectrum() -> [Float] {
+            let size = AudioPictures.frameSize
+            let oldest = received % size
+            var real = (0..<size).map { recent[(oldest + $0) % size] * window[$0] }
             var imaginary = [Float](repeating: 0, count: size)
             SmallFFT.transform(&real, &imaginary)
-            columns.append((0..<bins).map { 10 * log10(max(real[$0] * real[$0] + imaginary[$0] * imaginary[$0], 1e-12)) })
+            return (0..<(size / 2)).map { 10 * log10(max(real[$0] * real[$0] + imaginary[$0] * imaginary[$0], 1e-12)) }
         }
-        let peak = columns.flatMap { $0 }.max() ?? 0
-        for (x, column) in columns.enumerated() {
-            for y in 0..<height {
-                let bin = min(bins - 1, (height - 1 - y) * bins / height)
-                let level = max(0, min(1, (column[bin] - peak + 70) / 70))
-                image.set(x, y, heat(level))
+
+        /// Each column shows the lowest and highest sample of its stretch, around a centre line.
+        func waveform() -> PNGImage {
+            var image = PNGImage(width: width, height: height, background: (250, 250, 252))
+            let middle = height / 2
+            for x in 0..<width { image.set(x, middle, (200, 200, 210)) }
+            guard received > 0 else { return image }
+            for x in 0..<min(width, (received * width + expected - 1) / expected) {
+                let top = Int((Float(middle) * (1 - high[x])).rounded())
+                let bottom = Int((Float(middle) * (1 - low[x])).rounded())
+                for y in min(top, bottom)...max(top, bottom) { image.set(x, y, (40, 90, 200)) }
             }
+            return image
         }
-        return image
+
+        /// Time across, frequency up (0 to 8 kHz), level as colour over a 70 dB range.
+        func spectrogram() -> PNGImage {
+            var image = PNGImage(width: width, height: 2 * height, background: (10, 10, 30))
+            let drawn = columns.compactMap { $0 }
+            guard let peak = drawn.flatMap({ $0 }).max() else { return image }
+            let bins = AudioPictures.frameSize / 2
+            for (x, column) in columns.enumerated() {
+                guard let column else { continue }
+                for y in 0..<image.height {
+                    let bin = min(bins - 1, (image.height - 1 - y) * bins / image.height)
+                    let level = max(0, min(1, (column[bin] - peak + 70) / 70))
+                    image.set(x, y, heat(level))
+                }
+            }
+            return image
+        }
     }
 
     /// Dark blue through red to yellow.

@@ -33,7 +33,7 @@ enum ReviewHTML {
         let columns = sides.map { side in
             """
             <div class="side"><h3>\(escape(side.label))</h3>
-            <audio controls preload="none" src="\(escape(side.audio))"></audio>
+            <audio controls preload="metadata" src="\(escape(side.audio))"></audio>
             <img alt="\(escape(side.label)) waveform" src="\(escape(side.wave))">
             <img alt="\(escape(side.label)) spectrogram" src="\(escape(side.spectrum))">
             </div>
@@ -83,11 +83,20 @@ enum ReviewHTML {
         \(dubs.isEmpty ? "<p>No dubs yet.</p>" : dubs.joined(separator: "\n"))
         \(datasets.joined(separator: "\n"))
         <script>
-        window.addEventListener("load", function () {
+        // Says on <body> how many pictures and players loaded: data-images, data-audio ("n/m"), data-errors.
+        function dubkitReport() {
           var images = Array.prototype.slice.call(document.images);
           var loaded = images.filter(function (img) { return img.complete && img.naturalWidth > 0; }).length;
+          var players = Array.prototype.slice.call(document.querySelectorAll("audio"));
+          var playable = players.filter(function (a) { return a.readyState >= 1 && a.duration > 0; }).length;
           document.body.setAttribute("data-images", loaded + "/" + images.length);
+          document.body.setAttribute("data-audio", playable + "/" + players.length);
           document.body.setAttribute("data-errors", String(dubkitErrors));
+        }
+        window.addEventListener("load", dubkitReport);
+        Array.prototype.forEach.call(document.querySelectorAll("audio"), function (a) {
+          a.addEventListener("loadedmetadata", dubkitReport);
+          a.addEventListener("error", dubkitReport);
         });
         </script>
         </body></html>
