@@ -27,7 +27,7 @@ public struct ERBSpectrum: Sendable {
         for (start, energy) in zip(starts, energies) where energy > loud * 1e-3 && energy > 0 {
             var re = [Double](repeating: 0, count: size), im = [Double](repeating: 0, count: size)
             for n in 0..<length { re[n] = Double(x[start + n]) * window[n] }
-            Self.fft(&re, &im)
+            TestFFT.transform(&re, &im)
             for k in 0...(size / 2) { power[k] += re[k] * re[k] + im[k] * im[k] }
         }
         // ERB-rate scale: E(f) = 21.4 log10(1 + 0.00437 f); one band per ERB.
@@ -54,31 +54,5 @@ public struct ERBSpectrum: Sendable {
         guard diffs.count >= 4 else { return .infinity }
         let mean = diffs.reduce(0, +) / Double(diffs.count)
         return (diffs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(diffs.count)).squareRoot()
-    }
-
-    /// In-place iterative radix-2 FFT; `re.count` is a power of two.
-    static func fft(_ re: inout [Double], _ im: inout [Double]) {
-        let n = re.count
-        var j = 0
-        for i in 1..<n {
-            var bit = n >> 1
-            while j & bit != 0 { j ^= bit; bit >>= 1 }
-            j |= bit
-            if i < j { re.swapAt(i, j); im.swapAt(i, j) }
-        }
-        var length = 2
-        while length <= n {
-            let angle = -2 * Double.pi / Double(length)
-            for start in stride(from: 0, to: n, by: length) {
-                for k in 0..<(length / 2) {
-                    let wr = cos(angle * Double(k)), wi = sin(angle * Double(k))
-                    let a = start + k, b = a + length / 2
-                    let tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr
-                    re[b] = re[a] - tr; im[b] = im[a] - ti
-                    re[a] += tr; im[a] += ti
-                }
-            }
-            length *= 2
-        }
     }
 }

@@ -1,3 +1,4 @@
+import DubKitTestSupport
 import Foundation
 
 /// The average power spectrum of one channel of a WAV (Hann-windowed 2048-sample frames, half
@@ -18,7 +19,7 @@ struct PowerSpectrum {
         while start + n <= values.count {
             var real = (0..<n).map { values[start + $0] * window[$0] }
             var imaginary = [Double](repeating: 0, count: n)
-            Self.transform(&real, &imaginary)
+            TestFFT.transform(&real, &imaginary)
             for k in 0..<n / 2 { sum[k] += real[k] * real[k] + imaginary[k] * imaginary[k] }
             frames += 1
             start += n / 2
@@ -42,34 +43,5 @@ struct PowerSpectrum {
 
     private func frequency(_ bin: Int) -> Double {
         Double(bin) * Double(sampleRate) / Double(Self.size)
-    }
-
-    /// In-place radix-2 FFT.
-    private static func transform(_ real: inout [Double], _ imaginary: inout [Double]) {
-        let n = real.count
-        var j = 0
-        for i in 1..<n {
-            var bit = n >> 1
-            while j & bit != 0 { j ^= bit; bit >>= 1 }
-            j |= bit
-            if i < j { real.swapAt(i, j); imaginary.swapAt(i, j) }
-        }
-        var length = 2
-        while length <= n {
-            let angle = -2 * Double.pi / Double(length)
-            for start in stride(from: 0, to: n, by: length) {
-                for k in 0..<length / 2 {
-                    let (c, s) = (cos(angle * Double(k)), sin(angle * Double(k)))
-                    let (a, b) = (start + k, start + k + length / 2)
-                    let tr = real[b] * c - imaginary[b] * s
-                    let ti = real[b] * s + imaginary[b] * c
-                    real[b] = real[a] - tr
-                    imaginary[b] = imaginary[a] - ti
-                    real[a] += tr
-                    imaginary[a] += ti
-                }
-            }
-            length <<= 1
-        }
     }
 }
