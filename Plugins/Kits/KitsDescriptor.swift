@@ -10,6 +10,9 @@ public enum KitsDescriptor {
     public static let soundFileFormats = ["wav", "mp3", "flac"]
     /// Kits documents no poll interval; its GET limit (1000 a minute per account) allows this easily.
     public static let minimumPollInterval: Double = 2
+    /// POSTs (a conversion each) per minute per account: Kits's documents say 1 to 5; DubKit takes the
+    /// lowest, so a batch never meets the limit. Reads (polls, lists) are not limited this tightly.
+    public static let conversionsPerMinute = 1
     /// Voice models per page when the query names no limit (the service's own default).
     public static let defaultPerPage = 10
 
@@ -17,7 +20,8 @@ public enum KitsDescriptor {
     public static let value = ProviderDescriptor(
         id: id, name: "Kits.ai",
         capabilities: [.convert, .catalog, .pitchShift],
-        limits: ProviderLimits(maxFileBytes: maxSoundFileBytes, inputFormats: soundFileFormats, pitchShift: -24...24),
+        limits: ProviderLimits(maxFileBytes: maxSoundFileBytes, inputFormats: soundFileFormats, pitchShift: -24...24,
+                               submissionsPerMinute: conversionsPerMinute),
         billing: .free,
         keyVariable: "KITS_API_KEY",
         baseURL: "https://arpeggi.io/api/kits/v1",

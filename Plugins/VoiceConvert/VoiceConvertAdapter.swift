@@ -234,7 +234,20 @@ public struct VoiceConvertAdapter: Provider {
 
     /// The credits the output will cost: its expected length (input × length_adjust), by the billing rule.
     static func estimate(_ job: VoiceConvertJob) -> Int64? {
-        job.inputDurationMs.map { VoiceConvertDescriptor.billing.credits(forSeconds: Double($0) / 1000 * job.lengthAdjust) }
+        job.inputDurationMs.map { credits(forOutputSeconds: Double($0) / 1000 * job.lengthAdjust) }
+    }
+
+    /// The service bills seconds of output, and `length_adjust` scales the output: 10 s of input with
+    /// `length_adjust=2` is 20 s of output, 40 credits. The same rule ``estimate(_:)`` applies once the
+    /// input is measured.
+    public func estimateCredits(seconds: Double, parameters: DubParameters) -> Int64 {
+        var factor = 1.0
+        if case let .number(value)? = parameters.values["length_adjust"] { factor = value }
+        return Self.credits(forOutputSeconds: seconds * factor)
+    }
+
+    private static func credits(forOutputSeconds seconds: Double) -> Int64 {
+        VoiceConvertDescriptor.billing.credits(forSeconds: seconds)
     }
 
     /// The POST's body from the dub's parameters (URLs empty until upload).

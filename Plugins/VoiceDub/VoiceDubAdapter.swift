@@ -152,16 +152,21 @@ public struct VoiceDubAdapter: Provider {
             guard required <= available else {
                 throw VoiceDubError.notEnoughCredits(operation: operation, required: required, available: available, message: "")
             }
+            var note: String?
             do {
                 dub = try await client.generate(dubID: jobID)
             } catch let VoiceDubError.dubNotPreprocessed(op, message) {
                 dub = try await read(jobID)
                 guard Self.pastPreprocessed(dub.status) else { throw VoiceDubError.dubNotPreprocessed(operation: op, message: message) }
+                note = Self.lookedUp(operation, "VoiceDub answered that the dub is no longer preprocessed", dub.status.rawValue)
             } catch let error as VoiceDubError where error.isRetryable {
                 dub = try await settle(jobID, after: error, operation: operation, sent: Self.pastPreprocessed)
+                note = Self.lookedUp(operation, error.summary, dub.status.rawValue)
             }
             await seen.record(dub)
-            return Self.state(dub)
+            var state = Self.state(dub)
+            state.note = note
+            return state
         }
     }
 
@@ -253,16 +258,21 @@ public struct VoiceDubAdapter: Provider {
             guard required <= available else {
                 throw VoiceDubError.notEnoughCredits(operation: operation, required: required, available: available, message: "")
             }
+            var note: String?
             do {
                 voice = try await client.clone(voiceID: voiceID)
             } catch let VoiceDubError.voiceIsNotNew(op, message) {
                 voice = try await readVoice(voiceID)
                 guard voice.status != .new else { throw VoiceDubError.voiceIsNotNew(operation: op, message: message) }
+                note = Self.lookedUp(operation, "VoiceDub answered that the voice is no longer new", voice.status.rawValue)
             } catch let error as VoiceDubError where error.isRetryable {
                 voice = try await settleVoice(voiceID, after: error, operation: operation)
+                note = Self.lookedUp(operation, error.summary, voice.status.rawValue)
             }
             await seen.record(voice)
-            return Self.state(voice)
+            var state = Self.state(voice)
+            state.note = note
+            return state
         }
     }
 
@@ -359,6 +369,18 @@ public struct VoiceDubAdapter: Provider {
         }
     }
 
+    /// The training costs 10 credits per maxMinute asked for (10 minutes when none are).
+    public func estimateTrainingCredits(_ request: VoiceJobRequest) -> Int64 {
+        Int64(request.maxMinutes ?? VoiceDubDescriptor.defaultMaxMinutes) * VoiceDubDescriptor.creditsPerTrainingMinute
+    }
+
+    /// What the adapter tells the job's log after a paid request whose answer went missing was settled
+    /// by reading the job: the request had taken effect, so it is not sent again.
+    private static func lookedUp(_ operation: String, _ why: String, _ status: String) -> String {
+        "the answer to \(operation) was lost (\(why)); looked the job up at VoiceDub: it is \(status), "
+            + "so the request had reached VoiceDub and is not sent again"
+    }
+
     // MARK: Mapping
 
     private static func pastPreprocessed(_ status: VoiceDubDubStatus) -> Bool {
@@ -405,7 +427,7 @@ public struct VoiceDubAdapter: Provider {
             ? FailureInfo(code: voice.errorCode ?? "training_failed",
                           message: "VoiceDub voice \(voice.id) failed to train: \(voice.errorMessage ?? "no message given"). Check the dataset, then train again.")
             : nil
-        return VoiceJobState(voiceID: voice.id, status: status,
+        return VoiceJobState(voiceID: voice.id, status: status, creditsRequired: voice.requiredCredits.map { Int64($0.rounded(.up)) },
                              creditsUsed: voice.status == .done ? voice.apiCreditsUsed : nil, failure: failure)
     }
 

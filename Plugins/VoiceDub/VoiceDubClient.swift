@@ -183,7 +183,9 @@ public struct VoiceDubClient: Sendable {
                 return map(status: code, body: body, operation: "\(operation) (\(attempts) attempts)", presigned: presigned)
             }
             return .unreachable(operation: operation, detail: "\(attempts) attempts; last: \(last.errorDescription ?? "")")
-        case .connectionFailed, .timeout, .tlsFailure, .cancelled, .fileError, .invalidResponse:
+        case let .fileError(path, message):
+            return .localFile(operation: operation, path: path, message: message)
+        case .connectionFailed, .timeout, .tlsFailure, .cancelled, .invalidResponse:
             return .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
         case let .tooLarge(_, _, _, size):
             return .unexpected(operation: operation, status: 0, code: "too_large", message: "\(size) bytes is more than allowed")

@@ -41,6 +41,9 @@ public enum VoiceDubError: Error, Sendable, Equatable {
     case uploadURLMissing(job: String)
     /// The API key is not configured.
     case missingKey(variable: String)
+    /// A file on this machine could not be read or written (the upload's source, the result's
+    /// destination): not VoiceDub's doing, and not worth retrying as it is.
+    case localFile(operation: String, path: String, message: String)
 
     /// The provider's code (or DubKit's for checks made locally).
     public var code: String {
@@ -63,6 +66,7 @@ public enum VoiceDubError: Error, Sendable, Equatable {
         case .inputTooLong: "input_too_long"
         case .uploadURLMissing: "upload_url_missing"
         case .missingKey: "missing_key"
+        case .localFile: "local_file"
         }
     }
 
@@ -109,6 +113,7 @@ public enum VoiceDubError: Error, Sendable, Equatable {
         case .inputTooLong: "Cut the input into parts of at most 30 minutes and dub each."
         case .uploadURLMissing: "Run `dubkit dub retry` to create the job again and upload the audio."
         case let .missingKey(variable): "Export \(variable)=… or run `dubkit provider login voicedub`."
+        case .localFile: "Check that the folder exists and is writable (for results, the temporary folder: TMPDIR) and that the disk has room, then `dubkit dub retry`."
         }
     }
 
@@ -155,6 +160,8 @@ public enum VoiceDubError: Error, Sendable, Equatable {
             "voicedub: the upload URL of dub \(job) is not known (it is given only when the dub is created)"
         case let .missingKey(variable):
             "voicedub needs an API key and none is configured (\(variable) is not set)"
+        case let .localFile(operation, path, message):
+            "\(operation): the local file \(path) could not be used: \(message)"
         }
     }
 

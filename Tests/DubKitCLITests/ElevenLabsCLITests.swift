@@ -66,4 +66,27 @@ struct ElevenLabsCLITests {
         #expect(!ran.stderr.contains(Self.key) && !ran.stdout.contains(Self.key))
         #expect(ran.stderr.contains("xi-api-key: ***"), "the verbose HTTP log shows the key masked")
     }
+
+    @Test("a batch keeps to ElevenLabs's 2 conversions at once (the descriptor's maxConcurrentJobs), whatever --jobs asks")
+    func batchKeepsToTheConcurrencyLimit() throws {
+        // The plan allows 2 at once and refuses a third with 429: a batch that asked for more would be refused.
+        let fake = try FakeElevenLabs(options: .init(apiKey: Self.key, maxConcurrentRequests: 2, processingDelay: .milliseconds(400)))
+        let dir = try TemporaryDirectory()
+        let env = ["ELEVENLABS_BASE_URL": fake.baseURL.absoluteString, "ELEVENLABS_API_KEY": Self.key]
+        #expect(try dubkit(["project", "create", "films"], dir, env).status == 0)
+        for index in 0..<5 {
+            let audio = dir.path("line\(index).wav")
+            try Fixtures.tone(audio, seconds: 0.5, frequency: 200 + 20 * index)
+            let created = try dubkit(["dub", "create", "--project", "films", "--voice", "elevenlabs:\(fake.voices[0].voiceID)",
+                                      "--file", audio.path], dir, env)
+            #expect(created.status == 0, "\(created.stderr)")
+        }
+        let started = Date()
+        let ran = try dubkit(["dub", "run", "--project", "films", "--all", "--jobs", "5"], dir, env)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(fake.mostConcurrentConversions == 2)
+        #expect(fake.calls(.convert) == 5, "a conversion was refused: more than 2 were asked for at once")
+        // Two at a time, 0.4 s each: at least three rounds.
+        #expect(Date().timeIntervalSince(started) >= 1.2)
+    }
 }

@@ -89,4 +89,70 @@ struct KitsVoiceConvertCLITests {
         #expect(fake.tasks.first?.body["diffusion_steps"] == .number(10))
         #expect(!ran.stderr.contains(Self.convertKey) && !ran.stdout.contains(Self.convertKey))
     }
+
+    @Test("Kits: a dub run sends one conversion POST a minute at most, the conservative reading of Kits's POST limit")
+    func kitsConversionPace() throws {
+        let fake = try FakeKits(options: .init(apiKey: Self.kitsKey, stageDuration: .milliseconds(60)))
+        let dir = try TemporaryDirectory()
+        let env = ["KITS_BASE_URL": fake.baseURL.absoluteString, "KITS_API_KEY": Self.kitsKey]
+        #expect(try dubkit(["project", "create", "films"], dir, env).status == 0)
+        for index in 0..<2 {
+            let audio = dir.path("k\(index).wav")
+            try Fixtures.tone(audio, seconds: 0.5, frequency: 220 + 30 * index)
+            #expect(try dubkit(["dub", "create", "--project", "films", "--voice", "kits:2", "--file", audio.path], dir, env).status == 0)
+        }
+        let run = try ChildProcess("dubkit", ["--workspace", dir.path("ws").path, "dub", "run", "--project", "films", "--all", "--jobs", "2"],
+                                   environment: env.merging(["DUBKIT_POLL_INTERVAL": "0.05", "DUBKIT_CONFIG_DIR": dir.path("config").path]) { $1 },
+                                   currentDirectory: dir.url)
+        defer { run.killHard(); _ = run.wait() }
+        let store = try Workspace(root: dir.path("ws")).openProject("films")
+        let end = Date().addingTimeInterval(20)
+        while Date() < end, try !store.dubs().contains(where: { $0.status == .done }) { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(try store.dubs().map(\.status).contains(.done))
+        // Well past the time the second dub needs to be ready: its POST waits for its turn, a minute on.
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(fake.calls(.createConversion) == 1)
+        #expect(try store.dubs().map(\.status).sorted { $0.rawValue < $1.rawValue } == [.done, .preprocessed])
+    }
+
+    @Test("voice-convert: dub estimate prices length_adjust as the service bills it, seconds of output, before and after preprocess")
+    func voiceConvertEstimate() throws {
+        let fake = try FakeVoiceConvert(options: .init(apiKey: Self.convertKey, stageDuration: .milliseconds(60)))
+        let dir = try TemporaryDirectory()
+        let published = dir.path("public")
+        try FileManager.default.createDirectory(at: published, withIntermediateDirectories: true)
+        let web = try TestHTTPServer { request in
+            let name = request.path.split(separator: "/").last.map(String.init) ?? ""
+            guard let data = try? Data(contentsOf: published.appendingPathComponent(name)) else { return .text("no", status: 404) }
+            return TestHTTPResponse(status: 200, body: .bytes(data))
+        }
+        let source = dir.path("talk.wav"), reference = dir.path("ref.wav")
+        try Fixtures.tone(source, seconds: 10)
+        try Fixtures.tone(reference, seconds: 3, frequency: 330)
+        let env = ["VOICECONVERT_BASE_URL": fake.baseURL.absoluteString, "VOICECONVERT_API_KEY": Self.convertKey,
+                   "VOICECONVERT_PUBLISH_DIR": published.path, "VOICECONVERT_PUBLIC_URL": web.url("/pub/").absoluteString]
+        #expect(try dubkit(["project", "create", "films"], dir, env).status == 0)
+        #expect(try dubkit(["dub", "create", "--project", "films", "--voice", "voiceconvert:\(reference.path)", "--file", source.path,
+                            "--param", "length_adjust=2"], dir, env).status == 0)
+        func estimate() throws -> [String: Any] {
+            let shown = try dubkit(["--json", "dub", "estimate", "--project", "films", "1"], dir, env)
+            #expect(shown.status == 0, "\(shown.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        }
+        // 10 s of input, twice as long out: 20 s of output at 2 credits a second.
+        #expect(try estimate()["totalCredits"] as? Int == 40)
+
+        let refused = try dubkit(["dub", "run", "--project", "films", "--all", "--budget", "30"], dir, env)
+        #expect(refused.status == 1 && refused.stderr.contains("it costs 40 credits"), "\(refused.stderr)")
+        #expect(fake.tasks.isEmpty)
+        // Preprocessed now: the figure the adapter reported for the measured input.
+        let after = try estimate()
+        let line = try #require((after["dubs"] as? [[String: Any]])?.first)
+        #expect(line["credits"] as? Int == 40 && line["seconds"] as? Double == 10, "\(after)")
+
+        let ran = try dubkit(["--json", "dub", "run", "--project", "films", "--all", "--budget", "40"], dir, env)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(fake.credits == 10_000 - 40)
+    }
 }
+

@@ -118,10 +118,24 @@ struct WorkflowResilienceTests {
             #expect(dub.errorCode?.isEmpty == false && (dub.errorMessage?.count ?? 0) > 10, "dub \(dub.id ?? 0) has no clear error")
         }
         #expect(ran.status == (dubs.contains { $0.status == .error } ? 1 : 0))
-        let generated = dubs.filter { $0.providerJobID.flatMap { fake.dub($0) }.map { $0.generateCalls > 0 } ?? false }
-        let paid = fake.dubIDs.compactMap { fake.dub($0) }.map(\.generateCalls).reduce(0, +)
-        #expect(paid == generated.count, "\(paid) effective generate calls for \(generated.count) generated dubs")
-        #expect(fake.dubIDs.compactMap { fake.dub($0) }.allSatisfy { $0.generateCalls <= 1 && $0.preprocessCalls <= 1 })
+        // DubKit's side: the dubs it generated, i.e. past preprocessed (or failed from there) or with credits recorded.
+        let past: Set<DubStatus> = [.queued, .starting, .processing, .finalizing, .done]
+        let generated = try dubs.filter { dub in
+            let failedFrom = try store.events(of: .dub, id: dub.id ?? 0).last { $0.toStatus == DubStatus.error.rawValue }?
+                .fromStatus.flatMap(DubStatus.init(rawValue:))
+            return past.contains(dub.status) || dub.creditsUsed > 0 || (dub.status == .error && failedFrom.map(past.contains) == true)
+        }
+        // The fake's side: raw generate requests on each job, less those it turned away before doing anything
+        // (429, 500, a connection dropped unanswered). Not its own charge counter.
+        func paidCalls(_ job: String) -> Int { fake.calls(.generateDub, id: job) - fake.callsTurnedAway(.generateDub, id: job) }
+        let paid = fake.dubIDs.map(paidCalls).reduce(0, +)
+        #expect(paid == generated.count, "\(paid) generate requests took effect for \(generated.count) dubs DubKit generated")
+        for dub in dubs {
+            guard let job = dub.providerJobID else { continue }
+            let expected = generated.contains { $0.id == dub.id } ? 1 : 0
+            #expect(paidCalls(job) == expected, "dub \(dub.id ?? 0) (\(dub.status)): \(paidCalls(job)) generate requests took effect")
+        }
+        #expect(fake.dubIDs.compactMap { fake.dub($0) }.allSatisfy { $0.preprocessCalls <= 1 })
         #expect(dubs.filter { $0.status == .done }.count >= 40, "only \(dubs.filter { $0.status == .done }.count) done")
     }
 

@@ -54,6 +54,34 @@ struct BatchBudgetTests {
         #expect(try store.lastAttempt(.generate, dub: second) == nil)
     }
 
+    @Test("a training under way counts against the budget, so neither a dub nor another training can cross it")
+    func trainingUnderWayIsCommitted() throws {
+        let voice = try store.createVoice(Voice(providerID: "voicedub", name: "narrator", maxMinutes: 5))
+        let id = try #require(voice.id)
+        try store.transitionVoice(id, to: .uploading)
+        _ = try store.beginTraining(voice: id, required: 50, budget: 80, jobID: "voice-1")
+        #expect(try store.committedCredits() == 50)
+        #expect(try store.voice(id).creditsRequired == 50)
+        let dub = try preprocessedDub(credits: 40)
+        #expect {
+            try store.beginGenerate(dub: dub, required: 40, budget: 80, fingerprint: "f", jobID: nil)
+        } throws: { error in
+            guard case let .budgetExceeded(_, _, committed, _) = error as? DubKitError else { return false }
+            return committed == 50
+        }
+        let other = try store.createVoice(Voice(providerID: "voicedub", name: "second", maxMinutes: 5))
+        let otherID = try #require(other.id)
+        try store.transitionVoice(otherID, to: .uploading)
+        #expect {
+            try store.beginTraining(voice: otherID, required: 50, budget: 80, jobID: "voice-2")
+        } throws: { error in
+            guard case let .trainingOverBudget(voice, required, committed, budget) = error as? DubKitError else { return false }
+            return voice == "voicedub:second" && required == 50 && committed == 50 && budget == 80
+        }
+        #expect(try store.lastAttempt(.train, voice: otherID) == nil)
+        #expect(try store.beginGenerate(dub: dub, required: 30, budget: 80, fingerprint: "f", jobID: nil).outcome == .running)
+    }
+
     @Test("a pacer spaces requests by the provider's rate and holds them all back after a Retry-After")
     func pacerSpacesRequests() async throws {
         let pacer = RequestPacer(requestsPerMinute: 600)

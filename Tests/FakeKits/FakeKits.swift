@@ -16,6 +16,8 @@ public final class FakeKits: Sendable {
 
     struct State {
         var calls: [Operation: Int] = [:]
+        /// When each call arrived, in order.
+        var arrivals: [(operation: Operation, id: Int64?, at: ContinuousClock.Instant)] = []
         var faults: [Operation: [Fault]] = [:]
         var conversions: [Int64: Conversion] = [:]
         var nextID: Int64 = 1
@@ -44,6 +46,14 @@ public final class FakeKits: Sendable {
 
     /// Calls of `operation`, answered or not.
     public func calls(_ operation: Operation) -> Int { state.current.calls[operation] ?? 0 }
+
+    /// When the calls of `operation` (of every operation but the signed output downloads, when nil)
+    /// arrived, in order, only those on conversion `id` when given: to check a client's pacing.
+    public func callTimes(_ operation: Operation? = nil, id: Int64? = nil) -> [ContinuousClock.Instant] {
+        state.current.arrivals.filter { call in
+            (operation.map { call.operation == $0 } ?? (call.operation != .downloadOutput)) && (id == nil || call.id == id)
+        }.map(\.at)
+    }
 
     /// All calls of every operation.
     public var totalCalls: Int { state.current.calls.values.reduce(0, +) }
@@ -80,7 +90,10 @@ public final class FakeKits: Sendable {
 
     func handle(_ request: TestHTTPRequest) -> TestHTTPResponse {
         let route = Route(request)
-        state.withLock { $0.calls[route.operation, default: 0] += 1 }
+        state.withLock {
+            $0.calls[route.operation, default: 0] += 1
+            $0.arrivals.append((route.operation, route.id, ContinuousClock.now))
+        }
         if route.operation == .downloadOutput { return download(request, route: route) }
         guard let auth = request.header("Authorization"), auth.lowercased().hasPrefix("bearer "),
               auth.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces) == options.apiKey else {

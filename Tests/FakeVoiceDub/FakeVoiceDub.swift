@@ -52,6 +52,13 @@ public final class FakeVoiceDub: Sendable {
         core.locked { $0.times(operation, id: id).count }
     }
 
+    /// How many of the calls of `operation` on `id` were refused before anything was done: a wrong
+    /// key, the rate limit, an injected 429 or 500, or a connection dropped with nothing done. The
+    /// raw count minus these is what took effect (or was refused by the dub's own state).
+    public func callsTurnedAway(_ operation: Operation, id: String) -> Int {
+        core.locked { $0.turnedAway(operation, id: id) }
+    }
+
     /// Makes the next `times` calls of `operation` meet `fault` (after faults injected before).
     public func inject(_ fault: Fault, on operation: Operation, times: Int = 1) {
         core.locked { $0.inject(fault, on: operation, times: times) }

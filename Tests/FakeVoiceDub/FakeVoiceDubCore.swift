@@ -59,6 +59,8 @@ final class FakeVoiceDubCore: @unchecked Sendable {
         log.times(operation, id: id)
     }
 
+    func turnedAway(_ operation: FakeVoiceDub.Operation, id: String) -> Int { log.turnedAway(operation, id: id) }
+
     func inject(_ fault: FakeVoiceDub.Fault, on operation: FakeVoiceDub.Operation, times: Int) {
         faults.inject(fault, on: operation, times: times)
     }
@@ -162,16 +164,27 @@ final class FakeVoiceDubCore: @unchecked Sendable {
     private func handleAPI(_ request: TestHTTPRequest, route: VoiceDubRoute) -> TestHTTPResponse {
         let authorized = Self.apiKey(in: request) == options.apiKey
         let admission = locked { core -> (fault: FakeVoiceDub.Fault?, headers: [(name: String, value: String)], limited: Int?) in
-            core.log.record(route.operation, id: route.id)
-            guard authorized else { return (nil, [], nil) }
+            let call = core.log.record(route.operation, id: route.id)
+            guard authorized else {
+                core.log.markTurnedAway(call)
+                return (nil, [], nil)
+            }
             var headers: [(name: String, value: String)] = []
             if var window = core.window {
                 let verdict = window.admit(at: Date())
                 core.window = window
                 headers = verdict.headers
-                if !verdict.allowed { return (nil, headers, verdict.retryAfter) }
+                if !verdict.allowed {
+                    core.log.markTurnedAway(call)
+                    return (nil, headers, verdict.retryAfter)
+                }
             }
-            return (core.faults.next(for: route.operation), headers, nil)
+            let fault = core.faults.next(for: route.operation)
+            switch fault {
+            case .rateLimited?, .serverError?, .dropConnection?: core.log.markTurnedAway(call)
+            default: break
+            }
+            return (fault, headers, nil)
         }
         guard authorized else { return VoiceDubAPIError.unauthorized().response }
         var headers = admission.headers

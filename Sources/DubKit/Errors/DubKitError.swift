@@ -30,6 +30,8 @@ public enum DubKitError: Error, Sendable, Equatable {
     case dubFailed(id: Int64, project: String, code: String, message: String)
     /// A paid step that would take the project past its credit budget; nothing was sent.
     case budgetExceeded(dub: Int64, required: Int64, committed: Int64, budget: Int64)
+    /// A voice training whose paid step would take the project past its credit budget; nothing was sent.
+    case trainingOverBudget(voice: String, required: Int64, committed: Int64, budget: Int64)
     /// A dataset that breaks a provider's training rules; nothing was uploaded.
     case datasetInvalid(dataset: String, provider: String, problems: [String])
 }
@@ -50,7 +52,7 @@ extension DubKitError: LocalizedError {
         case .duplicate: "duplicate"
         case .mediaIO: "media_io"
         case .storage: "storage"
-        case .budgetExceeded: "budget_exceeded"
+        case .budgetExceeded, .trainingOverBudget: "budget_exceeded"
         case .datasetInvalid: "dataset_invalid"
         case let .dubFailed(_, _, code, _): code
         }
@@ -88,6 +90,8 @@ extension DubKitError: LocalizedError {
             "dub \(id) failed: \(code): \(message)"
         case let .budgetExceeded(dub, required, committed, budget):
             "dub \(dub) was not generated: it costs \(required) credits, \(committed) of the budget of \(budget) are already spent or committed"
+        case let .trainingOverBudget(voice, required, committed, budget):
+            "voice \(voice) was not trained: training costs \(required) credits, \(committed) of the budget of \(budget) are already spent or committed"
         case let .datasetInvalid(dataset, provider, problems):
             "dataset \(dataset) does not meet \(provider)'s rules; nothing was uploaded:\n  " + problems.joined(separator: "\n  ")
         }
@@ -122,6 +126,8 @@ extension DubKitError: LocalizedError {
             "see `dubkit dub log --project \(project) \(id)`"
         case .budgetExceeded:
             "raise the budget (`dub run --budget N`), or leave the dub: it stays preprocessed, ready to run"
+        case .trainingOverBudget:
+            "raise the budget (`voice run --budget N` or `project budget`), or ask for fewer minutes (`--max-minutes`); nothing was paid"
         case let .datasetInvalid(dataset, provider, _):
             "fix the files named, or run `dubkit dataset prepare \(dataset) --provider \(provider)` and train from the prepared copy"
         }

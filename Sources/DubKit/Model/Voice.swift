@@ -21,6 +21,9 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     public var datasetID: Int64?
     /// Credits the provider charged for it.
     public var creditsUsed: Int64
+    /// What its paid training step costs (the provider's figure, or the adapter's estimate), once known;
+    /// counted against the budget from the moment the training request is about to be sent.
+    public var creditsRequired: Int64?
     /// What the provider handed back for the trained voice (the local engine's profile), as JSON text.
     public var modelData: String?
 
@@ -64,6 +67,7 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     enum CodingKeys: String, CodingKey {
         case id, providerID = "provider_id", providerVoiceID = "provider_voice_id", name, status
         case languages, genres, styles, datasetID = "dataset_id", creditsUsed = "credits_used"
+        case creditsRequired = "credits_required"
         case modelData = "model_data", datasetHash = "dataset_hash", maxMinutes = "max_minutes", separate
         case errorCode = "error_code", errorMessage = "error_message"
         case createdAt = "created_at", updatedAt = "updated_at"

@@ -43,6 +43,14 @@ public protocol Provider: Sendable {
     func trainVoice(voiceID: String) async throws -> VoiceJobState
     /// Where training stands now.
     func pollVoice(voiceID: String) async throws -> VoiceJobState
+
+    /// The credits a dub of `seconds` of input with these parameters will cost, before the provider has
+    /// said; by default the descriptor's ``Billing`` for the input's length. An adapter whose price
+    /// depends on a parameter (the voice-convert service bills seconds of output) prices it here.
+    func estimateCredits(seconds: Double, parameters: DubParameters) -> Int64
+    /// The credits the paid training step of `request` will cost, checked against the budget before
+    /// anything is created; by default 0 (the provider does not charge for training, or does not say).
+    func estimateTrainingCredits(_ request: VoiceJobRequest) -> Int64
 }
 
 extension Provider {
@@ -67,4 +75,8 @@ extension Provider {
     public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState { throw unsupported("dataset upload") }
     public func trainVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training") }
     public func pollVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training status") }
+    public func estimateCredits(seconds: Double, parameters: DubParameters) -> Int64 {
+        descriptor.billing.credits(forSeconds: seconds)
+    }
+    public func estimateTrainingCredits(_ request: VoiceJobRequest) -> Int64 { 0 }
 }

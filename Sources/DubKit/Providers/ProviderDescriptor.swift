@@ -110,10 +110,13 @@ public struct ProviderLimits: Sendable, Hashable, Codable {
     public var maxConcurrentJobs: Int?
     /// Requests a minute it accepts from one key; nil when it does not say.
     public var requestsPerMinute: Int?
+    /// Paid requests that start work (generate, train) a minute it accepts from one account, when these
+    /// are limited more tightly than the rest (Kits: a few POSTs a minute); nil when it does not say.
+    public var submissionsPerMinute: Int?
 
     private enum CodingKeys: String, CodingKey {
         case maxFileBytes, maxDurationSeconds, inputFormats, pitchShift, datasetFiles, datasetSeconds, trainingMinutes
-        case defaultTrainingMinutes, maxConcurrentJobs, requestsPerMinute
+        case defaultTrainingMinutes, maxConcurrentJobs, requestsPerMinute, submissionsPerMinute
     }
 
     public init(from decoder: any Decoder) throws {
@@ -128,13 +131,15 @@ public struct ProviderLimits: Sendable, Hashable, Codable {
             trainingMinutes: try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .trainingMinutes),
             defaultTrainingMinutes: try c.decodeIfPresent(Int.self, forKey: .defaultTrainingMinutes),
             maxConcurrentJobs: try c.decodeIfPresent(Int.self, forKey: .maxConcurrentJobs),
-            requestsPerMinute: try c.decodeIfPresent(Int.self, forKey: .requestsPerMinute))
+            requestsPerMinute: try c.decodeIfPresent(Int.self, forKey: .requestsPerMinute),
+            submissionsPerMinute: try c.decodeIfPresent(Int.self, forKey: .submissionsPerMinute))
     }
 
     public init(maxFileBytes: Int64? = nil, maxDurationSeconds: Double? = nil, inputFormats: [String] = [],
                 pitchShift: ClosedRange<Int>? = nil, datasetFiles: ClosedRange<Int>? = nil,
                 datasetSeconds: ClosedRange<Double>? = nil, trainingMinutes: ClosedRange<Int>? = nil,
-                defaultTrainingMinutes: Int? = nil, maxConcurrentJobs: Int? = nil, requestsPerMinute: Int? = nil) {
+                defaultTrainingMinutes: Int? = nil, maxConcurrentJobs: Int? = nil, requestsPerMinute: Int? = nil,
+                submissionsPerMinute: Int? = nil) {
         self.maxFileBytes = maxFileBytes
         self.maxDurationSeconds = maxDurationSeconds
         self.inputFormats = inputFormats
@@ -145,6 +150,7 @@ public struct ProviderLimits: Sendable, Hashable, Codable {
         self.defaultTrainingMinutes = defaultTrainingMinutes
         self.maxConcurrentJobs = maxConcurrentJobs
         self.requestsPerMinute = requestsPerMinute
+        self.submissionsPerMinute = submissionsPerMinute
     }
 }
 

@@ -93,19 +93,23 @@ public struct DubJobState: Sendable, Hashable, Codable {
     public var creditsUsed: Int64?
     /// Set when `status` is `error`.
     public var failure: FailureInfo?
+    /// A decision the adapter took that the user should find in the dub's log, such as looking the job
+    /// up after the answer to a paid request was lost (and not sending it again).
+    public var note: String?
 
     public init(jobID: String, status: DubStatus, inputDurationMs: Int64? = nil, creditsRequired: Int64? = nil,
-                creditsUsed: Int64? = nil, failure: FailureInfo? = nil) {
+                creditsUsed: Int64? = nil, failure: FailureInfo? = nil, note: String? = nil) {
         self.jobID = jobID
         self.status = status
         self.inputDurationMs = inputDurationMs
         self.creditsRequired = creditsRequired
         self.creditsUsed = creditsUsed
         self.failure = failure
+        self.note = note
     }
 
     enum CodingKeys: String, CodingKey {
-        case jobID = "jobId", status, inputDurationMs, creditsRequired, creditsUsed, failure
+        case jobID = "jobId", status, inputDurationMs, creditsRequired, creditsUsed, failure, note
     }
 }
 
@@ -128,21 +132,27 @@ public struct VoiceJobRequest: Sendable, Hashable, Codable {
 public struct VoiceJobState: Sendable, Hashable, Codable {
     public var voiceID: String
     public var status: VoiceStatus
+    /// What the paid training step will cost, when the provider says (VoiceDub: on the created voice).
+    public var creditsRequired: Int64?
     public var creditsUsed: Int64?
     public var failure: FailureInfo?
     /// What the provider hands back for a trained voice, to be stored with it (the local engine's profile).
     public var voiceData: JSONValue?
+    /// A decision the adapter took that the user should find in the voice's log (see ``DubJobState/note``).
+    public var note: String?
 
-    public init(voiceID: String, status: VoiceStatus, creditsUsed: Int64? = nil, failure: FailureInfo? = nil,
-                voiceData: JSONValue? = nil) {
+    public init(voiceID: String, status: VoiceStatus, creditsRequired: Int64? = nil, creditsUsed: Int64? = nil,
+                failure: FailureInfo? = nil, voiceData: JSONValue? = nil, note: String? = nil) {
         self.voiceID = voiceID
         self.status = status
+        self.creditsRequired = creditsRequired
         self.creditsUsed = creditsUsed
         self.failure = failure
         self.voiceData = voiceData
+        self.note = note
     }
 
     enum CodingKeys: String, CodingKey {
-        case voiceID = "voiceId", status, creditsUsed, failure, voiceData
+        case voiceID = "voiceId", status, creditsRequired, creditsUsed, failure, voiceData, note
     }
 }

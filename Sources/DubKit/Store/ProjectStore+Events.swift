@@ -12,3 +12,14 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// Adds a note to the log of a dub or voice: a decision the engine or an adapter took that the
+    /// user should be able to find afterwards (`dub log`), whatever the progress display showed.
+    public func note(_ message: String, on entity: EntityKind, id: Int64) throws(DubKitError) {
+        try write { db in
+            var event = Event(entity: entity, entityID: id, kind: .note, message: message)
+            try event.insert(db)
+        }
+    }
+}

@@ -42,6 +42,10 @@ enum StoreSchema {
             // How the dubbed track keeps to its source (JSON of SyncReport), measured after download.
             try db.execute(sql: "ALTER TABLE dub ADD COLUMN sync_report TEXT CHECK (sync_report IS NULL OR json_valid(sync_report))")
         }
+        migrator.registerMigration("v7-voice-credits-required") { db in
+            // What a voice's paid training step costs, so a training under way counts against the budget.
+            try db.execute(sql: "ALTER TABLE voice ADD COLUMN credits_required INTEGER CHECK (credits_required IS NULL OR credits_required >= 0)")
+        }
         return migrator
     }
 

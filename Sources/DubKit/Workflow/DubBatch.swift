@@ -59,7 +59,8 @@ public struct DubBatch: Sendable {
             return Dictionary(uniqueKeysWithValues: queue.compactMap { dub in dub.id.map { ($0, Outcome.failed(id: $0, error)) } })
         }
         let limits = base.descriptor.limits
-        let provider = PacedProvider(base, pacer: RequestPacer(requestsPerMinute: limits.requestsPerMinute))
+        // One pacing per provider for the whole batch; a provider handed over already paced keeps its own.
+        let provider = base as? PacedProvider ?? PacedProvider(base, pollInterval: pollInterval)
         let width = min(jobsPerProvider, limits.maxConcurrentJobs ?? jobsPerProvider)
         var runner = DubRunner(store: store, provider: provider, pollInterval: pollInterval, budget: budget,
                                links: links, report: report)

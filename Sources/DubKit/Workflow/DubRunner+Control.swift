@@ -51,8 +51,10 @@ extension DubRunner {
             let state = try await provider.pollDub(jobID: jobID)
             switch state.status {
             case .error, .cancelled:
+                let cost = dub.creditsRequired.map { "\($0) credits" } ?? "its cost, known once the input is measured"
                 return DubRetry(resumesAt: .uploading, attempt: try attempt(.generate), newJob: true,
-                                reason: "the provider's job \(jobID) ended in \(state.status.rawValue); a new job is created and paid for again")
+                                reason: "the provider's job \(jobID) ended in \(state.status.rawValue); a new job is created "
+                                    + "and its generate is paid for again (\(cost), within the budget)")
             case .done:
                 return DubRetry(resumesAt: .finalizing, attempt: try attempt(.download), newJob: false,
                                 reason: "download the finished result again")
@@ -73,11 +75,14 @@ extension DubRunner {
                                            allowed: "a dub that is not done or cancelled")
         }
         var note = "nothing was sent to the provider's paid step"
+        // Whether the paid step's credits stay spent: they are then recorded on the dub, and summed for the project.
+        var spent = false
         if let jobID = dub.providerJobID, [.queued, .starting, .processing].contains(dub.status) {
             do {
                 try await provider.cancelDub(jobID: jobID)
                 note = "the provider stopped job \(jobID)"
             } catch let error as ProviderError {
+                spent = true
                 if case .unsupported = error {
                     note = "\(provider.descriptor.id) cannot stop job \(jobID): it runs on and its credits stay spent"
                 } else {
@@ -86,6 +91,10 @@ extension DubRunner {
             }
         } else if dub.status == .finalizing {
             note = "the provider had finished; its credits are spent"
+            spent = true
+        }
+        if spent && dub.creditsUsed == 0, let required = dub.creditsRequired {
+            try store.updateDub(id) { $0.creditsUsed = required }
         }
         try store.transitionDub(id, to: .cancelled, message: "cancelled: \(note)")
         return note

@@ -78,13 +78,15 @@ extension DubRunner {
         }
         try Self.expect(current, .preprocessed, stage: "preprocess", provider: provider.descriptor.id)
         let found = current
+        // The provider's own figure when it gives one, else the adapter's price for the measured length.
+        let required = found.creditsRequired
+            ?? found.inputDurationMs.map { provider.estimateCredits(seconds: Double($0) / 1000, parameters: dub.parameters) }
         try store.updateDub(id) {
             $0.inputDurationMs = found.inputDurationMs
-            $0.creditsRequired = found.creditsRequired
-                ?? found.inputDurationMs.map { provider.descriptor.billing.credits(forSeconds: Double($0) / 1000) }
+            $0.creditsRequired = required
         }
         try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed)
-        report("dub \(id): preprocessed, \(found.creditsRequired.map(String.init) ?? "?") credits")
+        report("dub \(id): preprocessed, \(required.map(String.init) ?? "?") credits")
     }
 
     func generate(_ dub: Dub) async throws {
@@ -92,8 +94,10 @@ extension DubRunner {
         if let earlier = try store.lastAttempt(.generate, dub: id), earlier.outcome != .succeeded {
             // An interrupted request, or one whose answer never came: look before paying again.
             let state = try await provider.pollDub(jobID: jobID)
+            let name = provider.descriptor.name
             if state.status != .preprocessed {
-                report("dub \(id): the earlier generate request reached the provider (its job is \(state.status.rawValue)); not sending it again")
+                try record(id, "the outcome of generate attempt \(earlier.attempt) was unknown; looked job \(jobID) up at \(name): "
+                           + "it is \(state.status.rawValue), so the request had reached it and is not sent again")
                 if earlier.outcome == .running {
                     try store.finishStage(earlier, outcome: .succeeded, jobID: jobID, then: .queued)
                 } else {
@@ -101,10 +105,11 @@ extension DubRunner {
                 }
                 return
             }
+            try record(id, "looked job \(jobID) up at \(name) before sending generate again: it is still preprocessed, "
+                       + "so attempt \(earlier.attempt) never took effect; sending it now")
             if earlier.outcome == .running {
                 try store.finishStage(earlier, outcome: .failed,
                                       failure: FailureInfo(code: "interrupted", message: "never reached the provider"))
-                report("dub \(id): the earlier generate request never reached the provider; sending it now")
             }
         }
         let attempt = try store.beginGenerate(dub: id, required: dub.creditsRequired ?? 0, budget: budget,
@@ -112,11 +117,18 @@ extension DubRunner {
         // Said before the request: a provider that converts in place reports its progress during it.
         report("dub \(id): generating")
         let state = try await provider.generateDub(jobID: jobID, progress: progress)
+        if let note = state.note { try record(id, note) }
         if state.status == .error {
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         }
         try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
         report("dub \(id): queued")
+    }
+
+    /// Reports a decision and keeps it in the dub's log, where `dub log` shows it after any display is gone.
+    func record(_ id: Int64, _ message: String) throws {
+        report("dub \(id): \(message)")
+        try store.note(message, on: .dub, id: id)
     }
 
     func poll(_ dub: Dub) async throws {

@@ -4,27 +4,33 @@ import Foundation
 /// Trains a project's custom voice from a dataset with its provider, through the voice lifecycle.
 ///
 /// It continues from the voice's recorded status: the provider's voice id is stored right after it
-/// is created, the paid training request records its intent first, and a request whose answer never
-/// came is looked up at the provider before it is sent again. Transient failures are retried in place.
+/// is created, the paid training request checks the budget and records its intent (with its cost) in
+/// one transaction first, and a request whose answer never came is looked up at the provider before
+/// it is sent again. Transient failures are retried in place.
 public struct VoiceTrainer: Sendable {
     public let store: ProjectStore
+    /// The provider, paced (``PacedProvider``): reads of the voice stay the poll interval apart.
     public let provider: any Provider
     public let pollInterval: Double
+    /// The credit budget; nil uses the project's default (and none when it has none).
+    public let budget: Int64?
     public let report: @Sendable (String) -> Void
     /// The first wait after a transient failure, in seconds; it doubles with each failure in a row.
     public var retryDelay: Double = 2
     /// Transient failures in a row a training survives before it ends in error.
     public var maxTransientFailures = 8
 
-    public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil,
+    public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
                 report: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
-        self.provider = provider
+        self.provider = provider as? PacedProvider ?? PacedProvider(provider, pollInterval: pollInterval)
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
+        self.budget = budget
         self.report = report
     }
 
     /// Creates the voice `name` for the dataset (or takes the existing one) and trains it to `done` or `error`.
+    /// A new training that the budget cannot hold is refused before anything is created.
     public func train(name: String, dataset: Dataset, maxMinutes: Int? = nil, separate: Bool = false) async throws -> Voice {
         let files = try checkedFiles(of: dataset)
         let existing = try store.voices(provider: provider.descriptor.id).first { $0.name == name }
@@ -34,6 +40,9 @@ public struct VoiceTrainer: Sendable {
             if !errors.isEmpty {
                 throw DubKitError.datasetInvalid(dataset: dataset.name, provider: provider.descriptor.id, problems: errors.map(\.line))
             }
+            let request = VoiceJobRequest(name: name, numberOfFiles: files.count, maxMinutes: maxMinutes, separate: separate)
+            try store.checkTrainingBudget(voice: "\(provider.descriptor.id):\(name)",
+                                          required: provider.estimateTrainingCredits(request), budget: budget)
         }
         let voice = try existing ?? store.createVoice(Voice(
             providerID: provider.descriptor.id, name: name, datasetID: dataset.id, maxMinutes: maxMinutes, separate: separate))
@@ -100,7 +109,8 @@ public struct VoiceTrainer: Sendable {
             let created = try await provider.createVoice(VoiceJobRequest(
                 name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate))
             try store.write { db in
-                try db.execute(sql: "UPDATE voice SET provider_voice_id = ? WHERE id = ?", arguments: [created.voiceID, id])
+                try db.execute(sql: "UPDATE voice SET provider_voice_id = ?, credits_required = ? WHERE id = ?",
+                               arguments: [created.voiceID, created.creditsRequired, id])
             }
             report("voice \(voice.reference): created at \(provider.descriptor.id)")
         }
@@ -113,24 +123,37 @@ public struct VoiceTrainer: Sendable {
             // An interrupted request, or one whose answer never came: look before paying again.
             let state = try await provider.pollVoice(voiceID: voiceID)
             if state.status != .new && state.status != .uploading {
-                report("voice \(voice.reference): the earlier training request reached the provider; not sending it again")
+                try record(voice, "the outcome of training attempt \(earlier.attempt) was unknown; looked voice \(voiceID) up at "
+                           + "\(provider.descriptor.name): it is \(state.status.rawValue), so the request had reached it and is not sent again")
                 try store.finishStage(earlier, outcome: .succeeded, thenVoice: .queued)
                 try apply(state, to: try store.voice(id))
                 return
             }
+            try record(voice, "looked voice \(voiceID) up at \(provider.descriptor.name) before sending the training request "
+                       + "again: it is still \(state.status.rawValue), so attempt \(earlier.attempt) never took effect")
             try store.finishStage(earlier, outcome: .failed,
                                   failure: FailureInfo(code: "interrupted", message: "never reached the provider"), thenVoice: nil)
         }
         let files = try files(of: voice)
+        // The budget check and the intent, in one transaction, before anything more is sent.
+        let required = voice.creditsRequired ?? provider.estimateTrainingCredits(VoiceJobRequest(
+            name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate))
+        let attempt = try store.beginTraining(voice: id, required: required, budget: budget, jobID: voiceID)
         for (index, file) in files.enumerated() {
             report("voice \(voice.reference): uploading \(index + 1)/\(files.count) \(file.originalName)")
             _ = try await provider.uploadVoiceFile(voiceID: voiceID, file: store.media.url(for: file.mediaHash))
         }
-        report("voice \(voice.reference): training")
-        let attempt = try store.beginStage(.train, voice: id, jobID: voiceID)
+        report("voice \(voice.reference): training (\(required) credits)")
         let state = try await provider.trainVoice(voiceID: voiceID)
+        if let note = state.note { try record(voice, note) }
         try store.finishStage(attempt, outcome: .succeeded, thenVoice: .queued)
         try apply(state, to: try store.voice(id))
+    }
+
+    /// Reports a decision and keeps it in the voice's log.
+    private func record(_ voice: Voice, _ message: String) throws {
+        report("voice \(voice.reference): \(message)")
+        if let id = voice.id { try store.note(message, on: .voice, id: id) }
     }
 
     private func fail(_ id: Int64, _ failure: FailureInfo) throws {
@@ -149,9 +172,11 @@ public struct VoiceTrainer: Sendable {
         case .error:
             try fail(id, state.failure ?? FailureInfo(code: "provider_error", message: "the provider reported that training failed"))
         case .done:
+            // What the provider says it charged, else what the training was to cost.
+            let used: Int64 = state.creditsUsed ?? voice.creditsRequired ?? 0
             try store.write { db in
                 try db.execute(sql: "UPDATE voice SET model_data = ?, credits_used = ? WHERE id = ?",
-                               arguments: [state.voiceData.map(DubParameters.canonical), state.creditsUsed ?? 0, id])
+                               arguments: [state.voiceData.map(DubParameters.canonical), used, id])
             }
             if voice.status != .finalizing { _ = try store.transitionVoice(id, to: .finalizing) }
             _ = try store.transitionVoice(id, to: .done, message: "trained")

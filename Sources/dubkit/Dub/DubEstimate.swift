@@ -7,7 +7,12 @@ import Foundation
 struct DubEstimate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "estimate",
-        abstract: "The credits dubs will cost, by each provider's own rule, before anything is paid.")
+        abstract: "The credits dubs will cost, by each provider's own rule, before anything is paid.",
+        discussion: """
+            Before a dub is preprocessed its cost is priced by its provider's adapter from the source's \
+            length and the dub's parameters (the voice-convert service bills seconds of output, so \
+            length_adjust counts); once the provider has measured the input, its own figure is shown.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
@@ -42,24 +47,37 @@ struct DubEstimate: AsyncParsableCommand {
         let unpaid: Set<DubStatus> = [.new, .uploading, .uploaded, .preprocessing, .preprocessed]
         let dubs = all ? try store.dubs().filter { unpaid.contains($0.status) } : try ids.map { try store.dub($0) }
         let registry = Registry.make(global)
-        var billing: [String: Billing] = [:]
+        var providers: [String: any Provider] = [:]
         var lines: [Line] = []
         for dub in dubs {
             guard let id = dub.id else { continue }
-            if billing[dub.providerID] == nil {
-                billing[dub.providerID] = try await registry.provider(dub.providerID).descriptor.billing
-            }
             var line = Line(id: id, voice: dub.voice)
-            if let ms = dub.inputDurationMs {
-                line.seconds = Double(ms) / 1000
-            } else if dub.sourceKind == .file {
-                line.seconds = try MediaProbe.probe(URL(fileURLWithPath: dub.source)).durationSeconds
-            } else if let hash = dub.linkMediaHash, store.media.contains(hash) {
-                line.seconds = try MediaProbe.probe(store.media.url(for: hash)).durationSeconds
-            } else {
-                line.note = "length unknown until the link is fetched (dub run stops before paying)"
+            if let ms = dub.inputDurationMs { line.seconds = Double(ms) / 1000 }
+            if let reported = dub.creditsRequired {
+                // Once preprocessed, the figure the provider gave (or the adapter priced from the measured input).
+                line.credits = reported
+                lines.append(line)
+                continue
             }
-            if let seconds = line.seconds { line.credits = billing[dub.providerID]?.credits(forSeconds: seconds) }
+            if line.seconds == nil {
+                if dub.sourceKind == .file {
+                    line.seconds = try MediaProbe.probe(URL(fileURLWithPath: dub.source)).durationSeconds
+                } else if let hash = dub.linkMediaHash, store.media.contains(hash) {
+                    line.seconds = try MediaProbe.probe(store.media.url(for: hash)).durationSeconds
+                } else {
+                    line.note = "length unknown until the link is fetched (dub run stops before paying)"
+                }
+            }
+            if let seconds = line.seconds {
+                let provider: any Provider
+                if let known = providers[dub.providerID] {
+                    provider = known
+                } else {
+                    provider = try await registry.provider(dub.providerID)
+                    providers[dub.providerID] = provider
+                }
+                line.credits = provider.estimateCredits(seconds: seconds, parameters: dub.parameters)
+            }
             lines.append(line)
         }
         let estimate = Estimate(dubs: lines, totalCredits: lines.compactMap(\.credits).reduce(0, +),

@@ -22,6 +22,9 @@ struct VoiceRun: AsyncParsableCommand {
     @Flag(help: "Every voice that is not done or in error.")
     var all = false
 
+    @Option(help: ArgumentHelp("Credits the project may spend in all, trainings included (default: the project's budget).", valueName: "n"))
+    var budget: Int64?
+
     func validate() throws {
         guard names.isEmpty != !all else { throw ValidationError("give voice names or --all, not both or neither") }
     }
@@ -42,7 +45,7 @@ struct VoiceRun: AsyncParsableCommand {
             guard let id = voice.id else { continue }
             let progress = StageProgress(json: global.json)
             var trainer = VoiceTrainer(store: store, provider: try await registry.provider(voice.providerID),
-                                       pollInterval: interval) { progress.report($0) }
+                                       pollInterval: interval, budget: budget) { progress.report($0) }
             if let delay = ProcessInfo.processInfo.environment["DUBKIT_RETRY_DELAY"].flatMap(Double.init) { trainer.retryDelay = delay }
             results.append(try await trainer.run(id))
         }

@@ -26,6 +26,9 @@ struct VoiceTrain: AsyncParsableCommand {
     @Flag(help: "Separate vocals from music in the dataset first.")
     var separate = false
 
+    @Option(help: ArgumentHelp("Credits the project may spend in all, trainings included (default: the project's budget).", valueName: "n"))
+    var budget: Int64?
+
     func run() async throws {
         let store = try global.open(project.project)
         let dataset = try store.dataset(named: self.dataset)
@@ -33,7 +36,7 @@ struct VoiceTrain: AsyncParsableCommand {
         let progress = StageProgress(json: global.json)
         // As for `dub run`: polling faster than the provider's minimum only for test and self-hosted servers.
         let interval = ProcessInfo.processInfo.environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
-        let trainer = VoiceTrainer(store: store, provider: provider, pollInterval: interval) { progress.report($0) }
+        let trainer = VoiceTrainer(store: store, provider: provider, pollInterval: interval, budget: budget) { progress.report($0) }
         let voice = try await trainer.train(name: name, dataset: dataset, maxMinutes: maxMinutes, separate: separate)
         if global.json {
             try Output.json(voice)
