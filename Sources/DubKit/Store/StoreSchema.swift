@@ -42,6 +42,14 @@ enum StoreSchema {
             // How the dubbed track keeps to its source (JSON of SyncReport), measured after download.
             try db.execute(sql: "ALTER TABLE dub ADD COLUMN sync_report TEXT CHECK (sync_report IS NULL OR json_valid(sync_report))")
         }
+        migrator.registerMigration("v7-voice-training-parameters") { db in
+            // The provider-specific parameters a training was asked for (Cartesia's language, model_id,
+            // description), so `voice run` can create the remote voice with them after an interruption.
+            try db.execute(sql: """
+                ALTER TABLE voice ADD COLUMN training_parameters TEXT
+                    CHECK (training_parameters IS NULL OR (json_valid(training_parameters) AND json_type(training_parameters) = 'object'));
+                """)
+        }
         return migrator
     }
 

@@ -24,11 +24,14 @@ public struct VoiceTrainer: Sendable {
         self.report = report
     }
 
-    /// Creates the voice `name` for the dataset (or takes the existing one) and trains it to `done` or `error`.
-    public func train(name: String, dataset: Dataset, maxMinutes: Int? = nil, separate: Bool = false) async throws -> Voice {
+    /// Creates the voice `name` for the dataset (or takes the existing one) and trains it to `done` or `error`;
+    /// `parameters` are the provider's own training parameters, checked against its descriptor first.
+    public func train(name: String, dataset: Dataset, maxMinutes: Int? = nil, separate: Bool = false,
+                      parameters: DubParameters = .empty) async throws -> Voice {
         let files = try checkedFiles(of: dataset)
         let existing = try store.voices(provider: provider.descriptor.id).first { $0.name == name }
         if existing == nil {
+            try provider.descriptor.validateTraining(parameters: parameters)
             let errors = DatasetValidator(descriptor: provider.descriptor, trainingMinutes: maxMinutes)
                 .problems(files, dataset: dataset.name).filter { $0.severity == .error }
             if !errors.isEmpty {
@@ -36,7 +39,8 @@ public struct VoiceTrainer: Sendable {
             }
         }
         let voice = try existing ?? store.createVoice(Voice(
-            providerID: provider.descriptor.id, name: name, datasetID: dataset.id, maxMinutes: maxMinutes, separate: separate))
+            providerID: provider.descriptor.id, name: name, datasetID: dataset.id, maxMinutes: maxMinutes, separate: separate,
+            trainingParameters: parameters.values.isEmpty ? nil : parameters))
         guard let id = voice.id else { return voice }
         if existing == nil {
             try store.write { db in
@@ -98,7 +102,8 @@ public struct VoiceTrainer: Sendable {
         if voice.providerVoiceID == nil {
             let files = try files(of: voice)
             let created = try await provider.createVoice(VoiceJobRequest(
-                name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate))
+                name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate,
+                parameters: voice.trainingParameters ?? .empty))
             try store.write { db in
                 try db.execute(sql: "UPDATE voice SET provider_voice_id = ? WHERE id = ?", arguments: [created.voiceID, id])
             }
