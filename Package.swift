@@ -70,6 +70,11 @@ let package = Package(
             dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/ElevenLabs"
         ),
+        .target(
+            name: "CartesiaProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/Cartesia"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -86,6 +91,7 @@ let package = Package(
                 "KitsProvider",
                 "VoiceConvertProvider",
                 "ElevenLabsProvider",
+                "CartesiaProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
