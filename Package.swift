@@ -146,6 +146,15 @@ let package = Package(
             name: "ElevenLabsTests",
             dependencies: ["ElevenLabsProvider", "FakeElevenLabs", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
+        .target(
+            name: "FakeCartesia",
+            dependencies: ["DubKitTestSupport", "DubKitMedia"],
+            path: "Tests/FakeCartesia"
+        ),
+        .testTarget(
+            name: "CartesiaTests",
+            dependencies: ["CartesiaProvider", "FakeCartesia", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
+        ),
         .testTarget(
             name: "FakeVoiceDubTests",
             dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
@@ -179,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "DubKitCLITests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "FakeElevenLabs", "dubkit",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "FakeElevenLabs", "FakeCartesia", "dubkit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
