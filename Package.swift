@@ -70,6 +70,11 @@ let package = Package(
             dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/ElevenLabs"
         ),
+        .target(
+            name: "CartesiaProvider",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            path: "Plugins/Cartesia"
+        ),
         .executableTarget(
             name: "local-engine-bench",
             dependencies: ["LocalEngine"],
@@ -86,6 +91,7 @@ let package = Package(
                 "KitsProvider",
                 "VoiceConvertProvider",
                 "ElevenLabsProvider",
+                "CartesiaProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -140,6 +146,15 @@ let package = Package(
             name: "ElevenLabsTests",
             dependencies: ["ElevenLabsProvider", "FakeElevenLabs", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
+        .target(
+            name: "FakeCartesia",
+            dependencies: ["DubKitTestSupport", "DubKitMedia"],
+            path: "Tests/FakeCartesia"
+        ),
+        .testTarget(
+            name: "CartesiaTests",
+            dependencies: ["CartesiaProvider", "FakeCartesia", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
+        ),
         .testTarget(
             name: "FakeVoiceDubTests",
             dependencies: ["FakeVoiceDub", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
@@ -173,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "DubKitCLITests",
             dependencies: [
-                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "FakeElevenLabs", "dubkit",
+                "DubKit", "DubKitMedia", "DubKitTestSupport", "FakeVoiceDub", "FakeKits", "FakeVoiceConvert", "FakeElevenLabs", "FakeCartesia", "dubkit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

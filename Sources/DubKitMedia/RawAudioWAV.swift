@@ -1,7 +1,7 @@
 import Foundation
 
-/// Headerless audio (16-bit PCM, G.711 μ-law) in and out of WAV files, byte for byte and without
-/// decoding: for services that send or take raw samples. Files are copied in 1 MiB pieces.
+/// Headerless audio (16-bit PCM, 32-bit float, G.711 μ-law and A-law) in and out of WAV files, byte
+/// for byte and without decoding: for services that send or take raw samples. Files are copied in 1 MiB pieces.
 public enum RawAudioWAV {
     /// How the raw samples are stored.
     public enum Encoding: Sendable, Hashable {
@@ -9,14 +9,32 @@ public enum RawAudioWAV {
         case s16le
         /// 8-bit G.711 μ-law (WAV format tag 7).
         case muLaw
+        /// 32-bit IEEE float little-endian (WAV format tag 3).
+        case f32le
+        /// 8-bit G.711 A-law (WAV format tag 6).
+        case aLaw
 
-        var formatTag: UInt16 { self == .s16le ? 1 : 7 }
-        var bytesPerSample: Int { self == .s16le ? 2 : 1 }
+        var formatTag: UInt16 {
+            switch self {
+            case .s16le: 1
+            case .f32le: 3
+            case .aLaw: 6
+            case .muLaw: 7
+            }
+        }
+
+        var bytesPerSample: Int {
+            switch self {
+            case .s16le: 2
+            case .f32le: 4
+            case .muLaw, .aLaw: 1
+            }
+        }
     }
 
     /// What a WAV's `fmt ` chunk declares, and where its samples are.
     public struct Layout: Sendable, Hashable {
-        /// 1 PCM, 3 float, 7 μ-law, 0xFFFE extensible, …
+        /// 1 PCM, 3 float, 6 A-law, 7 μ-law, 0xFFFE extensible, …
         public var formatTag: Int
         public var sampleRate: Int
         public var channels: Int

@@ -42,4 +42,30 @@ struct RawAudioWAVTests {
         #expect(try RawAudioWAV.layout(of: oddWAV).dataBytes == 1000)
         #expect(throws: MediaError.self) { try RawAudioWAV.layout(of: odd) }
     }
+
+    @Test("32-bit float samples are declared as format 3 and A-law as format 6; both decode at their rate and length")
+    func floatAndALaw() throws {
+        let dir = try TemporaryDirectory("raw-wav")
+        let source = dir.path("tone.wav"), floatWAV = dir.path("f32.wav"), floats = dir.path("f32.raw"), back = dir.path("back.wav")
+        try Fixtures.tone(source, seconds: 1, rate: 24_000)
+        try AudioExtractor.extractAudio(from: source, to: floatWAV,
+                                        options: AudioExtractionOptions(channels: .mono, encoding: .f32, format: .wav))
+        let extracted = try RawAudioWAV.unwrap(floatWAV, to: floats)
+        // FFmpeg may declare its float WAV as extensible (0xFFFE); the samples are 32-bit floats either way.
+        #expect([3, 0xFFFE].contains(extracted.formatTag) && extracted.bitsPerSample == 32, "\(extracted)")
+
+        #expect(abs(try RawAudioWAV.wrap(floats, encoding: .f32le, sampleRate: 24_000, to: back) - 1) < 0.01)
+        let stream = try #require(try MediaProbe.probe(back).audioStreams.first)
+        #expect(stream.codecName == "pcm_f32le" && stream.sampleRate == 24_000)
+        let layout = try RawAudioWAV.layout(of: back)
+        #expect(layout.formatTag == 3 && layout.bitsPerSample == 32 && layout.dataBytes == extracted.dataBytes)
+
+        let aLaw = dir.path("alaw.raw"), aLawWAV = dir.path("alaw.wav")
+        try Data((0..<16_000).map { UInt8(truncatingIfNeeded: $0 &* 53) }).write(to: aLaw)
+        #expect(try RawAudioWAV.wrap(aLaw, encoding: .aLaw, sampleRate: 16_000, to: aLawWAV) == 1)
+        let info = try MediaProbe.probe(aLawWAV)
+        #expect(info.audioStreams.first?.codecName == "pcm_alaw" && info.audioStreams.first?.sampleRate == 16_000)
+        #expect(abs((info.durationSeconds ?? 0) - 1) < 0.01)
+        #expect(try RawAudioWAV.layout(of: aLawWAV).formatTag == 6)
+    }
 }

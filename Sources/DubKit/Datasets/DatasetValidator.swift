@@ -27,8 +27,13 @@ public struct DatasetValidator: Sendable {
         }
         let total = files.map(\.durationSeconds).reduce(0, +)
         if let range = limits.datasetSeconds, !range.contains(total) {
+            // An upper bound of greatestFiniteMagnitude means the provider sets none.
+            let needs = range.upperBound == .greatestFiniteMagnitude
+                ? "at least \(Self.minutes(range.lowerBound))"
+                : "\(Self.minutes(range.lowerBound)) to \(Self.minutes(range.upperBound))"
             problems.append(DatasetProblem(.error, rule: "total-duration", message:
-                "\(Self.minutes(total)) of audio; \(provider) needs \(Self.minutes(range.lowerBound)) to \(Self.minutes(range.upperBound))"))
+                "\(Self.minutes(total)) of audio; \(provider) needs \(needs)"
+                + (total < range.lowerBound ? " (`dataset add` more recordings)" : "")))
         }
         if let range = limits.trainingMinutes {
             let chosen = trainingMinutes ?? limits.defaultTrainingMinutes ?? range.upperBound

@@ -76,6 +76,19 @@ public struct DubParameters: Sendable, Hashable, Codable {
         self.values = values
     }
 
+    /// Parses `KEY=VALUE` arguments (`--param`), each VALUE read as JSON when it parses, else as text.
+    public init(arguments: [String]) throws(DubKitError) {
+        var values: [String: JSONValue] = [:]
+        for argument in arguments {
+            let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw .invalidField(field: "--param", value: argument, allowed: "KEY=VALUE, e.g. language=en")
+            }
+            values[String(parts[0])] = JSONValue.parsingArgument(String(parts[1]))
+        }
+        try self.init(values)
+    }
+
     /// Parses stored or user-given JSON text; it must be an object.
     public init(json: String) throws(DubKitError) {
         guard let data = json.data(using: .utf8),

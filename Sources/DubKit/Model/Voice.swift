@@ -37,6 +37,8 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     public var maxMinutes: Int?
     /// Whether the provider separates vocals from music in the dataset first.
     public var separate: Bool
+    /// The provider-specific training parameters asked for (`voice train --param`), nil when none.
+    public var trainingParameters: DubParameters?
     public internal(set) var errorCode: String?
     public internal(set) var errorMessage: String?
     public internal(set) var createdAt: Date
@@ -45,7 +47,8 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     /// A new custom voice, in status `new`.
     public init(providerID: String, name: String, providerVoiceID: String? = nil,
                 languages: [String] = [], genres: [String] = [], styles: [String] = [],
-                datasetID: Int64? = nil, maxMinutes: Int? = nil, separate: Bool = false, now: Date = Date()) {
+                datasetID: Int64? = nil, maxMinutes: Int? = nil, separate: Bool = false,
+                trainingParameters: DubParameters? = nil, now: Date = Date()) {
         self.providerID = providerID
         self.providerVoiceID = providerVoiceID
         self.name = name
@@ -56,6 +59,7 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
         self.datasetID = datasetID
         self.maxMinutes = maxMinutes
         self.separate = separate
+        self.trainingParameters = trainingParameters
         self.creditsUsed = 0
         self.createdAt = now
         self.updatedAt = now
@@ -69,6 +73,7 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
         case languages, genres, styles, datasetID = "dataset_id", creditsUsed = "credits_used"
         case creditsRequired = "credits_required"
         case modelData = "model_data", datasetHash = "dataset_hash", maxMinutes = "max_minutes", separate
+        case trainingParameters = "training_parameters"
         case errorCode = "error_code", errorMessage = "error_message"
         case createdAt = "created_at", updatedAt = "updated_at"
     }

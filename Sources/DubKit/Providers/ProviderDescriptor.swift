@@ -24,10 +24,13 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
     public var minimumPollInterval: Double
     /// Provider-specific parameters a dub may carry, with their ranges.
     public var parameters: [ParameterSpec]
+    /// Provider-specific parameters a voice training may carry (`voice train --param`), with their ranges.
+    public var trainingParameters: [ParameterSpec]
 
     public init(id: String, name: String, capabilities: Set<Capability>, limits: ProviderLimits = ProviderLimits(),
                 billing: Billing = .free, keyVariable: String? = nil, baseURL: String? = nil,
-                baseURLVariable: String? = nil, minimumPollInterval: Double = 0, parameters: [ParameterSpec] = []) {
+                baseURLVariable: String? = nil, minimumPollInterval: Double = 0, parameters: [ParameterSpec] = [],
+                trainingParameters: [ParameterSpec] = []) {
         self.id = id
         self.name = name
         self.capabilities = capabilities
@@ -38,10 +41,12 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
         self.baseURLVariable = baseURLVariable
         self.minimumPollInterval = minimumPollInterval
         self.parameters = parameters
+        self.trainingParameters = trainingParameters
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, name, capabilities, limits, billing, keyVariable, baseURL, baseURLVariable, minimumPollInterval, parameters
+        case trainingParameters
     }
 
     /// Decodes a descriptor; everything but `id` and `name` may be left out and takes its default.
@@ -57,7 +62,8 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
             baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
             baseURLVariable: try c.decodeIfPresent(String.self, forKey: .baseURLVariable),
             minimumPollInterval: try c.decodeIfPresent(Double.self, forKey: .minimumPollInterval) ?? 0,
-            parameters: try c.decodeIfPresent([ParameterSpec].self, forKey: .parameters) ?? [])
+            parameters: try c.decodeIfPresent([ParameterSpec].self, forKey: .parameters) ?? [],
+            trainingParameters: try c.decodeIfPresent([ParameterSpec].self, forKey: .trainingParameters) ?? [])
     }
 
     /// The base URL in force: the override variable's value when set, else ``baseURL``.
@@ -73,12 +79,21 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
             throw .invalidParameter(provider: id, field: "pitchShift", value: String(pitchShift),
                                     allowed: "\(range.lowerBound)...\(range.upperBound)")
         }
+        try check(parameters, against: self.parameters)
+    }
+
+    /// Checks a voice training's parameters against ``trainingParameters`` before anything is created.
+    public func validateTraining(parameters: DubParameters) throws(ProviderError) {
+        try check(parameters, against: trainingParameters)
+    }
+
+    private func check(_ parameters: DubParameters, against declared: [ParameterSpec]) throws(ProviderError) {
         let specs = Dictionary(parameters.values.keys.compactMap { key in
-            self.parameters.first { $0.name == key }.map { (key, $0) }
+            declared.first { $0.name == key }.map { (key, $0) }
         }, uniquingKeysWith: { first, _ in first })
         for (key, value) in parameters.values.sorted(by: { $0.key < $1.key }) {
             guard let spec = specs[key] else {
-                let known = self.parameters.map(\.name).sorted()
+                let known = declared.map(\.name).sorted()
                 throw .invalidParameter(provider: id, field: key, value: value.text,
                                         allowed: known.isEmpty ? "no parameters" : "one of the parameters " + known.joined(separator: ", "))
             }

@@ -119,12 +119,28 @@ public struct VoiceJobRequest: Sendable, Hashable, Codable {
     public var numberOfFiles: Int
     public var maxMinutes: Int?
     public var separate: Bool
+    /// Provider-specific training parameters (`voice train --param`), checked against the descriptor's
+    /// ``ProviderDescriptor/trainingParameters`` (Cartesia: `language`, `model_id`, `description`).
+    public var parameters: DubParameters
 
-    public init(name: String, numberOfFiles: Int, maxMinutes: Int? = nil, separate: Bool = false) {
+    public init(name: String, numberOfFiles: Int, maxMinutes: Int? = nil, separate: Bool = false,
+                parameters: DubParameters = .empty) {
         self.name = name
         self.numberOfFiles = numberOfFiles
         self.maxMinutes = maxMinutes
         self.separate = separate
+        self.parameters = parameters
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, numberOfFiles, maxMinutes, separate, parameters }
+
+    /// Decodes a request; `parameters` may be left out (requests written before it existed).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), numberOfFiles: try c.decode(Int.self, forKey: .numberOfFiles),
+                  maxMinutes: try c.decodeIfPresent(Int.self, forKey: .maxMinutes),
+                  separate: try c.decodeIfPresent(Bool.self, forKey: .separate) ?? false,
+                  parameters: try c.decodeIfPresent(DubParameters.self, forKey: .parameters) ?? .empty)
     }
 }
 

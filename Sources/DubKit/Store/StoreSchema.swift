@@ -46,6 +46,14 @@ enum StoreSchema {
             // What a voice's paid training step costs, so a training under way counts against the budget.
             try db.execute(sql: "ALTER TABLE voice ADD COLUMN credits_required INTEGER CHECK (credits_required IS NULL OR credits_required >= 0)")
         }
+        migrator.registerMigration("v8-voice-training-parameters") { db in
+            // The provider-specific parameters a training was asked for (Cartesia's language, model_id,
+            // description), so `voice run` can create the remote voice with them after an interruption.
+            try db.execute(sql: """
+                ALTER TABLE voice ADD COLUMN training_parameters TEXT
+                    CHECK (training_parameters IS NULL OR (json_valid(training_parameters) AND json_type(training_parameters) = 'object'));
+                """)
+        }
         return migrator
     }
 

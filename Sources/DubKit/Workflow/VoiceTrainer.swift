@@ -29,23 +29,28 @@ public struct VoiceTrainer: Sendable {
         self.report = report
     }
 
-    /// Creates the voice `name` for the dataset (or takes the existing one) and trains it to `done` or `error`.
+    /// Creates the voice `name` for the dataset (or takes the existing one) and trains it to `done` or `error`;
+    /// `parameters` are the provider's own training parameters, checked against its descriptor first.
     /// A new training that the budget cannot hold is refused before anything is created.
-    public func train(name: String, dataset: Dataset, maxMinutes: Int? = nil, separate: Bool = false) async throws -> Voice {
+    public func train(name: String, dataset: Dataset, maxMinutes: Int? = nil, separate: Bool = false,
+                      parameters: DubParameters = .empty) async throws -> Voice {
         let files = try checkedFiles(of: dataset)
         let existing = try store.voices(provider: provider.descriptor.id).first { $0.name == name }
         if existing == nil {
+            try provider.descriptor.validateTraining(parameters: parameters)
             let errors = DatasetValidator(descriptor: provider.descriptor, trainingMinutes: maxMinutes)
                 .problems(files, dataset: dataset.name).filter { $0.severity == .error }
             if !errors.isEmpty {
                 throw DubKitError.datasetInvalid(dataset: dataset.name, provider: provider.descriptor.id, problems: errors.map(\.line))
             }
-            let request = VoiceJobRequest(name: name, numberOfFiles: files.count, maxMinutes: maxMinutes, separate: separate)
+            let request = VoiceJobRequest(name: name, numberOfFiles: files.count, maxMinutes: maxMinutes, separate: separate,
+                                          parameters: parameters)
             try store.checkTrainingBudget(voice: "\(provider.descriptor.id):\(name)",
                                           required: provider.estimateTrainingCredits(request), budget: budget)
         }
         let voice = try existing ?? store.createVoice(Voice(
-            providerID: provider.descriptor.id, name: name, datasetID: dataset.id, maxMinutes: maxMinutes, separate: separate))
+            providerID: provider.descriptor.id, name: name, datasetID: dataset.id, maxMinutes: maxMinutes, separate: separate,
+            trainingParameters: parameters.values.isEmpty ? nil : parameters))
         guard let id = voice.id else { return voice }
         if existing == nil {
             try store.write { db in
@@ -107,7 +112,8 @@ public struct VoiceTrainer: Sendable {
         if voice.providerVoiceID == nil {
             let files = try files(of: voice)
             let created = try await provider.createVoice(VoiceJobRequest(
-                name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate))
+                name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate,
+                parameters: voice.trainingParameters ?? .empty))
             try store.write { db in
                 try db.execute(sql: "UPDATE voice SET provider_voice_id = ?, credits_required = ? WHERE id = ?",
                                arguments: [created.voiceID, created.creditsRequired, id])
@@ -137,7 +143,8 @@ public struct VoiceTrainer: Sendable {
         let files = try files(of: voice)
         // The budget check and the intent, in one transaction, before anything more is sent.
         let required = voice.creditsRequired ?? provider.estimateTrainingCredits(VoiceJobRequest(
-            name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate))
+            name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate,
+            parameters: voice.trainingParameters ?? .empty))
         let attempt = try store.beginTraining(voice: id, required: required, budget: budget, jobID: voiceID)
         for (index, file) in files.enumerated() {
             report("voice \(voice.reference): uploading \(index + 1)/\(files.count) \(file.originalName)")

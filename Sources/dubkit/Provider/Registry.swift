@@ -1,3 +1,4 @@
+import CartesiaProvider
 import DubKit
 import ElevenLabsProvider
 import Foundation
@@ -40,6 +41,12 @@ enum Registry {
                 stateFolder: workspace.root.appendingPathComponent("plugins/.state/elevenlabs", isDirectory: true), log: log))
         } catch {
             FileHandle.standardError.write(Data("dubkit: elevenlabs is unavailable: \(error.localizedDescription)\n".utf8))
+        }
+        do {
+            builtIn.append(try CartesiaAdapter(
+                stateFolder: workspace.root.appendingPathComponent("plugins/.state/cartesia", isDirectory: true), log: log))
+        } catch {
+            FileHandle.standardError.write(Data("dubkit: cartesia is unavailable: \(error.localizedDescription)\n".utf8))
         }
         return ProviderRegistry(builtIn: builtIn, workspace: workspace)
     }

@@ -29,7 +29,12 @@ struct VoiceTrain: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Credits the project may spend in all, trainings included (default: the project's budget).", valueName: "n"))
     var budget: Int64?
 
+    @Option(name: .customLong("param"), help: ArgumentHelp(
+        "A provider training parameter, KEY=VALUE (Cartesia: language, model_id, description). Repeatable.", valueName: "key=value"))
+    var params: [String] = []
+
     func run() async throws {
+        let parameters = try DubParameters(arguments: params)
         let store = try global.open(project.project)
         let dataset = try store.dataset(named: self.dataset)
         let provider = try await Registry.make(global).provider(self.provider)
@@ -37,7 +42,8 @@ struct VoiceTrain: AsyncParsableCommand {
         // As for `dub run`: polling faster than the provider's minimum only for test and self-hosted servers.
         let interval = ProcessInfo.processInfo.environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
         let trainer = VoiceTrainer(store: store, provider: provider, pollInterval: interval, budget: budget) { progress.report($0) }
-        let voice = try await trainer.train(name: name, dataset: dataset, maxMinutes: maxMinutes, separate: separate)
+        let voice = try await trainer.train(name: name, dataset: dataset, maxMinutes: maxMinutes, separate: separate,
+                                          parameters: parameters)
         if global.json {
             try Output.json(voice)
         } else {

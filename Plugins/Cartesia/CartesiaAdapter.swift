@@ -1,0 +1,484 @@
+import DubKit
+import DubKitHTTP
+import Foundation
+
+/// Cartesia as a DubKit provider: its voices as the catalogue, dubs as voice changer conversions
+/// (`POST /voice-changer/bytes`, or `/voice-changer/sse` with the `stream` parameter), and custom
+/// voices as datasets and fine-tunes.
+///
+/// The voice changer converts in the request that carries the clip and answers with the audio, so
+/// upload stages the input and preprocess measures it, both locally in `stateFolder`; generate sends
+/// the POST, writes the audio to the job's folder as it arrives and stores it there (raw samples
+/// wrapped into WAV) before it reports the job done; poll reads the job file; download copies the
+/// result. Billing: 15 characters a second of input.
+///
+/// Training: create makes the dataset (its id is the voice's provider id), each dataset file is
+/// uploaded once (recorded, and looked up in the dataset's files after an interrupted upload), train
+/// creates the fine-tune once (looked up among the account's fine-tunes after an interrupted request),
+/// and poll reads it at most every 10 s until it completes and names its voice.
+public struct CartesiaAdapter: Provider {
+    public let descriptor = CartesiaDescriptor.value
+    /// The HTTP client of the API.
+    public let client: CartesiaClient
+    /// Seconds between two reads of one fine-tune.
+    public let pollInterval: Double
+    private let jobs: CartesiaJobFolder
+    private let trainings: CartesiaTrainingFolder
+    private let gate: CartesiaPollGate
+
+    /// An adapter keeping its jobs and trainings in `stateFolder`, with the key, base URL and poll
+    /// interval from `environment` (`CARTESIA_API_KEY` or a saved key, `CARTESIA_BASE_URL`, `DUBKIT_POLL_INTERVAL`).
+    public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+                log: (@Sendable (String) -> Void)? = nil) throws {
+        let descriptor = CartesiaDescriptor.value
+        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.cartesia.ai"
+        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw CartesiaError.invalidValue(field: "CARTESIA_BASE_URL", value: base, allowed: "an http(s) URL").providerError
+        }
+        let credentials = Credentials(environment: environment)
+        client = try CartesiaClient(baseURL: url, log: log) { () throws(CartesiaError) -> String in
+            do {
+                return try credentials.key(for: descriptor)
+            } catch {
+                throw .missingKey(variable: descriptor.keyVariable ?? "CARTESIA_API_KEY")
+            }
+        }
+        let override = environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+        pollInterval = override ?? CartesiaDescriptor.fineTunePollInterval
+        jobs = CartesiaJobFolder(folder: stateFolder)
+        trainings = CartesiaTrainingFolder(folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
+        gate = CartesiaPollGate(interval: pollInterval, folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
+    }
+
+    // MARK: Account and catalogue
+
+    /// Cartesia's API reports no credits: the key is checked with `GET /voices?limit=1`.
+    public func account() async throws -> ProviderAccount {
+        try await typed {
+            _ = try await client.voices(limit: 1, startingAfter: nil)
+            return ProviderAccount(credits: nil)
+        }
+    }
+
+    /// One page of `GET /voices` (`limit` 1...100, the cursor is `starting_after`). `--style` takes
+    /// Cartesia's genders (masculine, feminine, gender_neutral; one is sent as `gender`), `--language`
+    /// and `--search` (name and description) keep the matching voices of the page; there are no genres.
+    public func voices(_ query: VoiceQuery) async throws -> VoicePage {
+        try await typed {
+            guard query.genres.isEmpty else {
+                throw CartesiaError.invalidValue(field: "genre", value: query.genres.joined(separator: ","),
+                                                 allowed: "no genre filter (Cartesia voices have none); filter by --language, --style (masculine, feminine, gender_neutral) or --search")
+            }
+            let genders = ["masculine", "feminine", "gender_neutral"]
+            for style in query.styles where !genders.contains(style) {
+                throw CartesiaError.invalidValue(field: "style", value: style, allowed: "a gender: " + genders.joined(separator: ", "))
+            }
+            let size = query.limit ?? CartesiaDescriptor.defaultPageSize
+            guard (1...CartesiaDescriptor.maxPageSize).contains(size) else {
+                throw CartesiaError.invalidValue(field: "limit", value: String(size), allowed: "1...\(CartesiaDescriptor.maxPageSize)")
+            }
+            let page = try await client.voices(limit: size, startingAfter: query.cursor,
+                                               gender: query.styles.count == 1 ? query.styles.first : nil)
+            let languages = Set(query.languages.map { $0.lowercased() })
+            let search = query.search?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
+            let voices = page.data.filter { voice in
+                (languages.isEmpty || languages.contains((voice.language ?? "").lowercased()))
+                    && (query.styles.isEmpty || query.styles.contains(voice.gender ?? ""))
+                    && (search.isEmpty || (voice.name ?? "").lowercased().contains(search)
+                        || (voice.description ?? "").lowercased().contains(search))
+            }.map(Self.voice)
+            return VoicePage(voices: voices, nextCursor: page.hasMore ? (page.nextPage ?? page.data.last?.id) : nil)
+        }
+    }
+
+    // MARK: Dubs
+
+    /// Checks everything before a request is paid for: the parameters against the descriptor and
+    /// the seed's rules between them (which container needs `encoding`, which `bit_rate`), and the
+    /// voice id's shape. A trained voice of this project is dubbed with the voice its fine-tune made.
+    public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
+        try await typed {
+            guard !request.separate else {
+                throw CartesiaError.invalidValue(field: "separate", value: "true", allowed: "false: the voice changer does not separate vocals")
+            }
+            guard request.link == nil else {
+                throw CartesiaError.invalidValue(field: "link", value: request.link ?? "", allowed: "none: Cartesia takes the clip itself, not a link")
+            }
+            try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
+            let voice = Self.trainedVoiceID(request.voiceData) ?? request.voice
+            guard Self.isVoiceID(voice) else {
+                throw CartesiaError.invalidValue(field: "voice", value: voice.debugDescription,
+                                                 allowed: "a Cartesia voice id (see `dubkit voice list --provider cartesia`) or a voice trained in this project")
+            }
+            let conversion = try CartesiaConversion(voiceID: voice, parameters: request.parameters)
+            jobs.pruneOldResults()
+            let job = CartesiaJob(id: UUID().uuidString.lowercased(), conversion: conversion, stage: .created)
+            try jobs.save(job)
+            return DubJobState(jobID: job.id, status: .new)
+        }
+    }
+
+    public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            guard job.stage == .created || job.stage == .uploaded else { return state(job) }
+            let staged = try CartesiaAudio.stage(audio, into: jobs.files(jobID))
+            job.input = staged.name
+            job.inputContentType = staged.contentType
+            job.inputDurationMs = staged.durationMs
+            job.stage = .uploaded
+            try jobs.save(job)
+            return state(job)
+        }
+    }
+
+    public func preprocessDub(jobID: String) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            guard job.input != nil, job.inputDurationMs != nil else {
+                throw CartesiaError.invalidValue(field: "clip", value: "none", allowed: "an uploaded input (upload comes first)")
+            }
+            if job.stage == .uploaded { job.stage = .preprocessed }
+            try jobs.save(job)
+            return state(job)
+        }
+    }
+
+    public func generateDub(jobID: String) async throws -> DubJobState {
+        try await generateDub(jobID: jobID, progress: { _ in })
+    }
+
+    /// Sends the conversion once and stores its audio; `progress` follows the audio bytes written
+    /// against what the input's length should give. A job whose result is stored is not sent again.
+    public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
+        try await typed {
+            var job = try jobs.load(jobID)
+            if job.stage == .converted, let result = job.result,
+               FileManager.default.fileExists(atPath: jobs.files(jobID).appendingPathComponent(result).path) {
+                return state(job)
+            }
+            guard job.stage == .preprocessed || job.stage == .converting || job.stage == .converted,
+                  let input = job.input, let contentType = job.inputContentType else {
+                throw CartesiaError.invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed")
+            }
+            let folder = jobs.files(jobID)
+            let clip = folder.appendingPathComponent(input)
+            guard FileManager.default.fileExists(atPath: clip.path) else {
+                throw CartesiaError.jobState(path: clip.path, detail: "the staged input is gone; run `dubkit dub retry` to start a new job")
+            }
+            job.stage = .converting
+            job.attempts += 1
+            try jobs.save(job)
+
+            let conversion = job.conversion
+            let part = folder.appendingPathComponent("result.part")
+            let events = folder.appendingPathComponent("stream.sse")
+            try? FileManager.default.removeItem(at: part)
+            let expected = Double(max(1, job.inputDurationMs ?? 1)) / 1000 * Double(conversion.format.bytesPerSecond)
+            let result = "result.\(conversion.format.fileExtension)"
+            let headers: HTTPHeaders
+            do {
+                if conversion.stream {
+                    headers = try await stream(conversion, clip: clip, contentType: contentType, audio: part, events: events) { written in
+                        progress(min(0.99, Double(written) / expected))
+                    }
+                } else {
+                    headers = try await client.changeVoice(conversion, clip: clip, contentType: contentType, to: part) { chunk, offset in
+                        progress(min(0.99, Double(offset + Int64(chunk.count)) / expected))
+                    }
+                }
+                try CartesiaAudio.store(part, format: conversion.format, to: folder.appendingPathComponent(result),
+                                        operation: conversion.operation)
+            } catch {
+                // No audio stored: whatever happened, the next generate sends it again (Cartesia keeps no
+                // job to look up; a conversion whose answer was cut off may have been billed).
+                try? FileManager.default.removeItem(at: part)
+                try? FileManager.default.removeItem(at: events)
+                job.stage = .preprocessed
+                try jobs.save(job)
+                throw error
+            }
+            try? FileManager.default.removeItem(at: events)
+            job.result = result
+            job.requestID = headers["X-Request-Id"] ?? headers["request-id"]
+            job.convertedAt = Date()
+            job.stage = .converted
+            try jobs.save(job)
+            // The staged input is no longer needed once the result is stored.
+            try? FileManager.default.removeItem(at: clip)
+            progress(1)
+            return state(job)
+        }
+    }
+
+    public func pollDub(jobID: String) async throws -> DubJobState {
+        try await typed { state(try jobs.load(jobID)) }
+    }
+
+    public func downloadDub(jobID: String, to destination: URL) async throws {
+        try await typed {
+            let job = try jobs.load(jobID)
+            guard job.stage == .converted, let result = job.result else {
+                throw CartesiaError.invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a converted job")
+            }
+            let file = jobs.files(jobID).appendingPathComponent(result)
+            do {
+                try? FileManager.default.removeItem(at: destination)
+                try FileManager.default.copyItem(at: file, to: destination)
+            } catch {
+                throw CartesiaError.jobState(path: file.path, detail: "the stored result cannot be copied (\(error.localizedDescription)); run `dubkit dub retry` to convert again")
+            }
+        }
+    }
+
+    // MARK: Custom voices
+
+    /// Creates the dataset (`POST /datasets`) and records the fine-tune's fields for later steps; the
+    /// dataset's id is the voice's provider id.
+    public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {
+        try await typed {
+            guard (1...CartesiaDescriptor.maxNameLength).contains(request.name.count) else {
+                throw CartesiaError.invalidValue(field: "name", value: request.name.debugDescription,
+                                                 allowed: "1 to \(CartesiaDescriptor.maxNameLength) characters")
+            }
+            try descriptor.validateTraining(parameters: request.parameters)
+            let values = request.parameters.values
+            let language = Self.text(values["language"]) ?? CartesiaDescriptor.defaultLanguage
+            let model = Self.text(values["model_id"])?.trimmingCharacters(in: .whitespaces) ?? CartesiaDescriptor.defaultModel
+            guard !model.isEmpty, model.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw CartesiaError.invalidValue(field: "model_id", value: model.debugDescription,
+                                                 allowed: "a model id such as \(CartesiaDescriptor.defaultModel) (letters, digits, - _ .)")
+            }
+            let description = Self.text(values["description"]).flatMap { $0.isEmpty ? nil : $0 }
+                ?? "Voice \(request.name), trained by DubKit"
+            let dataset = try await client.createDataset(name: request.name, description: description)
+            _ = try CartesiaClient.segment(dataset.id)
+            try trainings.save(CartesiaTraining(datasetID: dataset.id, name: request.name, description: description,
+                                                language: language, modelID: model))
+            return VoiceJobState(voiceID: dataset.id, status: .new)
+        }
+    }
+
+    /// Uploads one dataset file (`POST /datasets/{id}/files`, `purpose=fine_tune`) under a name made
+    /// of its content hash, unless the dataset already has it: uploads are recorded, and after one
+    /// whose answer was not recorded the dataset's files are listed before anything is sent again.
+    public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState {
+        try await typed {
+            var training = try await settled(try trainings.load(voiceID))
+            guard training.fineTuneID == nil else { return Self.state(training) }
+            guard let kind = CartesiaAudio.kind(of: file), CartesiaDescriptor.datasetFormats.contains(kind.ext) else {
+                throw CartesiaError.audio(path: file.path, detail: "is not audio in a format Cartesia trains on ("
+                                          + CartesiaDescriptor.datasetFormats.joined(separator: ", ") + ")")
+            }
+            let base = file.lastPathComponent
+            let filename = base.lowercased().hasSuffix(".\(kind.ext)") ? base : "\(base).\(kind.ext)"
+            if training.uploaded[filename] != nil { return VoiceJobState(voiceID: voiceID, status: .uploading) }
+            if training.pendingUpload != nil {
+                // An upload whose answer was not recorded: the dataset says whether it arrived.
+                for remote in try await datasetFiles(voiceID) where training.uploaded[remote.filename] == nil {
+                    training.uploaded[remote.filename] = remote.id
+                }
+                training.pendingUpload = nil
+                try trainings.save(training)
+                if training.uploaded[filename] != nil { return VoiceJobState(voiceID: voiceID, status: .uploading) }
+            }
+            training.pendingUpload = filename
+            try trainings.save(training)
+            try await client.uploadDatasetFile(voiceID, file: file, filename: filename, contentType: kind.type)
+            training.uploaded[filename] = ""
+            training.pendingUpload = nil
+            try trainings.save(training)
+            return VoiceJobState(voiceID: voiceID, status: .uploading)
+        }
+    }
+
+    /// The paid step: `POST /fine-tunes` once. A fine-tune already recorded, or found among the
+    /// account's fine-tunes for this dataset after a request whose answer was not recorded, is not created again.
+    /// A fine-tune costs ``CartesiaDescriptor/fineTuneCredits`` whatever the dataset, so the budget
+    /// is checked against that before anything is created or uploaded.
+    public func estimateTrainingCredits(_ request: VoiceJobRequest) -> Int64 {
+        CartesiaDescriptor.fineTuneCredits
+    }
+
+    public func trainVoice(voiceID: String) async throws -> VoiceJobState {
+        try await typed {
+            var training = try await settled(try trainings.load(voiceID))
+            if training.fineTuneID != nil { return Self.state(training) }
+            training.fineTuneRequestedAt = Date()
+            try trainings.save(training)
+            let fineTune: CartesiaFineTune
+            do {
+                fineTune = try await client.createFineTune(training.fineTuneRequest)
+            } catch let error as CartesiaError where !error.isTransient {
+                // Refused outright (too little audio, a bad field, no credits): nothing was created.
+                training.fineTuneRequestedAt = nil
+                try trainings.save(training)
+                throw error
+            }
+            _ = try CartesiaClient.segment(fineTune.id)
+            training.fineTuneID = fineTune.id
+            training.status = fineTune.status
+            try trainings.save(training)
+            return Self.state(training)
+        }
+    }
+
+    /// Reads the fine-tune (at most every 10 s); once completed, its voice (`GET /fine-tunes/{id}/voices`).
+    public func pollVoice(voiceID: String) async throws -> VoiceJobState {
+        try await typed {
+            var training = try await settled(try trainings.load(voiceID))
+            guard let fineTuneID = training.fineTuneID else { return Self.state(training) }
+            if (training.status == .completed && training.voiceID != nil) || training.status == .failed {
+                return Self.state(training)
+            }
+            try await gate.enter(fineTuneID)
+            let fineTune: CartesiaFineTune
+            do {
+                fineTune = try await client.fineTune(fineTuneID)
+            } catch {
+                await gate.leave(fineTuneID)
+                throw error
+            }
+            await gate.leave(fineTuneID)
+            training.status = fineTune.status
+            if fineTune.status == .completed {
+                if let voice = try await client.fineTuneVoices(fineTuneID).data.first {
+                    _ = try CartesiaClient.segment(voice.id)
+                    training.voiceID = voice.id
+                    training.voiceName = voice.name
+                }
+            }
+            try trainings.save(training)
+            return Self.state(training)
+        }
+    }
+
+    // MARK: Internals
+
+    /// Streams the conversion: each event is decoded as it arrives and its audio appended to `audio`.
+    private func stream(_ conversion: CartesiaConversion, clip: URL, contentType: String, audio: URL, events: URL,
+                        progress: @escaping @Sendable (Int64) -> Void) async throws(CartesiaError) -> HTTPHeaders {
+        let decoder = try CartesiaEventStream(writingTo: audio, progress: progress)
+        let headers: HTTPHeaders
+        do {
+            headers = try await client.changeVoiceStream(conversion, clip: clip, contentType: contentType, to: events) { bytes, _ in
+                decoder.feed(bytes)
+            }
+        } catch {
+            _ = decoder.finish()
+            throw error
+        }
+        let outcome = decoder.finish()
+        let operation = conversion.operation
+        if let failure = outcome.error {
+            throw .streamFailed(operation: operation, status: failure.status, code: failure.code, message: CartesiaClient.summary(failure.message))
+        }
+        if let malformed = outcome.malformed { throw .invalidResponse(operation: operation, detail: malformed) }
+        guard outcome.done else {
+            throw .unreachable(operation: operation, detail: "the stream ended after \(outcome.chunks) chunks without its done event")
+        }
+        return headers
+    }
+
+    /// Every file of a dataset, all pages.
+    private func datasetFiles(_ datasetID: String) async throws(CartesiaError) -> [CartesiaDatasetFile] {
+        var files: [CartesiaDatasetFile] = []
+        var cursor: String?
+        repeat {
+            let page = try await client.datasetFiles(datasetID, startingAfter: cursor)
+            files += page.data
+            cursor = page.hasMore ? (page.nextPage ?? page.data.last?.id) : nil
+        } while cursor != nil
+        return files
+    }
+
+    /// After a `POST /fine-tunes` whose answer was not recorded: the account's fine-tunes say whether
+    /// it was created (one for this dataset); the intent is dropped when none was.
+    private func settled(_ training: CartesiaTraining) async throws(CartesiaError) -> CartesiaTraining {
+        guard training.fineTuneID == nil, training.fineTuneRequestedAt != nil else { return training }
+        var training = training
+        var cursor: String?
+        repeat {
+            let page = try await client.fineTunes(startingAfter: cursor)
+            if let found = page.data.first(where: { $0.dataset == training.datasetID }) {
+                training.fineTuneID = found.id
+                training.status = found.status
+                try trainings.save(training)
+                return training
+            }
+            cursor = page.hasMore ? (page.nextPage ?? page.data.last?.id) : nil
+        } while cursor != nil
+        training.fineTuneRequestedAt = nil
+        try trainings.save(training)
+        return training
+    }
+
+    /// The job as the core sees it.
+    private func state(_ job: CartesiaJob) -> DubJobState {
+        switch job.stage {
+        case .created: DubJobState(jobID: job.id, status: .new)
+        case .uploaded: DubJobState(jobID: job.id, status: .uploaded, inputDurationMs: job.inputDurationMs)
+        case .preprocessed, .converting:
+            DubJobState(jobID: job.id, status: .preprocessed, inputDurationMs: job.inputDurationMs, creditsRequired: job.credits)
+        case .converted:
+            DubJobState(jobID: job.id, status: .done, inputDurationMs: job.inputDurationMs, creditsRequired: job.credits,
+                        creditsUsed: job.credits)
+        }
+    }
+
+    /// A training in the voice lifecycle's words: `created` → queued, `training` → processing,
+    /// `completed` → done once its voice is known (finalizing until then), `failed` → error.
+    static func state(_ training: CartesiaTraining) -> VoiceJobState {
+        let id = training.datasetID
+        guard let fineTuneID = training.fineTuneID, let status = training.status else {
+            return VoiceJobState(voiceID: id, status: .uploading)
+        }
+        switch status {
+        case .created: return VoiceJobState(voiceID: id, status: .queued)
+        case .training: return VoiceJobState(voiceID: id, status: .processing)
+        case .completed:
+            guard let voice = training.voiceID else { return VoiceJobState(voiceID: id, status: .finalizing) }
+            var data: [String: JSONValue] = [
+                "voice_id": .string(voice), "fine_tune_id": .string(fineTuneID), "dataset_id": .string(id),
+                "language": .string(training.language), "model_id": .string(training.modelID),
+            ]
+            if let name = training.voiceName { data["voice_name"] = .string(name) }
+            return VoiceJobState(voiceID: id, status: .done, creditsUsed: CartesiaDescriptor.fineTuneCredits, voiceData: .object(data))
+        case .failed:
+            return VoiceJobState(voiceID: id, status: .error, failure: FailureInfo(
+                code: "fine_tune_failed",
+                message: "Cartesia fine-tune \(fineTuneID) of dataset \(id) failed. Check the dataset (at least 30 minutes of clean speech of one speaker, `dubkit dataset validate --provider cartesia`), then train again under a new name."))
+        }
+    }
+
+    /// A Cartesia voice in DubKit's vocabulary: its language, and its gender as a style.
+    static func voice(_ voice: CartesiaVoice) -> ProviderVoice {
+        ProviderVoice(id: voice.id, name: voice.name ?? voice.id, languages: voice.language.map { [$0] } ?? [],
+                      styles: voice.gender.map { [$0] } ?? [])
+    }
+
+    /// The voice a trained voice's stored data names (`voice_id`), nil for others.
+    static func trainedVoiceID(_ data: JSONValue?) -> String? {
+        guard case let .object(object)? = data, case let .string(id)? = object["voice_id"] else { return nil }
+        return id
+    }
+
+    /// Voice ids are UUIDs today; letters, digits, - and _ are taken, nothing that could break the form.
+    static func isVoiceID(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 128 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    static func text(_ value: JSONValue?) -> String? {
+        if case let .string(text)? = value { return text }
+        return nil
+    }
+
+    /// Runs `body`, turning ``CartesiaError`` into the core's ``ProviderError``.
+    private func typed<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as CartesiaError {
+            throw error.providerError
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import DubKit
+import Foundation
+
+/// Why a Cartesia request or step failed; every message names the operation or the field, carries
+/// Cartesia's own code, message and request id when it sent them, and says what to do. Never holds the key.
+public enum CartesiaError: Error, Sendable, Equatable {
+    /// No key in `CARTESIA_API_KEY` nor saved with `dubkit provider login cartesia`.
+    case missingKey(variable: String)
+    /// A value Cartesia would refuse, caught before any request.
+    case invalidValue(field: String, value: String, allowed: String)
+    /// The input or a dataset file cannot be prepared for upload.
+    case audio(path: String, detail: String)
+    /// 401: the key was refused.
+    case unauthorized(operation: String, code: String, message: String)
+    /// 402, or a code about credits or quota: not enough credits left for the request.
+    case quotaExceeded(operation: String, status: Int, code: String, message: String)
+    /// 404: no such voice, dataset or fine-tune.
+    case notFound(operation: String, code: String, message: String)
+    /// 400 or 422: a field refused, with Cartesia's message.
+    case unprocessable(operation: String, status: Int, code: String, message: String)
+    /// Another 4xx.
+    case rejected(operation: String, status: Int, code: String, message: String)
+    /// 429 (`concurrency_limited`): too many requests at once; `retryAfter` when the answer said.
+    case rateLimited(operation: String, code: String, retryAfter: Double?, message: String)
+    /// 5xx: a failure on Cartesia's side.
+    case server(operation: String, status: Int, code: String, message: String)
+    /// An `error` event in the middle of a voice changer stream.
+    case streamFailed(operation: String, status: Int?, code: String, message: String)
+    /// No answer, or an answer cut off (refused, dropped, timed out).
+    case unreachable(operation: String, detail: String)
+    /// An answer that is not what the documentation describes.
+    case invalidResponse(operation: String, detail: String)
+    /// A local job or training file that cannot be read or written.
+    case jobState(path: String, detail: String)
+}
+
+extension CartesiaError: LocalizedError {
+    public var errorDescription: String? {
+        switch self {
+        case let .missingKey(variable):
+            "Cartesia needs an API key: set \(variable) or run `dubkit provider login cartesia`"
+        case let .invalidValue(field, value, allowed):
+            "Cartesia: \(field) = \(value) is not accepted: allowed \(allowed)"
+        case let .audio(path, detail):
+            "Cartesia audio \(path): \(detail)"
+        case let .unauthorized(operation, code, message):
+            "\(operation): Cartesia refused the API key (401 \(code): \(message)); check CARTESIA_API_KEY or log in again with `dubkit provider login cartesia`"
+        case let .quotaExceeded(operation, status, code, message):
+            "\(operation): Cartesia has not enough credits for this (\(status) \(code): \(message)); the voice changer costs 15 characters a second of input and a fine-tune 1,000,000 credits: top up or upgrade the plan at play.cartesia.ai, or dub a shorter input"
+        case let .notFound(operation, code, message):
+            "\(operation): Cartesia has no such \(Self.thing(in: operation)) (404 \(code): \(message)); "
+                + (Self.thing(in: operation) == "voice"
+                    ? "find one with `dubkit voice list --provider cartesia`"
+                    : "it was deleted at Cartesia: train the voice again under a new name")
+        case let .unprocessable(operation, status, code, message):
+            "\(operation): Cartesia refused the request (\(status) \(code): \(message)); fix the field named and run it again"
+        case let .rejected(operation, status, code, message):
+            "\(operation): Cartesia refused the request (\(status) \(code): \(message)); check the voice and the parameters"
+        case let .rateLimited(operation, code, retryAfter, message):
+            "\(operation): Cartesia is busy (429 \(code)\(retryAfter.map { ", retry after \(Int($0.rounded(.up))) s" } ?? ""): \(message)); "
+                + "the plan runs only a few requests at once (Free 2, Pro 3, Startup 5): it is tried again after a pause; run fewer dubs at the same time (--jobs)"
+        case let .server(operation, status, code, message):
+            "\(operation): Cartesia failed on its side (\(status) \(code): \(message)); it is tried again later, or run the same command again"
+        case let .streamFailed(operation, status, code, message):
+            "\(operation): Cartesia stopped the stream with an error (\(status.map { "\($0) " } ?? "")\(code): \(message)); "
+                + "nothing was stored: run the dub again (`dubkit dub retry`), or without --param stream=true"
+        case let .unreachable(operation, detail):
+            "\(operation): no complete answer from Cartesia: \(detail)"
+        case let .invalidResponse(operation, detail):
+            "\(operation): Cartesia's answer is not as documented: \(detail)"
+        case let .jobState(path, detail):
+            "Cartesia state file \(path): \(detail)"
+        }
+    }
+
+    /// What a 404's operation was about.
+    static func thing(in operation: String) -> String {
+        if operation.contains("/fine-tunes") { return "fine-tune" }
+        if operation.contains("/datasets") { return "dataset" }
+        return "voice"
+    }
+
+    /// True when the same request may succeed later (429, 5xx, no answer).
+    var isTransient: Bool {
+        switch self {
+        case .rateLimited, .server, .unreachable: true
+        default: false
+        }
+    }
+
+    /// The error as the core sees it, keeping the HTTP status and Cartesia's code.
+    public var providerError: ProviderError {
+        let id = CartesiaDescriptor.id
+        let message = errorDescription ?? "\(self)"
+        return switch self {
+        case let .missingKey(variable): .missingKey(provider: id, variable: variable)
+        case let .invalidValue(field, value, allowed): .invalidParameter(provider: id, field: field, value: value, allowed: allowed)
+        case .audio: .remote(provider: id, status: nil, code: "invalid_audio", message: message)
+        case let .unauthorized(_, code, _): .remote(provider: id, status: 401, code: code, message: message)
+        case let .quotaExceeded(_, status, code, _): .remote(provider: id, status: status, code: code, message: message)
+        case let .notFound(_, code, _): .remote(provider: id, status: 404, code: code, message: message)
+        case let .unprocessable(_, status, code, _): .remote(provider: id, status: status, code: code, message: message)
+        case let .rejected(_, status, code, _): .remote(provider: id, status: status, code: code, message: message)
+        case let .rateLimited(_, _, retryAfter, _): .rateLimited(provider: id, retryAfter: retryAfter, message: message)
+        case let .server(_, status, code, _): .remote(provider: id, status: status, code: code, message: message)
+        case let .streamFailed(_, status, code, _):
+            // A stream that failed after it started is worth another try when Cartesia says it failed on its side.
+            .remote(provider: id, status: status.flatMap { $0 >= 500 || $0 == 429 ? $0 : nil }, code: code, message: message)
+        case .unreachable: .unreachable(provider: id, detail: message)
+        case .invalidResponse: .remote(provider: id, status: nil, code: "invalid_response", message: message)
+        case .jobState: .remote(provider: id, status: nil, code: "job_state", message: message)
+        }
+    }
+}
