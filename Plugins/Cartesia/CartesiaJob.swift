@@ -43,52 +43,36 @@ struct CartesiaJob: Codable, Sendable {
     }
 }
 
-/// The folder of Cartesia dub jobs: `<id>.json`, and the staged input and the result under `<id>/`.
-struct CartesiaJobFolder: Sendable {
-    let folder: URL
+/// The folder of Cartesia jobs: `<id>.json`, and the staged input and the result under `<id>/`.
+typealias CartesiaJobFolder = JobFolder<CartesiaJob, CartesiaError>
+
+extension CartesiaJob: JobRecord {}
+
+extension JobFolder where Record == CartesiaJob, Failure == CartesiaError {
     /// Results stay this long after they were stored (a download cut off by a crash needs them),
     /// then are removed when a new job is created.
-    static let resultLifetime: TimeInterval = 7 * 24 * 3600
+    static var resultLifetime: TimeInterval { 7 * 24 * 3600 }
 
-    func url(_ id: String) -> URL { folder.appendingPathComponent("\(id).json") }
-
-    /// The folder holding a job's input and result.
-    func files(_ id: String) -> URL { folder.appendingPathComponent(id, isDirectory: true) }
-
-    func load(_ id: String) throws(CartesiaError) -> CartesiaJob {
-        guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-            throw .invalidValue(field: "job id", value: id.debugDescription, allowed: "an id made by this adapter")
-        }
-        let file = url(id)
-        guard let data = try? Data(contentsOf: file) else {
-            throw .jobState(path: file.path, detail: "no such job; the dub's job was made elsewhere or its state folder was removed: run `dubkit dub retry` to start a new job")
-        }
-        do {
-            return try JSONDecoder().decode(CartesiaJob.self, from: data)
-        } catch {
-            throw .jobState(path: file.path, detail: "unreadable (\(error.localizedDescription)); run `dubkit dub retry` to start a new job")
-        }
-    }
-
-    func save(_ job: CartesiaJob) throws(CartesiaError) {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(job).write(to: url(job.id), options: .atomic)
-        } catch {
-            throw .jobState(path: url(job.id).path, detail: error.localizedDescription)
-        }
+    init(folder: URL) {
+        self.init(folder) { CartesiaError(jobFolder: $0) }
     }
 
     /// Removes the files of jobs whose result was stored longer ago than ``resultLifetime``.
     func pruneOldResults(now: Date = Date()) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        for name in names where name.hasSuffix(".json") {
-            guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)),
-                  let job = try? JSONDecoder().decode(CartesiaJob.self, from: data),
-                  let stored = job.convertedAt, now.timeIntervalSince(stored) > Self.resultLifetime else { continue }
+        for job in all() {
+            guard let stored = job.convertedAt, now.timeIntervalSince(stored) > Self.resultLifetime else { continue }
             try? FileManager.default.removeItem(at: files(job.id))
         }
+    }
+}
+
+extension CartesiaError {
+    /// A job folder's failure: an id the adapter never makes, or a record that cannot be read or written.
+    init(jobFolder error: JobFolderError) {
+        guard let path = error.path else {
+            self = .invalidValue(field: "job id", value: error.detail, allowed: "an id made by this adapter")
+            return
+        }
+        self = .jobState(path: path, detail: error.detail + "; run `dubkit dub retry` to start a new job")
     }
 }

@@ -1,3 +1,4 @@
+import DubKit
 import Foundation
 
 /// A Cartesia training as the adapter keeps it between steps and processes: the dataset (whose id is
@@ -30,33 +31,20 @@ struct CartesiaTraining: Codable, Sendable {
 }
 
 /// The trainings of the state folder: `trainings/<dataset id>.json`.
-struct CartesiaTrainingFolder: Sendable {
-    let folder: URL
+typealias CartesiaTrainingFolder = JobFolder<CartesiaTraining, CartesiaError>
 
-    func url(_ datasetID: String) -> URL { folder.appendingPathComponent("\(datasetID).json") }
+extension CartesiaTraining: JobRecord {
+    /// A training is named by its Cartesia dataset's id.
+    var id: String { datasetID }
+}
 
-    func load(_ datasetID: String) throws(CartesiaError) -> CartesiaTraining {
-        let id = try CartesiaClient.segment(datasetID)
-        let file = url(id)
-        guard let data = try? Data(contentsOf: file) else {
-            throw .jobState(path: file.path, detail: "no record of dataset \(id); the training was started from another workspace or its state folder was removed: train the voice again under a new name")
-        }
-        do {
-            return try JSONDecoder().decode(CartesiaTraining.self, from: data)
-        } catch {
-            throw .jobState(path: file.path, detail: "unreadable (\(error.localizedDescription)); train the voice again under a new name")
-        }
-    }
-
-    func save(_ training: CartesiaTraining) throws(CartesiaError) {
-        let file = url(training.datasetID)
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(training).write(to: file, options: .atomic)
-        } catch {
-            throw .jobState(path: file.path, detail: error.localizedDescription)
+extension JobFolder where Record == CartesiaTraining, Failure == CartesiaError {
+    init(folder: URL) {
+        self.init(folder) { error in
+            guard let path = error.path else {
+                return .invalidValue(field: "id", value: error.detail, allowed: "a Cartesia id (letters, digits, - and _)")
+            }
+            return .jobState(path: path, detail: "training of dataset: " + error.detail + "; train the voice again under a new name")
         }
     }
 }

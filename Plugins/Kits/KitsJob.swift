@@ -34,46 +34,28 @@ struct KitsJob: Codable, Sendable {
 }
 
 /// The folder of Kits jobs: `<id>.json` and the staged sound file under `<id>/`.
-struct KitsJobFolder: Sendable {
-    let folder: URL
+typealias KitsJobFolder = JobFolder<KitsJob, KitsError>
 
-    func url(_ id: String) -> URL { folder.appendingPathComponent("\(id).json") }
+extension KitsJob: JobRecord {}
 
-    /// The folder holding a job's staged sound file.
-    func files(_ id: String) -> URL { folder.appendingPathComponent(id, isDirectory: true) }
-
-    func load(_ id: String) throws(KitsError) -> KitsJob {
-        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
-            throw .invalidValue(field: "job id", value: id.debugDescription, allowed: "an id made by this adapter")
-        }
-        let file = url(id)
-        guard let data = try? Data(contentsOf: file) else {
-            throw .jobState(path: file.path, detail: "no such job; the dub's job was made elsewhere or its state folder was removed: run `dubkit dub retry` to start a new job")
-        }
-        do {
-            return try JSONDecoder().decode(KitsJob.self, from: data)
-        } catch {
-            throw .jobState(path: file.path, detail: "unreadable (\(error.localizedDescription))")
-        }
-    }
-
-    func save(_ job: KitsJob) throws(KitsError) {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(job).write(to: url(job.id), options: .atomic)
-        } catch {
-            throw .jobState(path: url(job.id).path, detail: error.localizedDescription)
-        }
+extension JobFolder where Record == KitsJob, Failure == KitsError {
+    init(folder: URL) {
+        self.init(folder) { KitsError(jobFolder: $0) }
     }
 
     /// The Kits job ids already recorded by some job of this folder.
     func claimedRemoteIDs() -> Set<Int64> {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return Set(names.filter { $0.hasSuffix(".json") }.compactMap { name in
-            (try? Data(contentsOf: folder.appendingPathComponent(name)))
-                .flatMap { try? JSONDecoder().decode(KitsJob.self, from: $0) }?.remoteID
-        })
+        Set(all().compactMap(\.remoteID))
+    }
+}
+
+extension KitsError {
+    /// A job folder's failure: an id the adapter never makes, or a record that cannot be read or written.
+    init(jobFolder error: JobFolderError) {
+        guard let path = error.path else {
+            self = .invalidValue(field: "job id", value: error.detail, allowed: "an id made by this adapter")
+            return
+        }
+        self = .jobState(path: path, detail: error.detail + "; run `dubkit dub retry` to start a new job")
     }
 }

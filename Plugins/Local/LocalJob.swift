@@ -17,23 +17,16 @@ struct LocalJob: Codable, Sendable {
     var failure: FailureInfo?
 }
 
-/// The folder of local jobs.
-struct LocalJobFolder: Sendable {
-    let folder: URL
+/// The folder of local jobs: `<id>.json`, and the converted audio beside it.
+typealias LocalJobFolder = JobFolder<LocalJob, ProviderError>
 
-    func url(_ id: String) -> URL { folder.appendingPathComponent("\(id).json") }
+extension LocalJob: JobRecord {}
 
-    func load(_ id: String) throws -> LocalJob {
-        guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
-              let data = try? Data(contentsOf: url(id)), let job = try? JSONDecoder().decode(LocalJob.self, from: data)
-        else {
-            throw ProviderError.remote(provider: "local", status: nil, code: "not_found", message: "no local job '\(id)' in \(folder.path)")
+extension JobFolder where Record == LocalJob, Failure == ProviderError {
+    init(folder: URL) {
+        self.init(folder) { error in
+            .remote(provider: "local", status: nil, code: "not_found",
+                    message: "local job: \(error.detail)" + (error.path.map { " (\($0))" } ?? ""))
         }
-        return job
-    }
-
-    func save(_ job: LocalJob) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try JSONEncoder().encode(job).write(to: url(job.id), options: .atomic)
     }
 }

@@ -31,35 +31,25 @@ struct VoiceConvertJob: Codable, Sendable {
     var lengthAdjust: Double { request.lengthAdjust ?? 1 }
 }
 
-/// The folder of voice-convert jobs, one `<id>.json` each.
-struct VoiceConvertJobFolder: Sendable {
-    let folder: URL
+/// The folder of voice-convert jobs: `<id>.json`.
+typealias VoiceConvertJobFolder = JobFolder<VoiceConvertJob, VoiceConvertError>
 
-    func url(_ id: String) -> URL { folder.appendingPathComponent("\(id).json") }
+extension VoiceConvertJob: JobRecord {}
 
-    func load(_ id: String) throws(VoiceConvertError) -> VoiceConvertJob {
-        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
-            throw .invalidValue(field: "job id", value: id.debugDescription, allowed: "an id made by this adapter")
-        }
-        guard let data = try? Data(contentsOf: url(id)) else {
-            throw .jobState(path: url(id).path, detail: "no such job; its state folder was removed: run `dubkit dub retry` to start a new job")
-        }
-        do {
-            return try JSONDecoder().decode(VoiceConvertJob.self, from: data)
-        } catch {
-            throw .jobState(path: url(id).path, detail: "unreadable (\(error.localizedDescription))")
-        }
+extension JobFolder where Record == VoiceConvertJob, Failure == VoiceConvertError {
+    init(folder: URL) {
+        self.init(folder) { VoiceConvertError(jobFolder: $0) }
     }
+}
 
-    func save(_ job: VoiceConvertJob) throws(VoiceConvertError) {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(job).write(to: url(job.id), options: .atomic)
-        } catch {
-            throw .jobState(path: url(job.id).path, detail: error.localizedDescription)
+extension VoiceConvertError {
+    /// A job folder's failure: an id the adapter never makes, or a record that cannot be read or written.
+    init(jobFolder error: JobFolderError) {
+        guard let path = error.path else {
+            self = .invalidValue(field: "job id", value: error.detail, allowed: "an id made by this adapter")
+            return
         }
+        self = .jobState(path: path, detail: error.detail + "; run `dubkit dub retry` to start a new job")
     }
 }
 
