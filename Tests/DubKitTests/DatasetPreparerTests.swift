@@ -93,4 +93,26 @@ struct DatasetPreparerTests {
         pieces += trimmer.finish()
         #expect(pieces.map(\.count) == lengths)
     }
+
+    @Test("a provider that wants more files than the recordings give gets pieces cut at pauses to reach its count")
+    func splitsToTheFewestFiles() async throws {
+        let dataset = try await recordings()
+        let several = ProviderDescriptor(
+            id: "several", name: "Several", capabilities: [.train],
+            limits: ProviderLimits(datasetFiles: 6...20), billing: .free, minimumPollInterval: 0)
+        let result = try DatasetPreparer(store: store, descriptor: several).prepare(dataset, into: "six")
+        #expect(result.files.count >= 6, "\(result.files.map(\.originalName)) \(result.notes)")
+        #expect(result.notes.contains { $0.contains("fewer than several's 6 files") })
+        #expect(DatasetValidator(descriptor: several).problems(result.files, dataset: "six").filter { $0.severity == .error }.isEmpty)
+    }
+
+    @Test("an empty dataset is refused with what to do")
+    func emptyDataset() throws {
+        let empty = try store.createDataset(named: "empty")
+        #expect {
+            try DatasetPreparer(store: store, descriptor: strict).prepare(empty, into: "x")
+        } throws: { error in
+            (error as? DubKitError)?.errorDescription?.contains("dataset add") == true
+        }
+    }
 }

@@ -49,16 +49,33 @@ public struct DatasetPreparer: Sendable {
         if try store.datasets().contains(where: { $0.name == name }) {
             throw DubKitError.duplicate(entity: .dataset, key: name, project: store.name)
         }
+        let sourceFiles = try store.files(of: source)
+        guard !sourceFiles.isEmpty else {
+            throw DubKitError.invalidField(field: "dataset \(source.name)", value: "no files",
+                                           allowed: "a dataset with recordings (`dubkit dataset add` first)")
+        }
         let incoming = store.media.folder.appendingPathComponent(".incoming", isDirectory: true)
         try? FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
         var pieces: [Piece] = []
         var notes: [String] = []
         defer { for piece in pieces { try? FileManager.default.removeItem(at: piece.url) } }
-        for file in try store.files(of: source) {
-            report("preparing \(file.originalName)")
-            let made = try split(file, into: incoming)
-            if made.isEmpty { notes.append("\(file.originalName): no speech; left out") }
-            pieces += made
+        var longest = options.maxFileSeconds
+        while true {
+            for file in sourceFiles {
+                report("preparing \(file.originalName)")
+                let made = try split(file, into: incoming, longest: longest)
+                if made.isEmpty { notes.append("\(file.originalName): no speech; left out") }
+                pieces += made
+            }
+            // Too few pieces for the provider: cut shorter ones, once, so each holds a fair share.
+            let fewest = descriptor.limits.datasetFiles?.lowerBound ?? 1
+            let total = pieces.map(\.seconds).reduce(0, +)
+            guard pieces.count < fewest, longest == options.maxFileSeconds, total > 0 else { break }
+            notes.append("\(pieces.count) pieces are fewer than \(descriptor.id)'s \(fewest) files: cut into pieces of at most \(Int(total / Double(fewest))) s")
+            for piece in pieces { try? FileManager.default.removeItem(at: piece.url) }
+            pieces = []
+            notes.removeAll { $0.hasSuffix("no speech; left out") }
+            longest = max(5, total / Double(fewest) * 0.95)
         }
         pieces = try fit(pieces, into: incoming, notes: &notes)
         guard !pieces.isEmpty else {
@@ -76,20 +93,26 @@ public struct DatasetPreparer: Sendable {
         return Result(dataset: dataset, files: files, notes: notes)
     }
 
-    /// The file's speech as normalised pieces written to `folder`.
-    private func split(_ file: DatasetFile, into folder: URL) throws -> [Piece] {
+    /// The file's speech as normalised pieces of at most `longest` seconds written to `folder`, each
+    /// written as soon as it is cut: at most one piece is held in memory.
+    private func split(_ file: DatasetFile, into folder: URL, longest: Double) throws -> [Piece] {
         let url = store.media.url(for: file.mediaHash)
         let levels = try AudioAnalyzer.frameLevels(url, sampleRate: options.sampleRate)
         let threshold = Float(AudioAnalyzer.speechThreshold(levels))
         guard levels.contains(where: { $0 > threshold }) else { return [] }
         let reader = try AudioSampleReader(url, sampleRate: options.sampleRate)
         var trimmer = PauseTrimmer(sampleRate: options.sampleRate, keptPauseSeconds: options.keptPause,
-                                   maxPieceSeconds: options.maxFileSeconds)
+                                   maxPieceSeconds: longest)
         let frameLength = options.sampleRate / 50
         var frame: [Float] = []
         frame.reserveCapacity(frameLength)
         var index = 0
-        var samples: [[Float]] = []
+        var written: [Piece] = []
+        func keep(_ cut: [[Float]]) throws {
+            for samples in cut {
+                if let piece = try write([samples], name: "part\(written.count + 1)", into: folder) { written.append(piece) }
+            }
+        }
         while true {
             let planes = try reader.read()
             let count = planes.first?.count ?? 0
@@ -100,17 +123,18 @@ public struct DatasetPreparer: Sendable {
                 frame.append(mono / Float(planes.count))
                 if frame.count == frameLength {
                     let speech = index < levels.count && levels[index] > threshold
-                    samples += trimmer.add(frame, speech: speech)
+                    try keep(trimmer.add(frame, speech: speech))
                     frame.removeAll(keepingCapacity: true)
                     index += 1
                 }
             }
         }
-        samples += trimmer.finish()
+        try keep(trimmer.finish())
         let stem = (file.originalName as NSString).deletingPathExtension
-        return try samples.enumerated().compactMap { number, piece in
-            let name = samples.count == 1 ? "\(stem).wav" : "\(stem)-part\(number + 1).wav"
-            return try write([piece], name: name, into: folder)
+        return written.enumerated().map { number, piece in
+            var named = piece
+            named.name = written.count == 1 ? "\(stem).wav" : "\(stem)-part\(number + 1).wav"
+            return named
         }
     }
 
@@ -167,20 +191,27 @@ public struct DatasetPreparer: Sendable {
         notes.append("\(kept.count) pieces merged into \(groups.count) files for \(descriptor.id)")
         var merged: [Piece] = []
         for (number, group) in groups.enumerated() {
-            let parts = try group.map { try Self.samples(of: $0.url) }
-            if let piece = try write(parts, name: "merged-\(number + 1).wav", into: folder) { merged.append(piece) }
+            merged.append(try concatenate(group, name: "merged-\(number + 1).wav", into: folder))
             for piece in group { try? FileManager.default.removeItem(at: piece.url) }
         }
         return merged
     }
 
-    private static func samples(of url: URL) throws -> [Float] {
-        let reader = try AudioSampleReader(url)
-        var samples: [Float] = []
-        while true {
-            let block = try reader.read().first ?? []
-            if block.isEmpty { return samples }
-            samples += block
+    /// The pieces one after another with a kept pause between, streamed block by block. Each piece is
+    /// already at the target loudness with its peaks under the ceiling, so the whole is too.
+    private func concatenate(_ group: [Piece], name: String, into folder: URL) throws -> Piece {
+        let url = folder.appendingPathComponent("prepare-\(UUID().uuidString).wav")
+        let writer = try PCMWAVWriter(url, sampleRate: options.sampleRate)
+        let gap = [Float](repeating: 0, count: Int(options.keptPause * Double(options.sampleRate)))
+        for (index, piece) in group.enumerated() {
+            if index > 0 { try writer.write(gap) }
+            let reader = try AudioSampleReader(piece.url)
+            while true {
+                let block = try reader.read().first ?? []
+                if block.isEmpty { break }
+                try writer.write(block)
+            }
         }
+        return Piece(url: url, name: name, seconds: try writer.finish())
     }
 }

@@ -74,3 +74,11 @@ public struct DatasetFile: Codable, Sendable, Hashable, FetchableRecord, Mutable
         id = inserted.rowID
     }
 }
+
+/// One recording that ``ProjectStore/addRecordings(_:toDatasetNamed:progress:)`` took.
+public struct DatasetAddition: Sendable {
+    /// Its row in the dataset (the existing one when the dataset held the same audio).
+    public var file: DatasetFile
+    /// True when the dataset already held the same audio, under this name or another.
+    public var alreadyPresent: Bool
+}

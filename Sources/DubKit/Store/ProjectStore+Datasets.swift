@@ -60,13 +60,37 @@ extension ProjectStore {
         return try createDataset(named: datasetName)
     }
 
-    /// Extracts the audio of a local audio or video file into the media store and adds it to the dataset
-    /// with its duration, rate and channels; the same recording twice is kept once.
+    /// Extracts the audio of each recording (a local audio or video file) into the media store, then
+    /// adds them all to dataset `datasetName`, created when missing: a recording that cannot be read
+    /// fails the call before the dataset is made or changed. The same audio twice is kept once.
+    /// `progress` gives each recording's name a callback for its extraction (0...1), or nil.
+    public func addRecordings(
+        _ recordings: [(url: URL, name: String)], toDatasetNamed datasetName: String,
+        progress: (String) -> (@Sendable (Double) -> Void)? = { _ in nil }
+    ) async throws -> [DatasetAddition] {
+        var imported: [(audio: StoredAudio, name: String)] = []
+        for recording in recordings {
+            imported.append((try await media.importAudio(from: recording.url, progress: progress(recording.name)), recording.name))
+        }
+        let dataset = try datasetCreatingIfMissing(named: datasetName)
+        var present = Set(try files(of: dataset).map(\.mediaHash))
+        var additions: [DatasetAddition] = []
+        for (audio, name) in imported {
+            let alreadyPresent = present.contains(audio.ref.hash)
+            let added = try addFile(audio, to: dataset, originalName: name)
+            present.insert(audio.ref.hash)
+            additions.append(DatasetAddition(file: added.analysed ? added : try analyse(added), alreadyPresent: alreadyPresent))
+        }
+        return additions
+    }
+
+    /// Adds one recording to `dataset`, as ``addRecordings(_:toDatasetNamed:progress:)`` does.
     public func addRecording(_ file: URL, to dataset: Dataset, originalName: String? = nil,
                              progress: (@Sendable (Double) -> Void)? = nil) async throws -> DatasetFile {
-        let added = try addFile(try await media.importAudio(from: file, progress: progress), to: dataset,
-                                originalName: originalName ?? file.lastPathComponent)
-        return added.analysed ? added : try analyse(added)
+        let additions = try await addRecordings([(file, originalName ?? file.lastPathComponent)], toDatasetNamed: dataset.name,
+                                                progress: { _ in progress })
+        guard let added = additions.first else { throw DubKitError.notFound(entity: .dataset, key: dataset.name, project: name) }
+        return added.file
     }
 
     /// Measures a dataset file's stored audio (loudness, peak, clipping, speech share, SNR) and keeps the figures.

@@ -25,22 +25,32 @@ struct DatasetAdd: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.open(project.project)
-        let dataset = try store.datasetCreatingIfMissing(named: name)
-        var added: [DatasetFile] = []
+        var recordings: [(url: URL, name: String)] = []
+        var cleanUps: [MediaInputFile] = []
+        defer { cleanUps.forEach { $0.cleanUp() } }
         for file in files {
             // A link is downloaded once into the project's media store, then added like a file.
             let input = try await MediaInputFile.resolve(file, project: project.project, global: global, download: download)
-            global.log("extracting \(input.url.path)")
+            cleanUps.append(input)
             let name = input.downloaded.map { URL(string: $0.link)?.lastPathComponent ?? $0.link } ?? input.url.lastPathComponent
-            let progress = PercentProgress("extracting \(name)", json: global.json)
-            added.append(try await store.addRecording(input.url, to: dataset, originalName: name, progress: progress.callback))
-            progress.finish()
+            recordings.append((input.url, name))
         }
-        let reports = added.map(DatasetFileReport.init)
+        var shown: PercentProgress?
+        let additions = try await store.addRecordings(recordings, toDatasetNamed: name) { recording in
+            shown?.finish()
+            let progress = PercentProgress("extracting \(recording)", json: global.json)
+            shown = progress
+            return progress.callback
+        }
+        shown?.finish()
+        let reports = additions.map { DatasetFileReport($0.file, alreadyPresent: $0.alreadyPresent) }
         if global.json {
             try Output.json(reports)
             return
         }
         DatasetFileReport.print(reports, empty: "nothing added")
+        for (addition, recording) in zip(additions, recordings) where addition.alreadyPresent {
+            print("\(recording.name): already in dataset \(name) (same audio as \(addition.file.originalName)); kept once")
+        }
     }
 }

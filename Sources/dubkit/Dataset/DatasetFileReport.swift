@@ -5,19 +5,23 @@ import Foundation
 struct DatasetFileReport: Encodable {
     var file: DatasetFile
     var issues: [RecordingIssue]
+    /// For `dataset add`: the dataset already held this audio (nil elsewhere).
+    var alreadyPresent: Bool?
 
-    init(_ file: DatasetFile) {
+    init(_ file: DatasetFile, alreadyPresent: Bool? = nil) {
         self.file = file
         issues = RecordingIssue.of(file)
+        self.alreadyPresent = alreadyPresent
     }
 
     func encode(to encoder: any Encoder) throws {
         try file.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(issues, forKey: .issues)
+        try container.encodeIfPresent(alreadyPresent, forKey: .alreadyPresent)
     }
 
-    enum Keys: String, CodingKey { case issues }
+    enum Keys: String, CodingKey { case issues, alreadyPresent }
 
     static let header = ["FILE", "DURATION", "RATE", "CH", "LOUDNESS", "PEAK", "CLIPPED", "SPEECH", "SNR", "ISSUES"]
 

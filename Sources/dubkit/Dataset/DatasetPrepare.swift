@@ -58,7 +58,7 @@ struct DatasetPrepare: AsyncParsableCommand {
             try Output.json(result)
         } else {
             print("dataset \(result.dataset.name): \(result.files.count) files from \(name)")
-            DatasetFileReport.print(result.files.map(DatasetFileReport.init), empty: "no files")
+            DatasetFileReport.print(result.files.map { DatasetFileReport($0) }, empty: "no files")
             result.notes.forEach { print("note: \($0)") }
             problems.forEach { print($0.line) }
         }

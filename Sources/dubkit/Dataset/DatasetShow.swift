@@ -40,7 +40,7 @@ struct DatasetShow: ParsableCommand {
                 return file
             }
         }
-        let reports = files.map(DatasetFileReport.init)
+        let reports = files.map { DatasetFileReport($0) }
         if global.json {
             try Output.json(Detail(dataset: dataset, files: reports))
             return
