@@ -84,4 +84,35 @@ struct VoiceDubCLITests {
         #expect(refused.status == 2, "an out-of-range value is bad usage")
         #expect(refused.stderr.contains("limit") && refused.stderr.contains("8...50"))
     }
+
+    @Test("a voice trained at VoiceDub is exported as a reference (no key, no model), imported into another project and dubs there")
+    func remoteVoiceMovesBetweenProjects() throws {
+        let fake = try FakeVoiceDub(options: .init(apiKey: Self.key, stageDuration: .milliseconds(30)))
+        let dir = try TemporaryDirectory()
+        for project in ["a", "b"] { #expect(try dubkit(["project", "create", project], dir, fake).status == 0) }
+        let take = dir.path("take.wav")
+        _ = try ChildProcess.run("/usr/bin/espeak-ng", ["-w", take.path, "A voice trained far away, and carried over by reference."])
+        #expect(try dubkit(["dataset", "add", "--project", "a", "takes", take.path], dir, fake).status == 0)
+        let trained = try dubkit(["voice", "train", "--project", "a", "remote", "--dataset", "takes", "--provider", "voicedub",
+                                  "--max-minutes", "5"], dir, fake)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let remoteID = try #require(fake.voiceIDs.first)
+
+        let file = dir.path("remote.json")
+        #expect(try dubkit(["voice", "export", "--project", "a", "voicedub:remote", "-o", file.path], dir, fake).status == 0)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains(remoteID) && !text.contains(Self.key), "\(text)")
+        #expect(try dubkit(["voice", "import", "--project", "b", file.path], dir, fake).status == 0)
+
+        let audio = dir.path("line.wav")
+        try Fixtures.tone(audio, seconds: 1)
+        #expect(try dubkit(["dub", "create", "--project", "b", "--voice", "voicedub:remote", "--file", audio.path], dir, fake).status == 0)
+        let ran = try dubkit(["--json", "dub", "run", "--project", "b", "--all"], dir, fake)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let dubs = try JSONSerialization.jsonObject(with: Data(ran.stdout.utf8)) as? [[String: Any]]
+        let job = try #require(dubs?.first?["providerJobId"] as? String)
+        // The dub in project b is made with the voice trained from project a: one clone in all.
+        #expect(fake.dub(job)?.voiceID == remoteID)
+        #expect(fake.calls(.cloneVoice) == 1)
+    }
 }
