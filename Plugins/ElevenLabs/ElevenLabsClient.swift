@@ -43,7 +43,7 @@ public struct ElevenLabsClient: Sendable {
     public func convert(_ conversion: ElevenLabsConversion, audio: URL, contentType: String, to destination: URL,
                         observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil) async throws(ElevenLabsError) -> HTTPHeaders {
         let path = "v1/speech-to-speech/\(conversion.voiceID)" + (conversion.stream ? "/stream" : "")
-        let operation = "POST /\(path)"
+        let operation = conversion.operation
         let parts = [MultipartPart.file("audio", audio, contentType: contentType)]
             + conversion.formFields.map { MultipartPart.text($0.0, $0.1) }
         let request = try makeRequest(.post, path, query: conversion.query, body: .multipart(parts), accept: "audio/*")

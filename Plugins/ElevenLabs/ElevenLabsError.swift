@@ -100,3 +100,14 @@ extension ElevenLabsError: LocalizedError {
         }
     }
 }
+
+extension ElevenLabsError {
+    /// A failure of the synchronous dub lifecycle in this adapter's words.
+    init(synchronousDub error: SynchronousDubError) {
+        switch error {
+        case let .invalidValue(field, value, allowed): self = .invalidValue(field: field, value: value, allowed: allowed)
+        case let .jobFile(path, detail): self = .jobState(path: path, detail: detail)
+        case let .invalidAnswer(operation, detail): self = .invalidResponse(operation: operation, detail: detail)
+        }
+    }
+}
