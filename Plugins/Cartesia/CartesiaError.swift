@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// Why a Cartesia request or step failed; every message names the operation or the field, carries
@@ -121,5 +122,12 @@ extension CartesiaError {
         case let .jobFile(path, detail): self = .jobState(path: path, detail: detail)
         case let .invalidAnswer(operation, detail): self = .invalidResponse(operation: operation, detail: detail)
         }
+    }
+}
+
+extension CartesiaError: ProviderAPIError {
+    /// A status other than 2xx, read by ``CartesiaClient/map(status:body:retryAfter:operation:)``.
+    public static func refusal(_ response: HTTPResponse, operation: String) -> CartesiaError {
+        CartesiaClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
     }
 }

@@ -59,7 +59,7 @@ struct CartesiaVoiceChanger: SynchronousService {
         let outcome = decoder.finish()
         let operation = conversion.operation
         if let failure = outcome.error {
-            throw .streamFailed(operation: operation, status: failure.status, code: failure.code, message: CartesiaClient.summary(failure.message))
+            throw .streamFailed(operation: operation, status: failure.status, code: failure.code, message: CartesiaError.summary(failure.message))
         }
         if let malformed = outcome.malformed { throw .invalidResponse(operation: operation, detail: malformed) }
         guard outcome.done else {

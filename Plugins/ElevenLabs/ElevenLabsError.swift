@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// Why an ElevenLabs request or step failed; every message names the operation or the field, carries
@@ -109,5 +110,12 @@ extension ElevenLabsError {
         case let .jobFile(path, detail): self = .jobState(path: path, detail: detail)
         case let .invalidAnswer(operation, detail): self = .invalidResponse(operation: operation, detail: detail)
         }
+    }
+}
+
+extension ElevenLabsError: ProviderAPIError {
+    /// A status other than 2xx, read by ``ElevenLabsClient/map(status:body:retryAfter:operation:)``.
+    public static func refusal(_ response: HTTPResponse, operation: String) -> ElevenLabsError {
+        ElevenLabsClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
     }
 }
