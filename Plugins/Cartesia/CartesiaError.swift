@@ -114,18 +114,7 @@ extension CartesiaError: LocalizedError {
     }
 }
 
-extension CartesiaError {
-    /// A failure of the synchronous dub lifecycle in this adapter's words.
-    init(synchronousDub error: SynchronousDubError) {
-        switch error {
-        case let .invalidValue(field, value, allowed): self = .invalidValue(field: field, value: value, allowed: allowed)
-        case let .jobFile(path, detail): self = .jobState(path: path, detail: detail)
-        case let .invalidAnswer(operation, detail): self = .invalidResponse(operation: operation, detail: detail)
-        }
-    }
-}
-
-extension CartesiaError: ProviderAPIError {
+extension CartesiaError: AdapterError {
     /// A status other than 2xx, read by ``CartesiaClient/map(status:body:retryAfter:operation:)``.
     public static func refusal(_ response: HTTPResponse, operation: String) -> CartesiaError {
         CartesiaClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)

@@ -39,10 +39,6 @@ struct CartesiaVoiceChanger: SynchronousService {
                                 fileExtension: format.fileExtension, bytesPerSecond: format.bytesPerSecond)
     }
 
-    func failure(_ error: SynchronousDubError) -> CartesiaError {
-        CartesiaError(synchronousDub: error)
-    }
-
     /// Streams the conversion: each event is decoded as it arrives and its audio appended to `audio`.
     private func stream(_ conversion: CartesiaConversion, clip: URL, contentType: String, audio: URL, events: URL,
                         progress: @escaping @Sendable (Int64) -> Void) async throws(CartesiaError) -> HTTPHeaders {

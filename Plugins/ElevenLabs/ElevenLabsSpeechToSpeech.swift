@@ -36,8 +36,4 @@ struct ElevenLabsSpeechToSpeech: SynchronousService {
         return ConversionAnswer(operation: conversion.operation, formatName: format.name, rawEncoding: raw,
                                 sampleRate: format.sampleRate, fileExtension: format.fileExtension, bytesPerSecond: format.bytesPerSecond)
     }
-
-    func failure(_ error: SynchronousDubError) -> ElevenLabsError {
-        ElevenLabsError(synchronousDub: error)
-    }
 }

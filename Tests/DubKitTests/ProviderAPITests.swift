@@ -5,10 +5,11 @@ import Foundation
 import Testing
 
 /// An adapter's error type, its cases witnessing the protocol's requirements as the adapters' do.
-enum ServiceError: ProviderAPIError, Equatable {
+enum ServiceError: AdapterError, Equatable {
     case invalidValue(field: String, value: String, allowed: String)
     case unreachable(operation: String, detail: String)
     case invalidResponse(operation: String, detail: String)
+    case jobState(path: String, detail: String)
     case refused(operation: String, status: Int, message: String, retryAfter: String?)
     case missingKey
 

@@ -13,11 +13,15 @@ struct EchoService: SynchronousService {
         var raw: Bool
     }
 
-    enum Failure: Error, Equatable {
-        case lifecycle(SynchronousDubError)
-        case unreachable(String)
-        case refused(Int)
-        case audio(String)
+    enum Failure: AdapterError, Equatable {
+        case invalidValue(field: String, value: String, allowed: String)
+        case unreachable(operation: String, detail: String)
+        case invalidResponse(operation: String, detail: String)
+        case jobState(path: String, detail: String)
+        case refused(status: Int)
+        case audio(path: String)
+
+        static func refusal(_ response: HTTPResponse, operation: String) -> Failure { .refused(status: response.status) }
     }
 
     let url: URL
@@ -28,13 +32,13 @@ struct EchoService: SynchronousService {
     var requestIDHeaders: [String] { ["X-Request-Id", "request-id"] }
 
     func stage(_ audio: URL, into folder: URL, for conversion: Request) throws(Failure) -> StagedInput {
-        guard let seconds = (try? MediaProbe.probe(audio))?.durationSeconds else { throw .audio(audio.path) }
+        guard let seconds = (try? MediaProbe.probe(audio))?.durationSeconds else { throw .audio(path: audio.path) }
         let file = folder.appendingPathComponent("input.wav")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try StagedInput.place(audio, at: file)
         } catch {
-            throw .audio(file.path)
+            throw .audio(path: file.path)
         }
         return StagedInput(name: file.lastPathComponent, contentType: "audio/wav", durationMs: Int64((seconds * 1000).rounded()))
     }
@@ -47,9 +51,9 @@ struct EchoService: SynchronousService {
                 written(offset + Int64(chunk.count))
             }
         } catch {
-            throw .unreachable("\(error)")
+            throw .unreachable(operation: "POST /convert", detail: "\(error)")
         }
-        guard (200..<300).contains(response.status) else { throw .refused(response.status) }
+        guard (200..<300).contains(response.status) else { throw .refused(status: response.status) }
         return response.headers
     }
 
@@ -57,8 +61,6 @@ struct EchoService: SynchronousService {
         ConversionAnswer(operation: "POST /convert", formatName: "pcm_16000", rawEncoding: conversion.raw ? .s16le : nil,
                          sampleRate: 16_000, codecName: "pcm_s16le", fileExtension: "wav", bytesPerSecond: 32_000)
     }
-
-    func failure(_ error: SynchronousDubError) -> Failure { .lifecycle(error) }
 }
 
 @Suite("synchronous dubs: one request, its audio stored before the job says converted")
@@ -159,12 +161,12 @@ struct SynchronousDubsTests {
         let id = try dubs.create(EchoService.Request(raw: false)).jobID
         _ = try await dubs.upload(jobID: id, audio: input)
         _ = try dubs.preprocess(jobID: id)
-        await #expect(throws: EchoService.Failure.lifecycle(.invalidAnswer(operation: "POST /convert", detail: "200 with no audio"))) {
+        await #expect(throws: EchoService.Failure.invalidResponse(operation: "POST /convert", detail: "200 with no audio")) {
             try await dubs.generate(jobID: id) { _ in }
         }
         #expect(try dubs.poll(jobID: id).status == .preprocessed)
-        await #expect(throws: EchoService.Failure.lifecycle(.invalidAnswer(operation: "POST /convert",
-                                                                            detail: "the answer is not pcm_16000 audio (pcm_s16le at 8000 Hz)"))) {
+        await #expect(throws: EchoService.Failure.invalidResponse(operation: "POST /convert",
+                                                                  detail: "the answer is not pcm_16000 audio (pcm_s16le at 8000 Hz)")) {
             try await dubs.generate(jobID: id) { _ in }
         }
         #expect(try dubs.poll(jobID: id).status == .preprocessed)
@@ -180,30 +182,30 @@ struct SynchronousDubsTests {
         let server = try TestHTTPServer { _ in TestHTTPResponse(body: .bytes(answer)) }
         let dubs = try Self.dubs(dir.path("state"), server)
         let id = try dubs.create(EchoService.Request(raw: true)).jobID
-        #expect(throws: EchoService.Failure.lifecycle(.invalidValue(field: "audio", value: "none", allowed: "an uploaded input (upload comes first)"))) {
+        #expect(throws: EchoService.Failure.invalidValue(field: "audio", value: "none", allowed: "an uploaded input (upload comes first)")) {
             try dubs.preprocess(jobID: id)
         }
-        #expect(throws: EchoService.Failure.lifecycle(.invalidValue(field: "job \(id)", value: "created", allowed: "a converted job"))) {
+        #expect(throws: EchoService.Failure.invalidValue(field: "job \(id)", value: "created", allowed: "a converted job")) {
             try dubs.download(jobID: id, to: dir.path("out.wav"))
         }
         _ = try await dubs.upload(jobID: id, audio: input)
-        await #expect(throws: EchoService.Failure.lifecycle(.invalidValue(field: "job \(id) stage", value: "uploaded", allowed: "preprocessed"))) {
+        await #expect(throws: EchoService.Failure.invalidValue(field: "job \(id) stage", value: "uploaded", allowed: "preprocessed")) {
             try await dubs.generate(jobID: id) { _ in }
         }
         _ = try dubs.preprocess(jobID: id)
         let staged = dubs.jobs.files(id).appendingPathComponent("input.wav")
         try FileManager.default.removeItem(at: staged)
-        await #expect(throws: EchoService.Failure.lifecycle(.jobFile(path: staged.path, detail: "the staged input is gone; run `dubkit dub retry` to start a new job"))) {
+        await #expect(throws: EchoService.Failure.jobState(path: staged.path, detail: "the staged input is gone; run `dubkit dub retry` to start a new job")) {
             try await dubs.generate(jobID: id) { _ in }
         }
         #expect(server.requests.isEmpty)
         let missing = dubs.jobs.url("nope").path
-        #expect(throws: EchoService.Failure.lifecycle(.jobFile(path: missing, detail: JobFolderError.missing(path: missing).detail
-                                                                 + "; run `dubkit dub retry` to start a new job"))) {
+        #expect(throws: EchoService.Failure.jobState(path: missing, detail: JobFolderError.missing(path: missing).detail
+                                                         + "; run `dubkit dub retry` to start a new job")) {
             try dubs.poll(jobID: "nope")
         }
-        #expect(throws: EchoService.Failure.lifecycle(.invalidValue(field: "job id", value: JobFolderError.invalidID("../x").detail,
-                                                                    allowed: "an id made by this adapter"))) {
+        #expect(throws: EchoService.Failure.invalidValue(field: "job id", value: JobFolderError.invalidID("../x").detail,
+                                                         allowed: "an id made by this adapter")) {
             try dubs.poll(jobID: "../x")
         }
 
@@ -219,7 +221,7 @@ struct SynchronousDubsTests {
         #expect {
             try dubs.download(jobID: kept, to: dir.path("out.wav"))
         } throws: { error in
-            guard case let .lifecycle(.jobFile(path, detail))? = error as? EchoService.Failure else { return false }
+            guard case let .jobState(path, detail)? = error as? EchoService.Failure else { return false }
             return path.hasSuffix("\(kept)/result.wav") && detail.hasPrefix("the stored result cannot be copied")
         }
     }

@@ -32,11 +32,12 @@ public struct ConversionAnswer: Sendable, Hashable {
     }
 
     /// Turns the answer's bytes in `part` into the stored result `destination` (`part` is gone after).
-    /// Refused when there are none, or when the result does not decode as asked (then nothing is left).
-    public func store(_ part: URL, to destination: URL) throws(SynchronousDubError) {
+    /// Refused, as the adapter's `errors`, when there are none or when the result does not decode as
+    /// asked (then nothing is left).
+    public func store<Failure: AdapterError>(_ part: URL, to destination: URL, as errors: Failure.Type) throws(Failure) {
         try? FileManager.default.removeItem(at: destination)
         let size = ((try? FileManager.default.attributesOfItem(atPath: part.path))?[.size] as? NSNumber)?.int64Value ?? 0
-        guard size > 0 else { throw .invalidAnswer(operation: operation, detail: "200 with no audio") }
+        guard size > 0 else { throw .invalidResponse(operation: operation, detail: "200 with no audio") }
         do {
             if let rawEncoding {
                 try RawAudioWAV.wrap(part, encoding: rawEncoding, sampleRate: sampleRate, to: destination)
@@ -44,7 +45,7 @@ public struct ConversionAnswer: Sendable, Hashable {
                 try FileManager.default.moveItem(at: part, to: destination)
             }
         } catch {
-            throw .jobFile(path: destination.path, detail: "the answer could not be stored (\(error.localizedDescription))")
+            throw .jobState(path: destination.path, detail: "the answer could not be stored (\(error.localizedDescription))")
         }
         try? FileManager.default.removeItem(at: part)
         let stream: MediaStreamInfo?
@@ -52,12 +53,12 @@ public struct ConversionAnswer: Sendable, Hashable {
             stream = try MediaProbe.probe(destination).audioStreams.first
         } catch {
             try? FileManager.default.removeItem(at: destination)
-            throw .invalidAnswer(operation: operation, detail: "the answer is not \(formatName) audio (\(error.localizedDescription))")
+            throw .invalidResponse(operation: operation, detail: "the answer is not \(formatName) audio (\(error.localizedDescription))")
         }
         guard let stream, stream.sampleRate == sampleRate, codecName.map({ $0 == stream.codecName }) ?? true else {
             try? FileManager.default.removeItem(at: destination)
-            throw .invalidAnswer(operation: operation,
-                                 detail: "the answer is not \(formatName) audio (\(stream.map { "\($0.codecName) at \($0.sampleRate ?? 0) Hz" } ?? "no audio stream"))")
+            throw .invalidResponse(operation: operation,
+                                   detail: "the answer is not \(formatName) audio (\(stream.map { "\($0.codecName) at \($0.sampleRate ?? 0) Hz" } ?? "no audio stream"))")
         }
     }
 }

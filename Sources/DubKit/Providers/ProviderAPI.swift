@@ -4,7 +4,7 @@ import Foundation
 /// A provider's HTTP API as its client calls it: the base URL, the key asked for on every request (so
 /// a missing key only fails requests), one attempt per call (the workflow decides when to try again),
 /// and every failure as the adapter's own error type.
-public struct ProviderAPI<Failure: ProviderAPIError>: Sendable {
+public struct ProviderAPI<Failure: AdapterError>: Sendable {
     /// The API's base URL.
     public let baseURL: URL
     /// The variable that overrides the base URL (`CARTESIA_BASE_URL`), named when it cannot be used.

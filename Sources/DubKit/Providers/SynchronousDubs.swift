@@ -7,7 +7,7 @@ import Foundation
 /// the conversion once, writes its audio to a part file as it arrives and stores the result before it
 /// marks the job converted (a failure before that rolls the job back, so the next generate sends it
 /// again); poll answers from the job; download copies the result. Results are removed a while after
-/// they were stored. Every failure comes as the service's own error type.
+/// they were stored. Every failure comes as the adapter's own error type.
 public struct SynchronousDubs<Service: SynchronousService>: Sendable {
     public typealias Job = SynchronousJob<Service.Conversion>
 
@@ -23,7 +23,12 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
     /// The dubs kept in `folder`, sent to `service`.
     public init(folder: URL, service: Service) {
         self.service = service
-        jobs = JobFolder(folder) { [service] in service.failure(SynchronousDubError(jobFolder: $0)) }
+        jobs = JobFolder(folder) { error in
+            guard let path = error.path else {
+                return .invalidValue(field: "job id", value: error.detail, allowed: "an id made by this adapter")
+            }
+            return .jobState(path: path, detail: error.detail + "; run `dubkit dub retry` to start a new job")
+        }
     }
 
     /// Records a new job for `conversion` (checked by the adapter), after removing results past their lifetime.
@@ -51,7 +56,7 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
     public func preprocess(jobID: String) throws(Service.Failure) -> DubJobState {
         var job = try jobs.load(jobID)
         guard job.input != nil, job.inputDurationMs != nil else {
-            throw service.failure(.invalidValue(field: service.inputField, value: "none", allowed: "an uploaded input (upload comes first)"))
+            throw .invalidValue(field: service.inputField, value: "none", allowed: "an uploaded input (upload comes first)")
         }
         if job.stage == .uploaded { job.stage = .preprocessed }
         try jobs.save(job)
@@ -69,11 +74,11 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
         }
         guard job.stage == .preprocessed || job.stage == .converting || job.stage == .converted,
               let input = job.input, let contentType = job.inputContentType else {
-            throw service.failure(.invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed"))
+            throw .invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed")
         }
         let audio = folder.appendingPathComponent(input)
         guard FileManager.default.fileExists(atPath: audio.path) else {
-            throw service.failure(.jobFile(path: audio.path, detail: "the staged input is gone; run `dubkit dub retry` to start a new job"))
+            throw .jobState(path: audio.path, detail: "the staged input is gone; run `dubkit dub retry` to start a new job")
         }
         job.stage = .converting
         job.attempts += 1
@@ -89,11 +94,7 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
             headers = try await service.send(job.conversion, input: audio, contentType: contentType, to: part, in: folder) { written in
                 progress(min(0.99, Double(written) / expected))
             }
-            do {
-                try answer.store(part, to: folder.appendingPathComponent(result))
-            } catch {
-                throw service.failure(error)
-            }
+            try answer.store(part, to: folder.appendingPathComponent(result), as: Service.Failure.self)
         } catch {
             // No audio stored: whatever happened, the next generate sends it again (the service keeps no
             // job to look up; a conversion whose answer was cut off may have been billed).
@@ -122,14 +123,14 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
     public func download(jobID: String, to destination: URL) throws(Service.Failure) {
         let job = try jobs.load(jobID)
         guard job.stage == .converted, let result = job.result else {
-            throw service.failure(.invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a converted job"))
+            throw .invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a converted job")
         }
         let file = jobs.files(jobID).appendingPathComponent(result)
         do {
             try? FileManager.default.removeItem(at: destination)
             try FileManager.default.copyItem(at: file, to: destination)
         } catch {
-            throw service.failure(.jobFile(path: file.path, detail: "the stored result cannot be copied (\(error.localizedDescription)); run `dubkit dub retry` to convert again"))
+            throw .jobState(path: file.path, detail: "the stored result cannot be copied (\(error.localizedDescription)); run `dubkit dub retry` to convert again")
         }
     }
 

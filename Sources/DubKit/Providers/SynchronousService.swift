@@ -4,12 +4,12 @@ import Foundation
 /// A service that converts in the request carrying the audio and answers with the audio itself
 /// (ElevenLabs speech-to-speech, the Cartesia voice changer), as ``SynchronousDubs`` uses it: what
 /// differs between such services (how the input is staged, how the request is sent, what the answer
-/// is, the service's error type) and nothing of the lifecycle they share.
+/// is, the adapter's error type) and nothing of the lifecycle they share.
 public protocol SynchronousService: Sendable {
     /// What one request asks for, built by the adapter when the dub is created and kept in its job.
     associatedtype Conversion: Codable & Sendable
     /// The adapter's error type.
-    associatedtype Failure: Error
+    associatedtype Failure: AdapterError
 
     /// How the service counts credits for a length of input.
     var billing: Billing { get }
@@ -27,6 +27,4 @@ public protocol SynchronousService: Sendable {
               written: @escaping @Sendable (Int64) -> Void) async throws(Failure) -> HTTPHeaders
     /// What the answer to `conversion` is and how it is stored.
     func answer(to conversion: Conversion) -> ConversionAnswer
-    /// The adapter's error for a failure of the lifecycle.
-    func failure(_ error: SynchronousDubError) -> Failure
 }
