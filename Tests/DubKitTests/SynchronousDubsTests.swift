@@ -225,4 +225,22 @@ struct SynchronousDubsTests {
             return path.hasSuffix("\(kept)/result.wav") && detail.hasPrefix("the stored result cannot be copied")
         }
     }
+
+    @Test("a job file written by the adapters' earlier job records is read and carried on by a later run")
+    func readsEarlierJobFiles() async throws {
+        let dir = try TemporaryDirectory()
+        let answer = Self.tone(rate: 16_000)
+        let server = try TestHTTPServer { _ in TestHTTPResponse(headers: [("request-id", "r-9")], body: .bytes(answer)) }
+        let dubs = try Self.dubs(dir.path("state"), server)
+        // The shape ElevenLabsJob and CartesiaJob wrote (sorted keys; no result yet).
+        let record = #"{"attempts":1,"conversion":{"raw":true},"id":"4f1c","input":"input.wav","inputContentType":"audio/wav","inputDurationMs":1000,"stage":"converting"}"#
+        try FileManager.default.createDirectory(at: dubs.jobs.files("4f1c"), withIntermediateDirectories: true)
+        try Data(record.utf8).write(to: dubs.jobs.url("4f1c"))
+        _ = try Self.wav(Self.tone(rate: 16_000), rate: 16_000, at: dubs.jobs.files("4f1c").appendingPathComponent("input.wav"))
+        let state = try dubs.poll(jobID: "4f1c")
+        #expect(state.status == .preprocessed && state.inputDurationMs == 1000 && state.creditsRequired == 17)
+        #expect(try await dubs.generate(jobID: "4f1c") { _ in }.status == .done)
+        let job = try dubs.jobs.load("4f1c")
+        #expect(job.attempts == 2 && job.requestID == "r-9" && job.result == "result.wav")
+    }
 }
