@@ -1,5 +1,4 @@
 import DubKit
-import DubKitHTTP
 import Foundation
 
 /// Cartesia as a DubKit provider: its voices as the catalogue, dubs as voice changer conversions
@@ -10,7 +9,7 @@ import Foundation
 /// upload stages the input and preprocess measures it, both locally in `stateFolder`; generate sends
 /// the POST, writes the audio to the job's folder as it arrives and stores it there (raw samples
 /// wrapped into WAV) before it reports the job done; poll reads the job file; download copies the
-/// result. Billing: 15 characters a second of input.
+/// result (``SynchronousDubs`` over ``CartesiaVoiceChanger``). Billing: 15 characters a second of input.
 ///
 /// Training: create makes the dataset (its id is the voice's provider id), each dataset file is
 /// uploaded once (recorded, and looked up in the dataset's files after an interrupted upload), train
@@ -22,7 +21,7 @@ public struct CartesiaAdapter: Provider {
     public let client: CartesiaClient
     /// Seconds between two reads of one fine-tune.
     public let pollInterval: Double
-    private let jobs: CartesiaJobFolder
+    private let dubs: SynchronousDubs<CartesiaVoiceChanger>
     private let trainings: CartesiaTrainingFolder
     private let gate: CartesiaPollGate
 
@@ -45,7 +44,7 @@ public struct CartesiaAdapter: Provider {
         }
         let override = environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
         pollInterval = override ?? CartesiaDescriptor.fineTunePollInterval
-        jobs = CartesiaJobFolder(folder: stateFolder)
+        dubs = SynchronousDubs(folder: stateFolder, service: CartesiaVoiceChanger(client: client))
         trainings = CartesiaTrainingFolder(folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
         gate = CartesiaPollGate(interval: pollInterval, folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
     }
@@ -111,37 +110,16 @@ public struct CartesiaAdapter: Provider {
                                                  allowed: "a Cartesia voice id (see `dubkit voice list --provider cartesia`) or a voice trained in this project")
             }
             let conversion = try CartesiaConversion(voiceID: voice, parameters: request.parameters)
-            jobs.pruneOldResults()
-            let job = CartesiaJob(id: UUID().uuidString.lowercased(), conversion: conversion, stage: .created)
-            try jobs.save(job)
-            return DubJobState(jobID: job.id, status: .new)
+            return try dubs.create(conversion)
         }
     }
 
     public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            guard job.stage == .created || job.stage == .uploaded else { return state(job) }
-            let staged = try CartesiaAudio.stage(audio, into: jobs.files(jobID))
-            job.input = staged.name
-            job.inputContentType = staged.contentType
-            job.inputDurationMs = staged.durationMs
-            job.stage = .uploaded
-            try jobs.save(job)
-            return state(job)
-        }
+        try await typed { try await dubs.upload(jobID: jobID, audio: audio) }
     }
 
     public func preprocessDub(jobID: String) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            guard job.input != nil, job.inputDurationMs != nil else {
-                throw CartesiaError.invalidValue(field: "clip", value: "none", allowed: "an uploaded input (upload comes first)")
-            }
-            if job.stage == .uploaded { job.stage = .preprocessed }
-            try jobs.save(job)
-            return state(job)
-        }
+        try await typed { try dubs.preprocess(jobID: jobID) }
     }
 
     public func generateDub(jobID: String) async throws -> DubJobState {
@@ -151,84 +129,15 @@ public struct CartesiaAdapter: Provider {
     /// Sends the conversion once and stores its audio; `progress` follows the audio bytes written
     /// against what the input's length should give. A job whose result is stored is not sent again.
     public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            if job.stage == .converted, let result = job.result,
-               FileManager.default.fileExists(atPath: jobs.files(jobID).appendingPathComponent(result).path) {
-                return state(job)
-            }
-            guard job.stage == .preprocessed || job.stage == .converting || job.stage == .converted,
-                  let input = job.input, let contentType = job.inputContentType else {
-                throw CartesiaError.invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed")
-            }
-            let folder = jobs.files(jobID)
-            let clip = folder.appendingPathComponent(input)
-            guard FileManager.default.fileExists(atPath: clip.path) else {
-                throw CartesiaError.jobState(path: clip.path, detail: "the staged input is gone; run `dubkit dub retry` to start a new job")
-            }
-            job.stage = .converting
-            job.attempts += 1
-            try jobs.save(job)
-
-            let conversion = job.conversion
-            let part = folder.appendingPathComponent("result.part")
-            let events = folder.appendingPathComponent("stream.sse")
-            try? FileManager.default.removeItem(at: part)
-            let expected = Double(max(1, job.inputDurationMs ?? 1)) / 1000 * Double(conversion.format.bytesPerSecond)
-            let result = "result.\(conversion.format.fileExtension)"
-            let headers: HTTPHeaders
-            do {
-                if conversion.stream {
-                    headers = try await stream(conversion, clip: clip, contentType: contentType, audio: part, events: events) { written in
-                        progress(min(0.99, Double(written) / expected))
-                    }
-                } else {
-                    headers = try await client.changeVoice(conversion, clip: clip, contentType: contentType, to: part) { chunk, offset in
-                        progress(min(0.99, Double(offset + Int64(chunk.count)) / expected))
-                    }
-                }
-                try CartesiaAudio.store(part, format: conversion.format, to: folder.appendingPathComponent(result),
-                                        operation: conversion.operation)
-            } catch {
-                // No audio stored: whatever happened, the next generate sends it again (Cartesia keeps no
-                // job to look up; a conversion whose answer was cut off may have been billed).
-                try? FileManager.default.removeItem(at: part)
-                try? FileManager.default.removeItem(at: events)
-                job.stage = .preprocessed
-                try jobs.save(job)
-                throw error
-            }
-            try? FileManager.default.removeItem(at: events)
-            job.result = result
-            job.requestID = headers["X-Request-Id"] ?? headers["request-id"]
-            job.convertedAt = Date()
-            job.stage = .converted
-            try jobs.save(job)
-            // The staged input is no longer needed once the result is stored.
-            try? FileManager.default.removeItem(at: clip)
-            progress(1)
-            return state(job)
-        }
+        try await typed { try await dubs.generate(jobID: jobID, progress: progress) }
     }
 
     public func pollDub(jobID: String) async throws -> DubJobState {
-        try await typed { state(try jobs.load(jobID)) }
+        try await typed { try dubs.poll(jobID: jobID) }
     }
 
     public func downloadDub(jobID: String, to destination: URL) async throws {
-        try await typed {
-            let job = try jobs.load(jobID)
-            guard job.stage == .converted, let result = job.result else {
-                throw CartesiaError.invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a converted job")
-            }
-            let file = jobs.files(jobID).appendingPathComponent(result)
-            do {
-                try? FileManager.default.removeItem(at: destination)
-                try FileManager.default.copyItem(at: file, to: destination)
-            } catch {
-                throw CartesiaError.jobState(path: file.path, detail: "the stored result cannot be copied (\(error.localizedDescription)); run `dubkit dub retry` to convert again")
-            }
-        }
+        try await typed { try dubs.download(jobID: jobID, to: destination) }
     }
 
     // MARK: Custom voices
@@ -355,31 +264,6 @@ public struct CartesiaAdapter: Provider {
 
     // MARK: Internals
 
-    /// Streams the conversion: each event is decoded as it arrives and its audio appended to `audio`.
-    private func stream(_ conversion: CartesiaConversion, clip: URL, contentType: String, audio: URL, events: URL,
-                        progress: @escaping @Sendable (Int64) -> Void) async throws(CartesiaError) -> HTTPHeaders {
-        let decoder = try CartesiaEventStream(writingTo: audio, progress: progress)
-        let headers: HTTPHeaders
-        do {
-            headers = try await client.changeVoiceStream(conversion, clip: clip, contentType: contentType, to: events) { bytes, _ in
-                decoder.feed(bytes)
-            }
-        } catch {
-            _ = decoder.finish()
-            throw error
-        }
-        let outcome = decoder.finish()
-        let operation = conversion.operation
-        if let failure = outcome.error {
-            throw .streamFailed(operation: operation, status: failure.status, code: failure.code, message: CartesiaClient.summary(failure.message))
-        }
-        if let malformed = outcome.malformed { throw .invalidResponse(operation: operation, detail: malformed) }
-        guard outcome.done else {
-            throw .unreachable(operation: operation, detail: "the stream ended after \(outcome.chunks) chunks without its done event")
-        }
-        return headers
-    }
-
     /// Every file of a dataset, all pages.
     private func datasetFiles(_ datasetID: String) async throws(CartesiaError) -> [CartesiaDatasetFile] {
         var files: [CartesiaDatasetFile] = []
@@ -411,19 +295,6 @@ public struct CartesiaAdapter: Provider {
         training.fineTuneRequestedAt = nil
         try trainings.save(training)
         return training
-    }
-
-    /// The job as the core sees it.
-    private func state(_ job: CartesiaJob) -> DubJobState {
-        switch job.stage {
-        case .created: DubJobState(jobID: job.id, status: .new)
-        case .uploaded: DubJobState(jobID: job.id, status: .uploaded, inputDurationMs: job.inputDurationMs)
-        case .preprocessed, .converting:
-            DubJobState(jobID: job.id, status: .preprocessed, inputDurationMs: job.inputDurationMs, creditsRequired: job.credits)
-        case .converted:
-            DubJobState(jobID: job.id, status: .done, inputDurationMs: job.inputDurationMs, creditsRequired: job.credits,
-                        creditsUsed: job.credits)
-        }
     }
 
     /// A training in the voice lifecycle's words: `created` → queued, `training` → processing,

@@ -1,3 +1,4 @@
+import DubKit
 import DubKitHTTP
 import Foundation
 
@@ -6,16 +7,13 @@ import Foundation
 /// again), failures as ``CartesiaError``.
 public struct CartesiaClient: Sendable {
     /// The API's base URL (`https://api.cartesia.ai` or the `CARTESIA_BASE_URL` override).
-    public let baseURL: URL
-    private let key: @Sendable () throws(CartesiaError) -> String
-    private let http: HTTPClient
+    public var baseURL: URL { api.baseURL }
+    private let api: ProviderAPI<CartesiaError>
 
     /// A client for `baseURL`; `key` is asked for on every request so a missing key only fails requests.
     public init(baseURL: URL, log: (@Sendable (String) -> Void)? = nil,
                 key: @escaping @Sendable () throws(CartesiaError) -> String) throws {
-        self.baseURL = baseURL
-        self.key = key
-        http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: .never, log: log))
+        api = try ProviderAPI(baseURL: baseURL, variable: "CARTESIA_BASE_URL", log: log, key: key)
     }
 
     // MARK: Voices
@@ -53,16 +51,7 @@ public struct CartesiaClient: Sendable {
             + conversion.formFields.map { MultipartPart.text($0.0, $0.1) }
         // A conversion of a long input may take minutes: no overall limit on the POST.
         let request = try makeRequest(.post, path, query: [], body: .multipart(parts), accept: accept, timeout: 0)
-        let response: HTTPResponse
-        do {
-            response = try await http.exchange(request, to: destination, observe: observe)
-        } catch {
-            throw .unreachable(operation: operation, detail: Self.describe(error))
-        }
-        guard (200..<300).contains(response.status) else {
-            throw Self.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
-        }
-        return response.headers
+        return try await api.exchange(request, operation: operation, to: destination, observe: observe).headers
     }
 
     // MARK: Datasets and fine-tunes
@@ -86,15 +75,7 @@ public struct CartesiaClient: Sendable {
         let operation = "POST /\(path)"
         let parts = [MultipartPart.file("file", file, filename: filename, contentType: contentType), .text("purpose", "fine_tune")]
         let request = try makeRequest(.post, path, query: [], body: .multipart(parts), accept: "application/json", timeout: 0)
-        let response: HTTPResponse
-        do {
-            response = try await http.exchange(request)
-        } catch {
-            throw .unreachable(operation: operation, detail: Self.describe(error))
-        }
-        guard (200..<300).contains(response.status) else {
-            throw Self.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
-        }
+        _ = try await api.exchange(request, operation: operation)
     }
 
     /// `POST /fine-tunes`: the paid step of a training.
@@ -124,13 +105,9 @@ public struct CartesiaClient: Sendable {
 
     private func makeRequest(_ method: HTTPMethod, _ path: String, query: [URLQueryItem], body: HTTPRequestBody,
                              accept: String, timeout: Double? = nil) throws(CartesiaError) -> HTTPRequest {
-        guard var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false) else {
-            throw .invalidValue(field: "CARTESIA_BASE_URL", value: baseURL.absoluteString, allowed: "an http(s) URL")
-        }
-        if !query.isEmpty { components.queryItems = query }
-        guard let url = components.url else { throw .invalidValue(field: "request URL", value: path, allowed: "a valid URL") }
+        let url = try api.url(path, query: query)
         var headers = HTTPHeaders()
-        headers.set("Authorization", "Bearer \(try key())")
+        headers.set("Authorization", "Bearer \(try api.key())")
         headers.set("Cartesia-Version", CartesiaDescriptor.apiVersion)
         headers.set("Accept", accept)
         return HTTPRequest(method, url, headers: headers, body: body, timeout: timeout)
@@ -151,20 +128,7 @@ public struct CartesiaClient: Sendable {
             throw .invalidValue(field: "request body", value: "\(Body.self)", allowed: "JSON-encodable values")
         }
         let request = try makeRequest(method, path, query: query, body: encoded, accept: "application/json")
-        let response: HTTPResponse
-        do {
-            response = try await http.exchange(request)
-        } catch {
-            throw .unreachable(operation: operation, detail: Self.describe(error))
-        }
-        guard (200..<300).contains(response.status) else {
-            throw Self.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
-        }
-        do {
-            return try response.decode(Value.self)
-        } catch {
-            throw .invalidResponse(operation: operation, detail: "\(Value.self) expected: \(error)")
-        }
+        return try await api.call(request, operation: operation, decoding: Value.self)
     }
 
     /// An id as one path segment: refused when it could leave its place in the URL.
@@ -175,10 +139,6 @@ public struct CartesiaClient: Sendable {
         return id
     }
 
-    static func describe(_ error: any Error) -> String {
-        (error as? HTTPError)?.errorDescription ?? "\(error)"
-    }
-
     /// The typed error for a status, its body (`{error_code, title, message, request_id}` or plain
     /// text) and its `Retry-After`. A code about credits or quota decides before the HTTP status.
     static func map(status: Int, body: String, retryAfter: String?, operation: String) -> CartesiaError {
@@ -187,7 +147,7 @@ public struct CartesiaClient: Sendable {
         let code = parsed?.errorCode ?? Self.defaultCode(status)
         var text = structured ? [parsed?.title, parsed?.message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ") : body
         if let request = parsed?.requestID, !request.isEmpty { text += " (request id \(request))" }
-        let message = summary(text)
+        let message = CartesiaError.summary(text)
         let lowered = code.lowercased()
         if status == 402 || lowered.contains("quota") || lowered.contains("credit") || lowered.contains("insufficient") {
             return .quotaExceeded(operation: operation, status: status, code: code, message: message)
@@ -219,13 +179,5 @@ public struct CartesiaClient: Sendable {
         case 500..<600: "server_error"
         default: "http_\(status)"
         }
-    }
-
-    /// A text on one line, at most 300 characters.
-    static func summary(_ text: String) -> String {
-        let line = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .trimmingCharacters(in: .whitespaces)
-        if line.isEmpty { return "(no details)" }
-        return line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 }

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// Why a Cartesia request or step failed; every message names the operation or the field, carries
@@ -110,5 +111,12 @@ extension CartesiaError: LocalizedError {
         case .invalidResponse: .remote(provider: id, status: nil, code: "invalid_response", message: message)
         case .jobState: .remote(provider: id, status: nil, code: "job_state", message: message)
         }
+    }
+}
+
+extension CartesiaError: AdapterError {
+    /// A status other than 2xx, read by ``CartesiaClient/map(status:body:retryAfter:operation:)``.
+    public static func refusal(_ response: HTTPResponse, operation: String) -> CartesiaError {
+        CartesiaClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
     }
 }

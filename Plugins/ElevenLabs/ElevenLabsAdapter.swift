@@ -1,5 +1,4 @@
 import DubKit
-import DubKitHTTP
 import Foundation
 
 /// ElevenLabs speech-to-speech as a DubKit provider: its voices as the catalogue, and dubs as
@@ -9,12 +8,13 @@ import Foundation
 /// so upload stages the input and preprocess measures it, both locally in `stateFolder`; generate
 /// sends the POST, writes the audio to the job's folder as it arrives and stores it there (WAV for
 /// the headerless formats) before it reports the job done; poll reads the job file; download copies
-/// the result. Billing: 1,000 characters a minute of input.
+/// the result (``SynchronousDubs`` over ``ElevenLabsSpeechToSpeech``). Billing: 1,000 characters a
+/// minute of input.
 public struct ElevenLabsAdapter: Provider {
     public let descriptor = ElevenLabsDescriptor.value
     /// The HTTP client of the API.
     public let client: ElevenLabsClient
-    private let jobs: ElevenLabsJobFolder
+    private let dubs: SynchronousDubs<ElevenLabsSpeechToSpeech>
 
     /// An adapter keeping its jobs in `stateFolder`, with the key and base URL from `environment`
     /// (`ELEVENLABS_API_KEY` or a saved key, `ELEVENLABS_BASE_URL`).
@@ -33,7 +33,7 @@ public struct ElevenLabsAdapter: Provider {
                 throw .missingKey(variable: descriptor.keyVariable ?? "ELEVENLABS_API_KEY")
             }
         }
-        jobs = ElevenLabsJobFolder(folder: stateFolder)
+        dubs = SynchronousDubs(folder: stateFolder, service: ElevenLabsSpeechToSpeech(client: client))
     }
 
     // MARK: Account and catalogue
@@ -95,37 +95,16 @@ public struct ElevenLabsAdapter: Provider {
             try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
             let conversion = try ElevenLabsConversion(voiceID: request.voice, parameters: request.parameters)
             if let model = conversion.modelID { try await checkModel(model) }
-            jobs.pruneOldResults()
-            let job = ElevenLabsJob(id: UUID().uuidString.lowercased(), conversion: conversion, stage: .created)
-            try jobs.save(job)
-            return DubJobState(jobID: job.id, status: .new)
+            return try dubs.create(conversion)
         }
     }
 
     public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            guard job.stage == .created || job.stage == .uploaded else { return state(job) }
-            let staged = try await ElevenLabsAudio.stage(audio, into: jobs.files(jobID), rawPCM: job.conversion.sendsRawPCM)
-            job.input = staged.name
-            job.inputContentType = staged.contentType
-            job.inputDurationMs = staged.durationMs
-            job.stage = .uploaded
-            try jobs.save(job)
-            return state(job)
-        }
+        try await typed { try await dubs.upload(jobID: jobID, audio: audio) }
     }
 
     public func preprocessDub(jobID: String) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            guard job.input != nil, job.inputDurationMs != nil else {
-                throw ElevenLabsError.invalidValue(field: "audio", value: "none", allowed: "an uploaded input (upload comes first)")
-            }
-            if job.stage == .uploaded { job.stage = .preprocessed }
-            try jobs.save(job)
-            return state(job)
-        }
+        try await typed { try dubs.preprocess(jobID: jobID) }
     }
 
     public func generateDub(jobID: String) async throws -> DubJobState {
@@ -135,98 +114,18 @@ public struct ElevenLabsAdapter: Provider {
     /// Sends the conversion once and stores its audio; `progress` follows the bytes written against
     /// the bytes the input's length should give. A job whose result is stored is not sent again.
     public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            if job.stage == .converted, let result = job.result,
-               FileManager.default.fileExists(atPath: jobs.files(jobID).appendingPathComponent(result).path) {
-                return state(job)
-            }
-            guard job.stage == .preprocessed || job.stage == .converting || job.stage == .converted,
-                  let input = job.input, let contentType = job.inputContentType else {
-                throw ElevenLabsError.invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed")
-            }
-            let folder = jobs.files(jobID)
-            let audio = folder.appendingPathComponent(input)
-            guard FileManager.default.fileExists(atPath: audio.path) else {
-                throw ElevenLabsError.jobState(path: audio.path, detail: "the staged input is gone; run `dubkit dub retry` to start a new job")
-            }
-            job.stage = .converting
-            job.attempts += 1
-            try jobs.save(job)
-
-            let format = job.conversion.format
-            let part = folder.appendingPathComponent("result.part")
-            try? FileManager.default.removeItem(at: part)
-            let expected = Double(max(1, job.inputDurationMs ?? 1)) / 1000 * Double(format.bytesPerSecond)
-            let headers: HTTPHeaders
-            do {
-                headers = try await client.convert(job.conversion, audio: audio, contentType: contentType, to: part) { chunk, offset in
-                    progress(min(0.99, Double(offset + Int64(chunk.count)) / expected))
-                }
-            } catch {
-                // No audio stored: whatever happened, the next generate sends it again (ElevenLabs keeps
-                // no job to look up; a conversion whose answer was cut off may have been billed).
-                try? FileManager.default.removeItem(at: part)
-                job.stage = .preprocessed
-                try jobs.save(job)
-                throw error
-            }
-            let operation = "POST /v1/speech-to-speech/\(job.conversion.voiceID)\(job.conversion.stream ? "/stream" : "")"
-            let result = "result.\(format.fileExtension)"
-            do {
-                try ElevenLabsAudio.store(part, format: format, to: folder.appendingPathComponent(result), operation: operation)
-            } catch {
-                try? FileManager.default.removeItem(at: part)
-                job.stage = .preprocessed
-                try jobs.save(job)
-                throw error
-            }
-            job.result = result
-            job.requestID = headers["request-id"] ?? headers["history-item-id"]
-            job.convertedAt = Date()
-            job.stage = .converted
-            try jobs.save(job)
-            // The staged input is no longer needed once the result is stored.
-            try? FileManager.default.removeItem(at: audio)
-            progress(1)
-            return state(job)
-        }
+        try await typed { try await dubs.generate(jobID: jobID, progress: progress) }
     }
 
     public func pollDub(jobID: String) async throws -> DubJobState {
-        try await typed { state(try jobs.load(jobID)) }
+        try await typed { try dubs.poll(jobID: jobID) }
     }
 
     public func downloadDub(jobID: String, to destination: URL) async throws {
-        try await typed {
-            let job = try jobs.load(jobID)
-            guard job.stage == .converted, let result = job.result else {
-                throw ElevenLabsError.invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a converted job")
-            }
-            let file = jobs.files(jobID).appendingPathComponent(result)
-            do {
-                try? FileManager.default.removeItem(at: destination)
-                try FileManager.default.copyItem(at: file, to: destination)
-            } catch {
-                throw ElevenLabsError.jobState(path: file.path, detail: "the stored result cannot be copied (\(error.localizedDescription)); run `dubkit dub retry` to convert again")
-            }
-        }
+        try await typed { try dubs.download(jobID: jobID, to: destination) }
     }
 
     // MARK: Internals
-
-    /// The job as the core sees it.
-    private func state(_ job: ElevenLabsJob) -> DubJobState {
-        switch job.stage {
-        case .created: DubJobState(jobID: job.id, status: .new)
-        case .uploaded: DubJobState(jobID: job.id, status: .uploaded, inputDurationMs: job.inputDurationMs)
-        case .preprocessed, .converting:
-            DubJobState(jobID: job.id, status: .preprocessed, inputDurationMs: job.inputDurationMs, creditsRequired: job.credits)
-        case .converted:
-            DubJobState(jobID: job.id, status: .done, inputDurationMs: job.inputDurationMs, creditsRequired: job.credits,
-                        creditsUsed: job.credits)
-        }
-    }
 
     /// Refuses a model that cannot do speech-to-speech, or that the account does not list.
     private func checkModel(_ model: String) async throws(ElevenLabsError) {

@@ -1,22 +1,15 @@
+import DubKit
 import DubKitMedia
 import Foundation
 
-/// The audio on both sides of a conversion: the input staged as it is sent (the file, or raw 16-bit
-/// 16 kHz mono PCM for `file_format=pcm_s16le_16`), and the answer stored so it decodes (headerless
-/// PCM and μ-law wrapped into WAV at the format's rate).
+/// The input of a conversion, staged as it is sent: the file, or raw 16-bit 16 kHz mono PCM for
+/// `file_format=pcm_s16le_16`.
 enum ElevenLabsAudio {
-    /// The staged input: its name in the folder, the content type it is sent with, its length.
-    struct Staged {
-        var name: String
-        var contentType: String
-        var durationMs: Int64
-    }
-
     /// The sample rate of `pcm_s16le_16` input.
     static let rawPCMRate = 16_000
 
     /// Stages `input` into `folder`: linked (or copied) as it is, or converted to raw PCM.
-    static func stage(_ input: URL, into folder: URL, rawPCM: Bool) async throws(ElevenLabsError) -> Staged {
+    static func stage(_ input: URL, into folder: URL, rawPCM: Bool) async throws(ElevenLabsError) -> StagedInput {
         let info: MediaInfo
         do {
             info = try MediaProbe.probe(input)
@@ -31,7 +24,7 @@ enum ElevenLabsAudio {
         } catch {
             throw .jobState(path: folder.path, detail: error.localizedDescription)
         }
-        let staged: Staged
+        let staged: StagedInput
         if rawPCM {
             let wav = folder.appendingPathComponent("input-16k.wav")
             let raw = folder.appendingPathComponent("input.pcm")
@@ -45,8 +38,8 @@ enum ElevenLabsAudio {
                 guard layout.formatTag == 1, layout.bitsPerSample == 16, layout.channels == 1, layout.sampleRate == rawPCMRate else {
                     throw MediaError.processingFailed(path: wav.path, detail: "extraction wrote \(layout) instead of 16-bit 16 kHz mono PCM")
                 }
-                staged = Staged(name: raw.lastPathComponent, contentType: "application/octet-stream",
-                                durationMs: layout.dataBytes * 1000 / Int64(2 * rawPCMRate))
+                staged = StagedInput(name: raw.lastPathComponent, contentType: "application/octet-stream",
+                                     durationMs: layout.dataBytes * 1000 / Int64(2 * rawPCMRate))
             } catch {
                 throw .audio(path: input.path, detail: "could not be converted to raw 16-bit 16 kHz mono PCM (\(error.localizedDescription))")
             }
@@ -57,16 +50,15 @@ enum ElevenLabsAudio {
             let ext = names.first { known[$0] != nil } ?? (input.pathExtension.isEmpty ? "bin" : input.pathExtension.lowercased())
             let file = folder.appendingPathComponent("input.\(ext)")
             do {
-                try? FileManager.default.removeItem(at: file)
-                do { try FileManager.default.linkItem(at: input, to: file) } catch { try FileManager.default.copyItem(at: input, to: file) }
+                try StagedInput.place(input, at: file)
             } catch {
                 throw .jobState(path: file.path, detail: error.localizedDescription)
             }
             guard let seconds = info.durationSeconds, seconds > 0 else {
                 throw .audio(path: input.path, detail: "has no measurable duration")
             }
-            staged = Staged(name: file.lastPathComponent, contentType: known[ext] ?? "application/octet-stream",
-                            durationMs: Int64((seconds * 1000).rounded()))
+            staged = StagedInput(name: file.lastPathComponent, contentType: known[ext] ?? "application/octet-stream",
+                                 durationMs: Int64((seconds * 1000).rounded()))
         }
         let limit = ElevenLabsDescriptor.maxDurationSeconds
         if Double(staged.durationMs) / 1000 > limit {
@@ -75,37 +67,5 @@ enum ElevenLabsAudio {
                                                           Double(staged.durationMs) / 1000, Int(limit)))
         }
         return staged
-    }
-
-    /// Turns the answer's bytes in `part` into the stored result `destination`: MP3 as it is, PCM and
-    /// μ-law wrapped into WAV. Refused when the result does not decode as audio of the format's rate.
-    static func store(_ part: URL, format: ElevenLabsOutputFormat, to destination: URL, operation: String) throws(ElevenLabsError) {
-        try? FileManager.default.removeItem(at: destination)
-        let size = ((try? FileManager.default.attributesOfItem(atPath: part.path))?[.size] as? NSNumber)?.int64Value ?? 0
-        guard size > 0 else { throw .invalidResponse(operation: operation, detail: "200 with no audio") }
-        do {
-            switch format.codec {
-            case .mp3:
-                try FileManager.default.moveItem(at: part, to: destination)
-            case .pcm:
-                try RawAudioWAV.wrap(part, encoding: .s16le, sampleRate: format.sampleRate, to: destination)
-            case .ulaw:
-                try RawAudioWAV.wrap(part, encoding: .muLaw, sampleRate: format.sampleRate, to: destination)
-            }
-        } catch {
-            throw .jobState(path: destination.path, detail: "the answer could not be stored (\(error.localizedDescription))")
-        }
-        try? FileManager.default.removeItem(at: part)
-        let stream: MediaStreamInfo?
-        do {
-            stream = try MediaProbe.probe(destination).audioStreams.first
-        } catch {
-            try? FileManager.default.removeItem(at: destination)
-            throw .invalidResponse(operation: operation, detail: "the answer is not \(format.name) audio (\(error.localizedDescription))")
-        }
-        guard let stream, stream.sampleRate == format.sampleRate else {
-            try? FileManager.default.removeItem(at: destination)
-            throw .invalidResponse(operation: operation, detail: "the answer is not \(format.name) audio (\(stream.map { "\($0.codecName) at \($0.sampleRate ?? 0) Hz" } ?? "no audio stream"))")
-        }
     }
 }

@@ -1,3 +1,4 @@
+import DubKit
 import DubKitHTTP
 import Foundation
 
@@ -5,16 +6,13 @@ import Foundation
 /// attempt per call (the workflow decides when to try again), failures as ``ElevenLabsError``.
 public struct ElevenLabsClient: Sendable {
     /// The API's base URL (`https://api.elevenlabs.io` or the `ELEVENLABS_BASE_URL` override).
-    public let baseURL: URL
-    private let key: @Sendable () throws(ElevenLabsError) -> String
-    private let http: HTTPClient
+    public var baseURL: URL { api.baseURL }
+    private let api: ProviderAPI<ElevenLabsError>
 
     /// A client for `baseURL`; `key` is asked for on every request so a missing key only fails requests.
     public init(baseURL: URL, log: (@Sendable (String) -> Void)? = nil,
                 key: @escaping @Sendable () throws(ElevenLabsError) -> String) throws {
-        self.baseURL = baseURL
-        self.key = key
-        http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: .never, log: log))
+        api = try ProviderAPI(baseURL: baseURL, variable: "ELEVENLABS_BASE_URL", log: log, key: key)
     }
 
     /// `GET /v2/voices`: one page of the voices the account can use; `pageToken` is the previous page's
@@ -43,33 +41,18 @@ public struct ElevenLabsClient: Sendable {
     public func convert(_ conversion: ElevenLabsConversion, audio: URL, contentType: String, to destination: URL,
                         observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil) async throws(ElevenLabsError) -> HTTPHeaders {
         let path = "v1/speech-to-speech/\(conversion.voiceID)" + (conversion.stream ? "/stream" : "")
-        let operation = "POST /\(path)"
+        let operation = conversion.operation
         let parts = [MultipartPart.file("audio", audio, contentType: contentType)]
             + conversion.formFields.map { MultipartPart.text($0.0, $0.1) }
         let request = try makeRequest(.post, path, query: conversion.query, body: .multipart(parts), accept: "audio/*")
-        let response: HTTPResponse
-        do {
-            response = try await http.exchange(request, to: destination, observe: observe)
-        } catch let error as HTTPError {
-            throw .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
-        } catch {
-            throw .unreachable(operation: operation, detail: "\(error)")
-        }
-        guard (200..<300).contains(response.status) else {
-            throw Self.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
-        }
-        return response.headers
+        return try await api.exchange(request, operation: operation, to: destination, observe: observe).headers
     }
 
     private func makeRequest(_ method: HTTPMethod, _ path: String, query: [URLQueryItem], body: HTTPRequestBody,
                              accept: String) throws(ElevenLabsError) -> HTTPRequest {
-        guard var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false) else {
-            throw .invalidValue(field: "ELEVENLABS_BASE_URL", value: baseURL.absoluteString, allowed: "an http(s) URL")
-        }
-        if !query.isEmpty { components.queryItems = query }
-        guard let url = components.url else { throw .invalidValue(field: "request URL", value: path, allowed: "a valid URL") }
+        let url = try api.url(path, query: query)
         var headers = HTTPHeaders()
-        headers.set("xi-api-key", try key())
+        headers.set("xi-api-key", try api.key())
         headers.set("Accept", accept)
         // A conversion of 5 minutes of audio may take minutes: no overall limit on the POST.
         return HTTPRequest(method, url, headers: headers, body: body, timeout: method == .post ? 0 : nil)
@@ -78,22 +61,7 @@ public struct ElevenLabsClient: Sendable {
     private func call<Value: Decodable>(_ path: String, query: [URLQueryItem] = [], decoding: Value.Type) async throws(ElevenLabsError) -> Value {
         let operation = "GET /\(path)"
         let request = try makeRequest(.get, path, query: query, body: .empty, accept: "application/json")
-        let response: HTTPResponse
-        do {
-            response = try await http.exchange(request)
-        } catch let error as HTTPError {
-            throw .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
-        } catch {
-            throw .unreachable(operation: operation, detail: "\(error)")
-        }
-        guard (200..<300).contains(response.status) else {
-            throw Self.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
-        }
-        do {
-            return try response.decode(Value.self)
-        } catch {
-            throw .invalidResponse(operation: operation, detail: "\(Value.self) expected: \(error)")
-        }
+        return try await api.call(request, operation: operation, decoding: Value.self)
     }
 
     /// The typed error for a status, its body (`{detail: {status, message}}`, `{detail: [{loc, msg,
@@ -102,7 +70,7 @@ public struct ElevenLabsClient: Sendable {
     static func map(status: Int, body: String, retryAfter: String?, operation: String) -> ElevenLabsError {
         let parsed = body.data(using: .utf8).flatMap { try? JSONDecoder().decode(ElevenLabsErrorBody.self, from: $0) }
         let code = parsed?.status ?? "http_\(status)"
-        let message = summary(parsed?.message ?? (parsed?.problems.isEmpty == false ? "" : body))
+        let message = ElevenLabsError.summary(parsed?.message ?? (parsed?.problems.isEmpty == false ? "" : body))
         switch (status, code) {
         case (_, "quota_exceeded"): return .quotaExceeded(operation: operation, status: status, message: message)
         case (_, "voice_not_found"): return .voiceNotFound(operation: operation, status: status, message: message)
@@ -111,20 +79,12 @@ public struct ElevenLabsClient: Sendable {
             let problems = parsed?.problems.map { problem in
                 [problem.location, problem.msg ?? problem.type ?? ""].filter { !$0.isEmpty }.joined(separator: ": ")
             }.joined(separator: "; ")
-            return .unprocessable(operation: operation, problems: summary(problems.flatMap { $0.isEmpty ? nil : $0 } ?? message))
+            return .unprocessable(operation: operation, problems: ElevenLabsError.summary(problems.flatMap { $0.isEmpty ? nil : $0 } ?? message))
         case (429, _):
             return .rateLimited(operation: operation, code: parsed?.status ?? "too_many_requests",
                                 retryAfter: retryAfter.flatMap { RetryPolicy.parseRetryAfter($0) }, message: message)
         case (500..<600, _): return .server(operation: operation, status: status, message: message)
         default: return .rejected(operation: operation, status: status, code: code, message: message)
         }
-    }
-
-    /// A text on one line, at most 300 characters.
-    static func summary(_ text: String) -> String {
-        let line = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .trimmingCharacters(in: .whitespaces)
-        if line.isEmpty { return "(no details)" }
-        return line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 }

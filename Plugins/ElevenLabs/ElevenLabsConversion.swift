@@ -59,6 +59,9 @@ public struct ElevenLabsConversion: Codable, Sendable, Hashable {
         if case let .bool(value)? = values["stream"] { stream = value } else { stream = false }
     }
 
+    /// The endpoint, for messages.
+    public var operation: String { "POST /v1/speech-to-speech/\(voiceID)" + (stream ? "/stream" : "") }
+
     /// The multipart text fields besides `audio`, in order.
     public var formFields: [(String, String)] {
         var fields: [(String, String)] = []

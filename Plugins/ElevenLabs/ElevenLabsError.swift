@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// Why an ElevenLabs request or step failed; every message names the operation or the field, carries
@@ -98,5 +99,12 @@ extension ElevenLabsError: LocalizedError {
         case .invalidResponse: .remote(provider: id, status: nil, code: "invalid_response", message: message)
         case .jobState: .remote(provider: id, status: nil, code: "job_state", message: message)
         }
+    }
+}
+
+extension ElevenLabsError: AdapterError {
+    /// A status other than 2xx, read by ``ElevenLabsClient/map(status:body:retryAfter:operation:)``.
+    public static func refusal(_ response: HTTPResponse, operation: String) -> ElevenLabsError {
+        ElevenLabsClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
     }
 }

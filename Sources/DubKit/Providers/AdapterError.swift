@@ -1,0 +1,28 @@
+import DubKitHTTP
+import Foundation
+
+/// An adapter's own error type as the core's shared pieces (``ProviderAPI``, ``SynchronousDubs``) make
+/// it: the failures every adapter has, under the same names (an enum's cases of these names and labels
+/// fit), and the adapter's reading of a refusal. The adapter words each one in its messages.
+public protocol AdapterError: Error {
+    /// A value the provider would refuse, or a step the job is not ready for, caught before any request.
+    static func invalidValue(field: String, value: String, allowed: String) -> Self
+    /// No answer, or an answer cut off (refused, dropped, timed out).
+    static func unreachable(operation: String, detail: String) -> Self
+    /// An answer that is not what the documentation describes.
+    static func invalidResponse(operation: String, detail: String) -> Self
+    /// A local job file or folder that is gone or cannot be read or written; `detail` says what to do.
+    static func jobState(path: String, detail: String) -> Self
+    /// The error for a response whose status is not 2xx: the service's own code and message, its `Retry-After`.
+    static func refusal(_ response: HTTPResponse, operation: String) -> Self
+}
+
+extension AdapterError {
+    /// A service's message as an error quotes it: on one line, at most 300 characters, `(no details)` when empty.
+    public static func summary(_ text: String) -> String {
+        let line = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .trimmingCharacters(in: .whitespaces)
+        if line.isEmpty { return "(no details)" }
+        return line.count > 300 ? String(line.prefix(300)) + "…" : line
+    }
+}

@@ -1,0 +1,77 @@
+import DubKitHTTP
+import Foundation
+
+/// A provider's HTTP API as its client calls it: the base URL, the key asked for on every request (so
+/// a missing key only fails requests), one attempt per call (the workflow decides when to try again),
+/// and every failure as the adapter's own error type.
+public struct ProviderAPI<Failure: AdapterError>: Sendable {
+    /// The API's base URL.
+    public let baseURL: URL
+    /// The variable that overrides the base URL (`CARTESIA_BASE_URL`), named when it cannot be used.
+    public let baseURLVariable: String
+    /// The key, or the adapter's error saying where to set it; asked for on every request.
+    public let key: @Sendable () throws(Failure) -> String
+    private let http: HTTPClient
+
+    /// The API at `baseURL`; `key` is asked for on every request, `log` sees every exchange (key masked).
+    public init(baseURL: URL, variable: String, log: (@Sendable (String) -> Void)? = nil,
+                key: @escaping @Sendable () throws(Failure) -> String) throws {
+        self.baseURL = baseURL
+        baseURLVariable = variable
+        self.key = key
+        http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: .never, log: log))
+    }
+
+    /// The URL of `path` below the base URL, with `query`.
+    public func url(_ path: String, query: [URLQueryItem] = []) throws(Failure) -> URL {
+        guard var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false) else {
+            throw .invalidValue(field: baseURLVariable, value: baseURL.absoluteString, allowed: "an http(s) URL")
+        }
+        if !query.isEmpty { components.queryItems = query }
+        guard let url = components.url else { throw .invalidValue(field: "request URL", value: path, allowed: "a valid URL") }
+        return url
+    }
+
+    /// Sends `request` once; its answer when the status is 2xx, the adapter's error otherwise.
+    public func exchange(_ request: HTTPRequest, operation: String) async throws(Failure) -> HTTPResponse {
+        let response: HTTPResponse
+        do {
+            response = try await http.exchange(request)
+        } catch {
+            throw .unreachable(operation: operation, detail: Self.describe(error))
+        }
+        return try Self.accepted(response, operation: operation)
+    }
+
+    /// Sends `request` once, writing the answer's body to `destination` as it arrives (`observe` sees
+    /// each chunk once it is on disk, with its offset); its answer when the status is 2xx.
+    public func exchange(_ request: HTTPRequest, operation: String, to destination: URL,
+                         observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)?) async throws(Failure) -> HTTPResponse {
+        let response: HTTPResponse
+        do {
+            response = try await http.exchange(request, to: destination, observe: observe)
+        } catch {
+            throw .unreachable(operation: operation, detail: Self.describe(error))
+        }
+        return try Self.accepted(response, operation: operation)
+    }
+
+    /// Sends `request` once and decodes its JSON answer as `Value`.
+    public func call<Value: Decodable>(_ request: HTTPRequest, operation: String, decoding: Value.Type) async throws(Failure) -> Value {
+        let response = try await exchange(request, operation: operation)
+        do {
+            return try response.decode(Value.self)
+        } catch {
+            throw .invalidResponse(operation: operation, detail: "\(Value.self) expected: \(error)")
+        }
+    }
+
+    private static func accepted(_ response: HTTPResponse, operation: String) throws(Failure) -> HTTPResponse {
+        guard (200..<300).contains(response.status) else { throw .refusal(response, operation: operation) }
+        return response
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        (error as? HTTPError)?.errorDescription ?? "\(error)"
+    }
+}
