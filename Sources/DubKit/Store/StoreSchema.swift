@@ -42,6 +42,20 @@ enum StoreSchema {
             // How the dubbed track keeps to its source (JSON of SyncReport), measured after download.
             try db.execute(sql: "ALTER TABLE dub ADD COLUMN sync_report TEXT CHECK (sync_report IS NULL OR json_valid(sync_report))")
         }
+        migrator.registerMigration("v7-dub-chunks") { db in
+            // A long input is dubbed in chunks, each a dub of its own under the dub it is part of
+            // (parent_id, its place and its span of the source); the parent records how many it has
+            // and the longest chunk its user asked for (`dub create --chunk`).
+            try db.execute(sql: """
+                ALTER TABLE dub ADD COLUMN parent_id INTEGER REFERENCES dub(id) ON DELETE CASCADE;
+                ALTER TABLE dub ADD COLUMN chunk_index INTEGER CHECK (chunk_index IS NULL OR chunk_index >= 0);
+                ALTER TABLE dub ADD COLUMN chunk_start_ms INTEGER CHECK (chunk_start_ms IS NULL OR chunk_start_ms >= 0);
+                ALTER TABLE dub ADD COLUMN chunk_end_ms INTEGER CHECK (chunk_end_ms IS NULL OR chunk_end_ms > chunk_start_ms);
+                ALTER TABLE dub ADD COLUMN chunk_seconds REAL CHECK (chunk_seconds IS NULL OR chunk_seconds >= 1);
+                ALTER TABLE dub ADD COLUMN chunk_count INTEGER CHECK (chunk_count IS NULL OR chunk_count >= 2);
+                CREATE UNIQUE INDEX dub_chunk ON dub(parent_id, chunk_index) WHERE parent_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

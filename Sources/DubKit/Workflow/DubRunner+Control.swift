@@ -24,6 +24,7 @@ extension DubRunner {
         }
         let failedFrom = try store.events(of: .dub, id: id).last { $0.toStatus == DubStatus.error.rawValue }?
             .fromStatus.flatMap(DubStatus.init(rawValue:)) ?? .new
+        if dub.isChunked { return try await retryChunked(dub, failedFrom: failedFrom) }
         let plan = try await plan(dub, failedFrom: failedFrom)
         if plan.newJob {
             try store.updateDub(id) { $0.providerJobID = nil; $0.creditsUsed = 0 }
@@ -87,6 +88,7 @@ extension DubRunner {
         } else if dub.status == .finalizing {
             note = "the provider had finished; its credits are spent"
         }
+        if dub.isChunked { note = try await cancelChunks(of: id) }
         try store.transitionDub(id, to: .cancelled, message: "cancelled: \(note)")
         return note
     }

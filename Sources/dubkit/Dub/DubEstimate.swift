@@ -42,12 +42,12 @@ struct DubEstimate: AsyncParsableCommand {
         let unpaid: Set<DubStatus> = [.new, .uploading, .uploaded, .preprocessing, .preprocessed]
         let dubs = all ? try store.dubs().filter { unpaid.contains($0.status) } : try ids.map { try store.dub($0) }
         let registry = Registry.make(global)
-        var billing: [String: Billing] = [:]
+        var descriptors: [String: ProviderDescriptor] = [:]
         var lines: [Line] = []
         for dub in dubs {
             guard let id = dub.id else { continue }
-            if billing[dub.providerID] == nil {
-                billing[dub.providerID] = try await registry.provider(dub.providerID).descriptor.billing
+            if descriptors[dub.providerID] == nil {
+                descriptors[dub.providerID] = try await registry.provider(dub.providerID).descriptor
             }
             var line = Line(id: id, voice: dub.voice)
             if let ms = dub.inputDurationMs {
@@ -59,7 +59,15 @@ struct DubEstimate: AsyncParsableCommand {
             } else {
                 line.note = "length unknown until the link is fetched (dub run stops before paying)"
             }
-            if let seconds = line.seconds { line.credits = billing[dub.providerID]?.credits(forSeconds: seconds) }
+            if dub.isChunked, let required = dub.creditsRequired {
+                // Cut and preprocessed: the chunks' own credits, each rounded by the provider's rule.
+                line.credits = required
+                line.note = "\(dub.chunkCount ?? 0) chunks"
+            } else if let seconds = line.seconds, let descriptor = descriptors[dub.providerID] {
+                let estimate = ChunkPlanner.estimate(seconds: seconds, channels: 2, provider: descriptor, chunkSeconds: dub.chunkSeconds)
+                line.credits = estimate.credits
+                if estimate.chunks > 1 { line.note = "about \(estimate.chunks) chunks (cut in pauses when run)" }
+            }
             lines.append(line)
         }
         let estimate = Estimate(dubs: lines, totalCredits: lines.compactMap(\.credits).reduce(0, +),
