@@ -157,10 +157,16 @@ extension DubRunner {
         let count = chunks.count
         let slots = jobSlots ?? JobSlots(provider.descriptor.limits.maxConcurrentJobs ?? Self.defaultChunkJobs)
         let halted = ChunkHalt()
+        // A chunk's lines say whose chunk it is: "dub 7 chunk 2/5 (dub 9): …".
+        let labels = Dictionary(uniqueKeysWithValues: chunks.compactMap { chunk in
+            chunk.id.map { ($0, "dub \(parent) chunk \((chunk.chunkIndex ?? 0) + 1)/\(count) (dub \($0))") }
+        })
         var runner = DubRunner(store: store, provider: provider, pollInterval: pollInterval, budget: budget, links: links,
                                report: { [report] line in
-                                   report(line.replacingOccurrences(of: #"^dub (\d+):"#, with: "dub \(parent) chunk $1:",
-                                                                   options: .regularExpression))
+                                   guard line.hasPrefix("dub "), let colon = line.firstIndex(of: ":"),
+                                         let id = Int64(line[line.index(line.startIndex, offsetBy: 4)..<colon]),
+                                         let label = labels[id] else { return report(line) }
+                                   report(label + line[colon...])
                                },
                                progress: { _ in })
         runner.retryDelay = retryDelay
