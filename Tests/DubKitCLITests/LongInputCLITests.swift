@@ -159,6 +159,10 @@ struct LongInputCLITests {
         try SpeechLoop.write(speech, seconds: 40)
         #expect(try dubkit(["project", "create", "p"], fake).status == 0)
         let id = try createDub(speech, fake, extra: ["--chunk", "10"])
+        // Before anything is cut or paid, the estimate bills five chunks, not one 40-second input.
+        let estimate = try dubkit(["dub", "estimate", "--project", "p", String(id), "--json"], fake)
+        let estimated = (try JSONSerialization.jsonObject(with: Data(estimate.stdout.utf8)) as? [String: Any])?["totalCredits"] as? Int
+        #expect(estimated == 50, "\(estimate.stdout)")
 
         // One job at a time, so the chunks go one after another; killed once the third one's generate was sent.
         let child = try ChildProcess("dubkit", ["dub", "run", "--project", "p", String(id), "--jobs", "1"],
