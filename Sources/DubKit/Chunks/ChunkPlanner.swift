@@ -13,12 +13,11 @@ public enum ChunkPlanner {
     /// The shortest chunk length that can be asked for.
     public static let minimumChunkSeconds = 1.0
 
-    /// A pause of the envelope: its frames, and the quietest frame inside it far enough from its edges
-    /// that the crossfade around a cut there stays in the pause.
+    /// A pause of the envelope: its frames, and those far enough from its edges that the crossfade
+    /// around a cut there stays in the pause.
     struct Pause: Sendable, Hashable {
         var frames: Range<Int>
-        var cutFrame: Int
-        var cutMs: Int64 { Int64(cutFrame) * ChunkPlanner.frameMs }
+        var inside: Range<Int>
     }
 
     /// The longest chunk, in seconds, a provider with `limits` takes (nil: no limit): its duration
@@ -57,8 +56,15 @@ public enum ChunkPlanner {
             // and the earliest that leaves it longer than its overlaps.
             let latest = (start + maxChunkMs - overlapMs) / frameMs * frameMs
             let earliest = cut + 2 * overlapMs
-            let next = quiet.last(where: { $0.cutMs > earliest && $0.cutMs <= latest })?.cutMs
-                ?? quietestFrame(levels, from: (cut + latest) / 2, through: latest)
+            // Frames a cut may fall on: after `earliest`, up to `latest`.
+            let window = Int(earliest / frameMs + 1)..<Int(latest / frameMs + 1)
+            let next: Int64
+            if let pause = quiet.last(where: { $0.inside.overlaps(window) }) {
+                // The latest pause within reach, cut at its quietest frame there (a long pause, at its latest reachable).
+                next = quietestFrame(levels, in: pause.inside.clamped(to: window))
+            } else {
+                next = quietestFrame(levels, in: Int(((cut + latest) / 2 + frameMs - 1) / frameMs)..<window.upperBound)
+            }
             spans.append(ChunkSpan(index: spans.count, startMs: start, endMs: next + overlapMs))
             cut = next
         }
@@ -80,22 +86,22 @@ public enum ChunkPlanner {
             guard let first = runStart else { continue }
             runStart = nil
             guard index - first >= minimumFrames else { continue }
-            let inside = (first + margin)..<(index - margin)
-            if let quietest = inside.min(by: { levels[$0] < levels[$1] }) {
-                result.append(Pause(frames: first..<index, cutFrame: quietest))
+            if first + margin < index - margin {
+                result.append(Pause(frames: first..<index, inside: (first + margin)..<(index - margin)))
             }
         }
         return result
     }
 
-    /// The start (ms) of the quietest frame between `from` and `through` (ms), for a window without a pause.
-    static func quietestFrame(_ levels: [Float], from: Int64, through: Int64) -> Int64 {
-        let low = Int((from + frameMs - 1) / frameMs)
-        let high = min(Int(through / frameMs), levels.count - 1)
-        guard low <= high, let best = (low...high).min(by: { levels[$0] < levels[$1] }) else {
-            return through / frameMs * frameMs
+    /// The start (ms) of the quietest frame of `frames` (the latest of equally quiet ones, so a chunk
+    /// is as long as it may be); past the envelope's end, the last frame asked for.
+    static func quietestFrame(_ levels: [Float], in frames: Range<Int>) -> Int64 {
+        var best: Int?
+        for index in frames where index < levels.count {
+            if let current = best, levels[index] > levels[current] { continue }
+            best = index
         }
-        return Int64(best) * frameMs
+        return Int64(best ?? max(frames.upperBound - 1, 0)) * frameMs
     }
 
     /// What converting `seconds` of input costs with `provider`, cut into chunks as a dub's upload would
