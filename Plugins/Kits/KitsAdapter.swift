@@ -172,7 +172,16 @@ public struct KitsAdapter: Provider {
                 throw KitsError.invalidResponse(operation: "GET /voice-conversions/\(remote)",
                                                 detail: "status '\(conversion.status)' with no outputFileUrl to download")
             }
-            try await client.download(url, to: destination)
+            do {
+                try await client.download(url, to: destination)
+            } catch let error as KitsError where error.isExpiredLink {
+                // The signed URL expired before (or while) it was fetched: read the conversion again
+                // for a fresh one, once.
+                let fresh = try await client.conversion(remote)
+                guard let again = fresh.outputFileUrl ?? fresh.lossyOutputFileUrl else { throw error }
+                try? FileManager.default.removeItem(at: destination)
+                try await client.download(again, to: destination)
+            }
             // The staged sound file (up to 100 MB) is no longer needed: a new conversion stages it again.
             try? FileManager.default.removeItem(at: jobs.files(jobID))
         }

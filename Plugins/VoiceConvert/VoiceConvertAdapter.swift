@@ -157,7 +157,15 @@ public struct VoiceConvertAdapter: Provider {
                 throw VoiceConvertError.invalidResponse(operation: "GET /api/v2/tasks/\(taskID)",
                                                         detail: "status '\(task.status)' with no audioUrl to download")
             }
-            try await client.download(audio, to: destination)
+            do {
+                try await client.download(audio, to: destination)
+            } catch let error as VoiceConvertError where error.isExpiredLink {
+                // A storage link that expired before (or while) it was fetched: read the task again for
+                // a fresh one, once.
+                guard let again = try await client.task(taskID).audioURL else { throw error }
+                try? FileManager.default.removeItem(at: destination)
+                try await client.download(again, to: destination)
+            }
             for name in job.published { publisher?.remove(name) }
         }
     }

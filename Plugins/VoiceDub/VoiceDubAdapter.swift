@@ -191,8 +191,8 @@ public struct VoiceDubAdapter: Provider {
             try? FileManager.default.removeItem(at: destination)
             do {
                 try await client.download(url, to: destination)
-            } catch VoiceDubError.unexpected(_, 403?, _, _) {
-                // A presigned URL that expired: ask for a fresh one once.
+            } catch let VoiceDubError.unexpected(_, status?, _, _) where status == 403 || status == 410 {
+                // A presigned URL that expired (or was revoked): ask for a fresh one once.
                 let fresh = try await read(jobID)
                 guard let again = fresh.dubUrl else { throw VoiceDubError.uploadURLMissing(job: jobID) }
                 try? FileManager.default.removeItem(at: destination)

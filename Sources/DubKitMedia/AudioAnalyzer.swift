@@ -81,20 +81,49 @@ public enum AudioAnalyzer {
             let planes = try reader.read()
             let count = planes.first?.count ?? 0
             if count == 0 { break }
-            for index in 0..<count {
-                var mono: Float = 0
-                for plane in planes { mono += plane[index] }
-                mono /= Float(planes.count)
-                sum += Double(mono * mono)
-                fill += 1
-                if fill == frameLength {
-                    levels.append(Float(10 * log10(max(sum / Double(frameLength), 1e-12))))
-                    sum = 0
-                    fill = 0
+            // Hours of audio pass through here (sync reports, chunk planning): one tight loop over a mono block.
+            let mono = planes.count == 1 ? planes[0] : mix(planes, count: count)
+            mono.withUnsafeBufferPointer { samples in
+                var index = 0
+                while index < count {
+                    let end = index + min(count - index, frameLength - fill)
+                    var part = 0.0
+                    var at = index
+                    while at < end {
+                        let value = Double(samples[at])
+                        part += value * value
+                        at += 1
+                    }
+                    sum += part
+                    fill += end - index
+                    index = end
+                    if fill == frameLength {
+                        levels.append(Float(10 * log10(max(sum / Double(frameLength), 1e-12))))
+                        sum = 0
+                        fill = 0
+                    }
                 }
             }
         }
         return levels
+    }
+
+    /// The first `count` samples of `planes` averaged into one.
+    static func mix(_ planes: [[Float]], count: Int) -> [Float] {
+        var mono = [Float](repeating: 0, count: count)
+        let scale = 1 / Float(planes.count)
+        mono.withUnsafeMutableBufferPointer { out in
+            for plane in planes {
+                plane.withUnsafeBufferPointer { samples in
+                    var index = 0
+                    while index < count {
+                        out[index] += samples[index] * scale
+                        index += 1
+                    }
+                }
+            }
+        }
+        return mono
     }
 
     /// The share of frames above the noise floor (the 10th percentile level) by a margin, and the

@@ -27,11 +27,17 @@ public final class PCMWAVWriter {
     /// Appends interleaved samples in -1...1 (clamped).
     public func write(_ samples: [Float]) throws {
         var bytes = [UInt8](repeating: 0, count: samples.count * 2)
-        for (index, sample) in samples.enumerated() {
-            let value = Int16(max(-32768, min(32767, (sample * 32768).rounded())))
-            let bits = UInt16(bitPattern: value)
-            bytes[2 * index] = UInt8(bits & 0xff)
-            bytes[2 * index + 1] = UInt8(bits >> 8)
+        // Long files pass through here (joined chunks, fitted dubs): one tight loop over raw buffers.
+        samples.withUnsafeBufferPointer { input in
+            bytes.withUnsafeMutableBufferPointer { output in
+                var index = 0
+                while index < input.count {
+                    let bits = UInt16(bitPattern: Int16(max(-32768, min(32767, (input[index] * 32768).rounded()))))
+                    output[2 * index] = UInt8(truncatingIfNeeded: bits)
+                    output[2 * index + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+                    index += 1
+                }
+            }
         }
         try handle.write(contentsOf: bytes)
         dataBytes += bytes.count

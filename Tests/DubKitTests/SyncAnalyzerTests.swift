@@ -63,3 +63,31 @@ extension SyncAnalyzerTests {
         #expect(!after.flagged)
     }
 }
+
+extension SyncAnalyzerTests {
+    /// A mono WAV of 300 Hz bursts (start and end in seconds) over faint noise.
+    func bursts(_ name: String, _ spans: [(Double, Double)], seconds: Double) throws -> URL {
+        let rate = 16_000
+        let url = dir.path(name)
+        let writer = try PCMWAVWriter(url, sampleRate: rate)
+        var state: UInt32 = 1
+        try writer.write((0..<Int(seconds * Double(rate))).map { index in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            let t = Double(index) / Double(rate)
+            let noise = Float(Int32(bitPattern: state) >> 16) / 32768 * 0.001
+            return noise + (spans.contains { $0.0 <= t && t < $0.1 } ? Float(0.3 * sin(2 * .pi * 300 * t)) : 0)
+        })
+        try writer.finish()
+        return url
+    }
+
+    @Test("speech the dub splits at a pause the source does not have is still one segment, in sync")
+    func splitSegment() throws {
+        let source = try bursts("source.wav", [(0.5, 2.5), (3.2, 4.0)], seconds: 5)
+        // The same, with a 300 ms gap inside the first stretch (a comma said more slowly).
+        let dubbed = try bursts("dubbed.wav", [(0.5, 1.4), (1.7, 2.5), (3.2, 4.0)], seconds: 5)
+        let report = try SyncAnalyzer.compare(source: source, dubbed: dubbed)
+        #expect(report.segments.count == 2 && report.unmatchedSegments == 0, "\(report.segments)")
+        #expect(report.maxDriftMs <= 20 && !report.flagged, "\(report.segments)")
+    }
+}

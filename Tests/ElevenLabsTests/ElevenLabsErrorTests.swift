@@ -78,13 +78,17 @@ struct ElevenLabsErrorTests {
         #expect(h.fake.calls(.convert) == 0)
     }
 
-    @Test("an input over 5 minutes is refused clearly, before anything is sent")
+    @Test("an input over 5 minutes is sent as chunks of at most 300 s, each converted once, and joined")
     func tooLong() async throws {
         let h = try ElevenLabsHarness()
         let dub = try await h.run(try h.fileDub(try h.tone("long.wav", seconds: 301, rate: 8000)))
-        #expect(dub.status == .error && dub.errorCode == "invalid_parameter")
-        #expect(dub.errorMessage?.contains("at most 300 s") == true, "\(dub.errorMessage ?? "")")
-        #expect(h.fake.totalCalls == 0)
+        #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
+        #expect(dub.chunkCount == 2)
+        #expect(h.fake.conversions.count == 2 && h.fake.conversions.allSatisfy { $0.inputSeconds <= 300 },
+                "\(h.fake.conversions.map(\.inputSeconds))")
+        // Billed chunk by chunk, for the exact length of each: the 40 ms overlap is all that is added.
+        #expect(dub.creditsUsed == h.fake.conversions.map(\.charged).reduce(0, +) && (5017...5020).contains(dub.creditsUsed),
+                "\(dub.creditsUsed)")
     }
 
     @Test("401 invalid_api_key names the variable to fix and never shows the key")

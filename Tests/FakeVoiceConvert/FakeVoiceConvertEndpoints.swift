@@ -122,7 +122,14 @@ extension FakeVoiceConvert {
             "metadata": task.body["metadata"] ?? .null,
         ]
         if status == "completed" {
-            body["audioUrl"] = .string(url("/oss/\(task.id)/converted.\(task.format)").absoluteString)
+            var link = url("/oss/\(task.id)/converted.\(task.format)").absoluteString
+            if let lifetime = options.audioURLLifetime {
+                let signature = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+                let expires = now.addingTimeInterval(Self.seconds(lifetime))
+                state.withLock { $0.tasks[id]?.signatures[signature] = expires }
+                link += "?OSSAccessKeyId=fake&Expires=\(Int(expires.timeIntervalSince1970.rounded(.up)))&Signature=\(signature)"
+            }
+            body["audioUrl"] = .string(link)
             body["format"] = .string(task.format)
             body["degraded"] = .bool(false)
             body["providerUsed"] = .string("voice-convert-1")
@@ -137,6 +144,15 @@ extension FakeVoiceConvert {
         guard let task = state.current.tasks[taskID], let result = task.result,
               task.status(at: Date(), stage: options.stageDuration) == "completed" else {
             return .text("<Error><Code>NoSuchKey</Code></Error>", status: 404)
+        }
+        if options.audioURLLifetime != nil {
+            // Signed links, as object storage checks them: the signature first, then its expiry.
+            guard let signature = request.query("Signature"), let expires = task.signatures[signature] else {
+                return .text("<Error><Code>SignatureDoesNotMatch</Code></Error>", status: 403)
+            }
+            guard expires > Date() else {
+                return .text("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", status: 403)
+            }
         }
         var response = TestHTTPResponse(status: 200, headers: [("Content-Type", task.format == "mp3" ? "audio/mpeg" : "audio/wav")],
                                         body: .bytes(result))

@@ -9,11 +9,17 @@ extension FakeVoiceConvert {
         public var startingCredits: Int64
         /// How long a task stays `pending`, and then `processing`.
         public var stageDuration: Duration
+        /// How long an `audioUrl` stays valid, signed as object storage signs links (`Expires`,
+        /// `Signature`, a fresh one on every read of the task); nil gives plain links that never
+        /// expire, as the seed shows them.
+        public var audioURLLifetime: Duration?
 
-        public init(apiKey: String = "sk_test", startingCredits: Int64 = 10_000, stageDuration: Duration = .milliseconds(150)) {
+        public init(apiKey: String = "sk_test", startingCredits: Int64 = 10_000, stageDuration: Duration = .milliseconds(150),
+                    audioURLLifetime: Duration? = nil) {
             self.apiKey = apiKey
             self.startingCredits = startingCredits
             self.stageDuration = stageDuration
+            self.audioURLLifetime = audioURLLifetime
         }
     }
 
@@ -55,6 +61,8 @@ extension FakeVoiceConvert {
         public var charged: Int64?
         /// Set by the test to end the task as `cancelled`.
         public var cancelled = false
+        /// The signatures of the `audioUrl`s handed out, with their expiry.
+        var signatures: [String: Date] = [:]
 
         /// The status at `now`.
         public func status(at now: Date, stage: Duration) -> String {

@@ -109,6 +109,6 @@ extension FakeVoiceDubCore {
             return .failure(.init(code: "input_missing", message: "No audio was uploaded to the dub's uploadUrl"))
         }
         let output = storage.path("\(dub.id)-dub.wav")
-        return DubInputMedia.render(input, pitchShift: dub.pitchShift, to: output).map { ($0, output) }
+        return DubInputMedia.render(input, pitchShift: dub.pitchShift, tempo: options.resultTempo, to: output).map { ($0, output) }
     }
 }

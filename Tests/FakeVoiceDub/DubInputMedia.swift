@@ -9,10 +9,11 @@ enum DubInputMedia {
     /// Inputs longer than this end in `error` (the spec: "Dubs are currently limited to 30 minutes").
     static let maximumMilliseconds: Int64 = 30 * 60_000
 
-    /// Decodes `input` into a WAV at `output` and returns its length in milliseconds, or the failure
-    /// the dub ends with.
-    static func render(_ input: URL, pitchShift: Int, to output: URL) -> Result<Int64, FakeDub.Failure> {
-        let filters: [AudioFilter] = pitchShift == 0 ? [] : [.pitchShift(semitones: Double(pitchShift))]
+    /// Decodes `input` into a WAV at `output` (at `tempo`, 1 keeping its length) and returns the
+    /// input's length in milliseconds, or the failure the dub ends with.
+    static func render(_ input: URL, pitchShift: Int, tempo: Double = 1, to output: URL) -> Result<Int64, FakeDub.Failure> {
+        var filters: [AudioFilter] = pitchShift == 0 ? [] : [.pitchShift(semitones: Double(pitchShift))]
+        if tempo != 1 { filters.append(.tempo(tempo)) }
         let tooLong = FakeDub.Failure(code: "input_too_long", message: "Dubs are limited to 30 minutes")
         if let seconds = try? MediaProbe.probe(input).durationSeconds, seconds * 1000 > Double(maximumMilliseconds) + 500 {
             return .failure(tooLong)
@@ -20,7 +21,8 @@ enum DubInputMedia {
         do {
             let extraction = try AudioExtractor.extractAudio(
                 from: input, to: output, options: AudioExtractionOptions(format: .wav, filters: filters))
-            let milliseconds = Int64((extraction.durationSeconds * 1000).rounded())
+            // The input's length, which the credits follow, not the (slowed) result's.
+            let milliseconds = Int64((extraction.durationSeconds * tempo * 1000).rounded())
             guard milliseconds <= maximumMilliseconds else { return .failure(tooLong) }
             guard milliseconds > 0 else {
                 return .failure(.init(code: "invalid_input", message: "The input has no audio"))

@@ -17,13 +17,17 @@ extension FakeVoiceDub {
         public var presignedURLLifetime: Duration
         /// The input duration the fake assumes for a link it cannot fetch (not on 127.0.0.1).
         public var remoteLinkDuration: Duration
+        /// The speed of the results against their input (atempo): 1 keeps every result as long as its
+        /// input; 0.97 makes each 3% slower (longer), as a service that drifts would.
+        public var resultTempo: Double
 
         /// Defaults: key "test-key", 10,000 credits, 200 ms per status, 30 public voices, no rate
-        /// limit, URLs valid for an hour, remote links taken as 60 s of audio.
+        /// limit, URLs valid for an hour, remote links taken as 60 s of audio, results as long as their input.
         public init(apiKey: String = "test-key", startingCredits: Int64 = 10_000,
                     stageDuration: Duration = .milliseconds(200), publicVoices: Int = 30,
                     rateLimitPerMinute: Int? = nil, presignedURLLifetime: Duration = .seconds(3600),
-                    remoteLinkDuration: Duration = .seconds(60)) {
+                    remoteLinkDuration: Duration = .seconds(60), resultTempo: Double = 1) {
+            self.resultTempo = resultTempo
             self.apiKey = apiKey
             self.startingCredits = startingCredits
             self.stageDuration = stageDuration

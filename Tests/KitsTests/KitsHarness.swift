@@ -21,8 +21,8 @@ struct KitsHarness {
     let log = Locked<[String]>([])
 
     init(key: String = KitsHarness.key, maxSoundFileBytes: Int64 = KitsDescriptor.maxSoundFileBytes,
-         stage: Duration = .milliseconds(150)) throws {
-        fake = try FakeKits(options: .init(apiKey: Self.key, stageDuration: stage))
+         stage: Duration = .milliseconds(150), urlLifetime: Duration = .seconds(3600)) throws {
+        fake = try FakeKits(options: .init(apiKey: Self.key, stageDuration: stage, signedURLLifetime: urlLifetime))
         dir = try TemporaryDirectory("kits-test")
         store = try Workspace(root: dir.path("ws")).createProject("films")
         environment = ["KITS_BASE_URL": fake.baseURL.absoluteString, "KITS_API_KEY": key,

@@ -171,4 +171,29 @@ struct KitsWorkflowTests {
         #expect(try MediaProbe.probe(out).audioStreams.count == 1)
         #expect(h.fake.calls(.createConversion) == 1)
     }
+
+    @Test("a signed outputFileUrl that has expired is read again for a fresh one and the download succeeds")
+    func expiredOutputURL() async throws {
+        let h = try KitsHarness(urlLifetime: .seconds(1))
+        let job = try await h.adapter.createDub(DubJobRequest(voice: "2", pitchShift: 0, separate: false, parameters: .empty)).jobID
+        _ = try await h.adapter.uploadDub(jobID: job, audio: try h.tone("a.wav", seconds: 1))
+        _ = try await h.adapter.preprocessDub(jobID: job)
+        _ = try await h.adapter.generateDub(jobID: job)
+        var state = try await h.adapter.pollDub(jobID: job)
+        while state.status == .processing {
+            try await Task.sleep(nanoseconds: 30_000_000)
+            state = try await h.adapter.pollDub(jobID: job)
+        }
+        #expect(state.status == .done)
+        // The read the download starts with is answered 1.5 s late: the 1-second URL in it has expired on arrival.
+        h.fake.inject(.slow(.milliseconds(1500)), on: .getConversion)
+        let reads = h.fake.calls(.getConversion)
+
+        let out = h.dir.path("out.wav")
+        try await h.adapter.downloadDub(jobID: job, to: out)
+
+        #expect(h.fake.calls(.downloadOutput) == 2, "the expired URL (403), then the fresh one")
+        #expect(h.fake.calls(.getConversion) == reads + 2, "one more read, for a fresh URL")
+        #expect(abs((try MediaProbe.probe(out).durationSeconds ?? 0) - 1) < 0.1)
+    }
 }

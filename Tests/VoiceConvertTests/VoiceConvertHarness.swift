@@ -23,8 +23,9 @@ struct VoiceConvertHarness {
     let log = Locked<[String]>([])
 
     init(key: String = VoiceConvertHarness.key, publish: Bool = true, credits: Int64 = 10_000,
-         stage: Duration = .milliseconds(100)) throws {
-        fake = try FakeVoiceConvert(options: .init(apiKey: Self.key, startingCredits: credits, stageDuration: stage))
+         stage: Duration = .milliseconds(100), audioURLLifetime: Duration? = nil) throws {
+        fake = try FakeVoiceConvert(options: .init(apiKey: Self.key, startingCredits: credits, stageDuration: stage,
+                                                   audioURLLifetime: audioURLLifetime))
         let dir = try TemporaryDirectory("voiceconvert-test")
         self.dir = dir
         store = try Workspace(root: dir.path("ws")).createProject("films")

@@ -189,4 +189,30 @@ struct VoiceConvertWorkflowTests {
         #expect(dub.status == .error && dub.errorCode == "task_cancelled")
         #expect(h.fake.credits == 10_000)
     }
+
+    @Test("an audioUrl that has expired is read again for a fresh one and the download succeeds")
+    func expiredAudioURL() async throws {
+        let h = try VoiceConvertHarness(audioURLLifetime: .seconds(1))
+        let job = try await h.adapter.createDub(DubJobRequest(voice: try h.reference().path, pitchShift: 0, separate: false,
+                                                              parameters: .empty)).jobID
+        _ = try await h.adapter.uploadDub(jobID: job, audio: try h.tone("talk.wav"))
+        _ = try await h.adapter.preprocessDub(jobID: job)
+        _ = try await h.adapter.generateDub(jobID: job)
+        var state = try await h.adapter.pollDub(jobID: job)
+        while state.status == .queued || state.status == .processing {
+            try await Task.sleep(nanoseconds: 30_000_000)
+            state = try await h.adapter.pollDub(jobID: job)
+        }
+        #expect(state.status == .done)
+        // The read the download starts with is answered 1.5 s late: the 1-second link in it has expired on arrival.
+        h.fake.inject(.slow(.milliseconds(1500)), on: .getTask)
+        let reads = h.fake.calls(.getTask)
+
+        let out = h.dir.path("out.wav")
+        try await h.adapter.downloadDub(jobID: job, to: out)
+
+        #expect(h.fake.calls(.downloadAudio) == 2, "the expired link (403), then the fresh one")
+        #expect(h.fake.calls(.getTask) == reads + 2, "one more read, for a fresh link")
+        #expect(try MediaProbe.probe(out).audioStreams.count == 1)
+    }
 }

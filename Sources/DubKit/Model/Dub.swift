@@ -52,6 +52,22 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
     public internal(set) var updatedAt: Date
     /// How the result keeps to the source, measured once it is downloaded.
     public var syncReport: SyncReport?
+    /// For a chunk of a long dub: the dub it is part of (see ``chunkIndex``).
+    public internal(set) var parentID: Int64?
+    /// For a chunk: its place among its parent's chunks, from 0.
+    public internal(set) var chunkIndex: Int?
+    /// For a chunk: where its audio starts and ends in the parent's source, in milliseconds (chunks
+    /// overlap a little around each cut, for the crossfade that joins them).
+    public internal(set) var chunkStartMs: Int64?
+    public internal(set) var chunkEndMs: Int64?
+    /// The longest chunk the user asked for (`dub create --chunk`), in seconds; nil splits only what
+    /// exceeds the provider's limits.
+    public var chunkSeconds: Double?
+    /// For a dub split into chunks: how many (its chunks are dubs whose ``parentID`` is its id).
+    public internal(set) var chunkCount: Int?
+
+    /// True for a dub converted as chunks: its stages drive its chunks' and join their results.
+    public var isChunked: Bool { chunkCount != nil }
 
     /// A new dub in status `new`; validates the pitch shift and the link's scheme.
     public init(providerID: String, voiceRef: String, voiceID: Int64? = nil,
@@ -99,6 +115,8 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         case creditsRequired = "credits_required", creditsUsed = "credits_used"
         case errorCode = "error_code", errorMessage = "error_message"
         case createdAt = "created_at", updatedAt = "updated_at", syncReport = "sync_report"
+        case parentID = "parent_id", chunkIndex = "chunk_index", chunkStartMs = "chunk_start_ms", chunkEndMs = "chunk_end_ms"
+        case chunkSeconds = "chunk_seconds", chunkCount = "chunk_count"
     }
 
     /// Reads a row column by column: listings of thousands of dubs spend most of their time here
@@ -136,6 +154,12 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         updatedAt = row["updated_at"]
         let sync: String? = row["sync_report"]
         syncReport = sync.flatMap { try? JSONDecoder().decode(SyncReport.self, from: Data($0.utf8)) }
+        parentID = row["parent_id"]
+        chunkIndex = row["chunk_index"]
+        chunkStartMs = row["chunk_start_ms"]
+        chunkEndMs = row["chunk_end_ms"]
+        chunkSeconds = row["chunk_seconds"]
+        chunkCount = row["chunk_count"]
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -4,17 +4,17 @@ import GRDB
 extension ProjectStore {
     /// Credits spent on dubs and voices plus those committed by dubs being generated and voices being
     /// trained and not yet charged (including a paid request whose intent is recorded and whose answer
-    /// has not come).
+    /// has not come). A dub cut into chunks counts through its chunks, which are dubs of their own.
     public func committedCredits() throws(DubKitError) -> Int64 {
         try read { db in try Self.committedCredits(db) }
     }
 
     static func committedCredits(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: """
-            SELECT (SELECT COALESCE(SUM(credits_used), 0) FROM dub)
+            SELECT (SELECT COALESCE(SUM(credits_used), 0) FROM dub WHERE chunk_count IS NULL)
                  + (SELECT COALESCE(SUM(credits_used), 0) FROM voice)
                  + (SELECT COALESCE(SUM(credits_required), 0) FROM dub
-                    WHERE credits_used = 0 AND (status IN ('queued', 'starting', 'processing', 'finalizing')
+                    WHERE credits_used = 0 AND chunk_count IS NULL AND (status IN ('queued', 'starting', 'processing', 'finalizing')
                        OR (status = 'preprocessed' AND EXISTS (SELECT 1 FROM stage_attempt a WHERE a.dub_id = dub.id
                            AND a.stage = 'generate' AND a.outcome = 'running'))))
                  + (SELECT COALESCE(SUM(credits_required), 0) FROM voice

@@ -23,11 +23,13 @@ extension ProjectStore {
         return dub
     }
 
-    /// Every dub, oldest first, optionally only those in one status.
-    public func dubs(status: DubStatus? = nil) throws(DubKitError) -> [Dub] {
+    /// Every dub, oldest first, optionally only those in one status; the chunks of long dubs only
+    /// when `chunks` is true (they are run, retried and listed through the dub they are part of).
+    public func dubs(status: DubStatus? = nil, chunks: Bool = false) throws(DubKitError) -> [Dub] {
         try read { db in
             var request = Dub.order(Column("id"))
             if let status { request = request.filter(Column("status") == status.rawValue) }
+            if !chunks { request = request.filter(Column("parent_id") == nil) }
             return try request.fetchAll(db)
         }
     }

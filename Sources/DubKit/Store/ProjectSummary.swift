@@ -38,11 +38,11 @@ extension ProjectStore {
         try read { db in
             guard let info = try ProjectInfo.fetchOne(db) else { throw DubKitError.notAProject(path: folder.path) }
             var byStatus: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM dub GROUP BY status") {
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM dub WHERE parent_id IS NULL GROUP BY status") {
                 byStatus[row[0]] = row[1]
             }
             let credits = try Int64.fetchOne(db, sql: """
-                SELECT (SELECT COALESCE(SUM(credits_used), 0) FROM dub) + (SELECT COALESCE(SUM(credits_used), 0) FROM voice)
+                SELECT (SELECT COALESCE(SUM(credits_used), 0) FROM dub WHERE chunk_count IS NULL) + (SELECT COALESCE(SUM(credits_used), 0) FROM voice)
                 """) ?? 0
             return ProjectSummary(
                 name: info.name, path: folder.path, createdAt: info.createdAt, budgetCredits: info.budgetCredits,

@@ -54,6 +54,20 @@ enum StoreSchema {
                     CHECK (training_parameters IS NULL OR (json_valid(training_parameters) AND json_type(training_parameters) = 'object'));
                 """)
         }
+        migrator.registerMigration("v9-dub-chunks") { db in
+            // A long input is dubbed in chunks, each a dub of its own under the dub it is part of
+            // (parent_id, its place and its span of the source); the parent records how many it has
+            // and the longest chunk its user asked for (`dub create --chunk`).
+            try db.execute(sql: """
+                ALTER TABLE dub ADD COLUMN parent_id INTEGER REFERENCES dub(id) ON DELETE CASCADE;
+                ALTER TABLE dub ADD COLUMN chunk_index INTEGER CHECK (chunk_index IS NULL OR chunk_index >= 0);
+                ALTER TABLE dub ADD COLUMN chunk_start_ms INTEGER CHECK (chunk_start_ms IS NULL OR chunk_start_ms >= 0);
+                ALTER TABLE dub ADD COLUMN chunk_end_ms INTEGER CHECK (chunk_end_ms IS NULL OR chunk_end_ms > chunk_start_ms);
+                ALTER TABLE dub ADD COLUMN chunk_seconds REAL CHECK (chunk_seconds IS NULL OR chunk_seconds >= 1);
+                ALTER TABLE dub ADD COLUMN chunk_count INTEGER CHECK (chunk_count IS NULL OR chunk_count >= 2);
+                CREATE UNIQUE INDEX dub_chunk ON dub(parent_id, chunk_index) WHERE parent_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

@@ -16,28 +16,50 @@ public enum SyncAnalyzer {
         let dubbedLevels = try envelope(dubbed)
         let sourceSegments = segments(sourceLevels)
         let dubbedSegments = segments(dubbedLevels)
+        let counterparts = pair(sourceSegments, dubbedSegments)
         var paired: [SyncReport.Segment] = []
-        var used = Set<Int>()
         var unmatched = 0
-        for segment in sourceSegments {
-            // The dub's segment that overlaps this one most, not taken yet.
-            let candidates = dubbedSegments.enumerated().filter { !used.contains($0.offset) }
-            let best = candidates.max { overlap($0.element, segment) < overlap($1.element, segment) }
-            guard let best, overlap(best.element, segment) > 0 else {
+        for (index, segment) in sourceSegments.enumerated() {
+            guard let dubbed = counterparts[index] else {
                 unmatched += 1
                 continue
             }
-            used.insert(best.offset)
             paired.append(SyncReport.Segment(
                 sourceStartMs: segment.lowerBound * frameMs, sourceEndMs: segment.upperBound * frameMs,
-                startOffsetMs: (best.element.lowerBound - segment.lowerBound) * frameMs,
-                endOffsetMs: (best.element.upperBound - segment.upperBound) * frameMs))
+                startOffsetMs: (dubbed.lowerBound - segment.lowerBound) * frameMs,
+                endOffsetMs: (dubbed.upperBound - segment.upperBound) * frameMs))
         }
         let drift = paired.map { max(abs($0.startOffsetMs), abs($0.endOffsetMs)) }.max() ?? 0
         let lengthDifference = (dubbedLevels.count - sourceLevels.count) * frameMs
         return SyncReport(lengthDifferenceMs: lengthDifference, segments: paired, unmatchedSegments: unmatched,
                           maxDriftMs: drift, thresholdMs: thresholdMs,
                           flagged: drift > thresholdMs || abs(lengthDifference) > thresholdMs)
+    }
+
+    /// The dub's counterpart of each source segment: every dubbed segment goes to the source segment
+    /// it overlaps most, and a source segment's counterpart spans all that went to it, so speech the
+    /// dub splits at a pause the source does not have (a comma said a little slower) is still one
+    /// segment. A source segment no dubbed segment went to has none.
+    static func pair(_ source: [Range<Int>], _ dubbed: [Range<Int>]) -> [Int: Range<Int>] {
+        var counterparts: [Int: Range<Int>] = [:]
+        for segment in dubbed {
+            // Segments are in order and apart: only those from the first that ends after this one starts can overlap it.
+            var low = 0, high = source.count
+            while low < high {
+                let middle = (low + high) / 2
+                if source[middle].upperBound <= segment.lowerBound { low = middle + 1 } else { high = middle }
+            }
+            var best: Int?
+            var index = low
+            while index < source.count && source[index].lowerBound < segment.upperBound {
+                if overlap(source[index], segment) > best.map({ overlap(source[$0], segment) }) ?? 0 { best = index }
+                index += 1
+            }
+            guard let best else { continue }
+            let joined = counterparts[best].map { min($0.lowerBound, segment.lowerBound)..<max($0.upperBound, segment.upperBound) }
+            counterparts[best] = joined ?? segment
+        }
+        return counterparts
     }
 
     static func overlap(_ a: Range<Int>, _ b: Range<Int>) -> Int {

@@ -65,6 +65,8 @@ public struct DubBatch: Sendable {
         var runner = DubRunner(store: store, provider: provider, pollInterval: pollInterval, budget: budget,
                                links: links, report: report)
         if let retryDelay { runner.retryDelay = retryDelay }
+        // The chunks of long dubs share the provider's job width too.
+        runner.jobSlots = JobSlots(width)
         let configured = runner
         return await withTaskGroup(of: (Int64, Outcome).self) { group in
             var pending = queue.compactMap(\.id)[...]

@@ -24,6 +24,7 @@ extension DubRunner {
         }
         let failedFrom = try store.events(of: .dub, id: id).last { $0.toStatus == DubStatus.error.rawValue }?
             .fromStatus.flatMap(DubStatus.init(rawValue:)) ?? .new
+        if dub.isChunked { return try await retryChunked(dub, failedFrom: failedFrom) }
         let plan = try await plan(dub, failedFrom: failedFrom)
         if plan.newJob {
             try store.updateDub(id) { $0.providerJobID = nil; $0.creditsUsed = 0 }
@@ -96,6 +97,7 @@ extension DubRunner {
         if spent && dub.creditsUsed == 0, let required = dub.creditsRequired {
             try store.updateDub(id) { $0.creditsUsed = required }
         }
+        if dub.isChunked { note = try await cancelChunks(of: id) }
         try store.transitionDub(id, to: .cancelled, message: "cancelled: \(note)")
         return note
     }

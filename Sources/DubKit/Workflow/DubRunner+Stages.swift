@@ -6,7 +6,8 @@ extension DubRunner {
     func upload(_ dub: Dub) async throws {
         guard let id = dub.id else { return }
         if dub.status == .new { try store.transitionDub(id, to: .uploading) }
-        if dub.sourceKind == .link && provider.descriptor.capabilities.contains(.links) {
+        // A dub to be cut into chunks needs its audio here, so its link is not handed over.
+        if dub.sourceKind == .link && provider.descriptor.capabilities.contains(.links) && dub.chunkSeconds == nil {
             // The provider fetches the link itself: creating its job with the link is the whole upload.
             let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
             let jobID = try await job(for: dub, id: id, link: dub.source)
@@ -18,17 +19,12 @@ extension DubRunner {
         let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
         let source = try await sourceFile(of: dub, id: id)
         report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
-        let audio = try await store.media.importAudio(from: source, sampleRate: 44_100)
+        let audio = try await sourceAudio(of: dub, from: source)
         let ref = audio.ref
         try store.write { db in try MediaStore.register(ref, in: db) }
         try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
-        // The provider's duration limit is checked before anything is sent to it.
-        if let limit = provider.descriptor.limits.maxDurationSeconds, audio.durationSeconds > limit {
-            throw ProviderError.invalidParameter(
-                provider: provider.descriptor.id, field: "input duration of \(dub.source)",
-                value: String(format: "%.1f s", audio.durationSeconds),
-                allowed: "at most \(Int(limit)) s; cut the input into shorter parts")
-        }
+        // Longer than the provider takes (or than the user's --chunk): cut into chunks, each a dub of its own.
+        if try await splitIfNeeded(dub, id: id, audio: audio, attempt: attempt) { return }
         let jobID = try await job(for: dub, id: id, link: nil)
         // Resuming: the provider may have the audio already from the interrupted run.
         if dub.providerJobID != nil, try await provider.pollDub(jobID: jobID).status != .new {
@@ -169,7 +165,8 @@ extension DubRunner {
         let ref = try store.media.put(contentsOf: temp)
         try store.write { db in try MediaStore.register(ref, in: db) }
         // How the result keeps to the source; a measurement that fails leaves the dub without one.
-        let sync = dub.sourceMediaHash.flatMap { source in
+        // (A chunk gets none: its parent's joined track is compared with the whole source.)
+        let sync = dub.parentID != nil ? nil : dub.sourceMediaHash.flatMap { source in
             try? SyncAnalyzer.compare(source: store.media.url(for: source), dubbed: store.media.url(for: ref.hash))
         }
         try store.updateDub(id) { $0.resultMediaHash = ref.hash; $0.syncReport = sync }

@@ -25,6 +25,9 @@ public struct DubRunner: Sendable {
     public let links: LinkDownloader
     /// Called with the fraction (0...1) of the generate step done, by providers that convert in place.
     public let progress: @Sendable (Double) -> Void
+    /// The provider's job slots shared by the chunks of every dub run side by side (``DubBatch`` sets
+    /// them); nil gives each chunked dub slots of its own.
+    public var jobSlots: JobSlots?
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
                 links: LinkDownloader = LinkDownloader(),
@@ -38,17 +41,19 @@ public struct DubRunner: Sendable {
         self.progress = progress
     }
 
-    /// Runs the dub until it is `done`, `error` or `cancelled`; returns it as stored. Throws
-    /// ``DubKitError/budgetExceeded(dub:required:committed:budget:)`` (leaving the dub `preprocessed`)
-    /// when generating it would cross the budget.
+    /// Runs the dub until it is `done`, `error` or `cancelled` (or reaches one of `stops`); returns it
+    /// as stored. Throws ``DubKitError/budgetExceeded(dub:required:committed:budget:)`` (leaving the dub
+    /// `preprocessed`) when generating it would cross the budget.
     @discardableResult
-    public func run(_ id: Int64) async throws -> Dub {
+    public func run(_ id: Int64, until stops: Set<DubStatus> = []) async throws -> Dub {
         var retry = TransientRetry(delay: retryDelay, limit: maxTransientFailures)
         while true {
             let dub = try store.dub(id)
             do {
                 switch dub.status {
                 case .done, .error, .cancelled: return dub
+                case _ where stops.contains(dub.status): return dub
+                case _ where dub.isChunked: try await advanceChunked(dub)
                 case .new, .uploading: try await upload(dub)
                 case .uploaded, .preprocessing: try await preprocess(dub)
                 case .preprocessed: try await generate(dub)
@@ -81,7 +86,7 @@ public struct DubRunner: Sendable {
         }
     }
 
-    private func fail(_ id: Int64, _ failure: FailureInfo) throws {
+    func fail(_ id: Int64, _ failure: FailureInfo) throws {
         report("dub \(id): error \(failure.code): \(failure.message)")
         let current = try store.dub(id)
         if current.status == .cancelled || current.status == .error { return }

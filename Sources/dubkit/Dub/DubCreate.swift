@@ -26,6 +26,9 @@ struct DubCreate: AsyncParsableCommand {
     @Flag(help: "Separate the vocals from the backing track before converting.")
     var separate = false
 
+    @Option(help: ArgumentHelp("Cut the input in pauses into chunks of at most this many seconds, converted one by one and joined (inputs longer than the provider takes are cut anyway).", valueName: "seconds"))
+    var chunk: Double?
+
     @Option(name: .customLong("param"), help: ArgumentHelp("A provider parameter, KEY=VALUE (VALUE read as JSON when it parses). Repeatable.", valueName: "key=value"))
     var params: [String] = []
 
@@ -33,6 +36,9 @@ struct DubCreate: AsyncParsableCommand {
         guard (file == nil) != (link == nil) else { throw ValidationError("give exactly one of --file and --link") }
         guard let colon = voice.firstIndex(of: ":"), colon != voice.startIndex, voice.index(after: colon) != voice.endIndex else {
             throw ValidationError("--voice must be PROVIDER:VOICE, e.g. soxpitch:high (got '\(voice)')")
+        }
+        if let chunk, !(chunk >= ChunkPlanner.minimumChunkSeconds) || !chunk.isFinite {
+            throw ValidationError("--chunk must be at least \(Int(ChunkPlanner.minimumChunkSeconds)) second (got \(chunk))")
         }
         for param in params where !param.contains("=") || param.hasPrefix("=") {
             throw ValidationError("--param must be KEY=VALUE (got '\(param)')")
@@ -58,8 +64,9 @@ struct DubCreate: AsyncParsableCommand {
         } else {
             source = try MediaLink(link ?? "").url.absoluteString
         }
-        let dub = try Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: file == nil ? .link : .file,
+        var dub = try Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: file == nil ? .link : .file,
                           source: source, pitchShift: pitch, separate: separate, parameters: parameters)
+        dub.chunkSeconds = chunk
         let provider = try await Registry.make(global).provider(providerID)
         try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
         let created = try store.createDub(dub)

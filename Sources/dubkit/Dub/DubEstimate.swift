@@ -56,6 +56,7 @@ struct DubEstimate: AsyncParsableCommand {
             if let reported = dub.creditsRequired {
                 // Once preprocessed, the figure the provider gave (or the adapter priced from the measured input).
                 line.credits = reported
+                if dub.isChunked { line.note = "\(dub.chunkCount ?? 0) chunks, each billed on its own" }
                 lines.append(line)
                 continue
             }
@@ -77,6 +78,13 @@ struct DubEstimate: AsyncParsableCommand {
                     providers[dub.providerID] = provider
                 }
                 line.credits = provider.estimateCredits(seconds: seconds, parameters: dub.parameters)
+                let chunked = ChunkPlanner.estimate(seconds: seconds, channels: 2, provider: provider.descriptor,
+                                                    chunkSeconds: dub.chunkSeconds)
+                if chunked.chunks > 1 {
+                    // Each chunk is billed on its own, rounded by the provider's rule.
+                    line.credits = chunked.credits
+                    line.note = "about \(chunked.chunks) chunks (cut in pauses when run)"
+                }
             }
             lines.append(line)
         }

@@ -13,17 +13,23 @@ struct DubList: ParsableCommand {
     @Option(help: ArgumentHelp("Only dubs in this status (\(DubStatus.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "status"))
     var status: DubStatus?
 
+    @Flag(help: "Also list the chunks long dubs were cut into (each a dub of its own, under its parent).")
+    var chunks = false
+
     func run() throws {
-        let dubs = try global.open(project.project).dubs(status: status)
+        let dubs = try global.open(project.project).dubs(status: status, chunks: chunks)
         if global.json {
             try Output.json(dubs)
             return
         }
         Output.table(
-            ["ID", "STATUS", "VOICE", "SOURCE", "PITCH", "CREDITS", "UPDATED"],
+            ["ID", "STATUS", "VOICE", "SOURCE", "PITCH", "CREDITS", "CHUNKS", "UPDATED"],
             dubs.map { dub in
-                [Output.optional(dub.id), dub.status.rawValue, dub.voice, dub.source, String(dub.pitchShift),
-                 String(dub.creditsUsed), Output.time(dub.updatedAt)]
+                let part = dub.parentID.map { "#\((dub.chunkIndex ?? 0) + 1) of dub \($0)" } ?? dub.chunkCount.map(String.init) ?? "-"
+                let source = dub.parentID == nil ? dub.source
+                    : "\(ChunkSpan.clock(dub.chunkStartMs ?? 0))-\(ChunkSpan.clock(dub.chunkEndMs ?? 0)) of its parent's source"
+                return [Output.optional(dub.id), dub.status.rawValue, dub.voice, source, String(dub.pitchShift),
+                        String(dub.creditsUsed), part, Output.time(dub.updatedAt)]
             },
             empty: "no dubs in project \(project.project)")
     }

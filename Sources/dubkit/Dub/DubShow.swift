@@ -16,22 +16,57 @@ struct DubShow: ParsableCommand {
     struct Detail: Encodable {
         var dub: Dub
         var stages: [StageAttempt]
+        var chunks: [ChunkLine]?
 
         func encode(to encoder: any Encoder) throws {
             try dub.encode(to: encoder)
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode(stages, forKey: .stages)
+            try container.encodeIfPresent(chunks, forKey: .chunks)
         }
 
-        enum Keys: String, CodingKey { case stages }
+        enum Keys: String, CodingKey { case stages, chunks }
+    }
+
+    /// One chunk of a chunked dub, as `dub show` lists it.
+    struct ChunkLine: Encodable {
+        var id: Int64
+        var index: Int
+        var startMs: Int64
+        var endMs: Int64
+        var status: DubStatus
+        var creditsRequired: Int64?
+        var creditsUsed: Int64
+        var providerJobID: String?
+        var errorCode: String?
+        var errorMessage: String?
+
+        init(_ chunk: Dub) {
+            id = chunk.id ?? 0
+            index = chunk.chunkIndex ?? 0
+            startMs = chunk.chunkStartMs ?? 0
+            endMs = chunk.chunkEndMs ?? 0
+            status = chunk.status
+            creditsRequired = chunk.creditsRequired
+            creditsUsed = chunk.creditsUsed
+            providerJobID = chunk.providerJobID
+            errorCode = chunk.errorCode
+            errorMessage = chunk.errorMessage
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, index, startMs = "start_ms", endMs = "end_ms", status, creditsRequired = "credits_required"
+            case creditsUsed = "credits_used", providerJobID = "provider_job_id", errorCode = "error_code", errorMessage = "error_message"
+        }
     }
 
     func run() throws {
         let store = try global.open(project.project)
         let dub = try store.dub(id)
         let stages = try store.stageAttempts(dub: id)
+        let chunks = dub.isChunked ? try store.chunks(of: id).map(ChunkLine.init) : nil
         if global.json {
-            try Output.json(Detail(dub: dub, stages: stages))
+            try Output.json(Detail(dub: dub, stages: stages, chunks: chunks))
             return
         }
         var lines: [(String, String)] = [
@@ -58,7 +93,26 @@ struct DubShow: ParsableCommand {
         if let code = dub.errorCode {
             lines.append(("error", "\(code): \(dub.errorMessage ?? "")"))
         }
+        if let parent = dub.parentID {
+            lines.append(("chunk", "\((dub.chunkIndex ?? 0) + 1) of dub \(parent): \(ChunkSpan.clock(dub.chunkStartMs ?? 0))"
+                          + "-\(ChunkSpan.clock(dub.chunkEndMs ?? 0)) of its source"))
+        }
+        if let seconds = dub.chunkSeconds {
+            lines.append(("chunk length", "at most \(seconds) s (--chunk)"))
+        }
         Output.fields(lines)
+        if let chunks {
+            print("")
+            Output.table(
+                ["CHUNK", "DUB", "SPAN", "STATUS", "CREDITS", "ERROR"],
+                chunks.map { chunk in
+                    ["\(chunk.index + 1)/\(chunks.count)", String(chunk.id),
+                     "\(ChunkSpan.clock(chunk.startMs))-\(ChunkSpan.clock(chunk.endMs))", chunk.status.rawValue,
+                     "\(chunk.creditsUsed) used, \(Output.optional(chunk.creditsRequired)) required",
+                     chunk.errorCode.map { "\($0): \(chunk.errorMessage ?? "")" } ?? ""]
+                },
+                empty: "")
+        }
         if !stages.isEmpty {
             print("")
             Output.table(
