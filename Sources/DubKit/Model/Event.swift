@@ -35,6 +35,18 @@ public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
         case fromStatus = "from_status", toStatus = "to_status", message
     }
 
+    /// Writes the columns as the Codable path would, without a Codable encoder per row.
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["at"] = at
+        container["entity"] = entity.rawValue
+        container["entity_id"] = entityID
+        container["kind"] = kind.rawValue
+        container["from_status"] = fromStatus
+        container["to_status"] = toStatus
+        container["message"] = message
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

@@ -5,23 +5,22 @@ import Foundation
 extension DubRunner {
     func upload(_ dub: Dub) async throws {
         guard let id = dub.id else { return }
-        if dub.status == .new { try store.transitionDub(id, to: .uploading) }
+        let next: DubStatus? = dub.status == .new ? .uploading : nil
         if dub.sourceKind == .link && provider.descriptor.capabilities.contains(.links) {
             // The provider fetches the link itself: creating its job with the link is the whole upload.
-            let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
+            let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
             let jobID = try await job(for: dub, id: id, link: dub.source)
             report("dub \(id): \(provider.descriptor.name) fetches \(dub.source) itself")
             try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
             return
         }
         // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.
-        let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
+        let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
         let source = try await sourceFile(of: dub, id: id)
         report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
         let audio = try await store.media.importAudio(from: source, sampleRate: 44_100)
         let ref = audio.ref
-        try store.write { db in try MediaStore.register(ref, in: db) }
-        try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
+        try store.updateDub(id, registering: [ref]) { $0.sourceMediaHash = ref.hash }
         // The provider's duration limit is checked before anything is sent to it.
         if let limit = provider.descriptor.limits.maxDurationSeconds, audio.durationSeconds > limit {
             throw ProviderError.invalidParameter(
@@ -54,9 +53,7 @@ extension DubRunner {
     func preprocess(_ dub: Dub) async throws {
         let (id, jobID) = try Self.job(of: dub)
         var state: DubJobState?
-        if dub.status == .uploaded {
-            try store.transitionDub(id, to: .preprocessing)
-        } else {
+        if dub.status != .uploaded {
             // Resuming: the interrupted request may have reached the provider, which refuses a second one.
             let seen = try await provider.pollDub(jobID: jobID)
             if seen.status == .preprocessing || seen.status == .preprocessed {
@@ -64,7 +61,7 @@ extension DubRunner {
                 state = seen
             }
         }
-        let attempt = try begin(.preprocess, dub: id, jobID: jobID)
+        let attempt = try begin(.preprocess, dub: id, jobID: jobID, moving: dub.status == .uploaded ? .preprocessing : nil)
         var current: DubJobState
         if let state {
             current = state
@@ -78,12 +75,12 @@ extension DubRunner {
         }
         try Self.expect(current, .preprocessed, stage: "preprocess", provider: provider.descriptor.id)
         let found = current
-        try store.updateDub(id) {
+        let billing = provider.descriptor.billing
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed) {
             $0.inputDurationMs = found.inputDurationMs
             $0.creditsRequired = found.creditsRequired
-                ?? found.inputDurationMs.map { provider.descriptor.billing.credits(forSeconds: Double($0) / 1000) }
+                ?? found.inputDurationMs.map { billing.credits(forSeconds: Double($0) / 1000) }
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed)
         report("dub \(id): preprocessed, \(found.creditsRequired.map(String.init) ?? "?") credits")
     }
 
@@ -125,8 +122,7 @@ extension DubRunner {
         case .error, .cancelled:
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         case .done:
-            try store.updateDub(id) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
-            try store.transitionDub(id, to: .finalizing)
+            try store.transitionDub(id, to: .finalizing) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
         case .new, .uploading, .uploaded, .preprocessing, .preprocessed:
             throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "job_went_back",
                                        message: "job \(jobID) reports '\(state.status.rawValue)' after generate was sent")
@@ -153,16 +149,17 @@ extension DubRunner {
                                        message: "the result of job \(jobID) has no audio stream")
         }
         let ref = try store.media.put(contentsOf: temp)
-        try store.write { db in try MediaStore.register(ref, in: db) }
         // How the result keeps to the source; a measurement that fails leaves the dub without one.
         let sync = dub.sourceMediaHash.flatMap { source in
             try? SyncAnalyzer.compare(source: store.media.url(for: source), dubbed: store.media.url(for: ref.hash))
         }
-        try store.updateDub(id) { $0.resultMediaHash = ref.hash; $0.syncReport = sync }
         if let sync, sync.flagged {
             report("dub \(id): out of sync: segments drift up to \(sync.maxDriftMs) ms, length differs by \(sync.lengthDifferenceMs) ms")
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done)
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done, registering: [ref]) {
+            $0.resultMediaHash = ref.hash
+            $0.syncReport = sync
+        }
         report("dub \(id): done, \(ref.byteCount) bytes")
     }
 
