@@ -27,8 +27,8 @@ final class AudioSampleSource {
     private var completeness: InputCompleteness
 
     /// Opens `url`'s first audio stream; call ``configure(sampleRate:layout:)`` before reading.
-    init(_ url: URL) throws {
-        let input = try MediaInput(url)
+    init(_ url: URL, wavProbePackets: Int = MediaInput.wavProbePackets) throws {
+        let input = try MediaInput(url, wavProbePackets: wavProbePackets)
         let stream = try AudioExtractor.selectStream(.first, in: input)
         guard let parameters = stream.pointee.codecpar, parameters.pointee.sample_rate > 0,
               parameters.pointee.ch_layout.nb_channels > 0 else {

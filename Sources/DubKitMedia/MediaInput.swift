@@ -6,8 +6,12 @@ final class MediaInput {
     let context: UnsafeMutablePointer<AVFormatContext>
     let path: String
 
-    /// Opens `url` and reads its stream headers.
-    init(_ url: URL) throws {
+    /// Packets of a PCM WAV that FFmpeg reads looking for a DTS or AC-3 stream hidden in it.
+    static let wavProbePackets = 8
+
+    /// Opens `url` and reads its stream headers; `wavProbePackets` bounds the search for a stream
+    /// hidden in PCM WAV (each packet read adds a probe of every demuxer over what was read).
+    init(_ url: URL, wavProbePackets: Int = wavProbePackets) throws {
         MediaLibrary.prepare()
         let path = url.path
         var isFolder: ObjCBool = false
@@ -29,7 +33,7 @@ final class MediaInput {
         if wav {
             // PCM in WAV is probed packet by packet for a hidden DTS or AC-3 stream, which sits at
             // its start: a few packets tell, rather than the whole file.
-            av_dict_set(&options, "max_probe_packets", "8", 0)
+            av_dict_set(&options, "max_probe_packets", String(max(1, wavProbePackets)), 0)
         }
         defer { av_dict_free(&options) }
         let status = avformat_open_input(&opened, path, wav ? av_find_input_format("wav") : nil, &options)
