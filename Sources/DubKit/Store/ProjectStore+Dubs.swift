@@ -17,7 +17,7 @@ extension ProjectStore {
 
     /// The dub with this id, or `.notFound`.
     public func dub(_ id: Int64) throws(DubKitError) -> Dub {
-        guard let dub = try read({ db in try Self.fetchDub(id, in: db) }) else {
+        guard let dub = try readStatement({ db in try Self.fetchDub(id, in: db) }) else {
             throw .notFound(entity: .dub, key: String(id), project: name)
         }
         return dub

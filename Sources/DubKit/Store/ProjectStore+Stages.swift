@@ -13,12 +13,13 @@ extension ProjectStore {
                            moving next: DubStatus? = nil) throws(DubKitError) -> StageAttempt {
         try write { db in
             if let next { try Dub.transition(id, to: next, in: db) }
-            if let dangling, var running = try Self.lastAttempt(stage, dub: id, in: db), running.outcome == .running {
-                running.outcome = .failed
-                running.finishedAt = Date()
-                running.errorCode = dangling.code
-                running.errorMessage = dangling.message
-                try running.update(db)
+            if let dangling, let running = try Self.lastAttempt(stage, dub: id, in: db), running.outcome == .running {
+                var closed = running
+                closed.outcome = .failed
+                closed.finishedAt = Date()
+                closed.errorCode = dangling.code
+                closed.errorMessage = dangling.message
+                try closed.updateChanges(db, from: running)
             }
             let previous = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(attempt) FROM stage_attempt WHERE dub_id = ? AND stage = ?"),
                                             arguments: [id, stage.rawValue]) ?? 0
@@ -36,15 +37,15 @@ extension ProjectStore {
     public func finishStage(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String? = nil,
                             failure: FailureInfo? = nil, then next: DubStatus? = nil, registering media: [MediaRef] = [],
                             updating change: ((inout Dub) -> Void)? = nil) throws(DubKitError) {
-        var attempt = attempt
-        attempt.outcome = outcome
-        attempt.finishedAt = Date()
-        if let jobID { attempt.providerJobID = jobID }
-        attempt.errorCode = failure?.code
-        attempt.errorMessage = failure?.message
-        let finished = attempt
-        try write { db in
-            try finished.update(db)
+        var finished = attempt
+        finished.outcome = outcome
+        finished.finishedAt = Date()
+        if let jobID { finished.providerJobID = jobID }
+        finished.errorCode = failure?.code
+        finished.errorMessage = failure?.message
+        try write { [finished] db in
+            // Only the columns that changed: the attempt's other columns are as it was begun.
+            try finished.updateChanges(db, from: attempt)
             for ref in media { try MediaStore.register(ref, in: db) }
             if let change, let id = finished.dubID { try changeDub(id, in: db, change) }
             if let next, let id = finished.dubID {
@@ -92,7 +93,7 @@ extension ProjectStore {
 
     /// The latest attempt at a dub's stage, if any.
     public func lastAttempt(_ stage: StageAttempt.Stage, dub id: Int64) throws(DubKitError) -> StageAttempt? {
-        try read { db in try Self.lastAttempt(stage, dub: id, in: db) }
+        try readStatement { db in try Self.lastAttempt(stage, dub: id, in: db) }
     }
 
     /// The latest attempt at a dub's stage, inside the caller's transaction (a cached statement: every
@@ -120,6 +121,7 @@ extension ProjectStore {
         guard var dub = try Self.fetchDub(id, in: db) else {
             throw DubKitError.notFound(entity: .dub, key: String(id), project: name)
         }
+        let before = dub
         let status = dub.status
         change(&dub)
         guard dub.status == status else {
@@ -127,7 +129,8 @@ extension ProjectStore {
                                                allowed: ["(status changes go through transitionDub)"])
         }
         dub.updatedAt = Date()
-        try dub.update(db)
+        // Only the columns that changed (the row was read in this transaction).
+        try dub.updateChanges(db, from: before)
         return dub
     }
 }

@@ -102,6 +102,18 @@ public final class ProjectStore: Sendable {
         }
     }
 
+    /// Runs `body`, a single statement (atomic by itself), outside an explicit transaction: for the
+    /// engine's reads of one row at every step, where BEGIN and COMMIT cost as much as the read.
+    func readStatement<T>(_ body: (Database) throws -> T) throws(DubKitError) -> T {
+        do {
+            return try pool.unsafeRead(body)
+        } catch let error as DubKitError {
+            throw error
+        } catch {
+            throw .storage(path: databaseURL.path, reason: Self.describe(error))
+        }
+    }
+
     /// Runs `body` in one immediate write transaction: all of it is stored, or none of it.
     public func write<T>(_ body: (Database) throws -> T) throws(DubKitError) -> T {
         do {
