@@ -139,8 +139,16 @@ extension DubRunner {
     func download(_ dub: Dub) async throws {
         let (id, jobID) = try Self.job(of: dub)
         let attempt = try begin(.download, dub: id, jobID: jobID)
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-result-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: temp) }
+        // Downloaded into the media store's incoming folder and renamed under its hash once checked,
+        // rather than copied there from a temporary folder.
+        let temp = store.media.incoming.appendingPathComponent("result-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: store.media.incoming, withIntermediateDirectories: true)
+        } catch {
+            throw DubKitError.mediaIO(path: store.media.incoming.path, reason: error.localizedDescription)
+        }
+        var stored = false
+        defer { if !stored { unlink(temp.path) } }
         try await provider.downloadDub(jobID: jobID, to: temp)
         // `done` promises audio that decodes: check before storing it.
         let info = try MediaProbe.probe(temp)
@@ -148,7 +156,8 @@ extension DubRunner {
             throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "result_not_audio",
                                        message: "the result of job \(jobID) has no audio stream")
         }
-        let ref = try store.media.put(contentsOf: temp)
+        let ref = try store.media.adopt(temp, flush: true)
+        stored = true
         // How the result keeps to the source; a measurement that fails leaves the dub without one.
         let sync = dub.sourceMediaHash.flatMap { source in
             try? SyncAnalyzer.compare(source: store.media.url(for: source), dubbed: store.media.url(for: ref.hash))
