@@ -135,7 +135,7 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         createdAt = row["created_at"]
         updatedAt = row["updated_at"]
         let sync: String? = row["sync_report"]
-        syncReport = sync.flatMap { try? JSONDecoder().decode(SyncReport.self, from: Data($0.utf8)) }
+        syncReport = sync.flatMap(SyncReport.decodeStored)
     }
 
     /// Writes the columns as the Codable path would (same values, JSON text for `parameters` and
@@ -161,8 +161,8 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         container["credits_used"] = creditsUsed
         container["error_code"] = errorCode
         container["error_message"] = errorMessage
-        container["created_at"] = createdAt
-        container["updated_at"] = updatedAt
+        container["created_at"] = UTCDateText.storeValue(createdAt)
+        container["updated_at"] = UTCDateText.storeValue(updatedAt)
         container["sync_report"] = try syncReport.map { try Self.jsonColumn($0, "sync_report") }
     }
 

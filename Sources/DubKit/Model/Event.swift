@@ -38,7 +38,7 @@ public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     /// Writes the columns as the Codable path would, without a Codable encoder per row.
     public func encode(to container: inout PersistenceContainer) {
         container["id"] = id
-        container["at"] = at
+        container["at"] = UTCDateText.storeValue(at)
         container["entity"] = entity.rawValue
         container["entity_id"] = entityID
         container["kind"] = kind.rawValue

@@ -48,8 +48,8 @@ public struct StageAttempt: Codable, Sendable, Hashable, FetchableRecord, Mutabl
         container["outcome"] = outcome.rawValue
         container["provider_job_id"] = providerJobID
         container["request_fingerprint"] = requestFingerprint
-        container["started_at"] = startedAt
-        container["finished_at"] = finishedAt
+        container["started_at"] = UTCDateText.storeValue(startedAt)
+        container["finished_at"] = finishedAt.map(UTCDateText.storeValue)
         container["error_code"] = errorCode
         container["error_message"] = errorMessage
     }

@@ -140,7 +140,7 @@ public struct MediaStore: Sendable {
     /// Records a stored file in the store's `media` table (idempotent), inside the caller's transaction.
     public static func register(_ ref: MediaRef, in db: Database, now: Date = Date()) throws {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO media (hash, byte_count, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [ref.hash, ref.byteCount, now])
+            .execute(arguments: [ref.hash, ref.byteCount, UTCDateText.storeValue(now)])
     }
 
     static func isHash(_ text: String) -> Bool {
