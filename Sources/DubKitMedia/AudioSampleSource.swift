@@ -144,7 +144,8 @@ final class AudioSampleSource {
         }
         resampler = try AudioResampler(
             path: path, input: &inputLayout, inputFormat: AVSampleFormat(rawValue: frame.pointee.format),
-            inputRate: frame.pointee.sample_rate, output: &layout, outputFormat: AV_SAMPLE_FMT_FLTP, outputRate: rate)
+            inputRate: frame.pointee.sample_rate, output: &layout, outputFormat: AV_SAMPLE_FMT_FLTP, outputRate: rate,
+            reusable: true)
     }
 
     private func conversionBuffer(capacity: Int32) throws -> MediaFrame {
