@@ -118,6 +118,6 @@ public struct DubRunner: Sendable {
     static func fingerprint(_ dub: Dub) -> String {
         let text = [dub.providerID, dub.voiceRef, String(dub.pitchShift), String(dub.separate), dub.parameters.json,
                     dub.sourceMediaHash ?? dub.source].joined(separator: "\u{1f}")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return MediaStore.hex(SHA256.hash(data: Data(text.utf8)))
     }
 }
