@@ -101,4 +101,93 @@ struct RecordEncodingTests {
             }
         }
     }
+
+    /// A row without its id, for comparing rows written by two paths.
+    static func columns(_ db: Database, _ table: String, _ id: Int64?) throws -> [String: DatabaseValue] {
+        let row = try #require(try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]))
+        var values: [String: DatabaseValue] = [:]
+        for (column, value) in row where column != "id" { values[column] = value }
+        return values
+    }
+
+    @Test("attempts, events and dub changes written by hand leave the rows GRDB's record methods leave")
+    func handWrittenRows() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Workspace(root: dir.url).createProject("rows")
+        var template = try Self.dubs()[1]
+        template.voiceID = nil
+        var changes: [(inout Dub) -> Void] = [
+            { $0.providerJobID = "job-9" },
+            { $0.sourceMediaHash = nil; $0.inputDurationMs = 12; $0.creditsRequired = nil },
+            { $0.parameters = .empty; $0.syncReport = nil },
+            { $0.parameters = try! DubParameters(["x/y": .string("é")]); $0.syncReport = Self.dubsSync() },
+            { $0.creditsUsed = 77; $0.resultMediaHash = String(repeating: "d", count: 64) },
+            { $0.updatedAt = Date(timeIntervalSince1970: 1_800_000_000.000_4) },
+            { _ in },
+        ]
+        changes.append { $0.voiceRef = "other"; $0.pitchShift = 3; $0.separate = false; $0.source = "b.wav"; $0.sourceKind = .file }
+        try store.write { (db: Database) throws in
+            for letter in ["a", "b", "c", "d"] {
+                try MediaStore.register(MediaRef(hash: String(repeating: letter, count: 64), byteCount: 1), in: db)
+            }
+            for change in changes {
+                var byHand = template, byGRDB = template
+                byHand.id = nil
+                byGRDB.id = nil
+                try byHand.insert(db)
+                try byGRDB.insert(db)
+                let before = byHand
+                change(&byHand)
+                change(&byGRDB)
+                byHand.id = before.id
+                try byHand.updateColumns(changedFrom: before, db)
+                try byGRDB.update(db)
+                #expect(try Self.columns(db, "dub", byHand.id) == Self.columns(db, "dub", byGRDB.id))
+            }
+            let dub = try #require(try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM dub"))
+            for var attempt in Self.attempts() {
+                attempt.dubID = dub
+                attempt.voiceID = nil
+                var byHand = attempt, byGRDB = attempt
+                byHand.id = nil
+                byGRDB.id = nil
+                byGRDB.attempt += 100
+                byHand.attempt += 200
+                try byHand.insertRow(db)
+                try byGRDB.insert(db)
+                var handRow = try Self.columns(db, "stage_attempt", byHand.id)
+                var grdbRow = try Self.columns(db, "stage_attempt", byGRDB.id)
+                handRow["attempt"] = nil
+                grdbRow["attempt"] = nil
+                #expect(handRow == grdbRow)
+                for end in [(StageAttempt.Outcome.succeeded, "job-x" as String?, nil as String?), (.failed, nil, "interrupted")] {
+                    byHand.outcome = end.0
+                    byGRDB.outcome = end.0
+                    byHand.finishedAt = Date(timeIntervalSince1970: 1_700_000_500.25)
+                    byGRDB.finishedAt = byHand.finishedAt
+                    byHand.providerJobID = end.1
+                    byGRDB.providerJobID = end.1
+                    byHand.errorCode = end.2
+                    byGRDB.errorCode = end.2
+                    try byHand.updateEnd(db)
+                    try byGRDB.update(db)
+                    handRow = try Self.columns(db, "stage_attempt", byHand.id)
+                    grdbRow = try Self.columns(db, "stage_attempt", byGRDB.id)
+                    handRow["attempt"] = nil
+                    grdbRow["attempt"] = nil
+                    #expect(handRow == grdbRow)
+                }
+            }
+            var byHand = Event(at: Date(timeIntervalSince1970: 1_700_000_000.5), entity: .dub, entityID: dub, kind: .transition,
+                               fromStatus: "new", toStatus: "uploading", message: "a \"note\" ✓")
+            var byGRDB = byHand
+            try byHand.insertRow(db)
+            try byGRDB.insert(db)
+            #expect(try Self.columns(db, "event", byHand.id) == Self.columns(db, "event", byGRDB.id))
+        }
+    }
+
+    static func dubsSync() -> SyncReport {
+        SyncReport(lengthDifferenceMs: 5, segments: [], unmatchedSegments: 2, maxDriftMs: 1, thresholdMs: 100, flagged: false)
+    }
 }

@@ -47,6 +47,16 @@ public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
         container["message"] = message
     }
 
+    /// Appends the event with a cached statement (every status change of every dub logs one); the
+    /// same row as `insert(_:)`.
+    mutating func insertRow(_ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO event (at, entity, entity_id, kind, from_status, to_status, message) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [UTCDateText.storeValue(at), entity.rawValue, entityID, kind.rawValue, fromStatus,
+                                     toStatus, message])
+        id = db.lastInsertedRowID
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

@@ -84,4 +84,31 @@ extension StageAttempt {
         errorCode = row["error_code"]
         errorMessage = row["error_message"]
     }
+
+    /// Inserts the attempt with a cached statement (the engine starts one at every stage of every
+    /// dub); the same row as `insert(_:)`.
+    mutating func insertRow(_ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO stage_attempt (dub_id, voice_id, stage, attempt, outcome, provider_job_id, request_fingerprint,
+                                       started_at, finished_at, error_code, error_message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [dubID, voiceID, stage.rawValue, attempt, outcome.rawValue, providerJobID,
+                                     requestFingerprint, UTCDateText.storeValue(startedAt),
+                                     finishedAt.map(UTCDateText.storeValue), errorCode, errorMessage])
+        id = db.lastInsertedRowID
+    }
+
+    /// Writes how the attempt ended (outcome, end time, job id, error) with a cached statement; the
+    /// columns an attempt's end can change, the others being as the attempt began.
+    func updateEnd(_ db: Database) throws {
+        guard let id else { throw RecordError.recordNotFound(databaseTableName: Self.databaseTableName, key: ["id": .null]) }
+        try db.cachedStatement(sql: """
+            UPDATE stage_attempt SET outcome = ?, finished_at = ?, provider_job_id = ?, error_code = ?, error_message = ?
+            WHERE id = ?
+            """).execute(arguments: [outcome.rawValue, finishedAt.map(UTCDateText.storeValue), providerJobID, errorCode,
+                                     errorMessage, id])
+        guard db.changesCount > 0 else {
+            throw RecordError.recordNotFound(databaseTableName: Self.databaseTableName, key: ["id": id.databaseValue])
+        }
+    }
 }

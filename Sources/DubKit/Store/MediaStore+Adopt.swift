@@ -19,7 +19,7 @@ extension MediaStore {
         }
     }
 
-    /// The SHA-256 and size of a file, read in 1 MiB blocks; `flush` also forces it to disk.
+    /// The SHA-256 and size of a file, read in 64 KiB blocks; `flush` also forces it to disk.
     static func sha256(of file: URL, flush: Bool = false) throws -> (String, Int64) {
         let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -28,7 +28,8 @@ extension MediaStore {
         defer { close(descriptor) }
         var hasher = SHA256()
         var count: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // 64 KiB: a fresh 1 MiB buffer per file was mapped, zeroed and faulted in for a few pages of audio.
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if got < 0 {

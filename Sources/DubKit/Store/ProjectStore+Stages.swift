@@ -25,7 +25,7 @@ extension ProjectStore {
                                             arguments: [id, stage.rawValue]) ?? 0
             var attempt = StageAttempt(dubID: id, voiceID: nil, stage: stage, attempt: previous + 1, outcome: .running,
                                        providerJobID: jobID, requestFingerprint: fingerprint, startedAt: Date())
-            try attempt.insert(db)
+            try attempt.insertRow(db)
             return attempt
         }
     }
@@ -44,8 +44,7 @@ extension ProjectStore {
         finished.errorCode = failure?.code
         finished.errorMessage = failure?.message
         try write { [finished] db in
-            // Only the columns that changed: the attempt's other columns are as it was begun.
-            try finished.updateChanges(db, from: attempt)
+            try finished.updateEnd(db)
             for ref in media { try MediaStore.register(ref, in: db) }
             if let change, let id = finished.dubID { try changeDub(id, in: db, change) }
             if let next, let id = finished.dubID {
@@ -130,7 +129,7 @@ extension ProjectStore {
         }
         dub.updatedAt = Date()
         // Only the columns that changed (the row was read in this transaction).
-        try dub.updateChanges(db, from: before)
+        try dub.updateColumns(changedFrom: before, db)
         return dub
     }
 }
