@@ -8,9 +8,11 @@ extension MediaStore {
     /// With `flush`, its bytes reach the disk before it is named, as ``write(_:)`` does for what it stores.
     public func adopt(_ file: URL, digest: (hash: String, byteCount: Int64)? = nil, flush: Bool = false) throws(DubKitError) -> MediaRef {
         do {
-            let (hash, count) = try digest.map { ($0.hash, $0.byteCount) } ?? Self.sha256(of: file, flush: flush)
-            if digest != nil && flush { try Self.flush(file) }
-            try Self.moveIntoPlace(file, as: url(for: hash))
+            let (hash, count) = try digest.map { ($0.hash, $0.byteCount) } ?? Self.sha256(of: file)
+            let target = url(for: hash)
+            // The same content stored before was flushed then: this copy is removed unflushed.
+            if flush && access(target.path, F_OK) != 0 { try Self.flush(file) }
+            try Self.moveIntoPlace(file, as: target)
             return MediaRef(hash: hash, byteCount: count)
         } catch let error as DubKitError {
             throw error
@@ -19,8 +21,8 @@ extension MediaStore {
         }
     }
 
-    /// The SHA-256 and size of a file, read in 64 KiB blocks; `flush` also forces it to disk.
-    static func sha256(of file: URL, flush: Bool = false) throws -> (String, Int64) {
+    /// The SHA-256 and size of a file, read in 64 KiB blocks.
+    static func sha256(of file: URL) throws -> (String, Int64) {
         let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw DubKitError.mediaIO(path: file.path, reason: "cannot be opened for reading (\(String(cString: strerror(errno))))")
@@ -39,9 +41,6 @@ extension MediaStore {
             if got == 0 { break }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
             count += Int64(got)
-        }
-        if flush && fsync(descriptor) != 0 {
-            throw DubKitError.mediaIO(path: file.path, reason: String(cString: strerror(errno)))
         }
         return (hex(hasher.finalize()), count)
     }

@@ -77,16 +77,25 @@ public struct MediaStore: Sendable {
                     try FileDescriptorIO.writeAll(chunk, to: descriptor, path: temp.path)
                     count += Int64(chunk.count)
                 }
-                guard fsync(descriptor) == 0 else {
-                    throw DubKitError.mediaIO(path: temp.path, reason: String(cString: strerror(errno)))
-                }
-                close(descriptor)
             } catch {
                 close(descriptor)
                 throw error
             }
             let hash = Self.hex(hasher.finalize())
-            try Self.moveIntoPlace(temp, as: url(for: hash))
+            let target = url(for: hash)
+            // The same content stored before was flushed then: this copy is dropped unflushed.
+            if access(target.path, F_OK) == 0 {
+                close(descriptor)
+                unlink(temp.path)
+                return MediaRef(hash: hash, byteCount: count)
+            }
+            guard fsync(descriptor) == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw DubKitError.mediaIO(path: temp.path, reason: reason)
+            }
+            close(descriptor)
+            try Self.moveIntoPlace(temp, as: target)
             return MediaRef(hash: hash, byteCount: count)
         } catch {
             unlink(temp.path)
