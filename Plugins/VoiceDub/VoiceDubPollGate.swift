@@ -73,10 +73,14 @@ actor VoiceDubPollGate {
     private func lock(_ key: String) async throws -> Int32? {
         guard let folder else { return nil }
         let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
         let path = folder.appendingPathComponent("poll-\(safe)").path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor < 0 && errno == ENOENT {
+            // The folder is made when it is missing rather than checked before every read.
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        }
         guard descriptor >= 0 else { return nil }
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
@@ -101,9 +105,18 @@ actor VoiceDubPollGate {
         return Double(String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// Width of what ``writeTime(_:to:)`` writes: the time, padded with spaces, and a newline.
+    private static let timeWidth = 32
+
+    /// Overwrites the file with the time at a fixed width rather than truncating it first: ext4
+    /// flushes a file truncated to nothing when it is closed, a disk write on every poll of every
+    /// job. The padding is whitespace, which ``readTime(_:)`` (of any version) trims.
     private static func writeTime(_ time: Double, to descriptor: Int32) {
-        let bytes = Array(String(format: "%.6f\n", time).utf8)
-        _ = ftruncate(descriptor, 0)
+        var bytes = Array(String(format: "%.6f", time).utf8)
+        if bytes.count < timeWidth - 1 { bytes += repeatElement(UInt8(ascii: " "), count: timeWidth - 1 - bytes.count) }
+        bytes.append(UInt8(ascii: "\n"))
+        var info = stat()
+        if fstat(descriptor, &info) == 0, Int(info.st_size) > bytes.count { _ = ftruncate(descriptor, off_t(bytes.count)) }
         _ = bytes.withUnsafeBufferPointer { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
     }
 

@@ -211,7 +211,7 @@ final class CurlTransfer {
     // MARK: Callbacks (transfer thread)
 
     private func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) {
-        let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = Self.trimmed(String(decoding: raw, as: UTF8.self), newlines: true)
         if line.isEmpty { return }
         if line.hasPrefix("HTTP/") {
             headers = HTTPHeaders()
@@ -221,10 +221,28 @@ final class CurlTransfer {
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        let name = Self.trimmed(String(line[..<colon]), newlines: false)
+        let value = Self.trimmed(String(line[line.index(after: colon)...]), newlines: false)
         headers.add(name, value)
         job.log?("< \(name): \(Redaction.headerValue(name: name, value: value))")
+    }
+
+    /// `text` without leading and trailing whitespace (and newlines), as Foundation's
+    /// `trimmingCharacters(in: .whitespaces / .whitespacesAndNewlines)` trims it: ASCII text (header
+    /// lines almost always are) is trimmed here, anything else by Foundation.
+    static func trimmed(_ text: String, newlines: Bool) -> String {
+        let utf8 = text.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
+        }
+        // ASCII members of those sets: space and tab; with newlines also LF, VT, FF and CR.
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || (newlines && (0x0a...0x0d).contains(byte))
+        }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(text[first...last])
     }
 
     private func receiveBody(_ raw: UnsafeRawBufferPointer) -> Int {

@@ -70,9 +70,11 @@ public enum AudioAnalyzer {
         return max(min(floor + speechMarginDB, loud - 10), -50)
     }
 
-    /// The mean-square level of each frame (20 ms unless asked) of `url` mixed to mono, in dB.
-    public static func frameLevels(_ url: URL, sampleRate: Int? = nil, frameSeconds: Double = 0.02) throws -> [Float] {
-        let reader = try AudioSampleReader(url, sampleRate: sampleRate)
+    /// The mean-square level of each frame (20 ms unless asked) of `url` mixed to mono, in dB
+    /// (`plainPCM` as for ``AudioSampleReader/init(_:sampleRate:plainPCM:)``).
+    public static func frameLevels(_ url: URL, sampleRate: Int? = nil, frameSeconds: Double = 0.02,
+                                   plainPCM: Bool = false) throws -> [Float] {
+        let reader = try AudioSampleReader(url, sampleRate: sampleRate, plainPCM: plainPCM)
         let frameLength = max(1, Int(Double(reader.sampleRate) * frameSeconds))
         var levels: [Float] = []
         var sum = 0.0

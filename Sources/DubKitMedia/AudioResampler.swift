@@ -4,12 +4,23 @@ import CFFmpeg
 final class AudioResampler {
     private let context: OpaquePointer
     private let path: String
+    /// Set when the context came from, and goes back to, ``ResamplerPool``.
+    private let poolKey: String?
 
+    /// A resampler for this conversion; `reusable` takes an initialised context from
+    /// ``ResamplerPool/shared`` when one is kept, and gives it back at the end.
     init(
         path: String, input: UnsafePointer<AVChannelLayout>, inputFormat: AVSampleFormat, inputRate: Int32,
-        output: UnsafePointer<AVChannelLayout>, outputFormat: AVSampleFormat, outputRate: Int32
+        output: UnsafePointer<AVChannelLayout>, outputFormat: AVSampleFormat, outputRate: Int32, reusable: Bool = false
     ) throws {
         self.path = path
+        let key = reusable ? ResamplerPool.key(input: input, inputFormat: inputFormat, inputRate: inputRate,
+                                               output: output, outputFormat: outputFormat, outputRate: outputRate) : nil
+        poolKey = key
+        if let key, let kept = ResamplerPool.shared.take(key) {
+            context = kept
+            return
+        }
         // FFmpeg 5.1 declares the layouts non-const; pass copies so the callers' stay untouched.
         var inputLayout = input.pointee
         var outputLayout = output.pointee
@@ -28,8 +39,12 @@ final class AudioResampler {
     }
 
     deinit {
-        var owned: OpaquePointer? = context
-        swr_free(&owned)
+        if let poolKey {
+            ResamplerPool.shared.give(context, poolKey)
+        } else {
+            var owned: OpaquePointer? = context
+            swr_free(&owned)
+        }
     }
 
     /// Upper bound of output samples for `inputSamples` more input (including what is buffered).

@@ -13,9 +13,13 @@ public final class AudioSampleReader {
     private var layout = AVChannelLayout()
     private let capacity: Int32 = 4096
 
-    /// Opens `url`'s first audio stream.
-    public init(_ url: URL, sampleRate: Int? = nil) throws {
-        source = try AudioSampleSource(url)
+    /// Opens `url`'s first audio stream. With `plainPCM`, a PCM WAV is taken as plain PCM, without
+    /// looking for a DTS or AC-3 stream hidden in it: a 16-bit one is read straight from its data
+    /// chunk (the samples FFmpeg decodes from it), others after one look rather than eight. For the
+    /// store's own audio, where those looks (each one every demuxer's probe) cost more than
+    /// decoding a short file.
+    public init(_ url: URL, sampleRate: Int? = nil, plainPCM: Bool = false) throws {
+        source = try AudioSampleSource(url, wavProbePackets: plainPCM ? 1 : MediaInput.wavProbePackets, plainPCM: plainPCM)
         let rate = Int32(sampleRate ?? Int(source.sourceRate))
         guard (1_000...384_000).contains(rate) else {
             throw MediaError.unsupportedOutput(path: url.path, reason: "sample rate \(rate) Hz is out of range")

@@ -11,11 +11,9 @@ final class AudioSampleSource {
     /// True once the file is fully decoded and every sample has been read.
     var isExhausted: Bool { inputFinished && (fifo?.count ?? 0) == 0 }
 
-    private let input: MediaInput
-    private let streamIndex: Int32
-    private let decoder: AudioDecoder
-    private let packet: MediaPacket
-    private let decoded: MediaFrame
+    /// The decoded stream, or nil when a plain PCM WAV is read directly.
+    private let stream: DecodedStream?
+    private let pcm: PCMWAVReader?
     private var fifo: AudioSampleFIFO?
     private var layout = AVChannelLayout()
     private var rate: Int32 = 0
@@ -24,25 +22,50 @@ final class AudioSampleSource {
     private var inputSignature: (format: Int32, rate: Int32, channels: Int32)?
     private var inputFinished = false
     private var framesDecoded = 0
-    private var completeness: InputCompleteness
+
+    /// The demuxed and decoded first audio stream of a file.
+    private final class DecodedStream {
+        let input: MediaInput
+        let streamIndex: Int32
+        let decoder: AudioDecoder
+        let packet: MediaPacket
+        let decoded: MediaFrame
+        var completeness: InputCompleteness
+
+        init(input: MediaInput, stream: UnsafeMutablePointer<AVStream>) throws {
+            self.input = input
+            streamIndex = stream.pointee.index
+            decoder = try AudioDecoder(stream: stream, path: input.path)
+            completeness = InputCompleteness(input)
+            packet = try MediaPacket(path: input.path)
+            decoded = try MediaFrame(path: input.path)
+        }
+    }
 
     /// Opens `url`'s first audio stream; call ``configure(sampleRate:layout:)`` before reading.
-    init(_ url: URL) throws {
-        let input = try MediaInput(url)
-        let stream = try AudioExtractor.selectStream(.first, in: input)
-        guard let parameters = stream.pointee.codecpar, parameters.pointee.sample_rate > 0,
+    /// With `plainPCM`, a plain 16-bit PCM WAV is read straight from its data chunk (``PCMWAVReader``),
+    /// the samples FFmpeg decodes from it, without looking for a stream hidden in the PCM; any other
+    /// file is opened as usual, with `wavProbePackets`.
+    init(_ url: URL, wavProbePackets: Int = MediaInput.wavProbePackets, plainPCM: Bool = false) throws {
+        if plainPCM, let reader = PCMWAVReader.reader(for: url) {
+            pcm = reader
+            stream = nil
+            path = reader.path
+            sourceRate = reader.sampleRate
+            sourceChannels = reader.channels
+            return
+        }
+        let input = try MediaInput(url, wavProbePackets: wavProbePackets)
+        let selected = try AudioExtractor.selectStream(.first, in: input)
+        guard let parameters = selected.pointee.codecpar, parameters.pointee.sample_rate > 0,
               parameters.pointee.ch_layout.nb_channels > 0 else {
             throw MediaError.corrupt(path: input.path, detail: "the audio stream has no sample rate or channels")
         }
-        self.input = input
-        self.path = input.path
-        self.streamIndex = stream.pointee.index
-        self.sourceRate = parameters.pointee.sample_rate
-        self.sourceChannels = parameters.pointee.ch_layout.nb_channels
-        self.decoder = try AudioDecoder(stream: stream, path: input.path)
-        completeness = InputCompleteness(input)
-        packet = try MediaPacket(path: input.path)
-        decoded = try MediaFrame(path: input.path)
+        pcm = nil
+        stream = try DecodedStream(input: input, stream: selected)
+        path = input.path
+        sourceRate = parameters.pointee.sample_rate
+        sourceChannels = parameters.pointee.ch_layout.nb_channels
     }
 
     deinit {
@@ -75,51 +98,65 @@ final class AudioSampleSource {
     }
 
     private func decodeNextPacket(into fifo: AudioSampleFIFO) throws {
-        let read = av_read_frame(input.context, packet.pointer)
+        if let pcm {
+            guard let frame = try pcm.next() else {
+                inputFinished = true
+                try convert(nil, into: fifo)
+                return
+            }
+            try take(frame, into: fifo)
+            return
+        }
+        guard let stream else { return }
+        let read = av_read_frame(stream.input.context, stream.packet.pointer)
         if read < 0 {
             // The end: a truncated file or a read error is refused; otherwise flush everything.
-            try completeness.verify(readResult: read)
+            try stream.completeness.verify(readResult: read)
             inputFinished = true
-            _ = avcodec_send_packet(decoder.context, nil)
-            try receiveFrames(into: fifo)
+            _ = avcodec_send_packet(stream.decoder.context, nil)
+            try receiveFrames(from: stream, into: fifo)
             try convert(nil, into: fifo)
             return
         }
-        defer { av_packet_unref(packet.pointer) }
-        completeness.record(packet.pointer)
-        guard packet.pointer.pointee.stream_index == streamIndex else { return }
-        var sent = avcodec_send_packet(decoder.context, packet.pointer)
+        defer { av_packet_unref(stream.packet.pointer) }
+        stream.completeness.record(stream.packet.pointer)
+        guard stream.packet.pointer.pointee.stream_index == stream.streamIndex else { return }
+        var sent = avcodec_send_packet(stream.decoder.context, stream.packet.pointer)
         if sent == FFmpegCode.again {
-            try receiveFrames(into: fifo)
-            sent = avcodec_send_packet(decoder.context, packet.pointer)
+            try receiveFrames(from: stream, into: fifo)
+            sent = avcodec_send_packet(stream.decoder.context, stream.packet.pointer)
         }
         if sent < 0 {
-            throw MediaError.corrupt(path: path, detail: "the \(decoder.codecName) audio is damaged: \(FFmpegCode(sent))")
+            throw MediaError.corrupt(path: path, detail: "the \(stream.decoder.codecName) audio is damaged: \(FFmpegCode(sent))")
         }
-        try receiveFrames(into: fifo)
+        try receiveFrames(from: stream, into: fifo)
     }
 
-    private func receiveFrames(into fifo: AudioSampleFIFO) throws {
+    private func receiveFrames(from stream: DecodedStream, into fifo: AudioSampleFIFO) throws {
         while true {
-            let received = avcodec_receive_frame(decoder.context, decoded.pointer)
+            let received = avcodec_receive_frame(stream.decoder.context, stream.decoded.pointer)
             if received == FFmpegCode.again || received == FFmpegCode.endOfFile { return }
             if received < 0 {
-                throw MediaError.corrupt(path: path, detail: "the \(decoder.codecName) audio is damaged: \(FFmpegCode(received))")
+                throw MediaError.corrupt(path: path, detail: "the \(stream.decoder.codecName) audio is damaged: \(FFmpegCode(received))")
             }
-            defer { av_frame_unref(decoded.pointer) }
-            let frame = decoded.pointer
-            guard frame.pointee.nb_samples > 0, frame.pointee.sample_rate > 0, frame.pointee.ch_layout.nb_channels > 0 else {
-                continue
-            }
-            let signature = (frame.pointee.format, frame.pointee.sample_rate, frame.pointee.ch_layout.nb_channels)
-            if inputSignature.map({ $0 != signature }) ?? true {
-                try convert(nil, into: fifo)
-                try makeResampler(for: frame)
-                inputSignature = signature
-            }
-            framesDecoded += 1
-            try convert(frame, into: fifo)
+            defer { av_frame_unref(stream.decoded.pointer) }
+            try take(stream.decoded.pointer, into: fifo)
         }
+    }
+
+    /// Resamples one decoded (or read) frame into the queue, making a new resampler when its format changes.
+    private func take(_ frame: UnsafeMutablePointer<AVFrame>, into fifo: AudioSampleFIFO) throws {
+        guard frame.pointee.nb_samples > 0, frame.pointee.sample_rate > 0, frame.pointee.ch_layout.nb_channels > 0 else {
+            return
+        }
+        let signature = (frame.pointee.format, frame.pointee.sample_rate, frame.pointee.ch_layout.nb_channels)
+        if inputSignature.map({ $0 != signature }) ?? true {
+            try convert(nil, into: fifo)
+            try makeResampler(for: frame)
+            inputSignature = signature
+        }
+        framesDecoded += 1
+        try convert(frame, into: fifo)
     }
 
     /// Resamples `frame` (nil: what the resampler still holds) into the queue.
@@ -144,7 +181,8 @@ final class AudioSampleSource {
         }
         resampler = try AudioResampler(
             path: path, input: &inputLayout, inputFormat: AVSampleFormat(rawValue: frame.pointee.format),
-            inputRate: frame.pointee.sample_rate, output: &layout, outputFormat: AV_SAMPLE_FMT_FLTP, outputRate: rate)
+            inputRate: frame.pointee.sample_rate, output: &layout, outputFormat: AV_SAMPLE_FMT_FLTP, outputRate: rate,
+            reusable: true)
     }
 
     private func conversionBuffer(capacity: Int32) throws -> MediaFrame {

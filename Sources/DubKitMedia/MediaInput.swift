@@ -6,33 +6,42 @@ final class MediaInput {
     let context: UnsafeMutablePointer<AVFormatContext>
     let path: String
 
-    /// Opens `url` and reads its stream headers.
-    init(_ url: URL) throws {
+    /// Packets of a PCM WAV that FFmpeg reads looking for a DTS or AC-3 stream hidden in it.
+    static let wavProbePackets = 8
+
+    /// Opens `url` and reads its stream headers; `wavProbePackets` bounds the search for a stream
+    /// hidden in PCM WAV (each packet read adds a probe of every demuxer over what was read).
+    init(_ url: URL, wavProbePackets: Int = wavProbePackets) throws {
         MediaLibrary.prepare()
         let path = url.path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+        // System calls rather than FileManager: its attributes look up the owner's and group's names
+        // (reading /etc/passwd and /etc/group) on every open. `stat` follows a link as
+        // `fileExists` did; the size is the link's own, as `attributesOfItem` gave it.
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else {
             throw MediaError.fileMissing(path: path)
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+        var own = stat()
+        let size: Int64? = lstat(path, &own) == 0 ? Int64(own.st_size) : nil
         if size == 0 {
             throw MediaError.zeroLength(path: path)
         }
-        if let size, let shortfall = Self.wavShortfall(path, fileSize: size) {
+        let head = Self.head(path)
+        if let size, let head, let shortfall = Self.wavShortfall(head, fileSize: size) {
             throw MediaError.corrupt(path: path, detail: shortfall)
         }
         var opened: UnsafeMutablePointer<AVFormatContext>?
         // Our own WAV files (the media store's, without extensions) skip FFmpeg's probing of every
         // demuxer, which is most of the cost of opening a short file.
-        let wav = Self.isWAV(path)
+        let wav = head.map(Self.isWAV) ?? false
         var options: OpaquePointer?
         if wav {
             // PCM in WAV is probed packet by packet for a hidden DTS or AC-3 stream, which sits at
             // its start: a few packets tell, rather than the whole file.
-            av_dict_set(&options, "max_probe_packets", "8", 0)
+            av_dict_set(&options, "max_probe_packets", String(max(1, wavProbePackets)), 0)
         }
         defer { av_dict_free(&options) }
-        let status = avformat_open_input(&opened, path, wav ? av_find_input_format("wav") : nil, &options)
+        let status = avformat_open_input(&opened, path, wav ? Self.wavFormat.pointer : nil, &options)
         guard status >= 0, let opened else {
             throw Self.classify(openFailure: FFmpegCode(status), path: path)
         }
@@ -76,15 +85,40 @@ final class MediaInput {
         return true
     }
 
+    /// FFmpeg's WAV demuxer, looked up once (the lookup compares the names of every demuxer).
+    private static let wavFormat = FormatPointer(av_find_input_format("wav"))
+
+    private struct FormatPointer: @unchecked Sendable {
+        let pointer: UnsafePointer<AVInputFormat>?
+        init(_ pointer: UnsafePointer<AVInputFormat>?) { self.pointer = pointer }
+    }
+
+    /// The first 64 KiB of the file (fewer when it is shorter), nil when it cannot be read.
+    private static func head(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        var filled = 0
+        while filled < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return read(descriptor, base + filled, raw.count - filled)
+            }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return nil }
+            if got == 0 { break }
+            filled += got
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
     /// For a RIFF/WAVE file whose `data` chunk declares more bytes than the file holds, what is
     /// missing; nil for complete files, other formats, and sizes left open by a streaming writer.
-    /// (FFmpeg quietly shortens such a file's duration to what is there.)
-    private static func wavShortfall(_ path: String, fileSize: Int64) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 1 << 16), head.count >= 12,
-              head.prefix(4).elementsEqual("RIFF".utf8), head[8..<12].elementsEqual("WAVE".utf8) else { return nil }
-        let bytes = [UInt8](head)
+    /// (FFmpeg quietly shortens such a file's duration to what is there.) `bytes` is the file's head.
+    private static func wavShortfall(_ bytes: [UInt8], fileSize: Int64) -> String? {
+        guard bytes.count >= 12, bytes.prefix(4).elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WAVE".utf8) else { return nil }
         func word(_ at: Int) -> UInt32 {
             (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[at + $1]) << (8 * UInt32($1)) }
         }
@@ -101,12 +135,9 @@ final class MediaInput {
         return nil
     }
 
-    /// True when the file starts with a RIFF/WAVE header.
-    private static func isWAV(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 12), head.count == 12 else { return false }
-        return head.prefix(4).elementsEqual("RIFF".utf8) && head.suffix(4).elementsEqual("WAVE".utf8)
+    /// True when the head read starts with a RIFF/WAVE header.
+    private static func isWAV(_ head: [UInt8]) -> Bool {
+        head.count >= 12 && head.prefix(4).elementsEqual("RIFF".utf8) && head[8..<12].elementsEqual("WAVE".utf8)
     }
 
     /// Why opening failed: a file that sniffs as a known format is damaged; anything else is not media.

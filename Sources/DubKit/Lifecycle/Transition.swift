@@ -33,12 +33,13 @@ enum Transition {
         try current.checkTransition(to: next, id: id)
         let entersError = next.rawValue == "error"
         try db.cachedStatement(sql: "UPDATE \(table) SET status = ?, error_code = ?, error_message = ?, updated_at = ? WHERE id = ?")
-            .execute(arguments: [next.rawValue, entersError ? failure?.code : nil, entersError ? failure?.message : nil, now, id])
+            .execute(arguments: [next.rawValue, entersError ? failure?.code : nil, entersError ? failure?.message : nil,
+                               UTCDateText.storeValue(now), id])
         var event = Event(
             at: now, entity: S.entity, entityID: id, kind: .transition,
             fromStatus: current.rawValue, toStatus: next.rawValue,
             message: message ?? (entersError ? failure.map { "\($0.code): \($0.message)" } : nil))
-        try event.insert(db)
+        try event.insertRow(db)
         return current
     }
 }

@@ -38,18 +38,18 @@ public struct MediaStore: Sendable {
 
     /// Copies a file into the store, streaming, and returns its reference.
     public func put(contentsOf source: URL) throws(DubKitError) -> MediaRef {
-        guard let input = InputStream(url: source) else {
+        let input = open(source.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
             throw .mediaIO(path: source.path, reason: "cannot be opened for reading")
         }
-        input.open()
-        defer { input.close() }
+        defer { close(input) }
         return try write { sink in
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                let count = input.read(&buffer, maxLength: buffer.count)
+                let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
                 if count < 0 {
-                    throw DubKitError.mediaIO(
-                        path: source.path, reason: input.streamError?.localizedDescription ?? "read failed")
+                    if errno == EINTR { continue }
+                    throw DubKitError.mediaIO(path: source.path, reason: String(cString: strerror(errno)))
                 }
                 if count == 0 { break }
                 try sink(buffer[0..<count])
@@ -66,52 +66,111 @@ public struct MediaStore: Sendable {
     public func write(_ produce: (_ sink: (ArraySlice<UInt8>) throws -> Void) throws -> Void) throws(DubKitError) -> MediaRef {
         let temp = incoming.appendingPathComponent(UUID().uuidString)
         do {
-            try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-                throw DubKitError.mediaIO(path: temp.path, reason: "cannot be created")
-            }
-            let handle = try FileHandle(forWritingTo: temp)
+            // Plain system calls: Foundation's file creation writes a temporary file and renames it,
+            // which cost more than storing a short recording.
+            let descriptor = try Self.create(temp, in: incoming)
             var hasher = SHA256()
             var count: Int64 = 0
             do {
                 try produce { chunk in
                     hasher.update(data: chunk)
-                    try handle.write(contentsOf: chunk)
+                    try FileDescriptorIO.writeAll(chunk, to: descriptor, path: temp.path)
                     count += Int64(chunk.count)
                 }
-                try handle.synchronize()
-                try handle.close()
             } catch {
-                try? handle.close()
+                close(descriptor)
                 throw error
             }
-            let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let hash = Self.hex(hasher.finalize())
             let target = url(for: hash)
-            if FileManager.default.fileExists(atPath: target.path) {
-                try FileManager.default.removeItem(at: temp)
-            } else {
-                try FileManager.default.createDirectory(
-                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                guard rename(temp.path, target.path) == 0 else {
-                    throw DubKitError.mediaIO(path: target.path, reason: String(cString: strerror(errno)))
-                }
+            // The same content stored before was flushed then: this copy is dropped unflushed.
+            if access(target.path, F_OK) == 0 {
+                close(descriptor)
+                unlink(temp.path)
+                return MediaRef(hash: hash, byteCount: count)
             }
+            guard fsync(descriptor) == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw DubKitError.mediaIO(path: temp.path, reason: reason)
+            }
+            close(descriptor)
+            try Self.moveIntoPlace(temp, as: target)
             return MediaRef(hash: hash, byteCount: count)
         } catch {
-            try? FileManager.default.removeItem(at: temp)
+            unlink(temp.path)
             if let error = error as? DubKitError { throw error }
             throw .mediaIO(path: temp.path, reason: error.localizedDescription)
         }
     }
 
+    /// Creates `file` (which must not exist) for writing, making `folder` first when it is missing.
+    static func create(_ file: URL, in folder: URL) throws -> Int32 {
+        var descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if descriptor < 0 && errno == ENOENT {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        }
+        guard descriptor >= 0 else {
+            throw DubKitError.mediaIO(path: file.path, reason: "cannot be created (\(String(cString: strerror(errno))))")
+        }
+        return descriptor
+    }
+
+    /// Names a finished file in ``incoming`` by its hash: renamed into place, or removed when the same
+    /// content is stored already.
+    static func moveIntoPlace(_ file: URL, as target: URL) throws {
+        if access(target.path, F_OK) == 0 {
+            unlink(file.path)
+            return
+        }
+        var renamed = rename(file.path, target.path)
+        if renamed != 0 && errno == ENOENT {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            renamed = rename(file.path, target.path)
+        }
+        guard renamed == 0 else {
+            throw DubKitError.mediaIO(path: target.path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Lower-case hex of a digest.
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for byte in digest {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Records a stored file in the store's `media` table (idempotent), inside the caller's transaction.
     public static func register(_ ref: MediaRef, in db: Database, now: Date = Date()) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO media (hash, byte_count, created_at) VALUES (?, ?, ?)",
-            arguments: [ref.hash, ref.byteCount, now])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO media (hash, byte_count, created_at) VALUES (?, ?, ?)")
+            .execute(arguments: [ref.hash, ref.byteCount, UTCDateText.storeValue(now)])
     }
 
     static func isHash(_ text: String) -> Bool {
         text.count == 64 && text.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+}
+
+/// Writing a buffer to a file descriptor in full.
+private enum FileDescriptorIO {
+    static func writeAll(_ chunk: ArraySlice<UInt8>, to descriptor: Int32, path: String) throws {
+        var done = 0
+        while done < chunk.count {
+            let written = chunk.withUnsafeBytes { bytes -> Int in
+                guard let base = bytes.baseAddress else { return 0 }
+                return write(descriptor, base + done, bytes.count - done)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw DubKitError.mediaIO(path: path, reason: String(cString: strerror(errno)))
+            }
+            done += written
+        }
     }
 }

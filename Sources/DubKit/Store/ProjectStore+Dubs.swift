@@ -17,10 +17,16 @@ extension ProjectStore {
 
     /// The dub with this id, or `.notFound`.
     public func dub(_ id: Int64) throws(DubKitError) -> Dub {
-        guard let dub = try read({ db in try Dub.fetchOne(db.cachedStatement(sql: "SELECT * FROM dub WHERE id = ?"), arguments: [id]) }) else {
+        guard let dub = try readStatement({ db in try Self.fetchDub(id, in: db) }) else {
             throw .notFound(entity: .dub, key: String(id), project: name)
         }
         return dub
+    }
+
+    /// The dub with this id inside the caller's transaction (a cached statement: the engine reads a
+    /// dub at every step).
+    static func fetchDub(_ id: Int64, in db: Database) throws -> Dub? {
+        try Dub.fetchOne(db.cachedStatement(sql: "SELECT * FROM dub WHERE id = ?"), arguments: [id])
     }
 
     /// Every dub, oldest first, optionally only those in one status; the chunks of long dubs only
@@ -34,13 +40,15 @@ extension ProjectStore {
         }
     }
 
-    /// Moves a dub through its lifecycle in its own transaction; returns the updated dub.
+    /// Moves a dub through its lifecycle in its own transaction; returns the updated dub. `change`
+    /// (non-status fields, as in ``updateDub(_:registering:_:)``) is applied first, in the same transaction.
     @discardableResult
     public func transitionDub(_ id: Int64, to next: DubStatus, failure: FailureInfo? = nil,
-                              message: String? = nil) throws(DubKitError) -> Dub {
+                              message: String? = nil, updating change: ((inout Dub) -> Void)? = nil) throws(DubKitError) -> Dub {
         try write { db in
+            if let change { try changeDub(id, in: db, change) }
             try Dub.transition(id, to: next, failure: failure, message: message, in: db)
-            guard let dub = try Dub.fetchOne(db, key: id) else {
+            guard let dub = try Self.fetchDub(id, in: db) else {
                 throw DubKitError.notFound(entity: .dub, key: String(id), project: name)
             }
             return dub

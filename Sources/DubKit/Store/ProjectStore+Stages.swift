@@ -4,31 +4,49 @@ import GRDB
 extension ProjectStore {
     /// Records the start of an attempt at a dub's stage (numbered after the earlier ones) before its
     /// request is sent, so an interrupted attempt is visible on resume.
+    ///
+    /// In the same transaction, `closing` ends an earlier attempt at the stage that a crash or a
+    /// transient failure left `running` (as failed, with that cause), and `moving` moves the dub to
+    /// that status first: one transaction where the engine used to need a read and two writes.
     public func beginStage(_ stage: StageAttempt.Stage, dub id: Int64, fingerprint: String? = nil,
-                           jobID: String? = nil) throws(DubKitError) -> StageAttempt {
+                           jobID: String? = nil, closing dangling: FailureInfo? = nil,
+                           moving next: DubStatus? = nil) throws(DubKitError) -> StageAttempt {
         try write { db in
-            let previous = try Int.fetchOne(db, sql: "SELECT MAX(attempt) FROM stage_attempt WHERE dub_id = ? AND stage = ?",
+            if let next { try Dub.transition(id, to: next, in: db) }
+            if let dangling, let running = try Self.lastAttempt(stage, dub: id, in: db), running.outcome == .running {
+                var closed = running
+                closed.outcome = .failed
+                closed.finishedAt = Date()
+                closed.errorCode = dangling.code
+                closed.errorMessage = dangling.message
+                try closed.updateChanges(db, from: running)
+            }
+            let previous = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(attempt) FROM stage_attempt WHERE dub_id = ? AND stage = ?"),
                                             arguments: [id, stage.rawValue]) ?? 0
             var attempt = StageAttempt(dubID: id, voiceID: nil, stage: stage, attempt: previous + 1, outcome: .running,
                                        providerJobID: jobID, requestFingerprint: fingerprint, startedAt: Date())
-            try attempt.insert(db)
+            try attempt.insertRow(db)
             return attempt
         }
     }
 
     /// Records how an attempt ended (and the provider job it created, if any) and, in the same
     /// transaction, moves its dub to `next`: a crash can never leave a finished stage without its status.
+    /// What the stage produced goes in the same transaction: `media` is registered and `change` applied
+    /// to the dub's other fields (as ``updateDub(_:registering:_:)`` does) before the move.
     public func finishStage(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String? = nil,
-                            failure: FailureInfo? = nil, then next: DubStatus? = nil) throws(DubKitError) {
-        var attempt = attempt
-        attempt.outcome = outcome
-        attempt.finishedAt = Date()
-        if let jobID { attempt.providerJobID = jobID }
-        attempt.errorCode = failure?.code
-        attempt.errorMessage = failure?.message
-        let finished = attempt
-        try write { db in
-            try finished.update(db)
+                            failure: FailureInfo? = nil, then next: DubStatus? = nil, registering media: [MediaRef] = [],
+                            updating change: ((inout Dub) -> Void)? = nil) throws(DubKitError) {
+        var finished = attempt
+        finished.outcome = outcome
+        finished.finishedAt = Date()
+        if let jobID { finished.providerJobID = jobID }
+        finished.errorCode = failure?.code
+        finished.errorMessage = failure?.message
+        try write { [finished] db in
+            try finished.updateEnd(db)
+            for ref in media { try MediaStore.register(ref, in: db) }
+            if let change, let id = finished.dubID { try changeDub(id, in: db, change) }
             if let next, let id = finished.dubID {
                 try Dub.transition(id, to: next, failure: failure, in: db)
             }
@@ -74,28 +92,44 @@ extension ProjectStore {
 
     /// The latest attempt at a dub's stage, if any.
     public func lastAttempt(_ stage: StageAttempt.Stage, dub id: Int64) throws(DubKitError) -> StageAttempt? {
-        try read { db in
-            try StageAttempt.filter(Column("dub_id") == id && Column("stage") == stage.rawValue)
-                .order(Column("attempt").desc).fetchOne(db)
+        try readStatement { db in try Self.lastAttempt(stage, dub: id, in: db) }
+    }
+
+    /// The latest attempt at a dub's stage, inside the caller's transaction (a cached statement: every
+    /// stage of every dub asks).
+    static func lastAttempt(_ stage: StageAttempt.Stage, dub id: Int64, in db: Database) throws -> StageAttempt? {
+        try StageAttempt.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM stage_attempt WHERE dub_id = ? AND stage = ? ORDER BY attempt DESC LIMIT 1"),
+            arguments: [id, stage.rawValue])
+    }
+
+    /// Changes a dub's non-status fields (job id, media, duration, credits) in one transaction, in
+    /// which `media` (files the change refers to) is registered too.
+    @discardableResult
+    public func updateDub(_ id: Int64, registering media: [MediaRef] = [],
+                          _ change: (inout Dub) -> Void) throws(DubKitError) -> Dub {
+        try write { db in
+            for ref in media { try MediaStore.register(ref, in: db) }
+            return try changeDub(id, in: db, change)
         }
     }
 
-    /// Changes a dub's non-status fields (job id, media, duration, credits) in one transaction.
+    /// ``updateDub(_:registering:_:)`` inside the caller's transaction.
     @discardableResult
-    public func updateDub(_ id: Int64, _ change: (inout Dub) -> Void) throws(DubKitError) -> Dub {
-        try write { db in
-            guard var dub = try Dub.fetchOne(db, key: id) else {
-                throw DubKitError.notFound(entity: .dub, key: String(id), project: name)
-            }
-            let status = dub.status
-            change(&dub)
-            guard dub.status == status else {
-                throw DubKitError.illegalTransition(entity: .dub, id: id, from: status.rawValue, to: dub.status.rawValue,
-                                                   allowed: ["(status changes go through transitionDub)"])
-            }
-            dub.updatedAt = Date()
-            try dub.update(db)
-            return dub
+    func changeDub(_ id: Int64, in db: Database, _ change: (inout Dub) -> Void) throws -> Dub {
+        guard var dub = try Self.fetchDub(id, in: db) else {
+            throw DubKitError.notFound(entity: .dub, key: String(id), project: name)
         }
+        let before = dub
+        let status = dub.status
+        change(&dub)
+        guard dub.status == status else {
+            throw DubKitError.illegalTransition(entity: .dub, id: id, from: status.rawValue, to: dub.status.rawValue,
+                                               allowed: ["(status changes go through transitionDub)"])
+        }
+        dub.updatedAt = Date()
+        // Only the columns that changed (the row was read in this transaction).
+        try dub.updateColumns(changedFrom: before, db)
+        return dub
     }
 }

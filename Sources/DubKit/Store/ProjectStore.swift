@@ -102,10 +102,35 @@ public final class ProjectStore: Sendable {
         }
     }
 
+    /// Runs `body`, a single statement (atomic by itself), outside an explicit transaction: for the
+    /// engine's reads of one row at every step, where BEGIN and COMMIT cost as much as the read.
+    func readStatement<T>(_ body: (Database) throws -> T) throws(DubKitError) -> T {
+        do {
+            return try pool.unsafeRead(body)
+        } catch let error as DubKitError {
+            throw error
+        } catch {
+            throw .storage(path: databaseURL.path, reason: Self.describe(error))
+        }
+    }
+
     /// Runs `body` in one immediate write transaction: all of it is stored, or none of it.
     public func write<T>(_ body: (Database) throws -> T) throws(DubKitError) -> T {
         do {
-            return try pool.write(body)
+            return try pool.writeWithoutTransaction { db in
+                // What GRDB's `write` does (BEGIN IMMEDIATE, the body, COMMIT, a rollback on any
+                // error), with BEGIN and COMMIT as cached statements: GRDB prepared both anew for
+                // every transaction, and the engine writes ten-odd of them a dub.
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+                do {
+                    let value = try body(db)
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                    return value
+                } catch {
+                    try? db.rollback()
+                    throw error
+                }
+            }
         } catch let error as DubKitError {
             throw error
         } catch {

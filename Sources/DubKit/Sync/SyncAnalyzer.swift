@@ -67,8 +67,9 @@ public enum SyncAnalyzer {
     }
 
     /// 10 ms mean-square levels in dB, mono, at 16 kHz (enough for speech envelopes, and cheaper to scan).
+    /// A WAV is read as plain PCM: looking through it for a hidden DTS stream cost more than the envelope.
     static func envelope(_ url: URL) throws -> [Float] {
-        try AudioAnalyzer.frameLevels(url, sampleRate: 16_000, frameSeconds: Double(frameMs) / 1000)
+        try AudioAnalyzer.frameLevels(url, sampleRate: 16_000, frameSeconds: Double(frameMs) / 1000, plainPCM: true)
     }
 
     /// Runs of speech frames, split by pauses of at least ``pauseMs``.

@@ -5,24 +5,23 @@ import Foundation
 extension DubRunner {
     func upload(_ dub: Dub) async throws {
         guard let id = dub.id else { return }
-        if dub.status == .new { try store.transitionDub(id, to: .uploading) }
+        let next: DubStatus? = dub.status == .new ? .uploading : nil
         // A dub to be cut into chunks needs its audio here, so its link is not handed over.
         if dub.sourceKind == .link && provider.descriptor.capabilities.contains(.links) && dub.chunkSeconds == nil {
             // The provider fetches the link itself: creating its job with the link is the whole upload.
-            let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
+            let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
             let jobID = try await job(for: dub, id: id, link: dub.source)
             report("dub \(id): \(provider.descriptor.name) fetches \(dub.source) itself")
             try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
             return
         }
         // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.
-        let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID)
+        let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
         let source = try await sourceFile(of: dub, id: id)
         report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
         let audio = try await sourceAudio(of: dub, from: source)
         let ref = audio.ref
-        try store.write { db in try MediaStore.register(ref, in: db) }
-        try store.updateDub(id) { $0.sourceMediaHash = ref.hash }
+        try store.updateDub(id, registering: [ref]) { $0.sourceMediaHash = ref.hash }
         // Longer than the provider takes (or than the user's --chunk): cut into chunks, each a dub of its own.
         if try await splitIfNeeded(dub, id: id, audio: audio, attempt: attempt) { return }
         let jobID = try await job(for: dub, id: id, link: nil)
@@ -50,9 +49,7 @@ extension DubRunner {
     func preprocess(_ dub: Dub) async throws {
         let (id, jobID) = try Self.job(of: dub)
         var state: DubJobState?
-        if dub.status == .uploaded {
-            try store.transitionDub(id, to: .preprocessing)
-        } else {
+        if dub.status != .uploaded {
             // Resuming: the interrupted request may have reached the provider, which refuses a second one.
             let seen = try await provider.pollDub(jobID: jobID)
             if seen.status == .preprocessing || seen.status == .preprocessed {
@@ -60,7 +57,7 @@ extension DubRunner {
                 state = seen
             }
         }
-        let attempt = try begin(.preprocess, dub: id, jobID: jobID)
+        let attempt = try begin(.preprocess, dub: id, jobID: jobID, moving: dub.status == .uploaded ? .preprocessing : nil)
         var current: DubJobState
         if let state {
             current = state
@@ -77,11 +74,10 @@ extension DubRunner {
         // The provider's own figure when it gives one, else the adapter's price for the measured length.
         let required = found.creditsRequired
             ?? found.inputDurationMs.map { provider.estimateCredits(seconds: Double($0) / 1000, parameters: dub.parameters) }
-        try store.updateDub(id) {
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed) {
             $0.inputDurationMs = found.inputDurationMs
             $0.creditsRequired = required
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed)
         report("dub \(id): preprocessed, \(required.map(String.init) ?? "?") credits")
     }
 
@@ -135,8 +131,7 @@ extension DubRunner {
         case .error, .cancelled:
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         case .done:
-            try store.updateDub(id) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
-            try store.transitionDub(id, to: .finalizing)
+            try store.transitionDub(id, to: .finalizing) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
         case .new, .uploading, .uploaded, .preprocessing, .preprocessed:
             throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "job_went_back",
                                        message: "job \(jobID) reports '\(state.status.rawValue)' after generate was sent")
@@ -153,8 +148,16 @@ extension DubRunner {
     func download(_ dub: Dub) async throws {
         let (id, jobID) = try Self.job(of: dub)
         let attempt = try begin(.download, dub: id, jobID: jobID)
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-result-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: temp) }
+        // Downloaded into the media store's incoming folder and renamed under its hash once checked,
+        // rather than copied there from a temporary folder.
+        let temp = store.media.incoming.appendingPathComponent("result-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: store.media.incoming, withIntermediateDirectories: true)
+        } catch {
+            throw DubKitError.mediaIO(path: store.media.incoming.path, reason: error.localizedDescription)
+        }
+        var stored = false
+        defer { if !stored { unlink(temp.path) } }
         try await provider.downloadDub(jobID: jobID, to: temp)
         // `done` promises audio that decodes: check before storing it.
         let info = try MediaProbe.probe(temp)
@@ -162,18 +165,20 @@ extension DubRunner {
             throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "result_not_audio",
                                        message: "the result of job \(jobID) has no audio stream")
         }
-        let ref = try store.media.put(contentsOf: temp)
-        try store.write { db in try MediaStore.register(ref, in: db) }
+        let ref = try store.media.adopt(temp, flush: true)
+        stored = true
         // How the result keeps to the source; a measurement that fails leaves the dub without one.
         // (A chunk gets none: its parent's joined track is compared with the whole source.)
         let sync = dub.parentID != nil ? nil : dub.sourceMediaHash.flatMap { source in
             try? SyncAnalyzer.compare(source: store.media.url(for: source), dubbed: store.media.url(for: ref.hash))
         }
-        try store.updateDub(id) { $0.resultMediaHash = ref.hash; $0.syncReport = sync }
         if let sync, sync.flagged {
             report("dub \(id): out of sync: segments drift up to \(sync.maxDriftMs) ms, length differs by \(sync.lengthDifferenceMs) ms")
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done)
+        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done, registering: [ref]) {
+            $0.resultMediaHash = ref.hash
+            $0.syncReport = sync
+        }
         // Only once the dub is done: before, a download that must run again needs the provider's copy.
         do { try await provider.releaseDubResult(jobID: jobID) } catch {
             report("dub \(id): the provider kept its copy of the result: \(error.localizedDescription)")

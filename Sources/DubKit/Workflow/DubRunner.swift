@@ -98,13 +98,11 @@ public struct DubRunner: Sendable {
         }
     }
 
-    /// Starts an attempt at `stage`, first closing one a crash or a transient failure left running.
-    func begin(_ stage: StageAttempt.Stage, dub id: Int64, jobID: String?) throws -> StageAttempt {
-        if let dangling = try store.lastAttempt(stage, dub: id), dangling.outcome == .running {
-            try store.finishStage(dangling, outcome: .failed,
-                                  failure: FailureInfo(code: "interrupted", message: "cut off; tried again"))
-        }
-        return try store.beginStage(stage, dub: id, jobID: jobID)
+    /// Starts an attempt at `stage`, first closing one a crash or a transient failure left running
+    /// (and moving the dub to `next`, when given), in one transaction.
+    func begin(_ stage: StageAttempt.Stage, dub id: Int64, jobID: String?, moving next: DubStatus? = nil) throws -> StageAttempt {
+        try store.beginStage(stage, dub: id, jobID: jobID,
+                             closing: FailureInfo(code: "interrupted", message: "cut off; tried again"), moving: next)
     }
 
     func sleepOnePollInterval() async throws {
@@ -125,6 +123,6 @@ public struct DubRunner: Sendable {
     static func fingerprint(_ dub: Dub) -> String {
         let text = [dub.providerID, dub.voiceRef, String(dub.pitchShift), String(dub.separate), dub.parameters.json,
                     dub.sourceMediaHash ?? dub.source].joined(separator: "\u{1f}")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return MediaStore.hex(SHA256.hash(data: Data(text.utf8)))
     }
 }

@@ -19,7 +19,7 @@ struct DubList: ParsableCommand {
     func run() throws {
         let dubs = try global.open(project.project).dubs(status: status, chunks: chunks)
         if global.json {
-            try Output.json(dubs)
+            try Output.json(dubs: dubs)
             return
         }
         Output.table(

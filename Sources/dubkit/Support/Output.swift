@@ -16,21 +16,13 @@ enum Output {
     }
 
     private static func encoder(pretty: Bool) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        // The store's snake_case keys repeat on every row: convert each once (a listing of 10,000
-        // dubs otherwise spends a third of its time here).
-        let keys = CamelKeyCache()
-        encoder.keyEncodingStrategy = .custom { path in keys.key(for: path.last?.stringValue ?? "") }
-        return encoder
+        JSONOutput.encoder(pretty: pretty)
     }
 
-    /// `snake_case` → `snakeCase`; keys without underscores are left as they are.
-    static func camelCase(_ key: String) -> String {
-        let parts = key.split(separator: "_", omittingEmptySubsequences: true)
-        guard let first = parts.first, parts.count > 1 else { return key }
-        return String(first) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    /// Dubs as ``json(_:)`` prints them, written as they are formatted rather than through an encoder.
+    static func json(dubs: [Dub]) throws {
+        try DubListJSON.write(dubs) { chunk in FileHandle.standardOutput.write(Data(chunk)) }
+        FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
     /// A table with a header row; columns padded to their widest cell.
@@ -66,26 +58,4 @@ enum Output {
     static func optional<T: CustomStringConvertible>(_ value: T?) -> String {
         value.map(\.description) ?? "-"
     }
-}
-
-/// Converted keys by their snake_case form, shared by one encoding.
-private final class CamelKeyCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var keys: [String: CamelKey] = [:]
-
-    func key(for name: String) -> CamelKey {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = keys[name] { return known }
-        let key = CamelKey(stringValue: Output.camelCase(name))
-        keys[name] = key
-        return key
-    }
-}
-
-private struct CamelKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }

@@ -1,0 +1,62 @@
+@testable import DubKit
+import Foundation
+import Testing
+
+/// `dub list --json` writes dubs without JSONEncoder; its bytes must be the encoder's.
+@Suite("Dub list JSON")
+struct DubListJSONTests {
+    static func written(_ dubs: [Dub]) throws -> String {
+        var bytes: [UInt8] = []
+        try DubListJSON.write(dubs) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func encoded(_ dubs: [Dub]) throws -> String {
+        String(decoding: try JSONOutput.encoder(pretty: true).encode(dubs), as: UTF8.self)
+    }
+
+    static func representative() throws -> [Dub] {
+        var dubs = try RecordEncodingTests.dubs()
+        var odd = try Dub(providerID: "voicedub", voiceRef: "é\"quoted\"\\back/slash\u{0}\u{1}\u{8}\u{9}\u{a}\u{b}\u{c}\u{d}\u{1f}\u{7f}",
+                          sourceKind: .file, source: "/tmp/ünïcödé 🎙/\u{2028}\u{feff}言語.wav", pitchShift: 24,
+                          parameters: try DubParameters(["über_key": .string("a\u{0}b"), "Z": .array([]), "a": .object([:]),
+                                                         "n": .number(-0.000001), "m": .number(123_456_789_012_345_680)]),
+                          now: Date(timeIntervalSince1970: 1_799_999_999.999_9))
+        odd.id = Int64.max
+        odd.creditsRequired = Int64.min
+        odd.errorCode = ""
+        odd.errorMessage = "tab\there, newline\nthere, \u{10}\u{1e}"
+        odd.updatedAt = Date(timeIntervalSince1970: 0.5)
+        odd.syncReport = SyncReport(
+            lengthDifferenceMs: Int.min, segments: [
+                .init(sourceStartMs: 0, sourceEndMs: 10, startOffsetMs: -1, endOffsetMs: 1),
+                .init(sourceStartMs: 20, sourceEndMs: 30, startOffsetMs: 0, endOffsetMs: Int.max),
+            ], unmatchedSegments: 0, maxDriftMs: 5, thresholdMs: 100, flagged: true)
+        dubs.append(odd)
+        return dubs
+    }
+
+    @Test("representative dubs (escapes, unicode, parameters, sync reports, absent fields) are written as the encoder writes them")
+    func sameAsEncoder() throws {
+        let dubs = try Self.representative()
+        #expect(try Self.written(dubs) == Self.encoded(dubs))
+        for dub in dubs {
+            #expect(try Self.written([dub]) == Self.encoded([dub]))
+        }
+    }
+
+    @Test("no dubs is the encoder's empty array")
+    func empty() throws {
+        #expect(try Self.written([]) == Self.encoded([]))
+    }
+
+    @Test("a long listing comes in pieces that join into the encoder's text")
+    func pieces() throws {
+        let dubs = Array(repeating: try Self.representative(), count: 120).flatMap { $0 }
+        var pieces = 0
+        var bytes: [UInt8] = []
+        try DubListJSON.write(dubs) { bytes += $0; pieces += 1 }
+        #expect(pieces > 1)
+        #expect(String(decoding: bytes, as: UTF8.self) == (try Self.encoded(dubs)))
+    }
+}
