@@ -64,6 +64,11 @@ public final class FakeVoiceDub: Sendable {
         core.locked { $0.inject(fault, on: operation, times: times) }
     }
 
+    /// Drops the faults still injected for `operation`: its next calls are answered normally.
+    public func clearFaults(on operation: Operation) {
+        core.locked { $0.clearFaults(on: operation) }
+    }
+
     /// Makes every call (once injected faults are used up) meet one of `faults` with probability
     /// `rate`, drawn from a generator seeded with `seed`, so a failing run can be repeated.
     public func injectRandomly(_ faults: [Fault], rate: Double, seed: UInt64) {

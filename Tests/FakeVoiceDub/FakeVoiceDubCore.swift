@@ -65,6 +65,10 @@ final class FakeVoiceDubCore: @unchecked Sendable {
         faults.inject(fault, on: operation, times: times)
     }
 
+    func clearFaults(on operation: FakeVoiceDub.Operation) {
+        faults.clear(operation)
+    }
+
     func injectRandomly(_ list: [FakeVoiceDub.Fault], rate: Double, seed: UInt64) {
         faults.injectRandomly(list, rate: rate, seed: seed)
     }

@@ -16,5 +16,7 @@ extension FakeVoiceDub {
         /// The call is handled (state changes, credits charged) and then the connection closes
         /// without an answer: the "unknown outcome" case.
         case dropAfterProcessing
+        /// The dub's download is answered 200 with bytes that are not audio (a damaged object).
+        case damagedResult
     }
 }

@@ -10,6 +10,11 @@ struct FaultPlan: Sendable {
         queued[operation, default: []].append((fault, times))
     }
 
+    /// Drops the faults still queued for `operation`.
+    mutating func clear(_ operation: FakeVoiceDub.Operation) {
+        queued[operation] = nil
+    }
+
     /// Makes each call meet one of `faults` with probability `rate`, drawn from a generator seeded by
     /// `seed`; replaces an earlier random plan (an empty list or a zero rate ends it).
     mutating func injectRandomly(_ faults: [FakeVoiceDub.Fault], rate: Double, seed: UInt64) {
@@ -42,6 +47,7 @@ struct FaultPlan: Sendable {
             return [.createDub, .preprocessDub, .generateDub, .getDub, .createVoice, .cloneVoice, .getVoice]
                 .contains(operation)
         }
+        if case .damagedResult = fault { return operation == .downloadDub }
         return true
     }
 }

@@ -37,6 +37,8 @@ extension FakeVoiceDubCore {
         case .dropConnection:
             if case .bytes(let body) = response.body { response.dropAfterBytes = body.count / 2 }
         case .dropAfterProcessing: return .hangUp
+        case .damagedResult where response.status == 200:
+            response.body = .bytes(Data(repeating: 0x42, count: 4096))
         default: break
         }
         return response
