@@ -70,6 +70,11 @@ final class CurlTransfer {
         _ = dubkit_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(job.connectTimeout))
         _ = dubkit_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(job.timeout))
         _ = dubkit_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        // libcurl sends a request again by itself when a connection it reused closes without an
+        // answer. A request that is not safe to repeat (a paid POST the server may have carried out
+        // before the drop) therefore never goes out on a reused connection: on a new one the drop
+        // reaches the caller, who looks the job up instead of paying twice.
+        if !request.isIdempotent { _ = dubkit_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1) }
 
         let me = Unmanaged.passUnretained(self).toOpaque()
         _ = dubkit_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
