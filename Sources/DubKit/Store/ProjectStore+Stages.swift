@@ -34,22 +34,25 @@ extension ProjectStore {
     /// transaction, moves its dub to `next`: a crash can never leave a finished stage without its status.
     /// What the stage produced goes in the same transaction: `media` is registered and `change` applied
     /// to the dub's other fields (as ``updateDub(_:registering:_:)`` does) before the move.
+    /// Returns the dub as this transaction left it (nil for a voice's attempt), so the engine's next
+    /// stage starts from it without reading it again.
+    @discardableResult
     public func finishStage(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String? = nil,
                             failure: FailureInfo? = nil, then next: DubStatus? = nil, registering media: [MediaRef] = [],
-                            updating change: ((inout Dub) -> Void)? = nil) throws(DubKitError) {
+                            updating change: ((inout Dub) -> Void)? = nil) throws(DubKitError) -> Dub? {
         var finished = attempt
         finished.outcome = outcome
         finished.finishedAt = Date()
         if let jobID { finished.providerJobID = jobID }
         finished.errorCode = failure?.code
         finished.errorMessage = failure?.message
-        try write { [finished] db in
+        return try write { [finished] db in
             try finished.updateEnd(db)
             for ref in media { try MediaStore.register(ref, in: db) }
-            if let change, let id = finished.dubID { try changeDub(id, in: db, change) }
-            if let next, let id = finished.dubID {
-                try Dub.transition(id, to: next, failure: failure, in: db)
-            }
+            guard let id = finished.dubID else { return nil }
+            if let change { try changeDub(id, in: db, change) }
+            if let next { try Dub.transition(id, to: next, failure: failure, in: db) }
+            return try Self.fetchDub(id, in: db)
         }
     }
 

@@ -55,7 +55,7 @@ extension DubRunner {
     /// One step of a chunked dub: each of its stages waits for its chunks to pass the same stage.
     func advanceChunked(_ dub: Dub) async throws {
         switch dub.status {
-        case .new, .uploading: try await upload(dub)
+        case .new, .uploading: _ = try await upload(dub)
         case .uploaded, .preprocessing: try await preprocessChunks(dub)
         case .preprocessed: try await generateChunks(dub)
         case .queued, .starting, .processing: try await generateChunksRunning(dub)

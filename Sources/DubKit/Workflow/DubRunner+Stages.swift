@@ -2,9 +2,12 @@ import DubKitMedia
 import Foundation
 
 /// The stages of ``DubRunner``, each safe to run again after an interruption or a transient failure.
+/// A stage returns the dub as the transaction that ended it stored it, for the next stage to start
+/// from (nil when the runner is to read it again: a stage that ended otherwise, or a poll that found
+/// the job unchanged, after which a `dub cancel` from another process is looked for).
 extension DubRunner {
-    func upload(_ dub: Dub) async throws {
-        guard let id = dub.id else { return }
+    func upload(_ dub: Dub) async throws -> Dub? {
+        guard let id = dub.id else { return nil }
         let next: DubStatus? = dub.status == .new ? .uploading : nil
         // A dub to be cut into chunks needs its audio here, so its link is not handed over.
         if dub.sourceKind == .link && provider.descriptor.capabilities.contains(.links) && dub.chunkSeconds == nil {
@@ -12,8 +15,7 @@ extension DubRunner {
             let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
             let jobID = try await job(for: dub, id: id, link: dub.source)
             report("dub \(id): \(provider.descriptor.name) fetches \(dub.source) itself")
-            try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
-            return
+            return try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
         }
         // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.
         let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
@@ -23,7 +25,7 @@ extension DubRunner {
         let ref = audio.ref
         try store.updateDub(id, registering: [ref]) { $0.sourceMediaHash = ref.hash }
         // Longer than the provider takes (or than the user's --chunk): cut into chunks, each a dub of its own.
-        if try await splitIfNeeded(dub, id: id, audio: audio, attempt: attempt) { return }
+        if try await splitIfNeeded(dub, id: id, audio: audio, attempt: attempt) { return nil }
         let jobID = try await job(for: dub, id: id, link: nil)
         // Resuming: the provider may have the audio already from the interrupted run.
         if dub.providerJobID != nil, try await provider.pollDub(jobID: jobID).status != .new {
@@ -32,7 +34,7 @@ extension DubRunner {
             report("dub \(id): uploading \(ref.byteCount) bytes")
             _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
+        return try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
     }
 
     /// The dub's provider job: the one recorded, or a new one created and recorded at once.
@@ -46,7 +48,7 @@ extension DubRunner {
         return created.jobID
     }
 
-    func preprocess(_ dub: Dub) async throws {
+    func preprocess(_ dub: Dub) async throws -> Dub? {
         let (id, jobID) = try Self.job(of: dub)
         var state: DubJobState?
         if dub.status != .uploaded {
@@ -74,14 +76,15 @@ extension DubRunner {
         // The provider's own figure when it gives one, else the adapter's price for the measured length.
         let required = found.creditsRequired
             ?? found.inputDurationMs.map { provider.estimateCredits(seconds: Double($0) / 1000, parameters: dub.parameters) }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed) {
+        let stored = try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed) {
             $0.inputDurationMs = found.inputDurationMs
             $0.creditsRequired = required
         }
         report("dub \(id): preprocessed, \(required.map(String.init) ?? "?") credits")
+        return stored
     }
 
-    func generate(_ dub: Dub) async throws {
+    func generate(_ dub: Dub) async throws -> Dub? {
         let (id, jobID) = try Self.job(of: dub)
         if let earlier = try store.lastAttempt(.generate, dub: id), earlier.outcome != .succeeded {
             // An interrupted request, or one whose answer never came: look before paying again.
@@ -95,7 +98,7 @@ extension DubRunner {
                 } else {
                     try store.transitionDub(id, to: .queued, message: "the earlier generate request had reached the provider")
                 }
-                return
+                return nil
             }
             try record(id, "looked job \(jobID) up at \(name) before sending generate again: it is still preprocessed, "
                        + "so attempt \(earlier.attempt) never took effect; sending it now")
@@ -113,8 +116,9 @@ extension DubRunner {
         if state.status == .error {
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
+        let stored = try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
         report("dub \(id): queued")
+        return stored
     }
 
     /// Reports a decision and keeps it in the dub's log, where `dub log` shows it after any display is gone.
@@ -123,7 +127,7 @@ extension DubRunner {
         try store.note(message, on: .dub, id: id)
     }
 
-    func poll(_ dub: Dub) async throws {
+    func poll(_ dub: Dub) async throws -> Dub? {
         let (id, jobID) = try Self.job(of: dub)
         try await sleepOnePollInterval()
         let state = try await provider.pollDub(jobID: jobID)
@@ -131,21 +135,22 @@ extension DubRunner {
         case .error, .cancelled:
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         case .done:
-            try store.transitionDub(id, to: .finalizing) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
+            return try store.transitionDub(id, to: .finalizing) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
         case .new, .uploading, .uploaded, .preprocessing, .preprocessed:
             throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "job_went_back",
                                        message: "job \(jobID) reports '\(state.status.rawValue)' after generate was sent")
         case dub.status:
-            break
+            return nil
         case let next where dub.status.canTransition(to: next):
             report("dub \(id): \(next.rawValue)")
             try store.transitionDub(id, to: next)
+            return nil
         default:
-            break
+            return nil
         }
     }
 
-    func download(_ dub: Dub) async throws {
+    func download(_ dub: Dub) async throws -> Dub? {
         let (id, jobID) = try Self.job(of: dub)
         let attempt = try begin(.download, dub: id, jobID: jobID)
         // Downloaded into the media store's incoming folder and renamed under its hash once checked,
@@ -175,7 +180,7 @@ extension DubRunner {
         if let sync, sync.flagged {
             report("dub \(id): out of sync: segments drift up to \(sync.maxDriftMs) ms, length differs by \(sync.lengthDifferenceMs) ms")
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done, registering: [ref]) {
+        let finished = try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done, registering: [ref]) {
             $0.resultMediaHash = ref.hash
             $0.syncReport = sync
         }
@@ -184,6 +189,7 @@ extension DubRunner {
             report("dub \(id): the provider kept its copy of the result: \(error.localizedDescription)")
         }
         report("dub \(id): done, \(ref.byteCount) bytes")
+        return finished
     }
 
     static func expect(_ state: DubJobState, _ status: DubStatus, stage: String, provider: String) throws {

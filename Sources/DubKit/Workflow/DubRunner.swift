@@ -47,18 +47,22 @@ public struct DubRunner: Sendable {
     @discardableResult
     public func run(_ id: Int64, until stops: Set<DubStatus> = []) async throws -> Dub {
         var retry = TransientRetry(delay: retryDelay, limit: maxTransientFailures)
+        // The dub as the stage just run stored it (read back in the transaction that ended the stage);
+        // nil after anything else, and then it is read from the store, whose state is the truth.
+        var handed: Dub?
         while true {
-            let dub = try store.dub(id)
+            let dub = try handed ?? store.dub(id)
+            handed = nil
             do {
                 switch dub.status {
                 case .done, .error, .cancelled: return dub
                 case _ where stops.contains(dub.status): return dub
                 case _ where dub.isChunked: try await advanceChunked(dub)
-                case .new, .uploading: try await upload(dub)
-                case .uploaded, .preprocessing: try await preprocess(dub)
-                case .preprocessed: try await generate(dub)
-                case .queued, .starting, .processing: try await poll(dub)
-                case .finalizing: try await download(dub)
+                case .new, .uploading: handed = try await upload(dub)
+                case .uploaded, .preprocessing: handed = try await preprocess(dub)
+                case .preprocessed: handed = try await generate(dub)
+                case .queued, .starting, .processing: handed = try await poll(dub)
+                case .finalizing: handed = try await download(dub)
                 }
                 retry.succeeded()
             } catch let error as ProviderError {
