@@ -40,6 +40,8 @@ extension DubRunner {
         let spans = try ChunkPlanner.plan(levels: levels, totalMs: totalFrames * 1000 / Int64(layout.sampleRate),
                                           maxChunkMs: Int64(limit * 1000))
         guard spans.count > 1 else { return false }
+        // The whole audio, which the joined chunks are compared with.
+        try store.updateDub(id, registering: [audio.ref]) { $0.sourceMediaHash = audio.ref.hash }
         var refs: [MediaRef] = []
         for span in spans {
             let start = ChunkSpan.sample(atMs: span.startMs, sampleRate: layout.sampleRate)

@@ -23,10 +23,12 @@ extension DubRunner {
         report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
         let audio = try await sourceAudio(of: dub, from: source)
         let ref = audio.ref
-        try store.updateDub(id, registering: [ref]) { $0.sourceMediaHash = ref.hash }
         // Longer than the provider takes (or than the user's --chunk): cut into chunks, each a dub of its own.
         if try await splitIfNeeded(dub, id: id, audio: audio, attempt: attempt) { return nil }
-        let jobID = try await job(for: dub, id: id, link: nil)
+        // The stored audio is recorded on the dub with its new job, in one transaction; with a job
+        // recorded before (a resumed upload), in the transaction that ends the stage.
+        let jobID = try await job(for: dub, id: id, link: nil, source: ref)
+        let sourceRecorded = dub.providerJobID == nil || dub.sourceMediaHash == ref.hash
         // Resuming: the provider may have the audio already from the interrupted run.
         if dub.providerJobID != nil, try await provider.pollDub(jobID: jobID).status != .new {
             report("dub \(id): the provider already has the audio")
@@ -34,17 +36,31 @@ extension DubRunner {
             report("dub \(id): uploading \(ref.byteCount) bytes")
             _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
         }
-        return try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
+        return try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded,
+                                     registering: sourceRecorded ? [] : [ref],
+                                     updating: sourceRecorded ? nil : { $0.sourceMediaHash = ref.hash })
     }
 
-    /// The dub's provider job: the one recorded, or a new one created and recorded at once.
-    private func job(for dub: Dub, id: Int64, link: String?) async throws -> String {
+    /// The dub's provider job: the one recorded, or a new one created and recorded at once, with
+    /// `source` (the dub's stored audio) when given.
+    private func job(for dub: Dub, id: Int64, link: String?, source: MediaRef? = nil) async throws -> String {
         if let recorded = dub.providerJobID { return recorded }
-        let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
-        let created = try await provider.createDub(DubJobRequest(
-            voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
-            parameters: dub.parameters, link: link, voiceData: custom?.modelDataValue))
-        try store.updateDub(id) { $0.providerJobID = created.jobID }
+        let created: DubJobState
+        do {
+            let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
+            created = try await provider.createDub(DubJobRequest(
+                voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
+                parameters: dub.parameters, link: link, voiceData: custom?.modelDataValue))
+        } catch {
+            // No job: the stored audio is recorded on the dub all the same (its review page and
+            // `dub list` show it whatever became of the dub).
+            if let source { try store.updateDub(id, registering: [source]) { $0.sourceMediaHash = source.hash } }
+            throw error
+        }
+        try store.updateDub(id, registering: source.map { [$0] } ?? []) {
+            $0.providerJobID = created.jobID
+            if let source { $0.sourceMediaHash = source.hash }
+        }
         return created.jobID
     }
 
