@@ -102,7 +102,14 @@ extension DubRunner {
 
     func generate(_ dub: Dub) async throws -> Dub? {
         let (id, jobID) = try Self.job(of: dub)
-        if let earlier = try store.lastAttempt(.generate, dub: id), earlier.outcome != .succeeded {
+        let required = dub.creditsRequired ?? 0
+        let fingerprint = Self.fingerprint(dub)
+        let attempt: StageAttempt
+        switch try store.beginGenerateUnlessUnsettled(dub: id, required: required, budget: budget, fingerprint: fingerprint,
+                                                      jobID: jobID) {
+        case .started(let started):
+            attempt = started
+        case .unsettled(let earlier):
             // An interrupted request, or one whose answer never came: look before paying again.
             let state = try await provider.pollDub(jobID: jobID)
             let name = provider.descriptor.name
@@ -122,9 +129,8 @@ extension DubRunner {
                 try store.finishStage(earlier, outcome: .failed,
                                       failure: FailureInfo(code: "interrupted", message: "never reached the provider"))
             }
+            attempt = try store.beginGenerate(dub: id, required: required, budget: budget, fingerprint: fingerprint, jobID: jobID)
         }
-        let attempt = try store.beginGenerate(dub: id, required: dub.creditsRequired ?? 0, budget: budget,
-                                              fingerprint: Self.fingerprint(dub), jobID: jobID)
         // Said before the request: a provider that converts in place reports its progress during it.
         report("dub \(id): generating")
         let state = try await provider.generateDub(jobID: jobID, progress: progress)
