@@ -321,7 +321,7 @@ final class CurlTransfer {
                 return false
             }
             if downloadFD < 0 { downloadFD = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
-            guard downloadFD >= 0, ftruncate(downloadFD, off_t(start)) == 0,
+            guard downloadFD >= 0, Self.truncate(downloadFD, to: start),
                   lseek(downloadFD, off_t(start), SEEK_SET) >= 0 else {
                 fileError = (url.path, String(cString: strerror(errno)))
                 return false
@@ -329,6 +329,15 @@ final class CurlTransfer {
             fileBytes = start
         }
         return true
+    }
+
+    /// Cuts the file to `size` bytes unless it has that size already: ext4 takes a truncation to
+    /// nothing (even of an empty file) as a file being replaced and writes it out when it is closed,
+    /// a disk write for every new download that the store then flushes (or drops) anyway.
+    private static func truncate(_ descriptor: Int32, to size: Int64) -> Bool {
+        var info = stat()
+        if fstat(descriptor, &info) == 0 && Int64(info.st_size) == size { return true }
+        return ftruncate(descriptor, off_t(size)) == 0
     }
 
     private var destinationPath: String {
