@@ -4,9 +4,12 @@ import Foundation
 /// The stages of ``DubRunner``, each safe to run again after an interruption or a transient failure.
 /// A stage returns the dub as the transaction that ended it stored it, for the next stage to start
 /// from (nil when the runner is to read it again: a stage that ended otherwise, or a poll that found
-/// the job unchanged, after which a `dub cancel` from another process is looked for).
+/// the job unchanged, after which a `dub cancel` from another process is looked for). With
+/// `continuing`, the transaction that ends an upload or finds a job done also begins the next stage
+/// (preprocess, download), which is then handed over as `begun`; the runner says so unless it is to
+/// stop at the status between them.
 extension DubRunner {
-    func upload(_ dub: Dub) async throws -> Dub? {
+    func upload(_ dub: Dub, continuing: Bool = false) async throws -> Handoff? {
         guard let id = dub.id else { return nil }
         let next: DubStatus? = dub.status == .new ? .uploading : nil
         // A dub to be cut into chunks needs its audio here, so its link is not handed over.
@@ -15,7 +18,7 @@ extension DubRunner {
             let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
             let jobID = try await job(for: dub, id: id, link: dub.source)
             report("dub \(id): \(provider.descriptor.name) fetches \(dub.source) itself")
-            return try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
+            return try uploaded(attempt, jobID: jobID, continuing: continuing)
         }
         // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.
         let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
@@ -36,9 +39,20 @@ extension DubRunner {
             report("dub \(id): uploading \(ref.byteCount) bytes")
             _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
         }
-        return try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded,
-                                     registering: sourceRecorded ? [] : [ref],
-                                     updating: sourceRecorded ? nil : { $0.sourceMediaHash = ref.hash })
+        return try uploaded(attempt, jobID: jobID, continuing: continuing, registering: sourceRecorded ? [] : [ref],
+                            updating: sourceRecorded ? nil : { $0.sourceMediaHash = ref.hash })
+    }
+
+    /// Ends the upload stage and, `continuing`, begins the preprocess stage in the same transaction.
+    private func uploaded(_ attempt: StageAttempt, jobID: String, continuing: Bool, registering media: [MediaRef] = [],
+                          updating change: ((inout Dub) -> Void)? = nil) throws -> Handoff? {
+        guard continuing else {
+            return try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded,
+                                         registering: media, updating: change).map { Handoff(dub: $0) }
+        }
+        let (dub, begun) = try store.finishStage(attempt, jobID: jobID, then: .uploaded, registering: media, updating: change,
+                                                 beginning: Self.start(.preprocess, jobID: jobID, moving: .preprocessing))
+        return dub.map { Handoff(dub: $0, begun: begun) }
     }
 
     /// The dub's provider job: the one recorded, or a new one created and recorded at once, with
@@ -64,10 +78,11 @@ extension DubRunner {
         return created.jobID
     }
 
-    func preprocess(_ dub: Dub) async throws -> Dub? {
+    func preprocess(_ dub: Dub, begun: StageAttempt? = nil) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
         var state: DubJobState?
-        if dub.status != .uploaded {
+        // Begun by the upload's last transaction, the request cannot have been sent yet.
+        if dub.status != .uploaded && begun == nil {
             // Resuming: the interrupted request may have reached the provider, which refuses a second one.
             let seen = try await provider.pollDub(jobID: jobID)
             if seen.status == .preprocessing || seen.status == .preprocessed {
@@ -75,7 +90,7 @@ extension DubRunner {
                 state = seen
             }
         }
-        let attempt = try begin(.preprocess, dub: id, jobID: jobID, moving: dub.status == .uploaded ? .preprocessing : nil)
+        let attempt = try begun ?? begin(.preprocess, dub: id, jobID: jobID, moving: dub.status == .uploaded ? .preprocessing : nil)
         var current: DubJobState
         if let state {
             current = state
@@ -97,10 +112,10 @@ extension DubRunner {
             $0.creditsRequired = required
         }
         report("dub \(id): preprocessed, \(required.map(String.init) ?? "?") credits")
-        return stored
+        return stored.map { Handoff(dub: $0) }
     }
 
-    func generate(_ dub: Dub) async throws -> Dub? {
+    func generate(_ dub: Dub) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
         let required = dub.creditsRequired ?? 0
         let fingerprint = Self.fingerprint(dub)
@@ -140,7 +155,7 @@ extension DubRunner {
         }
         let stored = try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
         report("dub \(id): queued")
-        return stored
+        return stored.map { Handoff(dub: $0) }
     }
 
     /// Reports a decision and keeps it in the dub's log, where `dub log` shows it after any display is gone.
@@ -149,7 +164,7 @@ extension DubRunner {
         try store.note(message, on: .dub, id: id)
     }
 
-    func poll(_ dub: Dub) async throws -> Dub? {
+    func poll(_ dub: Dub, continuing: Bool = false) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
         try await sleepOnePollInterval()
         let state = try await provider.pollDub(jobID: jobID)
@@ -157,7 +172,11 @@ extension DubRunner {
         case .error, .cancelled:
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         case .done:
-            return try store.transitionDub(id, to: .finalizing) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
+            let used: (inout Dub) -> Void = { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
+            guard continuing else { return Handoff(dub: try store.transitionDub(id, to: .finalizing, updating: used)) }
+            let (stored, begun) = try store.transitionDub(id, to: .finalizing, updating: used,
+                                                          beginning: Self.start(.download, jobID: jobID))
+            return Handoff(dub: stored, begun: begun)
         case .new, .uploading, .uploaded, .preprocessing, .preprocessed:
             throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "job_went_back",
                                        message: "job \(jobID) reports '\(state.status.rawValue)' after generate was sent")
@@ -172,9 +191,9 @@ extension DubRunner {
         }
     }
 
-    func download(_ dub: Dub) async throws -> Dub? {
+    func download(_ dub: Dub, begun: StageAttempt? = nil) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
-        let attempt = try begin(.download, dub: id, jobID: jobID)
+        let attempt = try begun ?? begin(.download, dub: id, jobID: jobID)
         // Downloaded into the media store's incoming folder and renamed under its hash once checked,
         // rather than copied there from a temporary folder.
         let temp = store.media.incoming.appendingPathComponent("result-\(UUID().uuidString)")
@@ -211,7 +230,7 @@ extension DubRunner {
             report("dub \(id): the provider kept its copy of the result: \(error.localizedDescription)")
         }
         report("dub \(id): done, \(ref.byteCount) bytes")
-        return finished
+        return finished.map { Handoff(dub: $0) }
     }
 
     static func expect(_ state: DubJobState, _ status: DubStatus, stage: String, provider: String) throws {
