@@ -1,3 +1,4 @@
+import DubKit
 import Foundation
 
 /// The presigned upload URLs VoiceDub hands out when a dub or a voice is created, kept as files in the
@@ -22,13 +23,11 @@ struct VoiceDubUploadURLs: Sendable {
         return try? JSONDecoder().decode(Entry.self, from: data)
     }
 
+    /// Writes the entry in one step (mode 0600, the folder 0700 when it is made).
     func save(_ entry: Entry, _ kind: String, _ id: String) throws(VoiceDubError) {
         let file = url(kind, id)
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            try JSONEncoder().encode(entry).write(to: file, options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+            try AtomicFile.write(JSONEncoder().encode(entry), to: file, mode: 0o600, folderMode: 0o700)
         } catch {
             throw .invalidValue(field: "state file", value: file.path, allowed: "a writable file (\(error.localizedDescription))")
         }

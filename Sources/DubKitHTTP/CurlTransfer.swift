@@ -70,6 +70,11 @@ final class CurlTransfer {
         _ = dubkit_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(job.connectTimeout))
         _ = dubkit_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(job.timeout))
         _ = dubkit_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        // libcurl sends a request again by itself when a connection it reused closes without an
+        // answer. A request that is not safe to repeat (a paid POST the server may have carried out
+        // before the drop) therefore never goes out on a reused connection: on a new one the drop
+        // reaches the caller, who looks the job up instead of paying twice.
+        if !request.isIdempotent { _ = dubkit_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1) }
 
         let me = Unmanaged.passUnretained(self).toOpaque()
         _ = dubkit_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
@@ -316,7 +321,7 @@ final class CurlTransfer {
                 return false
             }
             if downloadFD < 0 { downloadFD = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
-            guard downloadFD >= 0, ftruncate(downloadFD, off_t(start)) == 0,
+            guard downloadFD >= 0, Self.truncate(downloadFD, to: start),
                   lseek(downloadFD, off_t(start), SEEK_SET) >= 0 else {
                 fileError = (url.path, String(cString: strerror(errno)))
                 return false
@@ -324,6 +329,15 @@ final class CurlTransfer {
             fileBytes = start
         }
         return true
+    }
+
+    /// Cuts the file to `size` bytes unless it has that size already: ext4 takes a truncation to
+    /// nothing (even of an empty file) as a file being replaced and writes it out when it is closed,
+    /// a disk write for every new download that the store then flushes (or drops) anyway.
+    private static func truncate(_ descriptor: Int32, to size: Int64) -> Bool {
+        var info = stat()
+        if fstat(descriptor, &info) == 0 && Int64(info.st_size) == size { return true }
+        return ftruncate(descriptor, off_t(size)) == 0
     }
 
     private var destinationPath: String {

@@ -6,6 +6,14 @@ import Glibc
 /// A small HTTP/1.1 server on 127.0.0.1 (a free port) for tests: each connection gets a thread,
 /// `handler` answers every request, and requests are recorded for assertions. Stops on ``stop()``
 /// or when released. Large request bodies are spooled to a temporary file, not kept in memory.
+///
+/// By default every answer closes its connection (`Connection: close`). With `keepAlive`, a
+/// connection serves one request after another, as HTTP/1.1 servers do, until the client sends
+/// `Connection: close` (or speaks HTTP/1.0 without `Connection: keep-alive`) or an answer is cut off
+/// on purpose (``TestHTTPResponse/hangsUp``, ``TestHTTPResponse/dropAfterBytes``, a body cut-off, a
+/// delay or chunk gate outlived by ``stop()``). It is off by default because a client such as
+/// libcurl resends a request by itself when a connection it reused closes without an answer: an
+/// injected hang-up then looks different to the client than on a fresh connection.
 public final class TestHTTPServer: Sendable {
     /// Answers one request.
     public typealias Handler = @Sendable (TestHTTPRequest) -> TestHTTPResponse
@@ -17,8 +25,12 @@ public final class TestHTTPServer: Sendable {
     private let core: TestHTTPServerCore
 
     /// Starts listening; bodies larger than `spoolBodiesOver` bytes are kept on disk.
-    public init(spoolBodiesOver: Int = 1 << 20, bodyCutoff: BodyCutoff? = nil, handler: @escaping Handler) throws {
-        core = try TestHTTPServerCore(spoolThreshold: spoolBodiesOver, bodyCutoff: bodyCutoff, handler: handler)
+    /// Starts listening; bodies larger than `spoolBodiesOver` bytes are kept on disk; `keepAlive`
+    /// serves several requests per connection.
+    public init(spoolBodiesOver: Int = 1 << 20, keepAlive: Bool = false, bodyCutoff: BodyCutoff? = nil,
+                handler: @escaping Handler) throws {
+        core = try TestHTTPServerCore(spoolThreshold: spoolBodiesOver, keepAlive: keepAlive, bodyCutoff: bodyCutoff,
+                                      handler: handler)
     }
 
     deinit {
@@ -41,6 +53,9 @@ public final class TestHTTPServer: Sendable {
     /// Every request received so far, in arrival order.
     public var requests: [TestHTTPRequest] { core.recorded }
 
+    /// How many connections the server has accepted so far.
+    public var connectionsAccepted: Int { core.accepted }
+
     /// Closes the listener and every open connection, and waits for their threads to end.
     public func stop() { core.stop() }
 }
@@ -52,16 +67,20 @@ private final class TestHTTPServerCore: @unchecked Sendable {
     private let handler: TestHTTPServer.Handler
     private let bodyCutoff: TestHTTPServer.BodyCutoff?
     private let spoolThreshold: Int
+    private let keepAlive: Bool
     private let spoolDirectory: URL
     private let lock = NSLock()
     private let threads = DispatchGroup()
     // Guarded by `lock`.
     private var requests: [TestHTTPRequest] = []
     private var connections: Set<Int32> = []
+    private var acceptedCount = 0
     private var stopped = false
 
-    init(spoolThreshold: Int, bodyCutoff: TestHTTPServer.BodyCutoff?, handler: @escaping TestHTTPServer.Handler) throws {
+    init(spoolThreshold: Int, keepAlive: Bool, bodyCutoff: TestHTTPServer.BodyCutoff?,
+         handler: @escaping TestHTTPServer.Handler) throws {
         self.handler = handler
+        self.keepAlive = keepAlive
         self.bodyCutoff = bodyCutoff
         self.spoolThreshold = spoolThreshold
         spoolDirectory = FileManager.default.temporaryDirectory
@@ -102,6 +121,8 @@ private final class TestHTTPServerCore: @unchecked Sendable {
 
     var isStopped: Bool { lock.withLock { stopped } }
 
+    var accepted: Int { lock.withLock { acceptedCount } }
+
     func stop() {
         let open = lock.withLock { () -> Set<Int32>? in
             if stopped { return nil }
@@ -133,6 +154,7 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             let accepted = lock.withLock { () -> Bool in
                 if stopped { return false }
                 connections.insert(fd)
+                acceptedCount += 1
                 threads.enter()
                 return true
             }
@@ -152,14 +174,21 @@ private final class TestHTTPServerCore: @unchecked Sendable {
         }
     }
 
+    /// Serves the connection's requests: one, or (with `keepAlive`) one after another until either
+    /// side closes it.
     private func serve(_ fd: Int32) {
         var connection = SocketConnection(fd: fd)
-        guard let head = connection.readHead() else { return }
+        while serveOne(on: &connection) && !isStopped {}
+    }
+
+    /// Reads and answers one request; true when the connection stays open for the next one.
+    private func serveOne(on connection: inout SocketConnection) -> Bool {
+        guard let head = connection.readHead() else { return false }
         let lines = head.components(separatedBy: "\r\n")
         let requestLine = lines.first?.split(separator: " ") ?? []
         guard requestLine.count >= 2 else {
             connection.send(Data("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
-            return
+            return false
         }
         var headers: [(name: String, value: String)] = []
         for line in lines.dropFirst() {
@@ -167,6 +196,10 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
+        // HTTP/1.1 keeps a connection unless told otherwise; HTTP/1.0 only when asked to.
+        let asked = header("connection")?.lowercased()
+        let persistent = keepAlive && asked != "close"
+            && (requestLine.count > 2 && requestLine[2] == "HTTP/1.1" || asked == "keep-alive")
         if header("expect")?.lowercased() == "100-continue" {
             connection.send(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8))
         }
@@ -175,25 +208,31 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             let length = header("content-length").flatMap { Int($0) } ?? cutoff
             _ = connection.readBody(count: min(cutoff, length), into: &spool)
             _ = spool.finish()
-            return
+            return false
         }
         if header("transfer-encoding")?.lowercased().contains("chunked") == true {
-            guard connection.readChunkedBody(into: &spool) else { return }
+            guard connection.readChunkedBody(into: &spool) else { return false }
         } else if let length = header("content-length").flatMap({ Int($0) }), length > 0 {
-            guard connection.readBody(count: length, into: &spool) else { return }
+            guard connection.readBody(count: length, into: &spool) else { return false }
         }
         let request = TestHTTPRequest(method: String(requestLine[0]), target: String(requestLine[1]),
                                       headers: headers, body: spool.finish())
         lock.withLock { requests.append(request) }
-        respond(handler(request), to: request, on: &connection)
+        return respond(handler(request), to: request, on: &connection, keepingAlive: persistent)
     }
 
-    private func respond(_ response: TestHTTPResponse, to request: TestHTTPRequest, on connection: inout SocketConnection) {
-        if response.delay > 0 && !pause(response.delay) { return }
-        if response.hangsUp { return }
+    /// Sends `response`; true when it went out whole and the connection is kept for another request.
+    private func respond(_ response: TestHTTPResponse, to request: TestHTTPRequest, on connection: inout SocketConnection,
+                         keepingAlive: Bool) -> Bool {
+        if response.delay > 0 && !pause(response.delay) { return false }
+        if response.hangsUp { return false }
+        // An answer the handler ends with `Connection: close` closes the connection as it says; so does
+        // one to HEAD, whose body this server sends anyway.
+        let persistent = keepingAlive && response.dropAfterBytes == nil && request.method != "HEAD"
+            && !response.headers.contains { $0.name.lowercased() == "connection" && $0.value.lowercased() == "close" }
         var status = response.status
         var headers = response.headers
-        headers.append(("Connection", "close"))
+        if !persistent { headers.append(("Connection", "close")) }
         switch response.body {
         case .bytes(var body):
             if response.acceptsRanges {
@@ -211,25 +250,25 @@ private final class TestHTTPServerCore: @unchecked Sendable {
                 }
             }
             headers.append(("Content-Length", String(body.count)))
-            guard connection.send(Self.head(status: status, headers: headers)) else { return }
+            guard connection.send(Self.head(status: status, headers: headers)) else { return false }
             if let drop = response.dropAfterBytes {
                 connection.send(body.prefix(drop))
-                return
+                return false
             }
-            connection.send(body)
+            return connection.send(body) && persistent
         case .chunked(let chunks):
             headers.append(("Transfer-Encoding", "chunked"))
-            guard connection.send(Self.head(status: status, headers: headers)) else { return }
+            guard connection.send(Self.head(status: status, headers: headers)) else { return false }
             for chunk in chunks {
-                if chunk.delay > 0 && !pause(chunk.delay) { return }
-                if let gate = chunk.gate, !wait(for: gate, timeout: 10) { return }
+                if chunk.delay > 0 && !pause(chunk.delay) { return false }
+                if let gate = chunk.gate, !wait(for: gate, timeout: 10) { return false }
                 if chunk.data.isEmpty { continue }
                 var framed = Data("\(String(chunk.data.count, radix: 16))\r\n".utf8)
                 framed.append(chunk.data)
                 framed.append(Data("\r\n".utf8))
-                guard connection.send(framed) else { return }
+                guard connection.send(framed) else { return false }
             }
-            connection.send(Data("0\r\n\r\n".utf8))
+            return connection.send(Data("0\r\n\r\n".utf8)) && persistent
         }
     }
 

@@ -25,6 +25,7 @@ public final class FakeVoiceDub: Sendable {
         let core = try FakeVoiceDubCore(options: options)
         self.core = core
         server = try TestHTTPServer(
+            keepAlive: options.keepAlive,
             bodyCutoff: { method, target, headers in core.bodyCutoff(method: method, target: target, headers: headers) },
             handler: { request in core.handle(request) })
         let base = URL(string: "http://127.0.0.1:\(server.port)") ?? server.baseURL

@@ -20,14 +20,19 @@ extension FakeVoiceDub {
         /// The speed of the results against their input (atempo): 1 keeps every result as long as its
         /// input; 0.97 makes each 3% slower (longer), as a service that drifts would.
         public var resultTempo: Double
+        /// Serves several requests per connection, as the real API does (see ``TestHTTPServer``); off by
+        /// default, so an injected hang-up always meets a fresh connection.
+        public var keepAlive: Bool
 
         /// Defaults: key "test-key", 10,000 credits, 200 ms per status, 30 public voices, no rate
-        /// limit, URLs valid for an hour, remote links taken as 60 s of audio, results as long as their input.
+        /// limit, URLs valid for an hour, remote links taken as 60 s of audio, results as long as their input,
+        /// one request per connection.
         public init(apiKey: String = "test-key", startingCredits: Int64 = 10_000,
                     stageDuration: Duration = .milliseconds(200), publicVoices: Int = 30,
                     rateLimitPerMinute: Int? = nil, presignedURLLifetime: Duration = .seconds(3600),
-                    remoteLinkDuration: Duration = .seconds(60), resultTempo: Double = 1) {
+                    remoteLinkDuration: Duration = .seconds(60), resultTempo: Double = 1, keepAlive: Bool = false) {
             self.resultTempo = resultTempo
+            self.keepAlive = keepAlive
             self.apiKey = apiKey
             self.startingCredits = startingCredits
             self.stageDuration = stageDuration

@@ -55,6 +55,22 @@ extension ProjectStore {
         }
     }
 
+    /// ``transitionDub(_:to:failure:message:updating:)``, and in the same transaction the start of the
+    /// stage the new status leads to (a job found done, and its download): one transaction where the
+    /// engine wrote two. Returns the dub as left and the new attempt.
+    func transitionDub(_ id: Int64, to next: DubStatus, updating change: ((inout Dub) -> Void)? = nil,
+                       beginning start: StageStart) throws(DubKitError) -> (dub: Dub, begun: StageAttempt) {
+        try write { db in
+            if let change { try changeDub(id, in: db, change) }
+            try Dub.transition(id, to: next, in: db)
+            let begun = try Self.beginStage(start, dub: id, in: db)
+            guard let dub = try Self.fetchDub(id, in: db) else {
+                throw DubKitError.notFound(entity: .dub, key: String(id), project: name)
+            }
+            return (dub, begun)
+        }
+    }
+
     /// The stage attempts of a dub, in the order they started.
     public func stageAttempts(dub id: Int64) throws(DubKitError) -> [StageAttempt] {
         try read { db in

@@ -12,8 +12,28 @@ extension ProjectStore {
                            jobID: String? = nil, closing dangling: FailureInfo? = nil,
                            moving next: DubStatus? = nil) throws(DubKitError) -> StageAttempt {
         try write { db in
-            if let next { try Dub.transition(id, to: next, in: db) }
-            if let dangling, let running = try Self.lastAttempt(stage, dub: id, in: db), running.outcome == .running {
+            try Self.beginStage(StageStart(stage: stage, jobID: jobID, moving: next, closing: dangling), dub: id,
+                                fingerprint: fingerprint, in: db)
+        }
+    }
+
+    /// The start of a dub's stage, as ``beginStage(_:dub:fingerprint:jobID:closing:moving:)`` records it.
+    struct StageStart: Sendable {
+        var stage: StageAttempt.Stage
+        var jobID: String?
+        /// The status the dub moves to as the stage starts.
+        var moving: DubStatus?
+        /// The cause recorded on an attempt at the stage left `running`.
+        var closing: FailureInfo?
+    }
+
+    /// ``beginStage(_:dub:fingerprint:jobID:closing:moving:)`` inside the caller's transaction.
+    static func beginStage(_ start: StageStart, dub id: Int64, fingerprint: String? = nil, in db: Database) throws -> StageAttempt {
+        if let next = start.moving { try Dub.transition(id, to: next, in: db) }
+        var previous: Int?
+        if let dangling = start.closing {
+            let last = try Self.lastAttempt(start.stage, dub: id, in: db)
+            if let running = last, running.outcome == .running {
                 var closed = running
                 closed.outcome = .failed
                 closed.finishedAt = Date()
@@ -21,36 +41,74 @@ extension ProjectStore {
                 closed.errorMessage = dangling.message
                 try closed.updateChanges(db, from: running)
             }
-            let previous = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(attempt) FROM stage_attempt WHERE dub_id = ? AND stage = ?"),
-                                            arguments: [id, stage.rawValue]) ?? 0
-            var attempt = StageAttempt(dubID: id, voiceID: nil, stage: stage, attempt: previous + 1, outcome: .running,
-                                       providerJobID: jobID, requestFingerprint: fingerprint, startedAt: Date())
-            try attempt.insertRow(db)
-            return attempt
+            // The last attempt is the highest numbered.
+            previous = last?.attempt ?? 0
         }
+        let number = try previous ?? Int.fetchOne(
+            db.cachedStatement(sql: "SELECT MAX(attempt) FROM stage_attempt WHERE dub_id = ? AND stage = ?"),
+            arguments: [id, start.stage.rawValue]) ?? 0
+        var attempt = StageAttempt(dubID: id, voiceID: nil, stage: start.stage, attempt: number + 1, outcome: .running,
+                                   providerJobID: start.jobID, requestFingerprint: fingerprint, startedAt: Date())
+        try attempt.insertRow(db)
+        return attempt
     }
 
     /// Records how an attempt ended (and the provider job it created, if any) and, in the same
     /// transaction, moves its dub to `next`: a crash can never leave a finished stage without its status.
     /// What the stage produced goes in the same transaction: `media` is registered and `change` applied
     /// to the dub's other fields (as ``updateDub(_:registering:_:)`` does) before the move.
+    /// Returns the dub as this transaction left it (nil for a voice's attempt), so the engine's next
+    /// stage starts from it without reading it again.
+    @discardableResult
     public func finishStage(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String? = nil,
                             failure: FailureInfo? = nil, then next: DubStatus? = nil, registering media: [MediaRef] = [],
-                            updating change: ((inout Dub) -> Void)? = nil) throws(DubKitError) {
+                            updating change: ((inout Dub) -> Void)? = nil) throws(DubKitError) -> Dub? {
+        let finished = Self.ended(attempt, outcome: outcome, jobID: jobID, failure: failure)
+        return try write { db in
+            guard let id = try finish(finished, failure: failure, then: next, registering: media, updating: change, in: db) else {
+                return nil
+            }
+            return try Self.fetchDub(id, in: db)
+        }
+    }
+
+    /// A dub's stage that succeeded, as ``finishStage(_:outcome:jobID:failure:then:registering:updating:)``
+    /// records it, and in the same transaction the start of the stage that follows: one transaction
+    /// at the boundary of two stages where the engine wrote two. Returns the dub as left and the new attempt.
+    func finishStage(_ attempt: StageAttempt, jobID: String? = nil, then next: DubStatus, registering media: [MediaRef] = [],
+                     updating change: ((inout Dub) -> Void)? = nil,
+                     beginning start: StageStart) throws(DubKitError) -> (dub: Dub?, begun: StageAttempt?) {
+        let finished = Self.ended(attempt, outcome: .succeeded, jobID: jobID, failure: nil)
+        return try write { db in
+            guard let id = try finish(finished, failure: nil, then: next, registering: media, updating: change, in: db) else {
+                return (nil, nil)
+            }
+            let begun = try Self.beginStage(start, dub: id, in: db)
+            return (try Self.fetchDub(id, in: db), begun)
+        }
+    }
+
+    private static func ended(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String?,
+                              failure: FailureInfo?) -> StageAttempt {
         var finished = attempt
         finished.outcome = outcome
         finished.finishedAt = Date()
         if let jobID { finished.providerJobID = jobID }
         finished.errorCode = failure?.code
         finished.errorMessage = failure?.message
-        try write { [finished] db in
-            try finished.updateEnd(db)
-            for ref in media { try MediaStore.register(ref, in: db) }
-            if let change, let id = finished.dubID { try changeDub(id, in: db, change) }
-            if let next, let id = finished.dubID {
-                try Dub.transition(id, to: next, failure: failure, in: db)
-            }
-        }
+        return finished
+    }
+
+    /// Writes a finished attempt and what its stage produced inside the caller's transaction; the
+    /// attempt's dub, if it is a dub's.
+    private func finish(_ finished: StageAttempt, failure: FailureInfo?, then next: DubStatus?, registering media: [MediaRef],
+                        updating change: ((inout Dub) -> Void)?, in db: Database) throws -> Int64? {
+        try finished.updateEnd(db)
+        for ref in media { try MediaStore.register(ref, in: db) }
+        guard let id = finished.dubID else { return nil }
+        if let change { try changeDub(id, in: db, change) }
+        if let next { try Dub.transition(id, to: next, failure: failure, in: db) }
+        return id
     }
 
     /// Records the start of an attempt at a voice's stage (training's paid step) before its request is sent.

@@ -28,12 +28,12 @@ extension ProjectStore {
 
     /// The project's voices, optionally of one provider, ordered by provider then name.
     public func voices(provider: String? = nil) throws(DubKitError) -> [Voice] {
-        try read { db in
-            guard let provider else { return try Voice.order(Column("provider_id"), Column("name")).fetchAll(db) }
-            // A cached statement: the engine looks up the custom voices of every dub it creates a job for.
-            return try Voice.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM voice WHERE provider_id = ? ORDER BY provider_id, name"),
-                arguments: [provider])
+        guard let provider else { return try read { db in try Voice.order(Column("provider_id"), Column("name")).fetchAll(db) } }
+        // A cached statement, and one statement needs no transaction: the engine looks up the custom
+        // voices of every dub it creates a job for.
+        return try readStatement { db in
+            try Voice.fetchAll(db.cachedStatement(sql: "SELECT * FROM voice WHERE provider_id = ? ORDER BY provider_id, name"),
+                               arguments: [provider])
         }
     }
 

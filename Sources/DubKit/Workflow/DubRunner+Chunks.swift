@@ -40,6 +40,8 @@ extension DubRunner {
         let spans = try ChunkPlanner.plan(levels: levels, totalMs: totalFrames * 1000 / Int64(layout.sampleRate),
                                           maxChunkMs: Int64(limit * 1000))
         guard spans.count > 1 else { return false }
+        // The whole audio, which the joined chunks are compared with.
+        try store.updateDub(id, registering: [audio.ref]) { $0.sourceMediaHash = audio.ref.hash }
         var refs: [MediaRef] = []
         for span in spans {
             let start = ChunkSpan.sample(atMs: span.startMs, sampleRate: layout.sampleRate)
@@ -55,7 +57,7 @@ extension DubRunner {
     /// One step of a chunked dub: each of its stages waits for its chunks to pass the same stage.
     func advanceChunked(_ dub: Dub) async throws {
         switch dub.status {
-        case .new, .uploading: try await upload(dub)
+        case .new, .uploading: _ = try await upload(dub)
         case .uploaded, .preprocessing: try await preprocessChunks(dub)
         case .preprocessed: try await generateChunks(dub)
         case .queued, .starting, .processing: try await generateChunksRunning(dub)

@@ -2,9 +2,15 @@ import DubKitMedia
 import Foundation
 
 /// The stages of ``DubRunner``, each safe to run again after an interruption or a transient failure.
+/// A stage returns the dub as the transaction that ended it stored it, for the next stage to start
+/// from (nil when the runner is to read it again: a stage that ended otherwise, or a poll that found
+/// the job unchanged, after which a `dub cancel` from another process is looked for). With
+/// `continuing`, the transaction that ends an upload or finds a job done also begins the next stage
+/// (preprocess, download), which is then handed over as `begun`; the runner says so unless it is to
+/// stop at the status between them.
 extension DubRunner {
-    func upload(_ dub: Dub) async throws {
-        guard let id = dub.id else { return }
+    func upload(_ dub: Dub, continuing: Bool = false) async throws -> Handoff? {
+        guard let id = dub.id else { return nil }
         let next: DubStatus? = dub.status == .new ? .uploading : nil
         // A dub to be cut into chunks needs its audio here, so its link is not handed over.
         if dub.sourceKind == .link && provider.descriptor.capabilities.contains(.links) && dub.chunkSeconds == nil {
@@ -12,8 +18,7 @@ extension DubRunner {
             let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
             let jobID = try await job(for: dub, id: id, link: dub.source)
             report("dub \(id): \(provider.descriptor.name) fetches \(dub.source) itself")
-            try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
-            return
+            return try uploaded(attempt, jobID: jobID, continuing: continuing)
         }
         // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.
         let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
@@ -21,10 +26,12 @@ extension DubRunner {
         report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
         let audio = try await sourceAudio(of: dub, from: source)
         let ref = audio.ref
-        try store.updateDub(id, registering: [ref]) { $0.sourceMediaHash = ref.hash }
         // Longer than the provider takes (or than the user's --chunk): cut into chunks, each a dub of its own.
-        if try await splitIfNeeded(dub, id: id, audio: audio, attempt: attempt) { return }
-        let jobID = try await job(for: dub, id: id, link: nil)
+        if try await splitIfNeeded(dub, id: id, audio: audio, attempt: attempt) { return nil }
+        // The stored audio is recorded on the dub with its new job, in one transaction; with a job
+        // recorded before (a resumed upload), in the transaction that ends the stage.
+        let jobID = try await job(for: dub, id: id, link: nil, source: ref)
+        let sourceRecorded = dub.providerJobID == nil || dub.sourceMediaHash == ref.hash
         // Resuming: the provider may have the audio already from the interrupted run.
         if dub.providerJobID != nil, try await provider.pollDub(jobID: jobID).status != .new {
             report("dub \(id): the provider already has the audio")
@@ -32,24 +39,50 @@ extension DubRunner {
             report("dub \(id): uploading \(ref.byteCount) bytes")
             _ = try await provider.uploadDub(jobID: jobID, audio: store.media.url(for: ref.hash))
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded)
+        return try uploaded(attempt, jobID: jobID, continuing: continuing, registering: sourceRecorded ? [] : [ref],
+                            updating: sourceRecorded ? nil : { $0.sourceMediaHash = ref.hash })
     }
 
-    /// The dub's provider job: the one recorded, or a new one created and recorded at once.
-    private func job(for dub: Dub, id: Int64, link: String?) async throws -> String {
+    /// Ends the upload stage and, `continuing`, begins the preprocess stage in the same transaction.
+    private func uploaded(_ attempt: StageAttempt, jobID: String, continuing: Bool, registering media: [MediaRef] = [],
+                          updating change: ((inout Dub) -> Void)? = nil) throws -> Handoff? {
+        guard continuing else {
+            return try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .uploaded,
+                                         registering: media, updating: change).map { Handoff(dub: $0) }
+        }
+        let (dub, begun) = try store.finishStage(attempt, jobID: jobID, then: .uploaded, registering: media, updating: change,
+                                                 beginning: Self.start(.preprocess, jobID: jobID, moving: .preprocessing))
+        return dub.map { Handoff(dub: $0, begun: begun) }
+    }
+
+    /// The dub's provider job: the one recorded, or a new one created and recorded at once, with
+    /// `source` (the dub's stored audio) when given.
+    private func job(for dub: Dub, id: Int64, link: String?, source: MediaRef? = nil) async throws -> String {
         if let recorded = dub.providerJobID { return recorded }
-        let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
-        let created = try await provider.createDub(DubJobRequest(
-            voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
-            parameters: dub.parameters, link: link, voiceData: custom?.modelDataValue))
-        try store.updateDub(id) { $0.providerJobID = created.jobID }
+        let created: DubJobState
+        do {
+            let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
+            created = try await provider.createDub(DubJobRequest(
+                voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
+                parameters: dub.parameters, link: link, voiceData: custom?.modelDataValue))
+        } catch {
+            // No job: the stored audio is recorded on the dub all the same (its review page and
+            // `dub list` show it whatever became of the dub).
+            if let source { try store.updateDub(id, registering: [source]) { $0.sourceMediaHash = source.hash } }
+            throw error
+        }
+        try store.updateDub(id, registering: source.map { [$0] } ?? []) {
+            $0.providerJobID = created.jobID
+            if let source { $0.sourceMediaHash = source.hash }
+        }
         return created.jobID
     }
 
-    func preprocess(_ dub: Dub) async throws {
+    func preprocess(_ dub: Dub, begun: StageAttempt? = nil) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
         var state: DubJobState?
-        if dub.status != .uploaded {
+        // Begun by the upload's last transaction, the request cannot have been sent yet.
+        if dub.status != .uploaded && begun == nil {
             // Resuming: the interrupted request may have reached the provider, which refuses a second one.
             let seen = try await provider.pollDub(jobID: jobID)
             if seen.status == .preprocessing || seen.status == .preprocessed {
@@ -57,7 +90,7 @@ extension DubRunner {
                 state = seen
             }
         }
-        let attempt = try begin(.preprocess, dub: id, jobID: jobID, moving: dub.status == .uploaded ? .preprocessing : nil)
+        let attempt = try begun ?? begin(.preprocess, dub: id, jobID: jobID, moving: dub.status == .uploaded ? .preprocessing : nil)
         var current: DubJobState
         if let state {
             current = state
@@ -74,16 +107,24 @@ extension DubRunner {
         // The provider's own figure when it gives one, else the adapter's price for the measured length.
         let required = found.creditsRequired
             ?? found.inputDurationMs.map { provider.estimateCredits(seconds: Double($0) / 1000, parameters: dub.parameters) }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed) {
+        let stored = try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed) {
             $0.inputDurationMs = found.inputDurationMs
             $0.creditsRequired = required
         }
         report("dub \(id): preprocessed, \(required.map(String.init) ?? "?") credits")
+        return stored.map { Handoff(dub: $0) }
     }
 
-    func generate(_ dub: Dub) async throws {
+    func generate(_ dub: Dub) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
-        if let earlier = try store.lastAttempt(.generate, dub: id), earlier.outcome != .succeeded {
+        let required = dub.creditsRequired ?? 0
+        let fingerprint = Self.fingerprint(dub)
+        let attempt: StageAttempt
+        switch try store.beginGenerateUnlessUnsettled(dub: id, required: required, budget: budget, fingerprint: fingerprint,
+                                                      jobID: jobID) {
+        case .started(let started):
+            attempt = started
+        case .unsettled(let earlier):
             // An interrupted request, or one whose answer never came: look before paying again.
             let state = try await provider.pollDub(jobID: jobID)
             let name = provider.descriptor.name
@@ -95,7 +136,7 @@ extension DubRunner {
                 } else {
                     try store.transitionDub(id, to: .queued, message: "the earlier generate request had reached the provider")
                 }
-                return
+                return nil
             }
             try record(id, "looked job \(jobID) up at \(name) before sending generate again: it is still preprocessed, "
                        + "so attempt \(earlier.attempt) never took effect; sending it now")
@@ -103,9 +144,8 @@ extension DubRunner {
                 try store.finishStage(earlier, outcome: .failed,
                                       failure: FailureInfo(code: "interrupted", message: "never reached the provider"))
             }
+            attempt = try store.beginGenerate(dub: id, required: required, budget: budget, fingerprint: fingerprint, jobID: jobID)
         }
-        let attempt = try store.beginGenerate(dub: id, required: dub.creditsRequired ?? 0, budget: budget,
-                                              fingerprint: Self.fingerprint(dub), jobID: jobID)
         // Said before the request: a provider that converts in place reports its progress during it.
         report("dub \(id): generating")
         let state = try await provider.generateDub(jobID: jobID, progress: progress)
@@ -113,8 +153,9 @@ extension DubRunner {
         if state.status == .error {
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
+        let stored = try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
         report("dub \(id): queued")
+        return stored.map { Handoff(dub: $0) }
     }
 
     /// Reports a decision and keeps it in the dub's log, where `dub log` shows it after any display is gone.
@@ -123,7 +164,7 @@ extension DubRunner {
         try store.note(message, on: .dub, id: id)
     }
 
-    func poll(_ dub: Dub) async throws {
+    func poll(_ dub: Dub, continuing: Bool = false) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
         try await sleepOnePollInterval()
         let state = try await provider.pollDub(jobID: jobID)
@@ -131,23 +172,28 @@ extension DubRunner {
         case .error, .cancelled:
             throw Self.remoteFailure(state, provider: provider.descriptor.id)
         case .done:
-            try store.transitionDub(id, to: .finalizing) { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
+            let used: (inout Dub) -> Void = { $0.creditsUsed = state.creditsUsed ?? $0.creditsRequired ?? 0 }
+            guard continuing else { return Handoff(dub: try store.transitionDub(id, to: .finalizing, updating: used)) }
+            let (stored, begun) = try store.transitionDub(id, to: .finalizing, updating: used,
+                                                          beginning: Self.start(.download, jobID: jobID))
+            return Handoff(dub: stored, begun: begun)
         case .new, .uploading, .uploaded, .preprocessing, .preprocessed:
             throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "job_went_back",
                                        message: "job \(jobID) reports '\(state.status.rawValue)' after generate was sent")
         case dub.status:
-            break
+            return nil
         case let next where dub.status.canTransition(to: next):
             report("dub \(id): \(next.rawValue)")
             try store.transitionDub(id, to: next)
+            return nil
         default:
-            break
+            return nil
         }
     }
 
-    func download(_ dub: Dub) async throws {
+    func download(_ dub: Dub, begun: StageAttempt? = nil) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
-        let attempt = try begin(.download, dub: id, jobID: jobID)
+        let attempt = try begun ?? begin(.download, dub: id, jobID: jobID)
         // Downloaded into the media store's incoming folder and renamed under its hash once checked,
         // rather than copied there from a temporary folder.
         let temp = store.media.incoming.appendingPathComponent("result-\(UUID().uuidString)")
@@ -175,7 +221,7 @@ extension DubRunner {
         if let sync, sync.flagged {
             report("dub \(id): out of sync: segments drift up to \(sync.maxDriftMs) ms, length differs by \(sync.lengthDifferenceMs) ms")
         }
-        try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done, registering: [ref]) {
+        let finished = try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .done, registering: [ref]) {
             $0.resultMediaHash = ref.hash
             $0.syncReport = sync
         }
@@ -184,6 +230,7 @@ extension DubRunner {
             report("dub \(id): the provider kept its copy of the result: \(error.localizedDescription)")
         }
         report("dub \(id): done, \(ref.byteCount) bytes")
+        return finished.map { Handoff(dub: $0) }
     }
 
     static func expect(_ state: DubJobState, _ status: DubStatus, stage: String, provider: String) throws {

@@ -47,18 +47,24 @@ public struct DubRunner: Sendable {
     @discardableResult
     public func run(_ id: Int64, until stops: Set<DubStatus> = []) async throws -> Dub {
         var retry = TransientRetry(delay: retryDelay, limit: maxTransientFailures)
+        // The dub as the stage just run stored it (read back in the transaction that ended the stage);
+        // nil after anything else, and then it is read from the store, whose state is the truth.
+        var handed: Handoff?
         while true {
-            let dub = try store.dub(id)
+            let dub = try handed?.dub ?? store.dub(id)
+            let begun = handed?.begun
+            handed = nil
             do {
                 switch dub.status {
                 case .done, .error, .cancelled: return dub
                 case _ where stops.contains(dub.status): return dub
                 case _ where dub.isChunked: try await advanceChunked(dub)
-                case .new, .uploading: try await upload(dub)
-                case .uploaded, .preprocessing: try await preprocess(dub)
-                case .preprocessed: try await generate(dub)
-                case .queued, .starting, .processing: try await poll(dub)
-                case .finalizing: try await download(dub)
+                case .new, .uploading:
+                    handed = try await upload(dub, continuing: !stops.contains(.uploaded) && !stops.contains(.preprocessing))
+                case .uploaded, .preprocessing: handed = try await preprocess(dub, begun: begun?.stage == .preprocess ? begun : nil)
+                case .preprocessed: handed = try await generate(dub)
+                case .queued, .starting, .processing: handed = try await poll(dub, continuing: !stops.contains(.finalizing))
+                case .finalizing: handed = try await download(dub, begun: begun?.stage == .download ? begun : nil)
                 }
                 retry.succeeded()
             } catch let error as ProviderError {
@@ -98,12 +104,26 @@ public struct DubRunner: Sendable {
         }
     }
 
+    /// What a stage hands the next one: the dub as the transaction that ended the stage left it and,
+    /// when that transaction also began the next stage, its attempt.
+    struct Handoff {
+        var dub: Dub
+        var begun: StageAttempt?
+    }
+
     /// Starts an attempt at `stage`, first closing one a crash or a transient failure left running
     /// (and moving the dub to `next`, when given), in one transaction.
     func begin(_ stage: StageAttempt.Stage, dub id: Int64, jobID: String?, moving next: DubStatus? = nil) throws -> StageAttempt {
-        try store.beginStage(stage, dub: id, jobID: jobID,
-                             closing: FailureInfo(code: "interrupted", message: "cut off; tried again"), moving: next)
+        try store.beginStage(stage, dub: id, jobID: jobID, closing: Self.interrupted, moving: next)
     }
+
+    /// The start of `stage` in the transaction that ends the stage before it, as ``begin(_:dub:jobID:moving:)`` records it.
+    static func start(_ stage: StageAttempt.Stage, jobID: String?, moving next: DubStatus? = nil) -> ProjectStore.StageStart {
+        ProjectStore.StageStart(stage: stage, jobID: jobID, moving: next, closing: interrupted)
+    }
+
+    /// What an attempt a crash or a transient failure left running is closed with.
+    static let interrupted = FailureInfo(code: "interrupted", message: "cut off; tried again")
 
     func sleepOnePollInterval() async throws {
         try await Task.sleep(nanoseconds: UInt64(pollInterval * 1_000_000_000))
