@@ -15,7 +15,7 @@ struct VoiceDubUploadURLs: Sendable {
     let folder: URL
 
     private func url(_ kind: String, _ id: String) -> URL {
-        folder.appendingPathComponent("\(kind)-\(id).json")
+        folder.appendingPathComponent("\(kind)-\(id).json", isDirectory: false)
     }
 
     func load(_ kind: String, _ id: String) -> Entry? {
@@ -23,11 +23,15 @@ struct VoiceDubUploadURLs: Sendable {
         return try? JSONDecoder().decode(Entry.self, from: data)
     }
 
-    /// Writes the entry in one step (mode 0600, the folder 0700 when it is made).
+    /// Writes the entry in one step (mode 0600, the folder 0700 when it is made). It is not flushed to
+    /// the disk: it survives DubKit being killed, and only a power cut can lose it, as it can lose the
+    /// store's last commits (WAL, synchronous NORMAL) that name the job; losing it costs nothing paid,
+    /// since the upload comes before generating, and a file lost that way reads as missing (an
+    /// `uploadURLMissing` error saying to create the dub again).
     func save(_ entry: Entry, _ kind: String, _ id: String) throws(VoiceDubError) {
         let file = url(kind, id)
         do {
-            try AtomicFile.write(JSONEncoder().encode(entry), to: file, mode: 0o600, folderMode: 0o700)
+            try AtomicFile.write(JSONEncoder().encode(entry), to: file, mode: 0o600, folderMode: 0o700, flush: false)
         } catch {
             throw .invalidValue(field: "state file", value: file.path, allowed: "a writable file (\(error.localizedDescription))")
         }

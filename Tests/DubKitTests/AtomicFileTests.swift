@@ -18,6 +18,9 @@ struct AtomicFileTests {
         #expect(try mode(file) == 0o600 && mode(dir.path("state/sub")) == 0o700)
         try AtomicFile.write(Data("short".utf8), to: file, mode: 0o600)
         #expect(try Data(contentsOf: file) == Data("short".utf8))
+        // Unflushed, it is replaced whole the same way (what a power cut could lose is not testable here).
+        try AtomicFile.write(Data("unflushed".utf8), to: file, mode: 0o600, flush: false)
+        #expect(try Data(contentsOf: file) == Data("unflushed".utf8) && mode(file) == 0o600)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("state/sub").path) == ["dub-1.json"])
     }
 

@@ -12,10 +12,14 @@ import Darwin
 /// same with more calls (a temporary name searched for, the folder checked and the mode set after).
 public enum AtomicFile {
     /// Writes `data` to `file`; the folder is made, with `folderMode`, when it is missing. Throws an
-    /// error naming the path and the system's reason.
-    public static func write(_ data: Data, to file: URL, mode: mode_t = 0o644, folderMode: Int = 0o755) throws {
+    /// error naming the path and the system's reason. With `flush` false the bytes are not forced to
+    /// the disk before the rename: the file still survives the process being killed (the kernel holds
+    /// it), but a power cut may lose it, which suits records as durable as the project store itself
+    /// (SQLite in WAL mode, synchronous NORMAL) and cheap to lose.
+    public static func write(_ data: Data, to file: URL, mode: mode_t = 0o644, folderMode: Int = 0o755,
+                             flush: Bool = true) throws {
         let folder = file.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString).tmp")
+        let temp = folder.appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString).tmp", isDirectory: false)
         var descriptor = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if descriptor < 0 && errno == ENOENT {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
@@ -23,7 +27,7 @@ public enum AtomicFile {
             descriptor = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         }
         guard descriptor >= 0 else { throw failure(temp.path) }
-        guard writeAll(data, to: descriptor), fsync(descriptor) == 0 else {
+        guard writeAll(data, to: descriptor), !flush || fsync(descriptor) == 0 else {
             let error = failure(temp.path)
             close(descriptor)
             unlink(temp.path)
