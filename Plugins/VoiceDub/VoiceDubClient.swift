@@ -126,7 +126,7 @@ public struct VoiceDubClient: Sendable {
         decoding: Value.Type
     ) async throws(VoiceDubError) -> Value {
         let operation = "\(method.rawValue) \(path)"
-        guard var components = URLComponents(url: baseURL.appendingPathComponent(String(path.dropFirst())),
+        guard var components = URLComponents(url: baseURL.appendingPathComponent(String(path.dropFirst()), isDirectory: false),
                                              resolvingAgainstBaseURL: false) else {
             throw .invalidValue(field: "VOICEDUB_BASE_URL", value: baseURL.absoluteString, allowed: "an http(s) URL")
         }

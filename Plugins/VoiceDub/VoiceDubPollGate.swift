@@ -73,7 +73,7 @@ actor VoiceDubPollGate {
     private func lock(_ key: String) async throws -> Int32? {
         guard let folder else { return nil }
         let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        let path = folder.appendingPathComponent("poll-\(safe)").path
+        let path = folder.appendingPathComponent("poll-\(safe)", isDirectory: false).path
         var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if descriptor < 0 && errno == ENOENT {
             // The folder is made when it is missing rather than checked before every read.

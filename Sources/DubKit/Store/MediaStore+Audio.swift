@@ -29,7 +29,7 @@ extension MediaStore {
         } catch {
             throw DubKitError.mediaIO(path: incoming.path, reason: error.localizedDescription)
         }
-        let temp = incoming.appendingPathComponent("extract-\(UUID().uuidString).wav")
+        let temp = incoming.appendingPathComponent("extract-\(UUID().uuidString).wav", isDirectory: false)
         defer { try? FileManager.default.removeItem(at: temp) }
         let extraction = try await AudioExtractor.extractAudio(
             from: source, to: temp,

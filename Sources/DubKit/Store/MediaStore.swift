@@ -28,7 +28,7 @@ public struct MediaStore: Sendable {
 
     /// The path a stored file with this hash has (whether or not it exists).
     public func url(for hash: String) -> URL {
-        folder.appendingPathComponent(String(hash.prefix(2)), isDirectory: true).appendingPathComponent(hash)
+        folder.appendingPathComponent(String(hash.prefix(2)), isDirectory: true).appendingPathComponent(hash, isDirectory: false)
     }
 
     /// True when a file with this hash is stored.
@@ -64,7 +64,7 @@ public struct MediaStore: Sendable {
 
     /// Stores what `produce` writes through the sink it is given, hashing as it goes.
     public func write(_ produce: (_ sink: (ArraySlice<UInt8>) throws -> Void) throws -> Void) throws(DubKitError) -> MediaRef {
-        let temp = incoming.appendingPathComponent(UUID().uuidString)
+        let temp = incoming.appendingPathComponent(UUID().uuidString, isDirectory: false)
         do {
             // Plain system calls: Foundation's file creation writes a temporary file and renames it,
             // which cost more than storing a short recording.

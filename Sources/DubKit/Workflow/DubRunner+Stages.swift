@@ -196,7 +196,7 @@ extension DubRunner {
         let attempt = try begun ?? begin(.download, dub: id, jobID: jobID)
         // Downloaded into the media store's incoming folder and renamed under its hash once checked,
         // rather than copied there from a temporary folder.
-        let temp = store.media.incoming.appendingPathComponent("result-\(UUID().uuidString)")
+        let temp = store.media.incoming.appendingPathComponent("result-\(UUID().uuidString)", isDirectory: false)
         do {
             try FileManager.default.createDirectory(at: store.media.incoming, withIntermediateDirectories: true)
         } catch {
