@@ -15,19 +15,19 @@ final class MediaInput {
         MediaLibrary.prepare()
         let path = url.path
         // System calls rather than FileManager: its attributes look up the owner's and group's names
-        // (reading /etc/passwd and /etc/group) on every open. `stat` follows a link as
-        // `fileExists` did; the size is the link's own, as `attributesOfItem` gave it.
+        // (reading /etc/passwd and /etc/group) on every open. `stat` follows a symbolic link, so a
+        // linked file is measured by what it points to (the link's own size made every linked WAV
+        // look truncated).
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else {
             throw MediaError.fileMissing(path: path)
         }
-        var own = stat()
-        let size: Int64? = lstat(path, &own) == 0 ? Int64(own.st_size) : nil
+        let size = Int64(info.st_size)
         if size == 0 {
             throw MediaError.zeroLength(path: path)
         }
         let head = Self.head(path)
-        if let size, let head, let shortfall = Self.wavShortfall(head, fileSize: size) {
+        if let head, let shortfall = Self.wavShortfall(head, fileSize: size) {
             throw MediaError.corrupt(path: path, detail: shortfall)
         }
         var opened: UnsafeMutablePointer<AVFormatContext>?

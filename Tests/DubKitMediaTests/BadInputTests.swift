@@ -32,6 +32,29 @@ struct BadInputTests {
         #expect(throws: MediaError.zeroLength(path: input.path)) { try MediaProbe.probe(input) }
     }
 
+    @Test("a symbolic link is read as the file it points to: a linked WAV whole, a link to an empty file as empty")
+    func symbolicLinks() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let real = scratch.url("real.wav")
+        let writer = try PCMWAVWriter(real, sampleRate: 44_100)
+        try writer.write([Float](repeating: 0.25, count: 88_200))
+        try writer.finish()
+        let link = scratch.url("link.wav")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+        let duration = try #require(MediaProbe.probe(link).durationSeconds)
+        #expect(abs(duration - 2.0) < 0.01)
+        try AudioExtractor.extractAudio(from: link, to: scratch.url("out.wav"))
+        let out = try WAVReader(scratch.url("out.wav"))
+        #expect(out.samples.count / max(1, out.channels) == 88_200)
+
+        let empty = scratch.url("empty.wav")
+        try Data().write(to: empty)
+        let emptyLink = scratch.url("empty-link.wav")
+        try FileManager.default.createSymbolicLink(at: emptyLink, withDestinationURL: empty)
+        #expect(throws: MediaError.zeroLength(path: emptyLink.path)) { try MediaProbe.probe(emptyLink) }
+    }
+
     @Test("random bytes named .mp4")
     func randomBytes() throws {
         let scratch = try Scratch()
