@@ -89,4 +89,34 @@ struct ElevenLabsCLITests {
         // Two at a time, 0.4 s each: at least three rounds.
         #expect(Date().timeIntervalSince(started) >= 1.2)
     }
+
+    @Test("a dub cut into chunks shares the batch's 2 slots: its chunks and the plain dubs beside it never make 3 at once")
+    func chunksShareTheBatchSlots() throws {
+        let fake = try FakeElevenLabs(options: .init(apiKey: Self.key, maxConcurrentRequests: 2, processingDelay: .milliseconds(300)))
+        let dir = try TemporaryDirectory()
+        let env = ["ELEVENLABS_BASE_URL": fake.baseURL.absoluteString, "ELEVENLABS_API_KEY": Self.key]
+        let voice = "elevenlabs:\(fake.voices[0].voiceID)"
+        #expect(try dubkit(["project", "create", "films"], dir, env).status == 0)
+        let speech = dir.path("talk.wav")
+        try SpeechLoop.write(speech, seconds: 24)
+        let long = try dubkit(["dub", "create", "--project", "films", "--voice", voice, "--file", speech.path, "--chunk", "6"], dir, env)
+        #expect(long.status == 0, "\(long.stderr)")
+        for index in 0..<3 {
+            let audio = dir.path("line\(index).wav")
+            try Fixtures.tone(audio, seconds: 0.5, frequency: 200 + 20 * index)
+            #expect(try dubkit(["dub", "create", "--project", "films", "--voice", voice, "--file", audio.path], dir, env).status == 0)
+        }
+
+        let ran = try dubkit(["dub", "run", "--project", "films", "--all", "--jobs", "2"], dir, env)
+
+        #expect(ran.status == 0, "\(ran.stderr.suffix(2000))")
+        let project = try Workspace(root: dir.path("ws")).openProject("films")
+        let parent = try #require(Int64(long.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let chunks = try project.chunks(of: parent)
+        #expect(chunks.count >= 4, "\(chunks.count) chunks")
+        #expect(try project.dub(parent).status == .done)
+        #expect(fake.mostConcurrentConversions == 2)
+        // A third conversion at once would have been refused with a 429 and sent again: one call each.
+        #expect(fake.calls(.convert) == chunks.count + 3, "\(fake.calls(.convert)) conversions for \(chunks.count + 3) jobs")
+    }
 }

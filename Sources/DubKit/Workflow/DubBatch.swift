@@ -65,8 +65,10 @@ public struct DubBatch: Sendable {
         var runner = DubRunner(store: store, provider: provider, pollInterval: pollInterval, budget: budget,
                                links: links, report: report)
         if let retryDelay { runner.retryDelay = retryDelay }
-        // The chunks of long dubs share the provider's job width too.
-        runner.jobSlots = JobSlots(width)
+        // Every dub runs in one of the provider's job slots, and the chunks of long dubs share them:
+        // a dub cut into chunks gives its slot back while they run (see ``JobSlots``).
+        let slots = JobSlots(width)
+        runner.jobSlots = slots
         let configured = runner
         return await withTaskGroup(of: (Int64, Outcome).self) { group in
             var pending = queue.compactMap(\.id)[...]
@@ -74,7 +76,7 @@ public struct DubBatch: Sendable {
             var budgetHit = false
             func startNext() {
                 guard !budgetHit, let id = pending.popFirst() else { return }
-                group.addTask { (id, await Self.outcome(of: id, with: configured)) }
+                group.addTask { (id, await slots.runHolding { await Self.outcome(of: id, with: configured) }) }
             }
             for _ in 0..<width { startNext() }
             for await (id, outcome) in group {

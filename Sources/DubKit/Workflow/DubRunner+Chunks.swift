@@ -155,6 +155,8 @@ extension DubRunner {
     /// job width at a time; once one fails (or the budget stops one) no further chunk starts. Returns
     /// the chunks as stored after; rethrows the first error a chunk's run threw (the budget's included).
     func runChunks(of parent: Int64, until stops: Set<DubStatus>) async throws -> [Dub] {
+        // The parent is no job at the provider: the slot a batch gave it goes to its chunks.
+        await JobSlots.held?.release()
         let chunks = try store.chunks(of: parent)
         let count = chunks.count
         let slots = jobSlots ?? JobSlots(provider.descriptor.limits.maxConcurrentJobs ?? Self.defaultChunkJobs)
