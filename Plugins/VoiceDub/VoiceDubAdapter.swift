@@ -201,6 +201,14 @@ public struct VoiceDubAdapter: Provider {
         }
     }
 
+    /// The dub is done and its result stored: the files kept for it in the state folder (its upload
+    /// URL and the end of its last read) are no longer needed, and go, so the folder does not grow
+    /// with every dub ever run.
+    public func releaseDubResult(jobID: String) async throws {
+        uploads.forget("dub", jobID)
+        await gate.forget("dub-\(jobID)")
+    }
+
     // MARK: Custom voices
 
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {

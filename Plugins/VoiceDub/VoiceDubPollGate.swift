@@ -61,6 +61,14 @@ actor VoiceDubPollGate {
         release(key)
     }
 
+    /// Forgets `key` (a job that will not be read again): its time here and its file in the folder.
+    /// Not while it is being read; a read after this simply starts a new interval.
+    func forget(_ key: String) {
+        guard reading[key] == nil else { return }
+        last[key] = nil
+        if let folder { unlink(Self.file(key, in: folder).path) }
+    }
+
     private func release(_ key: String) {
         if case let descriptor?? = reading[key] {
             close(descriptor) // also releases the flock
@@ -68,12 +76,17 @@ actor VoiceDubPollGate {
         reading[key] = nil
     }
 
+    /// `key`'s file in `folder`: `poll-<key>`, with anything but letters, digits, `-` and `_` made `_`.
+    private static func file(_ key: String, in folder: URL) -> URL {
+        let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return folder.appendingPathComponent("poll-\(safe)", isDirectory: false)
+    }
+
     /// Opens `key`'s file in the folder and takes its exclusive lock, waiting while another process
     /// holds it; nil when there is no folder or the file cannot be opened.
     private func lock(_ key: String) async throws -> Int32? {
         guard let folder else { return nil }
-        let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        let path = folder.appendingPathComponent("poll-\(safe)", isDirectory: false).path
+        let path = Self.file(key, in: folder).path
         var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if descriptor < 0 && errno == ENOENT {
             // The folder is made when it is missing rather than checked before every read.

@@ -23,6 +23,11 @@ struct VoiceDubUploadURLs: Sendable {
         return try? JSONDecoder().decode(Entry.self, from: data)
     }
 
+    /// Removes what is kept for a dub or voice that needs it no more (a missing file is fine).
+    func forget(_ kind: String, _ id: String) {
+        unlink(url(kind, id).path)
+    }
+
     /// Writes the entry in one step (mode 0600, the folder 0700 when it is made). It is not flushed to
     /// the disk: it survives DubKit being killed, and only a power cut can lose it, as it can lose the
     /// store's last commits (WAL, synchronous NORMAL) that name the job; losing it costs nothing paid,

@@ -31,6 +31,9 @@ struct VoiceDubWorkflowTests {
         #expect(dub.creditsRequired == 10 && dub.creditsUsed == 10, "\(dub.creditsRequired ?? -1) \(dub.creditsUsed)")
         #expect(h.fake.credits == 10_000 - 10)
         #expect(abs(try h.resultSeconds(dub) - 2) < 0.1)
+        // Once done, nothing is kept for the job in the state folder (its upload URL, its poll time).
+        let kept = try FileManager.default.contentsOfDirectory(atPath: h.stateFolder.path)
+        #expect(!kept.contains { $0.contains(jobID) }, "\(kept)")
         // Every status change the core recorded is one of the lifecycle's.
         let statuses = try h.store.events(of: .dub, id: id).compactMap(\.toStatus)
         #expect(statuses.first == "new" && statuses.last == "done", "\(statuses)")

@@ -29,8 +29,9 @@ public protocol Provider: Sendable {
     func pollDub(jobID: String) async throws -> DubJobState
     /// Writes the converted audio of a finished job to `destination`.
     func downloadDub(jobID: String, to destination: URL) async throws
-    /// Tells the provider that the job's result is stored in the project (the dub is `done`), so a copy it
-    /// keeps on this machine can go; by default nothing happens.
+    /// Tells the provider that the job's result is stored in the project (the dub is `done`), so what it
+    /// keeps on this machine for the job (a copy of the result, records for resuming) can go; by
+    /// default nothing happens.
     func releaseDubResult(jobID: String) async throws
     /// Asks the provider to stop a job; throws ``ProviderError/unsupported(provider:operation:)`` when it cannot.
     func cancelDub(jobID: String) async throws
