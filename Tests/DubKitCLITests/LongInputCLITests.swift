@@ -186,6 +186,9 @@ struct LongInputCLITests {
                 "\(atKill.map(\.status))")
         #expect(start - fake.credits == 30, "three chunks were paid before the kill, not \(start - fake.credits) credits")
         let attemptsBefore = try atKill.prefix(2).map { try store().stageAttempts(dub: $0.id ?? 0).count }
+        // `dub status` tells how far the chunks got, not only the parent's stage.
+        let status = try dubkit(["dub", "status", "--project", "p", String(id)], fake)
+        #expect(status.status == 0 && status.stdout.contains("2/5 chunks done"), "\(status.stdout)")
 
         let resumed = try dubkit(["dub", "run", "--project", "p", "--all"], fake)
 

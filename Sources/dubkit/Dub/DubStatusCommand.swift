@@ -36,7 +36,7 @@ struct DubStatusCommand: AsyncParsableCommand {
         let settled = { (dubs: [Dub]) in dubs.allSatisfy { $0.status.isFinal || $0.status == .error } }
         guard watch else {
             let dubs = try selected()
-            if global.json { try Output.json(dubs) } else { dubs.forEach { print(DubBoard.line($0)) } }
+            if global.json { try Output.json(dubs) } else { dubs.forEach { print(DubBoard.line($0, in: store)) } }
             return
         }
         if !global.json && Terminal.drawsInPlace {
@@ -46,12 +46,16 @@ struct DubStatusCommand: AsyncParsableCommand {
             board.stop()
             return
         }
-        var seen: [Int64: DubStatus] = [:]
+        // A line each time a dub's status changes, or (off --json) its line does: a chunk done.
+        var seen: [Int64: String] = [:]
         while true {
             let dubs = try selected()
-            for dub in dubs where seen[dub.id ?? 0] != dub.status {
-                seen[dub.id ?? 0] = dub.status
-                if global.json { try Output.jsonLine(dub) } else { FileHandle.standardOutput.write(Data((DubBoard.line(dub) + "\n").utf8)) }
+            for dub in dubs {
+                let line = DubBoard.line(dub, in: store)
+                let key = global.json ? dub.status.rawValue : line
+                guard seen[dub.id ?? 0] != key else { continue }
+                seen[dub.id ?? 0] = key
+                if global.json { try Output.jsonLine(dub) } else { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             }
             if settled(dubs) { return }
             try await Task.sleep(nanoseconds: UInt64(interval * 1e9))

@@ -34,7 +34,7 @@ final class DubBoard: @unchecked Sendable {
     private func draw() {
         guard let dubs = try? ids.map({ try store.dub($0) }) else { return }
         let shown = dubs.prefix(20)
-        var lines = shown.map(Self.line)
+        var lines = shown.map { Self.line($0, in: store) }
         if dubs.count > shown.count {
             let rest = dubs.dropFirst(shown.count)
             let done = rest.filter { $0.status == .done }.count
@@ -49,14 +49,36 @@ final class DubBoard: @unchecked Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// `dub 3  [#####-----]  processing  voicedub:abc` with the error when there is one.
-    static func line(_ dub: Dub) -> String {
+    /// `dub 3  [#####-----]  processing  voicedub:abc` with the error when there is one; a dub cut
+    /// into chunks also says how many are done, and its bar is theirs (each chunk's stage, averaged)
+    /// once they are further along than the dub's own stage says.
+    static func line(_ dub: Dub, chunks: [Dub] = []) -> String {
+        let ownShare = share(dub)
+        let chunkShare = chunks.isEmpty ? 0 : chunks.map(share).reduce(0, +) / Double(chunks.count)
+        let bar = Terminal.bar(max(ownShare, chunkShare), width: 10)
+        let status = dub.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
+        var note = ""
+        if !chunks.isEmpty {
+            note += "  \(chunks.filter { $0.status == .done }.count)/\(chunks.count) chunks done"
+            let failed = chunks.filter { $0.status == .error }.count
+            if failed > 0 { note += ", \(failed) in error" }
+        }
+        note += dub.errorCode.map { "  \($0): \(dub.errorMessage ?? "")" } ?? ""
+        return String("dub \(dub.id ?? 0)  \(bar)  \(status) \(dub.voice)\(note)".prefix(160))
+    }
+
+    /// ``line(_:chunks:)`` with the dub's chunks read from `store` (none for a dub sent whole, or
+    /// when they cannot be read).
+    static func line(_ dub: Dub, in store: ProjectStore) -> String {
+        guard dub.isChunked, let id = dub.id, let chunks = try? store.chunks(of: id) else { return line(dub) }
+        return line(dub, chunks: chunks)
+    }
+
+    /// How far along its stages a dub is, 0...1.
+    private static func share(_ dub: Dub) -> Double {
         let order: [DubStatus] = [.new, .uploading, .uploaded, .preprocessing, .preprocessed, .queued, .starting,
                                   .processing, .finalizing, .done]
         let step = order.firstIndex(of: dub.status) ?? 0
-        let bar = Terminal.bar(dub.status == .done ? 1 : Double(step) / Double(order.count - 1), width: 10)
-        let status = dub.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
-        let note = dub.errorCode.map { "  \($0): \(dub.errorMessage ?? "")" } ?? ""
-        return String("dub \(dub.id ?? 0)  \(bar)  \(status) \(dub.voice)\(note)".prefix(160))
+        return dub.status == .done ? 1 : Double(step) / Double(order.count - 1)
     }
 }
