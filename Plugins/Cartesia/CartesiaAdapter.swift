@@ -140,6 +140,11 @@ public struct CartesiaAdapter: Provider {
         try await typed { try dubs.download(jobID: jobID, to: destination) }
     }
 
+    /// The dub is done: its job's record and stored result go from the state folder.
+    public func releaseDubResult(jobID: String) async throws {
+        dubs.release(jobID: jobID)
+    }
+
     // MARK: Custom voices
 
     /// Creates the dataset (`POST /datasets`) and records the fine-tune's fields for later steps; the

@@ -125,6 +125,11 @@ public struct ElevenLabsAdapter: Provider {
         try await typed { try dubs.download(jobID: jobID, to: destination) }
     }
 
+    /// The dub is done: its job's record and stored result go from the state folder.
+    public func releaseDubResult(jobID: String) async throws {
+        dubs.release(jobID: jobID)
+    }
+
     // MARK: Internals
 
     /// Refuses a model that cannot do speech-to-speech, or that the account does not list.

@@ -187,6 +187,10 @@ public struct KitsAdapter: Provider {
         }
     }
 
+    // The job records of done dubs are kept (a few hundred bytes each): a POST whose answer was lost
+    // is matched to a Kits conversion not claimed by any record, and a done dub's conversion must stay
+    // claimed or it could be taken as a new dub's result.
+
     // MARK: Internals
 
     /// The job as the core sees it; a submitted one is read from Kits.

@@ -170,6 +170,11 @@ public struct VoiceConvertAdapter: Provider {
         }
     }
 
+    /// The dub is done: its job's record goes from the state folder.
+    public func releaseDubResult(jobID: String) async throws {
+        jobs.remove(jobID)
+    }
+
     // MARK: Internals
 
     /// The job as the core sees it; a submitted one is read from the service. A POST whose answer

@@ -50,6 +50,10 @@ struct VoiceConvertWorkflowTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.publishDir.path).isEmpty)
         let statuses = try h.store.events(of: .dub, id: id).compactMap(\.toStatus)
         #expect(statuses.contains("queued") && statuses.contains("processing") && statuses.last == "done", "\(statuses)")
+        // The dub is done: its job's record is gone from the state folder.
+        let state = h.dir.path("ws/plugins/.state/voiceconvert")
+        let kept = (try? FileManager.default.contentsOfDirectory(atPath: state.path)) ?? []
+        #expect(!kept.contains { $0.hasPrefix(dub.providerJobID ?? "?") }, "\(kept)")
     }
 
     @Test("a reference given as a URL is passed as it is; --separate becomes enable_separation")

@@ -82,6 +82,13 @@ public struct JobFolder<Record: JobRecord, Failure: Error>: Sendable {
         }
     }
 
+    /// Removes the record `id` and its own files; nothing happens when they are already gone.
+    public func remove(_ id: String) {
+        guard Self.isValid(id) else { return }
+        try? FileManager.default.removeItem(at: files(id))
+        try? FileManager.default.removeItem(at: url(id))
+    }
+
     /// Every record the folder holds that can be read.
     public func all() -> [Record] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

@@ -6,13 +6,14 @@ import Foundation
 /// lifecycle. Upload stages the input and preprocess measures it, both on this machine; generate sends
 /// the conversion once, writes its audio to a part file as it arrives and stores the result before it
 /// marks the job converted (a failure before that rolls the job back, so the next generate sends it
-/// again); poll answers from the job; download copies the result. Results are removed a while after
-/// they were stored. Every failure comes as the adapter's own error type.
+/// again); poll answers from the job; download copies the result. A job goes once its dub is done;
+/// the results of jobs left behind are removed a while after they were stored. Every failure comes
+/// as the adapter's own error type.
 public struct SynchronousDubs<Service: SynchronousService>: Sendable {
     public typealias Job = SynchronousJob<Service.Conversion>
 
-    /// Results stay this long after they were stored (a download cut off by a crash needs them), then
-    /// are removed when a new job is created.
+    /// Results of jobs whose dub was not done stay this long after they were stored (a download cut
+    /// off by a crash needs them), then are removed when a new job is created.
     public static var resultLifetime: TimeInterval { 7 * 24 * 3600 }
 
     /// The service the requests go to.
@@ -134,7 +135,13 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
         }
     }
 
-    /// Removes the files of jobs whose result was stored longer ago than ``resultLifetime``.
+    /// Forgets a job whose dub is done (its result is in the project): its record and its files go.
+    public func release(jobID: String) {
+        jobs.remove(jobID)
+    }
+
+    /// Removes the files of jobs whose result was stored longer ago than ``resultLifetime`` (jobs whose
+    /// dub never came to be done: a done dub's job is removed by ``release(jobID:)``).
     public func pruneOldResults(now: Date = Date()) {
         for job in jobs.all() {
             guard let stored = job.convertedAt, now.timeIntervalSince(stored) > Self.resultLifetime else { continue }
