@@ -211,6 +211,12 @@ public struct VoiceDubAdapter: Provider {
 
     // MARK: Custom voices
 
+    /// The voice is trained: its upload URLs and poll-time file go from the state folder.
+    public func releaseVoiceTraining(voiceID: String) async throws {
+        uploads.forget("voice", voiceID)
+        await gate.forget("voice-\(voiceID)")
+    }
+
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {
         try await typed {
             guard VoiceDubDescriptor.nameLength.contains(request.name.count) else {

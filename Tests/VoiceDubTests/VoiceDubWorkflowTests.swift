@@ -84,6 +84,9 @@ struct VoiceDubWorkflowTests {
         #expect(remote.cloneCalls == 1 && h.fake.calls(.cloneVoice) == 1)
         #expect(remote.status == "done")
         #expect(voice.creditsUsed == 50 && h.fake.credits == 10_000 - 50)
+        // Trained: its upload URLs and poll time are gone from the state folder.
+        let kept = (try? FileManager.default.contentsOfDirectory(atPath: h.stateFolder.path)) ?? []
+        #expect(!kept.contains { $0.contains(voiceID) }, "\(kept)")
 
         // The trained voice dubs by its DubKit name.
         let id = try h.fileDub(try h.tone("line.wav", seconds: 1), voice: "narrator")

@@ -44,6 +44,9 @@ public protocol Provider: Sendable {
     func trainVoice(voiceID: String) async throws -> VoiceJobState
     /// Where training stands now.
     func pollVoice(voiceID: String) async throws -> VoiceJobState
+    /// Tells the provider that the voice is trained and recorded (`done`), so what it keeps on this
+    /// machine for the training (records for resuming it) can go; by default nothing happens.
+    func releaseVoiceTraining(voiceID: String) async throws
 
     /// The credits a dub of `seconds` of input with these parameters will cost, before the provider has
     /// said; by default the descriptor's ``Billing`` for the input's length. An adapter whose price
@@ -76,6 +79,7 @@ extension Provider {
     public func uploadVoiceFile(voiceID: String, file: URL) async throws -> VoiceJobState { throw unsupported("dataset upload") }
     public func trainVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training") }
     public func pollVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training status") }
+    public func releaseVoiceTraining(voiceID: String) async throws {}
     public func estimateCredits(seconds: Double, parameters: DubParameters) -> Int64 {
         descriptor.billing.credits(forSeconds: seconds)
     }

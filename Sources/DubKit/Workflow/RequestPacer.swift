@@ -117,6 +117,8 @@ public struct PacedProvider: Provider {
     public func pollVoice(voiceID: String) async throws -> VoiceJobState {
         try await gated(polls, "voice-\(voiceID)") { try await base.pollVoice(voiceID: voiceID) }
     }
+    /// Not paced: housekeeping on this machine.
+    public func releaseVoiceTraining(voiceID: String) async throws { try await base.releaseVoiceTraining(voiceID: voiceID) }
     public func estimateCredits(seconds: Double, parameters: DubParameters) -> Int64 {
         base.estimateCredits(seconds: seconds, parameters: parameters)
     }

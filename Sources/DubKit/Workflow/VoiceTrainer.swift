@@ -76,6 +76,7 @@ public struct VoiceTrainer: Sendable {
                     try apply(try await provider.pollVoice(voiceID: try Self.providerID(voice)), to: voice)
                 }
                 retry.succeeded()
+                if try store.voice(id).status == .done { await release(voice) }
             } catch let error as ProviderError {
                 guard let wait = retry.wait(after: error) else {
                     try fail(id, FailureInfo(code: error.code, message: retry.message(error)))
@@ -84,6 +85,15 @@ public struct VoiceTrainer: Sendable {
                 report("voice \(voice.reference): \(retry.note(error, wait: wait))")
                 try await Task.sleep(nanoseconds: UInt64(max(wait, 0) * 1_000_000_000))
             }
+        }
+    }
+
+    /// The voice is done: the provider may drop what it kept for the training; a failure to is said,
+    /// not thrown (the voice is trained all the same).
+    private func release(_ voice: Voice) async {
+        guard let voiceID = voice.providerVoiceID else { return }
+        do { try await provider.releaseVoiceTraining(voiceID: voiceID) } catch {
+            report("voice \(voice.reference): the provider kept its training records: \(error.localizedDescription)")
         }
     }
 
