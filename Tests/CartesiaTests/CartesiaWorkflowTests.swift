@@ -96,7 +96,7 @@ struct CartesiaWorkflowTests {
         // The last event is held back until the adapter has reported progress and its partial audio
         // file holds bytes: the audio is on disk before the answer ends.
         h.fake.holdStreamEnd {
-            reports.current.contains { $0 > 0 && $0 < 1 } && Self.partialBytes(in: folder) > 0
+            reports.current.contains { $0 > 0 && $0 < 1 } && PartialResults.bytes(in: folder) > 0
         }
         let id = try h.fileDub(try h.speech(), parameters: ["stream": .bool(true), "encoding": .string("pcm_s16le"),
                                                            "sample_rate": .number(22_050)])
@@ -166,15 +166,6 @@ struct CartesiaWorkflowTests {
         #expect(outcomes.values.allSatisfy { if case let .finished(dub) = $0 { dub.status == .done } else { false } })
         #expect(h.fake.mostConcurrentConversions <= 2)
         #expect(h.fake.calls(.changeVoiceBytes) == 4) // no 429: the batch never asked for a third at once
-    }
-
-    /// Bytes in any partial audio file of the state folder.
-    static func partialBytes(in folder: URL) -> Int {
-        let jobs = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return jobs.reduce(0) { total, job in
-            let part = folder.appendingPathComponent(job).appendingPathComponent("result.part")
-            return total + (((try? FileManager.default.attributesOfItem(atPath: part.path))?[.size] as? NSNumber)?.intValue ?? 0)
-        }
     }
 }
 

@@ -104,7 +104,7 @@ struct ElevenLabsWorkflowTests {
         // The last chunk is held back until the adapter has reported progress and its partial file
         // holds bytes: the audio is on disk before the answer ends.
         h.fake.holdStreamEnd {
-            reports.current.contains { $0 > 0 && $0 < 1 } && Self.partialBytes(in: folder) > 0
+            reports.current.contains { $0 > 0 && $0 < 1 } && PartialResults.bytes(in: folder) > 0
         }
         let id = try h.fileDub(try h.tone("a.wav", seconds: 2), parameters: ["stream": .bool(true), "output_format": .string("pcm_22050")])
 
@@ -175,15 +175,6 @@ struct ElevenLabsWorkflowTests {
         #expect(outcomes.values.allSatisfy { if case let .finished(dub) = $0 { dub.status == .done } else { false } })
         #expect(h.fake.mostConcurrentConversions <= 2)
         #expect(h.fake.calls(.convert) == 6) // no more 429s: the batch never asked for a third at once
-    }
-
-    /// Bytes in any partial answer file of the state folder.
-    static func partialBytes(in folder: URL) -> Int {
-        let jobs = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return jobs.reduce(0) { total, job in
-            let part = folder.appendingPathComponent(job).appendingPathComponent("result.part")
-            return total + (((try? FileManager.default.attributesOfItem(atPath: part.path))?[.size] as? NSNumber)?.intValue ?? 0)
-        }
     }
 }
 

@@ -31,7 +31,7 @@ public final class FakeCartesia: Sendable {
 
     struct State {
         var calls: [Operation: Int] = [:]
-        var faults: [Operation: [Fault]] = [:]
+        var faults = FaultQueues<Operation, Fault>()
         var conversions: [Conversion] = []
         var creditsUsed: Int64 = 0
         var inFlight = 0
@@ -72,7 +72,7 @@ public final class FakeCartesia: Sendable {
 
     /// Makes the next `times` calls of `operation` meet `fault`.
     public func inject(_ fault: Fault, on operation: Operation, times: Int = 1) {
-        state.withLock { $0.faults[operation, default: []] += Array(repeating: fault, count: times) }
+        state.withLock { $0.faults.add(fault, on: operation, times: times) }
     }
 
     /// Makes the next `count` fine-tunes created end `failed` instead of `completed`.
@@ -177,12 +177,7 @@ public final class FakeCartesia: Sendable {
     }
 
     func takeFault(_ operation: Operation) -> Fault? {
-        state.withLock { state in
-            guard var queue = state.faults[operation], !queue.isEmpty else { return nil }
-            let fault = queue.removeFirst()
-            state.faults[operation] = queue
-            return fault
-        }
+        state.withLock { $0.faults.take(operation) }
     }
 
     /// An error answer: `{error_code, title, message, request_id}`, or the message as plain text.

@@ -58,8 +58,8 @@ enum FakeCartesiaAudio {
               (try? RawAudioWAV.unwrap(wav, to: samples)) != nil,
               let pcm = try? Data(contentsOf: samples) else { return nil }
         let raw: Data = switch encoding {
-        case "pcm_mulaw": g711(pcm, aLaw: false)
-        case "pcm_alaw": g711(pcm, aLaw: true)
+        case "pcm_mulaw": G711.encode(pcm)
+        case "pcm_alaw": G711.encode(pcm, aLaw: true)
         default: pcm
         }
         guard container == "wav" else { return Rendered(data: raw, inputSeconds: extraction.durationSeconds) }
@@ -75,50 +75,5 @@ enum FakeCartesiaAudio {
               (try? RawAudioWAV.wrap(bare, encoding: kind, sampleRate: sampleRate, to: wrapped)) != nil,
               let data = try? Data(contentsOf: wrapped) else { return nil }
         return Rendered(data: data, inputSeconds: extraction.durationSeconds)
-    }
-
-    /// G.711 of 16-bit little-endian samples: μ-law (bias 0x84, clip 32635) or A-law (ITU reference).
-    static func g711(_ pcm: Data, aLaw: Bool) -> Data {
-        var out = Data(capacity: pcm.count / 2)
-        pcm.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var index = 0
-            while index + 1 < raw.count {
-                let sample = Int(Int16(bitPattern: UInt16(raw[index]) | UInt16(raw[index + 1]) << 8))
-                out.append(aLaw ? Self.aLaw(sample) : Self.muLaw(sample))
-                index += 2
-            }
-        }
-        return out
-    }
-
-    static func muLaw(_ sample: Int) -> UInt8 {
-        let sign = sample < 0 ? 0x80 : 0
-        var magnitude = min(abs(sample), 32635) + 0x84
-        var exponent = 7
-        var mask = 0x4000
-        while exponent > 0 && magnitude & mask == 0 {
-            exponent -= 1
-            mask >>= 1
-        }
-        magnitude = (magnitude >> (exponent + 3)) & 0x0F
-        return UInt8(~(sign | exponent << 4 | magnitude) & 0xFF)
-    }
-
-    static func aLaw(_ sample: Int) -> UInt8 {
-        let sign = sample >= 0 ? 0x80 : 0
-        let magnitude = min(sample >= 0 ? sample : -sample - 1, 32767) >> 3
-        var encoded: Int
-        if magnitude < 32 {
-            encoded = magnitude >> 1
-        } else {
-            var exponent = 1
-            var shifted = magnitude >> 5
-            while shifted > 1 && exponent < 7 {
-                shifted >>= 1
-                exponent += 1
-            }
-            encoded = exponent << 4 | ((magnitude >> exponent) & 0x0F)
-        }
-        return UInt8((encoded | sign) ^ 0x55)
     }
 }

@@ -15,7 +15,7 @@ public final class FakeElevenLabs: Sendable {
 
     struct State {
         var calls: [Operation: Int] = [:]
-        var faults: [Operation: [Fault]] = [:]
+        var faults = FaultQueues<Operation, Fault>()
         var conversions: [Conversion] = []
         var charactersUsed: Int64
         var inFlight = 0
@@ -63,7 +63,7 @@ public final class FakeElevenLabs: Sendable {
 
     /// Makes the next `times` calls of `operation` meet `fault`.
     public func inject(_ fault: Fault, on operation: Operation, times: Int = 1) {
-        state.withLock { $0.faults[operation, default: []] += Array(repeating: fault, count: times) }
+        state.withLock { $0.faults.add(fault, on: operation, times: times) }
     }
 
     /// Holds back the last chunk of every streamed answer until `gate` returns true (the server gives
@@ -141,12 +141,7 @@ public final class FakeElevenLabs: Sendable {
     }
 
     func takeFault(_ operation: Operation) -> Fault? {
-        state.withLock { state in
-            guard var queue = state.faults[operation], !queue.isEmpty else { return nil }
-            let fault = queue.removeFirst()
-            state.faults[operation] = queue
-            return fault
-        }
+        state.withLock { $0.faults.take(operation) }
     }
 
     /// `{detail: {status, message}}` with an HTTP status.

@@ -56,29 +56,6 @@ enum FakeElevenLabsAudio {
                   from: input, to: wav, options: AudioExtractionOptions(sampleRate: rate, channels: .mono, encoding: .s16, format: .wav)),
               (try? RawAudioWAV.unwrap(wav, to: samples)) != nil,
               let pcm = try? Data(contentsOf: samples) else { return nil }
-        return Rendered(data: parts[0] == "ulaw" ? muLaw(pcm) : pcm, inputSeconds: extraction.durationSeconds)
-    }
-
-    /// G.711 μ-law of 16-bit little-endian samples (the ITU reference: bias 0x84, clip 32635).
-    static func muLaw(_ pcm: Data) -> Data {
-        var out = Data(capacity: pcm.count / 2)
-        pcm.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var index = 0
-            while index + 1 < raw.count {
-                let sample = Int(Int16(bitPattern: UInt16(raw[index]) | UInt16(raw[index + 1]) << 8))
-                let sign = sample < 0 ? 0x80 : 0
-                var magnitude = min(abs(sample), 32635) + 0x84
-                var exponent = 7
-                var mask = 0x4000
-                while exponent > 0 && magnitude & mask == 0 {
-                    exponent -= 1
-                    mask >>= 1
-                }
-                magnitude = (magnitude >> (exponent + 3)) & 0x0F
-                out.append(UInt8(~(sign | exponent << 4 | magnitude) & 0xFF))
-                index += 2
-            }
-        }
-        return out
+        return Rendered(data: parts[0] == "ulaw" ? G711.encode(pcm) : pcm, inputSeconds: extraction.durationSeconds)
     }
 }

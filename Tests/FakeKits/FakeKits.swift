@@ -18,7 +18,7 @@ public final class FakeKits: Sendable {
         var calls: [Operation: Int] = [:]
         /// When each call arrived, in order.
         var arrivals: [(operation: Operation, id: Int64?, at: ContinuousClock.Instant)] = []
-        var faults: [Operation: [Fault]] = [:]
+        var faults = FaultQueues<Operation, Fault>()
         var conversions: [Int64: Conversion] = [:]
         var nextID: Int64 = 1
     }
@@ -60,7 +60,7 @@ public final class FakeKits: Sendable {
 
     /// Makes the next `times` calls of `operation` meet `fault`.
     public func inject(_ fault: Fault, on operation: Operation, times: Int = 1) {
-        state.withLock { $0.faults[operation, default: []] += Array(repeating: fault, count: times) }
+        state.withLock { $0.faults.add(fault, on: operation, times: times) }
     }
 
     /// The conversion with this id.
@@ -121,12 +121,7 @@ public final class FakeKits: Sendable {
     }
 
     func takeFault(_ operation: Operation) -> Fault? {
-        state.withLock { state in
-            guard var queue = state.faults[operation], !queue.isEmpty else { return nil }
-            let fault = queue.removeFirst()
-            state.faults[operation] = queue
-            return fault
-        }
+        state.withLock { $0.faults.take(operation) }
     }
 
     private func answer(_ request: TestHTTPRequest, route: Route, fails: Bool) -> TestHTTPResponse {

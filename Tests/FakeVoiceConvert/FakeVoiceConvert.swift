@@ -17,7 +17,7 @@ public final class FakeVoiceConvert: Sendable {
 
     struct State {
         var calls: [Operation: Int] = [:]
-        var faults: [Operation: [Fault]] = [:]
+        var faults = FaultQueues<Operation, Fault>()
         var tasks: [String: Task] = [:]
         var credits: Int64
     }
@@ -53,7 +53,7 @@ public final class FakeVoiceConvert: Sendable {
 
     /// Makes the next `times` calls of `operation` meet `fault`.
     public func inject(_ fault: Fault, on operation: Operation, times: Int = 1) {
-        state.withLock { $0.faults[operation, default: []] += Array(repeating: fault, count: times) }
+        state.withLock { $0.faults.add(fault, on: operation, times: times) }
     }
 
     /// The task with this id.
@@ -117,12 +117,7 @@ public final class FakeVoiceConvert: Sendable {
     }
 
     func takeFault(_ operation: Operation) -> Fault? {
-        state.withLock { state in
-            guard var queue = state.faults[operation], !queue.isEmpty else { return nil }
-            let fault = queue.removeFirst()
-            state.faults[operation] = queue
-            return fault
-        }
+        state.withLock { $0.faults.take(operation) }
     }
 
     /// An error answer: `{error: {code, type, message}}`.
