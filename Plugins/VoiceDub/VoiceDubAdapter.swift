@@ -205,16 +205,20 @@ public struct VoiceDubAdapter: Provider {
     /// URL and the end of its last read) are no longer needed, and go, so the folder does not grow
     /// with every dub ever run.
     public func releaseDubResult(jobID: String) async throws {
-        uploads.forget("dub", jobID)
-        await gate.forget("dub-\(jobID)")
+        await forget("dub", jobID)
     }
 
     // MARK: Custom voices
 
     /// The voice is trained: its upload URLs and poll-time file go from the state folder.
     public func releaseVoiceTraining(voiceID: String) async throws {
-        uploads.forget("voice", voiceID)
-        await gate.forget("voice-\(voiceID)")
+        await forget("voice", voiceID)
+    }
+
+    /// Removes the state files of a dub or voice (`kind`) DubKit has finished with.
+    private func forget(_ kind: String, _ id: String) async {
+        uploads.forget(kind, id)
+        await gate.forget("\(kind)-\(id)")
     }
 
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {

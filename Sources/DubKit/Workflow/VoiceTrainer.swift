@@ -68,7 +68,10 @@ public struct VoiceTrainer: Sendable {
             let voice = try store.voice(id)
             do {
                 switch voice.status {
-                case .done, .error: return voice
+                case .done:
+                    await release(voice)
+                    return voice
+                case .error: return voice
                 case .new: try await create(voice, id: id)
                 case .uploading: try await uploadAndTrain(voice, id: id)
                 case .queued, .starting, .processing, .finalizing:
@@ -76,7 +79,6 @@ public struct VoiceTrainer: Sendable {
                     try apply(try await provider.pollVoice(voiceID: try Self.providerID(voice)), to: voice)
                 }
                 retry.succeeded()
-                if try store.voice(id).status == .done { await release(voice) }
             } catch let error as ProviderError {
                 guard let wait = retry.wait(after: error) else {
                     try fail(id, FailureInfo(code: error.code, message: retry.message(error)))
@@ -88,8 +90,8 @@ public struct VoiceTrainer: Sendable {
         }
     }
 
-    /// The voice is done: the provider may drop what it kept for the training; a failure to is said,
-    /// not thrown (the voice is trained all the same).
+    /// The voice is done: the provider may drop what it kept for the training (again, harmlessly, when
+    /// a done voice is run again); a failure to is said, not thrown (the voice is trained all the same).
     private func release(_ voice: Voice) async {
         guard let voiceID = voice.providerVoiceID else { return }
         do { try await provider.releaseVoiceTraining(voiceID: voiceID) } catch {

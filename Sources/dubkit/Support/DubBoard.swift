@@ -78,7 +78,6 @@ final class DubBoard: @unchecked Sendable {
     private static func share(_ dub: Dub) -> Double {
         let order: [DubStatus] = [.new, .uploading, .uploaded, .preprocessing, .preprocessed, .queued, .starting,
                                   .processing, .finalizing, .done]
-        let step = order.firstIndex(of: dub.status) ?? 0
-        return dub.status == .done ? 1 : Double(step) / Double(order.count - 1)
+        return Double(order.firstIndex(of: dub.status) ?? 0) / Double(order.count - 1)
     }
 }
