@@ -99,14 +99,15 @@ public struct VoiceDubClient: Sendable {
         }
     }
 
-    /// Downloads a presigned result URL into `destination`, resuming a dropped transfer.
+    /// Downloads a presigned result URL into `destination`, resuming a dropped transfer, and continuing
+    /// from the bytes an earlier run left in `destination` (a stalled or cut-off download).
     public func download(_ presigned: String, to destination: URL) async throws(VoiceDubError) {
         let operation = "GET dubUrl"
         guard let url = URL(string: presigned), url.scheme == "http" || url.scheme == "https" else {
             throw .invalidResponse(operation: operation, detail: "dubUrl is not an http(s) URL")
         }
         do {
-            _ = try await http.download(HTTPRequest(.get, url), to: destination)
+            _ = try await http.download(HTTPRequest(.get, url), to: destination, continuing: true)
         } catch {
             throw Self.map(error, operation: operation, presigned: true)
         }

@@ -30,7 +30,7 @@ public struct NetworkBounds: Sendable, Equatable {
         func seconds(_ variable: String, _ fallback: Double) -> Double {
             guard let text = environment[variable] else { return fallback }
             guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else {
-                problems.append("\(variable)=\(text) is not a number of seconds above 0; using \(Self.format(fallback)) s")
+                problems.append("\(variable)=\(text) is not a number of seconds above 0 (the default is \(Self.format(fallback)) s)")
                 return fallback
             }
             return value

@@ -64,8 +64,8 @@ public enum LinkError: Error, LocalizedError, Sendable, Equatable {
             "link \(link): \(host) could not be reached (\(detail)). Check the address and the network, then run again."
         case let .timedOut(link, seconds, received, kept):
             "link \(link): the server \(received > 0 ? "stopped sending after \(received) bytes and" : "accepted the request but") sent nothing for \(NetworkBounds.format(seconds)) s, so DubKit stopped waiting. "
-                + (kept > 0 ? "The \(kept) bytes received so far are kept: run the same command again to continue the download from there."
-                    : "Run the same command again to try again.")
+                + (kept > 0 ? "The \(kept) bytes received so far are kept: run the same command again (for a dub that stopped on it, `dubkit dub retry`) to continue the download from there."
+                    : "Run the same command again (for a dub, `dubkit dub retry`) to try again.")
                 + " \(NetworkBounds.stallVariable) sets how long to wait."
         case let .redirectRefused(link, target):
             "link \(link) redirects to \(target), which is refused: DubKit follows redirects to http(s) only, and never from https to plain http. Ask for a direct https link to the media."

@@ -75,6 +75,14 @@ public final class PartialDownload {
         isShared && bytes > 0 && FileManager.default.fileExists(atPath: HTTPClient.resumeRecord(for: url).path)
     }
 
+    /// Removes the kept part `<name>.part` in `folder` and its resume record, when a download is no
+    /// longer wanted (the job it belonged to is done or gone).
+    public static func remove(folder: URL, name: String) {
+        let file = folder.appendingPathComponent("\(name).part", isDirectory: false)
+        unlink(file.path)
+        unlink(HTTPClient.resumeRecord(for: file).path)
+    }
+
     /// Removes the file and its resume record, unless the file was moved away (stored) and the name is
     /// now another run's.
     public func discard() {
