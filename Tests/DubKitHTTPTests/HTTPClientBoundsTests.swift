@@ -9,6 +9,14 @@ private func seconds(since start: ContinuousClock.Instant) -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
+/// Seconds from the request going out to the transfer being given up, as the client's transfer thread
+/// logged them (other suites busy on the cooperative pool cannot stretch this).
+private func givenUp(_ log: TimedLog) throws -> Double {
+    let sent = try #require(log.time(ofFirst: "> GET"))
+    let failed = try #require(log.time(ofFirst: "! nothing received"))
+    return failed.timeIntervalSince(sent)
+}
+
 /// Every read has a bound: a server that goes silent ends in a stall error within the limit, a
 /// download kept from a stalled run continues in the next, and the limits come from the environment.
 @Suite(.timeLimit(.minutes(1))) struct HTTPClientBoundsTests {
@@ -25,11 +33,11 @@ private func seconds(since start: ContinuousClock.Instant) -> Double {
             return response
         }
         defer { server.stop() }
-        let client = try HTTPClient(configuration: .init(stallTimeout: Self.stall))
+        let log = TimedLog()
+        let client = try HTTPClient(configuration: .init(stallTimeout: Self.stall, log: log.sink))
         let url = server.url("/v1/me?api_key=SECRET-KEY")
-        let start = ContinuousClock.now
         let error = await #expect(throws: HTTPError.self) { _ = try await client.send(HTTPRequest(.get, url)) }
-        let waited = seconds(since: start)
+        let waited = try givenUp(log)
         guard case let .stalled(method, shown, stalledFor, answered, received) = error else {
             Issue.record("expected a stall, got \(String(describing: error))")
             return
@@ -58,14 +66,14 @@ private func seconds(since start: ContinuousClock.Instant) -> Double {
         defer { server.stop() }
         let directory = try TemporaryDirectory()
         let destination = directory.path("result.part")
-        let client = try HTTPClient(configuration: .init(stallTimeout: Self.stall))
+        let log = TimedLog()
+        let client = try HTTPClient(configuration: .init(stallTimeout: Self.stall, log: log.sink))
         let request = HTTPRequest(.get, server.url("/result.wav"))
 
-        let start = ContinuousClock.now
         let error = await #expect(throws: HTTPError.self) {
             _ = try await client.download(request, to: destination, continuing: true)
         }
-        let waited = seconds(since: start)
+        let waited = try givenUp(log)
         guard case let .stalled(_, _, _, answered, received) = error else {
             Issue.record("expected a stall, got \(String(describing: error))")
             return
@@ -141,16 +149,17 @@ private func seconds(since start: ContinuousClock.Instant) -> Double {
     @Test("the stall limit does not cut a connection still being made: the connect timeout covers that, and says so")
     func connectingIsNotAStall() async throws {
         let blackhole = try UnacceptingListener()
-        let client = try HTTPClient(configuration: .init(connectTimeout: 1, stallTimeout: 0.2, retryPolicy: .never))
+        let log = TimedLog()
+        let client = try HTTPClient(configuration: .init(connectTimeout: 1, stallTimeout: 0.2, retryPolicy: .never, log: log.sink))
         let url = try #require(URL(string: "http://127.0.0.1:\(blackhole.port)/x"))
-        let start = ContinuousClock.now
         let error = await #expect(throws: HTTPError.self) { _ = try await client.send(HTTPRequest(.get, url)) }
         guard case let .timeout(_, _, limit, _) = error else {
             Issue.record("expected a connect timeout, got \(String(describing: error))")
             return
         }
         #expect(limit == 1)
-        #expect(seconds(since: start) >= 0.9)
+        let sent = try #require(log.time(ofFirst: "> GET")), failed = try #require(log.time(ofFirst: "! "))
+        #expect(failed.timeIntervalSince(sent) >= 0.9, "given up after \(failed.timeIntervalSince(sent)) s")
         #expect(error?.errorDescription?.contains("DUBKIT_CONNECT_TIMEOUT") == true)
     }
 

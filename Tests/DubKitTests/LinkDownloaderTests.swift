@@ -97,12 +97,15 @@ struct LinkDownloaderTests {
         } throws: { error in
             guard let error = error as? LinkError, case let .timedOut(shown, seconds, received, kept) = error else { return false }
             let message = error.localizedDescription
-            return shown == link.description && seconds >= 1 && received == Int64(half) && kept == Int64(half)
+            // `seconds` is the silence the transfer thread measured before it gave up.
+            return shown == link.description && seconds >= 1 && seconds < 3 && received == Int64(half) && kept == Int64(half)
                 && error.code == "link.timed_out" && message.contains("run the same command again") && message.contains("to continue the download from there")
                 && !message.contains("SIGNED-SECRET")
         }
+        // The whole call, with a generous margin: other suites can keep the test's task waiting for
+        // the cooperative pool long after the transfer ended.
         let waited = ContinuousClock.now - start
-        #expect(waited < .seconds(5), "gave up after \(waited)")
+        #expect(waited < .seconds(40), "gave up after \(waited)")
         #expect(leftovers(in: store).count == 2, "the part and its resume record stay: \(leftovers(in: store))")
 
         stalls.withLock { $0 = false }
