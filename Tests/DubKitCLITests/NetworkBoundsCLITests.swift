@@ -27,13 +27,7 @@ struct NetworkBoundsCLITests {
         try Fixtures.video(clip, seconds: 2)
         let bytes = try Data(contentsOf: clip)
         let half = bytes.count / 2
-        let stalls = Locked(true)
-        let server = try TestHTTPServer { _ in
-            var response = TestHTTPResponse(headers: [("Content-Type", "video/mp4"), ("ETag", "\"clip-7\"")], body: .bytes(bytes))
-            response.acceptsRanges = true
-            if stalls.current { response.stallAfterBytes = half }
-            return response
-        }
+        let server = try StallingFileServer(bytes, etag: "\"clip-7\"", contentType: "video/mp4", stallAfter: half)
         defer { server.stop() }
         let secrets = ["SIG-9d41c7e2", "TOK-77ab03", "hunter2pw"]
         let link = server.url("/clip.mp4").absoluteString
@@ -61,7 +55,7 @@ struct NetworkBoundsCLITests {
         #expect(stalled.stderr.contains("\(half) bytes received so far are kept") && stalled.stderr.contains("dubkit dub retry"))
         #expect(stalled.stderr.contains("X-Amz-Signature=***"), "the link is named, masked: \(stalled.stderr)")
 
-        stalls.withLock { $0 = false }
+        server.stalls = false
         let retried = try run("dub retry", ["dub", "retry", "--project", "p", "1", "--verbose"])
         #expect(retried.status == 0, "\(retried.stderr)")
         #expect(server.requests.count == 2)

@@ -56,13 +56,7 @@ private func givenUp(_ log: TimedLog) throws -> Double {
     func stalledDownloadContinuesInTheNextRun() async throws {
         let payload = Self.payload
         let kept = 50_000
-        let stalls = Locked(true)
-        let server = try TestHTTPServer { _ in
-            var response = TestHTTPResponse(headers: [("Content-Type", "audio/wav"), ("ETag", "\"v1\"")], body: .bytes(payload))
-            response.acceptsRanges = true
-            if stalls.current { response.stallAfterBytes = kept }
-            return response
-        }
+        let server = try StallingFileServer(payload, etag: "\"v1\"", contentType: "audio/wav", stallAfter: kept)
         defer { server.stop() }
         let directory = try TemporaryDirectory()
         let destination = directory.path("result.part")
@@ -84,7 +78,7 @@ private func givenUp(_ log: TimedLog) throws -> Double {
         #expect(FileManager.default.fileExists(atPath: HTTPClient.resumeRecord(for: destination).path))
 
         // The next run (a new client, as a new process would have) asks only for the rest.
-        stalls.withLock { $0 = false }
+        server.stalls = false
         let again = try HTTPClient(configuration: .init(stallTimeout: Self.stall))
         let response = try await again.download(request, to: destination, continuing: true)
         #expect(response.status == 206)

@@ -80,13 +80,7 @@ struct LinkDownloaderTests {
         let dir = try TemporaryDirectory()
         let bytes = try clipBytes(in: dir)
         let half = bytes.count / 2
-        let stalls = Locked(true)
-        let server = try TestHTTPServer { _ in
-            var response = TestHTTPResponse(headers: [("Content-Type", "video/mp4"), ("ETag", "\"clip-1\"")], body: .bytes(bytes))
-            response.acceptsRanges = true
-            if stalls.current { response.stallAfterBytes = half }
-            return response
-        }
+        let server = try StallingFileServer(bytes, etag: "\"clip-1\"", contentType: "video/mp4", stallAfter: half)
         defer { server.stop() }
         let store = MediaStore(folder: dir.path("media"))
         let link = try MediaLink(server.url("/clip.mp4?sig=SIGNED-SECRET").absoluteString)
@@ -108,7 +102,7 @@ struct LinkDownloaderTests {
         #expect(waited < .seconds(40), "gave up after \(waited)")
         #expect(leftovers(in: store).count == 2, "the part and its resume record stay: \(leftovers(in: store))")
 
-        stalls.withLock { $0 = false }
+        server.stalls = false
         let downloaded = try await downloader().download(link, into: store)
         #expect(downloaded.ref.hash == sha256(bytes))
         #expect(try Data(contentsOf: store.url(for: downloaded.ref.hash)) == bytes)
