@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// Cartesia as a DubKit provider: its voices as the catalogue, dubs as voice changer conversions
@@ -101,7 +102,7 @@ public struct CartesiaAdapter: Provider {
                 throw CartesiaError.invalidValue(field: "separate", value: "true", allowed: "false: the voice changer does not separate vocals")
             }
             guard request.link == nil else {
-                throw CartesiaError.invalidValue(field: "link", value: request.link ?? "", allowed: "none: Cartesia takes the clip itself, not a link")
+                throw CartesiaError.invalidValue(field: "link", value: Redaction.url(request.link ?? ""), allowed: "none: Cartesia takes the clip itself, not a link")
             }
             try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
             let voice = Self.trainedVoiceID(request.voiceData) ?? request.voice

@@ -110,7 +110,10 @@ public struct CartesiaClient: Sendable {
         headers.set("Authorization", "Bearer \(try api.key())")
         headers.set("Cartesia-Version", CartesiaDescriptor.apiVersion)
         headers.set("Accept", accept)
-        return HTTPRequest(method, url, headers: headers, body: body, timeout: timeout)
+        // A request without an overall limit is a conversion or an upload the service works on before
+        // answering: its answer may take the processing stall limit (10 × DUBKIT_STALL_TIMEOUT) to begin.
+        return HTTPRequest(method, url, headers: headers, body: body, timeout: timeout,
+                           stallTimeout: timeout == 0 ? NetworkBounds.current.processingStallTimeout : nil)
     }
 
     private func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// ElevenLabs speech-to-speech as a DubKit provider: its voices as the catalogue, and dubs as
@@ -90,7 +91,7 @@ public struct ElevenLabsAdapter: Provider {
                                                    allowed: "false: speech-to-speech does not separate vocals; `--param remove_background_noise=true` cleans the input instead")
             }
             guard request.link == nil else {
-                throw ElevenLabsError.invalidValue(field: "link", value: request.link ?? "", allowed: "none: ElevenLabs takes the audio itself, not a link")
+                throw ElevenLabsError.invalidValue(field: "link", value: Redaction.url(request.link ?? ""), allowed: "none: ElevenLabs takes the audio itself, not a link")
             }
             try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
             let conversion = try ElevenLabsConversion(voiceID: request.voice, parameters: request.parameters)

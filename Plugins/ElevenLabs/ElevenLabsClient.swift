@@ -54,8 +54,10 @@ public struct ElevenLabsClient: Sendable {
         var headers = HTTPHeaders()
         headers.set("xi-api-key", try api.key())
         headers.set("Accept", accept)
-        // A conversion of 5 minutes of audio may take minutes: no overall limit on the POST.
-        return HTTPRequest(method, url, headers: headers, body: body, timeout: method == .post ? 0 : nil)
+        // A conversion of 5 minutes of audio may take minutes: no overall limit on the POST, and its
+        // answer may take the processing stall limit (10 × DUBKIT_STALL_TIMEOUT) to begin.
+        return HTTPRequest(method, url, headers: headers, body: body, timeout: method == .post ? 0 : nil,
+                           stallTimeout: method == .post ? NetworkBounds.current.processingStallTimeout : nil)
     }
 
     private func call<Value: Decodable>(_ path: String, query: [URLQueryItem] = [], decoding: Value.Type) async throws(ElevenLabsError) -> Value {

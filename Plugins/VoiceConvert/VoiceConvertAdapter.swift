@@ -58,7 +58,7 @@ public struct VoiceConvertAdapter: Provider {
             }
             if let link = request.link {
                 guard Self.isWebURL(link) else {
-                    throw VoiceConvertError.invalidValue(field: "link", value: link, allowed: "an http(s) URL")
+                    throw VoiceConvertError.invalidValue(field: "link", value: Redaction.url(link), allowed: "an http(s) URL")
                 }
             } else if publisher == nil {
                 throw VoiceConvertError.needsURL(field: "source", value: "(the dub's file)")
@@ -98,7 +98,7 @@ public struct VoiceConvertAdapter: Provider {
             if job.stage == .created, let link = job.link {
                 let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-voiceconvert-\(UUID().uuidString)")
                 defer { try? FileManager.default.removeItem(at: temp) }
-                try await client.download(link, to: temp, operation: "GET \(link) (to measure it)")
+                try await client.download(link, to: temp, operation: "GET \(Redaction.url(link)) (to measure it)")
                 job.inputDurationMs = Int64((try Self.measure(temp, field: "link") * 1000).rounded())
                 job.request.sourceAudioURL = link
                 try prepareReference(&job)

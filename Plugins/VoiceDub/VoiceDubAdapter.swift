@@ -83,7 +83,7 @@ public struct VoiceDubAdapter: Provider {
             if case let .bool(value)? = request.parameters.values["separate"] { separate = value }
             if let link = request.link {
                 guard let url = URL(string: link), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                    throw VoiceDubError.invalidValue(field: "link", value: link, allowed: "an http(s) URL")
+                    throw VoiceDubError.invalidValue(field: "link", value: Redaction.url(link), allowed: "an http(s) URL")
                 }
             }
             let created = try await client.createDub(VoiceDubCreateDubRequest(
@@ -188,18 +188,40 @@ public struct VoiceDubAdapter: Provider {
                 throw VoiceDubError.invalidResponse(operation: "GET /v1/me/dubs/\(jobID)",
                                                     detail: "the dub is \(dub.status.rawValue) with no dubUrl; it cannot be downloaded yet")
             }
+            // Into a part file of the job's in the state folder, kept when the download stalls or its
+            // connection is lost, so the next run continues from the bytes already here.
+            let partial: PartialDownload
+            do {
+                partial = try PartialDownload(folder: uploads.folder, name: Self.resultPart(jobID))
+            } catch {
+                throw VoiceDubError.localFile(operation: "GET dubUrl", path: uploads.folder.path, message: error.localizedDescription)
+            }
+            var keep = false
+            defer { if !keep { partial.discard() } }
+            do {
+                do {
+                    try await client.download(url, to: partial.url)
+                } catch let VoiceDubError.unexpected(_, status?, _, _) where status == 403 || status == 410 {
+                    // A presigned URL that expired (or was revoked): ask for a fresh one once.
+                    let fresh = try await read(jobID)
+                    guard let again = fresh.dubUrl else { throw VoiceDubError.uploadURLMissing(job: jobID) }
+                    try await client.download(again, to: partial.url)
+                }
+            } catch let error as VoiceDubError {
+                if case .unreachable = error { keep = partial.canContinue }
+                throw error
+            }
             try? FileManager.default.removeItem(at: destination)
             do {
-                try await client.download(url, to: destination)
-            } catch let VoiceDubError.unexpected(_, status?, _, _) where status == 403 || status == 410 {
-                // A presigned URL that expired (or was revoked): ask for a fresh one once.
-                let fresh = try await read(jobID)
-                guard let again = fresh.dubUrl else { throw VoiceDubError.uploadURLMissing(job: jobID) }
-                try? FileManager.default.removeItem(at: destination)
-                try await client.download(again, to: destination)
+                try FileManager.default.moveItem(at: partial.url, to: destination)
+            } catch {
+                throw VoiceDubError.localFile(operation: "GET dubUrl", path: destination.path, message: error.localizedDescription)
             }
         }
     }
+
+    /// The name of the part file a dub's result is downloaded into, in the state folder.
+    private static func resultPart(_ jobID: String) -> String { "dub-\(jobID)-result" }
 
     /// The dub is done and its result stored: the files kept for it in the state folder (its upload
     /// URL and the end of its last read) are no longer needed, and go, so the folder does not grow
@@ -218,6 +240,7 @@ public struct VoiceDubAdapter: Provider {
     /// Removes the state files of a dub or voice (`kind`) DubKit has finished with.
     private func forget(_ kind: String, _ id: String) async {
         uploads.forget(kind, id)
+        if kind == "dub" { PartialDownload.remove(folder: uploads.folder, name: Self.resultPart(id)) }
         await gate.forget("\(kind)-\(id)")
     }
 

@@ -99,14 +99,15 @@ public struct VoiceDubClient: Sendable {
         }
     }
 
-    /// Downloads a presigned result URL into `destination`, resuming a dropped transfer.
+    /// Downloads a presigned result URL into `destination`, resuming a dropped transfer, and continuing
+    /// from the bytes an earlier run left in `destination` (a stalled or cut-off download).
     public func download(_ presigned: String, to destination: URL) async throws(VoiceDubError) {
         let operation = "GET dubUrl"
         guard let url = URL(string: presigned), url.scheme == "http" || url.scheme == "https" else {
             throw .invalidResponse(operation: operation, detail: "dubUrl is not an http(s) URL")
         }
         do {
-            _ = try await http.download(HTTPRequest(.get, url), to: destination)
+            _ = try await http.download(HTTPRequest(.get, url), to: destination, continuing: true)
         } catch {
             throw Self.map(error, operation: operation, presigned: true)
         }
@@ -185,8 +186,10 @@ public struct VoiceDubClient: Sendable {
             return .unreachable(operation: operation, detail: "\(attempts) attempts; last: \(last.errorDescription ?? "")")
         case let .fileError(path, message):
             return .localFile(operation: operation, path: path, message: message)
-        case .connectionFailed, .timeout, .tlsFailure, .cancelled, .invalidResponse:
+        case .connectionFailed, .timeout, .stalled, .tlsFailure, .cancelled, .invalidResponse:
             return .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
+        case .redirectRefused:
+            return .invalidResponse(operation: operation, detail: error.errorDescription ?? "\(error)")
         case let .tooLarge(_, _, _, size):
             return .unexpected(operation: operation, status: 0, code: "too_large", message: "\(size) bytes is more than allowed")
         }

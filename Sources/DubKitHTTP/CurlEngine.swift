@@ -114,8 +114,26 @@ final class CurlEngine: @unchecked Sendable {
                     remove(id, code: code)
                 }
             }
-            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            _ = curl_multi_poll(multi, nil, 0, endStalledTransfers(), nil)
         }
+    }
+
+    /// Gives up the transfers that received and sent nothing for their stall limit, and answers how
+    /// many milliseconds the loop may wait before the next one could stall (at most a second).
+    private func endStalledTransfers() -> Int32 {
+        let now = ContinuousClock.now
+        var wait = Duration.seconds(1)
+        for (id, transfer) in active {
+            guard let deadline = transfer.stallDeadline() else { continue }
+            if deadline <= now {
+                transfer.markStalled(now: now)
+                remove(id, code: CURLE_OPERATION_TIMEDOUT)
+            } else {
+                wait = min(wait, deadline - now)
+            }
+        }
+        let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+        return Int32(max(1, min(1000, milliseconds + 1)))
     }
 
     private func add(_ job: TransferJob) {

@@ -32,6 +32,17 @@ final class CurlTransfer {
     private var rangeMismatch: String?
     private var oversize: (size: Int64, limit: Int64)?
     private var fileError: (path: String, message: String)?
+    private var received: Int64 = 0
+
+    // The stall check: when the transfer was added, whether the request was ready to go out (connected),
+    // when a byte last went either way, and the byte counts seen last.
+    private let added = ContinuousClock.now
+    private var ready = false
+    private var lastActivity = ContinuousClock.now
+    private var seenUp: Int64 = 0
+    private var seenDown: Int64 = 0
+    private var stalledFor: Double?
+    private var refusedRedirect: String?
 
     /// Makes and configures the easy handle; throws when a local file cannot be opened.
     init(job: TransferJob) throws(HTTPError) {
@@ -62,7 +73,9 @@ final class CurlTransfer {
         _ = dubkit_easy_setopt_string(easy, CURLOPT_URL, request.url.absoluteString)
         _ = dubkit_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = dubkit_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = dubkit_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // Every hop is also checked on its Location header (receiveHeaderLine); this list is libcurl's
+        // own refusal of a first-hop downgrade from https.
+        _ = dubkit_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, RedirectRule.protocols(from: request.url))
         _ = dubkit_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
         _ = dubkit_easy_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
         _ = dubkit_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
@@ -86,10 +99,20 @@ final class CurlTransfer {
         _ = dubkit_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
             guard let userdata else { return 0 }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-            transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: size * count))
-            return size * count
+            // Any other count than the one given stops the transfer (a refused redirect).
+            return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: size * count)) ? size * count : 0
         }
         _ = dubkit_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+        if job.stallTimeout > 0 {
+            // Upload progress is seen only here; received bytes also reach the header and body callbacks.
+            _ = dubkit_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
+            _ = dubkit_easy_setopt_xferinfo_callback(easy) { userdata, _, downloaded, _, uploaded in
+                guard let userdata else { return 0 }
+                Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue().noteProgress(up: uploaded, down: downloaded)
+                return 0
+            }
+            _ = dubkit_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, me)
+        }
 
         var headers = request.headers
         try configureBody(request, headers: &headers)
@@ -215,21 +238,76 @@ final class CurlTransfer {
 
     // MARK: Callbacks (transfer thread)
 
-    private func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) {
+    /// Takes one header line; false stops the transfer (a redirect that must not be followed).
+    private func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) -> Bool {
+        lastActivity = .now
         let line = Self.trimmed(String(decoding: raw, as: UTF8.self), newlines: true)
-        if line.isEmpty { return }
+        if line.isEmpty { return true }
         if line.hasPrefix("HTTP/") {
             headers = HTTPHeaders()
             let parts = line.split(separator: " ", maxSplits: 2)
             if parts.count >= 2, let code = Int(parts[1]) { status = code }
             job.log?("< \(line)")
-            return
+            return true
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
+        guard let colon = line.firstIndex(of: ":") else { return true }
         let name = Self.trimmed(String(line[..<colon]), newlines: false)
         let value = Self.trimmed(String(line[line.index(after: colon)...]), newlines: false)
         headers.add(name, value)
         job.log?("< \(name): \(Redaction.headerValue(name: name, value: value))")
+        if (300..<400).contains(status), name.lowercased() == "location",
+           let target = RedirectRule.refusedTarget(from: currentURL, location: value) {
+            refusedRedirect = Redaction.url(target)
+            return false
+        }
+        return true
+    }
+
+    /// The address of the hop being answered (after redirects followed so far).
+    private var currentURL: URL {
+        var pointer: UnsafeMutableRawPointer?
+        if dubkit_easy_getinfo_pointer(easy, CURLINFO_EFFECTIVE_URL, &pointer) == CURLE_OK, let pointer,
+           let url = URL(string: String(cString: pointer.assumingMemoryBound(to: CChar.self))) {
+            return url
+        }
+        return job.request.url
+    }
+
+    /// Byte counts from libcurl's progress callback: a change either way is activity.
+    private func noteProgress(up: curl_off_t, down: curl_off_t) {
+        if Int64(up) != seenUp || Int64(down) != seenDown {
+            seenUp = Int64(up)
+            seenDown = Int64(down)
+            lastActivity = .now
+        }
+    }
+
+    // MARK: Stall check (transfer thread)
+
+    /// When the transfer counts as stalled if nothing moves before; nil without a stall limit or while
+    /// it is still connecting (the connect timeout covers that part).
+    func stallDeadline() -> ContinuousClock.Instant? {
+        guard job.stallTimeout > 0 else { return nil }
+        if !ready {
+            var pretransfer: curl_off_t = 0
+            guard dubkit_easy_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK, pretransfer > 0 else {
+                return nil
+            }
+            ready = true
+            let readyAt = added + .microseconds(Int64(pretransfer))
+            if readyAt > lastActivity { lastActivity = readyAt }
+        }
+        return lastActivity + .milliseconds(Int64((job.stallTimeout * 1000).rounded()))
+    }
+
+    /// Marks the transfer as given up for a stall; the engine then finishes it with a timeout.
+    func markStalled(now: ContinuousClock.Instant) {
+        let waited = now - lastActivity
+        stalledFor = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+        let message = "nothing received or sent for \(NetworkBounds.format(stalledFor ?? 0)) s"
+        message.withCString { text in
+            _ = strncpy(errorBuffer, text, dubkit_curl_error_size() - 1)
+        }
     }
 
     /// `text` without leading and trailing whitespace (and newlines), as Foundation's
@@ -251,7 +329,9 @@ final class CurlTransfer {
     }
 
     private func receiveBody(_ raw: UnsafeRawBufferPointer) -> Int {
+        lastActivity = .now
         if !headDecided && !decideHead() { return 0 }
+        received += Int64(raw.count)
         switch sink {
         case .memory:
             body.append(contentsOf: raw)
@@ -320,6 +400,7 @@ final class CurlTransfer {
                 oversize = (total, limit)
                 return false
             }
+            job.headObserver?(status, headers)
             if downloadFD < 0 { downloadFD = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
             guard downloadFD >= 0, Self.truncate(downloadFD, to: start),
                   lseek(downloadFD, off_t(start), SEEK_SET) >= 0 else {
@@ -360,6 +441,14 @@ final class CurlTransfer {
             outcome.cancelled = true
         }
         if case .events = job.destination, sink == .events { parser.finish() }
+        var pretransfer: curl_off_t = 0
+        outcome.connected = ready
+            || (dubkit_easy_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK && pretransfer > 0)
+        outcome.connectTimeout = job.connectTimeout
+        outcome.timeout = job.timeout
+        outcome.stalled = stalledFor
+        outcome.refusedRedirect = refusedRedirect
+        outcome.received = received
         outcome.status = status
         outcome.headers = headers
         outcome.body = body

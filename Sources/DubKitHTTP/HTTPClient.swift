@@ -5,20 +5,27 @@ import Foundation
 public final class HTTPClient: Sendable {
     /// Defaults that apply to every request that does not set its own.
     public struct Configuration: Sendable {
-        /// Seconds allowed to connect.
+        /// Seconds allowed to connect, TLS handshake included.
         public var connectTimeout: Double
         /// Seconds allowed for a whole `send` (downloads and event streams have no overall limit by default).
         public var timeout: Double
+        /// Seconds any transfer (downloads and event streams too) may go without a byte either way
+        /// once connected; 0 for no limit.
+        public var stallTimeout: Double
         /// When to resend failed requests.
         public var retryPolicy: RetryPolicy
         /// Receives one line per request, response header and retry, with secrets shown as `***`.
         public var log: (@Sendable (String) -> Void)?
 
-        /// Defaults: 15 s to connect, 120 s per request, the standard retry policy, no log.
-        public init(connectTimeout: Double = 15, timeout: Double = 120, retryPolicy: RetryPolicy = .standard,
+        /// Defaults: the process's ``NetworkBounds`` (15 s to connect, 60 s without a byte, unless
+        /// `DUBKIT_CONNECT_TIMEOUT` / `DUBKIT_STALL_TIMEOUT` say otherwise), 120 s per request, the
+        /// standard retry policy, no log.
+        public init(connectTimeout: Double = NetworkBounds.current.connectTimeout, timeout: Double = 120,
+                    stallTimeout: Double = NetworkBounds.current.stallTimeout, retryPolicy: RetryPolicy = .standard,
                     log: (@Sendable (String) -> Void)? = nil) {
             self.connectTimeout = connectTimeout
             self.timeout = timeout
+            self.stallTimeout = stallTimeout
             self.retryPolicy = retryPolicy
             self.log = log
         }
@@ -72,7 +79,14 @@ public final class HTTPClient: Sendable {
     /// (the partial file is left for the caller to remove). `observe` sees each chunk as it is written,
     /// with its file offset (an offset of 0 after earlier chunks means the file started over), so a
     /// caller can hash the file without reading it again.
+    ///
+    /// With `continuing`, a download stopped in an earlier run (a stall, a dropped connection, a killed
+    /// process) goes on from the bytes already in `destination`: the first answer's validator (strong
+    /// ETag or Last-Modified) is kept beside the file in ``resumeRecord(for:)`` while the download runs,
+    /// and the next call asks for the rest with `Range` and `If-Range` (a file that changed comes whole).
+    /// Without a record the file starts over. The record goes when the download completes.
     public func download(_ request: HTTPRequest, to destination: URL, retry: RetryPolicy? = nil, maxBytes: Int64? = nil,
+                         continuing: Bool = false,
                          progress: (@Sendable (DownloadProgress) -> Void)? = nil,
                          observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil) async throws -> HTTPResponse {
         let policy = retry ?? configuration.retryPolicy
@@ -80,6 +94,15 @@ public final class HTTPClient: Sendable {
         var started = clock.now
         var offset: Int64 = 0
         var validator: String?
+        let record = Self.resumeRecord(for: destination)
+        if continuing, let kept = Self.keptDownload(destination) {
+            (offset, validator) = (kept.bytes, kept.validator)
+            configuration.log?("! continuing the download from byte \(offset)")
+        }
+        var head: (@Sendable (Int, HTTPHeaders) -> Void)?
+        if continuing {
+            head = { @Sendable status, headers in Self.recordVersion(status: status, headers: headers, in: record) }
+        }
         var attempt = 0
         while true {
             attempt += 1
@@ -90,11 +113,21 @@ public final class HTTPClient: Sendable {
                 if let validator { attemptRequest.headers.set("If-Range", validator) }
             }
             let outcome = await perform(attemptRequest, destination: .file(destination, resumeFrom: offset),
-                                        defaultTimeout: 0, maxBytes: maxBytes, observe: observe, progress: progress)
+                                        defaultTimeout: 0, maxBytes: maxBytes, observe: observe, head: head, progress: progress)
             guard var error = Self.failure(of: outcome, for: attemptRequest) else {
+                if continuing { unlink(record.path) }
                 return HTTPResponse(status: outcome.status, headers: outcome.headers, body: Data())
             }
             let resumable = outcome.status == 206 || outcome.headers["Accept-Ranges"]?.lowercased() == "bytes"
+            if outcome.status == 416 && offset > 0 {
+                // The kept part is not a prefix the server can continue (it may be whole already):
+                // start over rather than fail.
+                configuration.log?("! the server cannot continue from byte \(offset); starting over")
+                offset = 0
+                validator = nil
+                unlink(record.path)
+                continue
+            }
             if outcome.rangeMismatch != nil {
                 offset = 0
                 error = .connectionFailed(method: request.method.rawValue, url: request.redactedURL,
@@ -113,6 +146,32 @@ public final class HTTPClient: Sendable {
             try await pauseBeforeRetry(after: error, attempt: attempt, elapsed: Self.seconds(clock.now - started),
                                        policy: policy, request: request, retryAfter: outcome.headers["Retry-After"])
         }
+    }
+
+    /// The file beside a download's `destination` that keeps, for a later `continuing` download, what
+    /// identifies the version of the file begun (`<destination>.resume`).
+    public static func resumeRecord(for destination: URL) -> URL {
+        destination.deletingLastPathComponent().appendingPathComponent(destination.lastPathComponent + ".resume")
+    }
+
+    /// Keeps what identifies the version of a file a whole answer (200) starts, for a later run, when
+    /// the server takes ranges; a 206 continues the version already recorded.
+    private static func recordVersion(status: Int, headers: HTTPHeaders, in record: URL) {
+        guard status == 200 else { return }
+        if headers["Accept-Ranges"]?.lowercased() == "bytes", let validator = rangeValidator(headers) {
+            try? Data(validator.utf8).write(to: record)
+        } else {
+            unlink(record.path)
+        }
+    }
+
+    /// The bytes kept in `destination` and the validator they were sent with, when both are there.
+    private static func keptDownload(_ destination: URL) -> (bytes: Int64, validator: String)? {
+        var info = stat()
+        guard stat(destination.path, &info) == 0, info.st_size > 0,
+              let data = try? Data(contentsOf: resumeRecord(for: destination)),
+              let validator = String(data: data, encoding: .utf8), !validator.isEmpty else { return nil }
+        return (Int64(info.st_size), validator)
     }
 
     /// What identifies this version of a file for `If-Range`: a strong ETag, else Last-Modified.
@@ -136,7 +195,7 @@ public final class HTTPClient: Sendable {
             engine.start(TransferJob(
                 id: id, request: job, destination: .events { continuation.yield($0) },
                 connectTimeout: job.connectTimeout ?? configuration.connectTimeout, timeout: job.timeout ?? 0,
-                progress: nil, log: configuration.log,
+                stallTimeout: job.stallTimeout ?? configuration.stallTimeout, progress: nil, log: configuration.log,
                 completion: { outcome in
                     if let error = Self.failure(of: outcome, for: job) {
                         continuation.finish(throwing: error)
@@ -150,14 +209,16 @@ public final class HTTPClient: Sendable {
     // MARK: Internals
 
     func perform(_ request: HTTPRequest, destination: TransferDestination, defaultTimeout: Double,
-                         maxBytes: Int64? = nil, observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil,
-                         progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
+                 maxBytes: Int64? = nil, observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil,
+                 head: (@Sendable (Int, HTTPHeaders) -> Void)? = nil,
+                 progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
         let engine = self.engine
         let id = engine.makeID()
         let job = TransferJob(
             id: id, request: request, destination: destination,
             connectTimeout: request.connectTimeout ?? configuration.connectTimeout,
-            timeout: request.timeout ?? defaultTimeout, progress: progress, maxBytes: maxBytes, chunkObserver: observe,
+            timeout: request.timeout ?? defaultTimeout, stallTimeout: request.stallTimeout ?? configuration.stallTimeout,
+            progress: progress, maxBytes: maxBytes, chunkObserver: observe, headObserver: head,
             log: configuration.log, completion: { _ in })
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<TransferOutcome, Never>) in
@@ -206,6 +267,10 @@ public final class HTTPClient: Sendable {
         let host = request.url.host ?? ""
         if outcome.cancelled { return .cancelled(method: method, url: url) }
         if let setupError = outcome.setupError { return setupError }
+        if let target = outcome.refusedRedirect { return .redirectRefused(method: method, url: url, target: target) }
+        if let seconds = outcome.stalled {
+            return .stalled(method: method, url: url, seconds: seconds, answered: outcome.status > 0, received: outcome.received)
+        }
         if let fileError = outcome.fileError { return .fileError(path: fileError.path, message: fileError.message) }
         if let oversize = outcome.oversize {
             return .tooLarge(method: method, url: url, limit: oversize.limit, size: oversize.size)
@@ -215,7 +280,8 @@ public final class HTTPClient: Sendable {
         case 0:
             break
         case 28:
-            return .timeout(method: method, url: url, seconds: request.timeout, message: outcome.curlMessage)
+            let limit = outcome.connected ? outcome.timeout : outcome.connectTimeout
+            return .timeout(method: method, url: url, seconds: limit > 0 ? limit : nil, message: outcome.curlMessage)
         case 35, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98:
             return .tlsFailure(method: method, url: url, host: host, message: outcome.curlMessage)
         default:

@@ -6,6 +6,12 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
     case connectionFailed(method: String, url: String, host: String, message: String)
     /// The connect or overall time limit passed.
     case timeout(method: String, url: String, seconds: Double?, message: String)
+    /// Once connected, nothing arrived (and nothing could be sent) for `seconds`: the server accepted
+    /// the request and went silent, before its answer (`answered` false) or part-way through its body
+    /// (`received` bytes of it had arrived).
+    case stalled(method: String, url: String, seconds: Double, answered: Bool, received: Int64)
+    /// A redirect to `target` was not followed: from https to plain http, or to a scheme other than http(s).
+    case redirectRefused(method: String, url: String, target: String)
     /// The TLS handshake or certificate verification failed.
     case tlsFailure(method: String, url: String, host: String, message: String)
     /// The server answered with a status outside 2xx; `body` is the start of its answer.
@@ -37,7 +43,11 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
         case let .connectionFailed(method, url, host, message):
             "\(method) \(url): could not connect to \(host): \(message). Check the network connection, proxy settings and the service's address."
         case let .timeout(method, url, seconds, message):
-            "\(method) \(url) timed out\(seconds.map { " after \(Self.format($0)) s" } ?? ""): \(message). Try again later or allow a longer timeout."
+            "\(method) \(url) timed out\(seconds.map { " after \(Self.format($0)) s" } ?? ""): \(message). Try again later or allow a longer timeout (\(NetworkBounds.connectVariable) sets the time to connect)."
+        case let .stalled(method, url, seconds, answered, received):
+            "\(method) \(url): \(answered ? "the answer stopped after \(received) bytes and" : "the server accepted the request but") sent nothing for \(Self.format(seconds)) s, so DubKit stopped waiting. Run the same command again to continue (a download resumes from the bytes already on disk where the server allows it); \(NetworkBounds.stallVariable) sets how long to wait."
+        case let .redirectRefused(method, url, target):
+            "\(method) \(url) redirected to \(target), which is refused: only http(s) is followed, and never from https to plain http, where the answer could be read or changed on the way. Ask for an https address that does not redirect to http."
         case let .tlsFailure(method, url, host, message):
             "\(method) \(url): secure connection to \(host) failed: \(message). Check the system clock and CA certificates (ca-certificates); verification cannot be turned off."
         case let .status(method, url, code, body):
@@ -68,6 +78,6 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
     }
 
     private static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+        NetworkBounds.format(seconds)
     }
 }

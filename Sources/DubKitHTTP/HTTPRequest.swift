@@ -14,19 +14,23 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double?
     /// Seconds allowed for the whole transfer; the client's default when nil, 0 for no limit.
     public var timeout: Double?
+    /// Seconds the transfer may go without a byte received or sent once connected; the client's
+    /// default when nil, 0 for no limit.
+    public var stallTimeout: Double?
     /// Marks a POST or PATCH as safe to repeat, so the retry policy may resend it.
     public var isIdempotent: Bool
 
     /// A request; `isIdempotent` defaults to what the method implies.
     public init(_ method: HTTPMethod, _ url: URL, headers: HTTPHeaders = HTTPHeaders(),
                 body: HTTPRequestBody = .empty, connectTimeout: Double? = nil, timeout: Double? = nil,
-                isIdempotent: Bool? = nil) {
+                stallTimeout: Double? = nil, isIdempotent: Bool? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.connectTimeout = connectTimeout
         self.timeout = timeout
+        self.stallTimeout = stallTimeout
         self.isIdempotent = isIdempotent ?? method.isIdempotent
     }
 

@@ -17,11 +17,15 @@ struct TransferJob: Sendable {
     var destination: TransferDestination
     var connectTimeout: Double
     var timeout: Double
+    /// Seconds without a byte either way, once connected, before the transfer is given up; 0 for none.
+    var stallTimeout: Double
     var progress: (@Sendable (DownloadProgress) -> Void)?
     /// For a file download: the most bytes the file may reach; a larger body stops the transfer.
     var maxBytes: Int64? = nil
     /// For a file download: sees every chunk once it is written, with the file offset it was written at.
     var chunkObserver: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil
+    /// For a file download: sees the status and headers of a 2xx answer before its body is written.
+    var headObserver: (@Sendable (Int, HTTPHeaders) -> Void)? = nil
     var log: (@Sendable (String) -> Void)?
     var completion: @Sendable (TransferOutcome) -> Void
 }

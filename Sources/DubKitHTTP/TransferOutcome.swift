@@ -13,6 +13,17 @@ struct TransferOutcome: Sendable {
     var body = Data()
     /// Bytes of the destination file after the transfer.
     var fileBytes: Int64 = 0
+    /// Body bytes this transfer received (whatever the destination).
+    var received: Int64 = 0
+    /// True once the connection was made and the request was about to go out.
+    var connected = false
+    /// The limits the transfer ran with.
+    var connectTimeout: Double = 0
+    var timeout: Double = 0
+    /// Set when the transfer was given up for sending and receiving nothing this many seconds.
+    var stalled: Double?
+    /// Set when a redirect was refused: where it pointed (secrets redacted).
+    var refusedRedirect: String?
     /// Set when a 206 answer did not start where the resume asked.
     var rangeMismatch: String?
     /// Set when a download went over its byte limit: the size announced or reached, and the limit.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DubKit
+import DubKitHTTP
 import DubKitMedia
 import Foundation
 
@@ -20,6 +21,10 @@ enum EntryPoint {
                 exit(0)
             }
             ErrorReport.usage(DubKitCommand.fullMessage(for: error), json: wantsJSON)
+            exit(2)
+        }
+        if let problem = NetworkBounds.current.problems.first {
+            ErrorReport.usage(problem + "; set it to a number of seconds, or unset it", json: wantsJSON)
             exit(2)
         }
         do {

@@ -49,6 +49,9 @@ public struct TestHTTPResponse: Sendable {
     public var acceptsRanges = false
     /// Sends only this many body bytes, then closes the connection (the headers promise them all).
     public var dropAfterBytes: Int?
+    /// Sends the headers and this many body bytes, then keeps the connection open and sends nothing
+    /// more (a server gone silent: 0 is headers, then silence) until the server stops or 120 s passed.
+    public var stallAfterBytes: Int?
     /// Closes the connection without sending anything (after ``delay``): the request was handled,
     /// but the client never learns the outcome.
     public var hangsUp = false

@@ -228,7 +228,8 @@ private final class TestHTTPServerCore: @unchecked Sendable {
         if response.hangsUp { return false }
         // An answer the handler ends with `Connection: close` closes the connection as it says; so does
         // one to HEAD, whose body this server sends anyway.
-        let persistent = keepingAlive && response.dropAfterBytes == nil && request.method != "HEAD"
+        let persistent = keepingAlive && response.dropAfterBytes == nil && response.stallAfterBytes == nil
+            && request.method != "HEAD"
             && !response.headers.contains { $0.name.lowercased() == "connection" && $0.value.lowercased() == "close" }
         var status = response.status
         var headers = response.headers
@@ -237,7 +238,10 @@ private final class TestHTTPServerCore: @unchecked Sendable {
         case .bytes(var body):
             if response.acceptsRanges {
                 headers.append(("Accept-Ranges", "bytes"))
-                if let range = request.header("Range"), let start = Self.rangeStart(range) {
+                // If-Range that names another version than this answer's ETag asks for the whole file.
+                let version = response.headers.first { $0.name.lowercased() == "etag" }?.value
+                let sameVersion = request.header("If-Range").map { $0 == version } ?? true
+                if sameVersion, let range = request.header("Range"), let start = Self.rangeStart(range) {
                     if start < body.count {
                         headers.append(("Content-Range", "bytes \(start)-\(body.count - 1)/\(body.count)"))
                         body = body.subdata(in: body.startIndex + start..<body.endIndex)
@@ -253,6 +257,11 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             guard connection.send(Self.head(status: status, headers: headers)) else { return false }
             if let drop = response.dropAfterBytes {
                 connection.send(body.prefix(drop))
+                return false
+            }
+            if let stall = response.stallAfterBytes {
+                connection.send(body.prefix(stall))
+                _ = pause(120)
                 return false
             }
             return connection.send(body) && persistent

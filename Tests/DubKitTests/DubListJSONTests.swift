@@ -11,8 +11,9 @@ struct DubListJSONTests {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The dubs as every command encodes them for output (links' secrets masked: ``Dub/forOutput``).
     static func encoded(_ dubs: [Dub]) throws -> String {
-        String(decoding: try JSONOutput.encoder(pretty: true).encode(dubs), as: UTF8.self)
+        String(decoding: try JSONOutput.encoder(pretty: true).encode(dubs.map(\.forOutput)), as: UTF8.self)
     }
 
     static func representative() throws -> [Dub] {

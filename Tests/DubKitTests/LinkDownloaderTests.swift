@@ -75,6 +75,64 @@ struct LinkDownloaderTests {
         #expect(leftovers(in: store) == [downloaded.ref.hash])
     }
 
+    @Test("a link whose server sends headers and part of the file, then silence: a timeout error within the bound, and the next download continues from the bytes kept")
+    func stalledLinkContinuesInTheNextRun() async throws {
+        let dir = try TemporaryDirectory()
+        let bytes = try clipBytes(in: dir)
+        let half = bytes.count / 2
+        let server = try StallingFileServer(bytes, etag: "\"clip-1\"", contentType: "video/mp4", stallAfter: half)
+        defer { server.stop() }
+        let store = MediaStore(folder: dir.path("media"))
+        let link = try MediaLink(server.url("/clip.mp4?sig=SIGNED-SECRET").absoluteString)
+        let stalling = LinkDownloader(environment: ["PATH": "/nonexistent"], stallTimeout: 1, retry: .never)
+        let start = ContinuousClock.now
+        await #expect {
+            try await stalling.download(link, into: store)
+        } throws: { error in
+            guard let error = error as? LinkError, case let .timedOut(shown, seconds, received, kept) = error else { return false }
+            let message = error.localizedDescription
+            // `seconds` is the silence the transfer thread measured before it gave up.
+            return shown == link.description && seconds >= 1 && seconds < 3 && received == Int64(half) && kept == Int64(half)
+                && error.code == "link.timed_out" && message.contains("run the same command again") && message.contains("to continue the download from there")
+                && !message.contains("SIGNED-SECRET")
+        }
+        // The whole call, with a generous margin: other suites can keep the test's task waiting for
+        // the cooperative pool long after the transfer ended.
+        let waited = ContinuousClock.now - start
+        #expect(waited < .seconds(40), "gave up after \(waited)")
+        #expect(leftovers(in: store).count == 2, "the part and its resume record stay: \(leftovers(in: store))")
+
+        server.stalls = false
+        let downloaded = try await downloader().download(link, into: store)
+        #expect(downloaded.ref.hash == sha256(bytes))
+        #expect(try Data(contentsOf: store.url(for: downloaded.ref.hash)) == bytes)
+        let resumed = try #require(server.requests.last)
+        #expect(server.requests.count == 2)
+        #expect(resumed.header("Range") == "bytes=\(half)-" && resumed.header("If-Range") == "\"clip-1\"")
+        #expect(leftovers(in: store) == [downloaded.ref.hash])
+    }
+
+    @Test("a link the server cannot resume (no validator) is not kept after a stall: the next run starts over")
+    func stallWithoutValidatorKeepsNothing() async throws {
+        let dir = try TemporaryDirectory()
+        let bytes = try clipBytes(in: dir)
+        let server = try TestHTTPServer { _ in
+            var response = TestHTTPResponse(headers: [("Content-Type", "video/mp4")], body: .bytes(bytes))
+            response.stallAfterBytes = 1000
+            return response
+        }
+        defer { server.stop() }
+        let store = MediaStore(folder: dir.path("media"))
+        let stalling = LinkDownloader(environment: ["PATH": "/nonexistent"], stallTimeout: 0.5, retry: .never)
+        await #expect {
+            try await stalling.download(try MediaLink(server.url("/c.mp4").absoluteString), into: store)
+        } throws: { error in
+            guard let error = error as? LinkError, case let .timedOut(_, _, received, kept) = error else { return false }
+            return received == 1000 && kept == 0 && error.localizedDescription.contains("to try again")
+        }
+        #expect(leftovers(in: store).isEmpty)
+    }
+
     @Test("a server that ignores Range after a drop sends the file again; the stored hash is still the file's")
     func startsOverWhenRangeIsIgnored() async throws {
         let dir = try TemporaryDirectory()

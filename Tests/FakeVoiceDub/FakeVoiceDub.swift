@@ -116,4 +116,8 @@ public final class FakeVoiceDub: Sendable {
 
     /// Closes the listener and every open connection.
     public func stop() { server.stop() }
+
+    /// Every request received, in order (method, target with its query, headers), for checking what a
+    /// client asked for (e.g. the `Range` of a download it continued).
+    public var requests: [TestHTTPRequest] { server.requests }
 }

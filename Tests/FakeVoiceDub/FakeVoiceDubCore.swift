@@ -159,6 +159,14 @@ final class FakeVoiceDubCore: @unchecked Sendable {
         return response
     }
 
+    /// No answer: the connection stays open, silent, until the client gives up or the server stops.
+    static var silence: TestHTTPResponse {
+        var response = TestHTTPResponse()
+        response.delay = 600
+        response.hangsUp = true
+        return response
+    }
+
     /// Keeps what an API answer carried, for checking it against the spec.
     private func remember(_ response: TestHTTPResponse, of operation: FakeVoiceDub.Operation?) {
         guard !response.hangsUp, case .bytes(let body) = response.body else { return }
@@ -185,7 +193,7 @@ final class FakeVoiceDubCore: @unchecked Sendable {
             }
             let fault = core.faults.next(for: route.operation)
             switch fault {
-            case .rateLimited?, .serverError?, .dropConnection?: core.log.markTurnedAway(call)
+            case .rateLimited?, .serverError?, .dropConnection?, .stall?: core.log.markTurnedAway(call)
             default: break
             }
             return (fault, headers, nil)
@@ -209,6 +217,8 @@ final class FakeVoiceDubCore: @unchecked Sendable {
             return response
         case .dropConnection:
             return .hangUp
+        case .stall:
+            return Self.silence
         default:
             break
         }

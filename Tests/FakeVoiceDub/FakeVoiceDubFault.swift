@@ -18,5 +18,9 @@ extension FakeVoiceDub {
         case dropAfterProcessing
         /// The dub's download is answered 200 with bytes that are not audio (a damaged object).
         case damagedResult
+        /// The connection stays open and goes silent: API calls and uploads get no answer at all (nothing
+        /// is done), downloads stop after half of their body (sent with `Accept-Ranges` and an `ETag`, so
+        /// a client can continue later).
+        case stall
     }
 }

@@ -14,6 +14,8 @@ extension FakeVoiceDubCore {
             return Self.xml(500, code: "InternalError", message: "We encountered an internal error. Please try again.")
         case .dropConnection where route.operation != .downloadDub:
             return .hangUp
+        case .stall where route.operation != .downloadDub:
+            return Self.silence
         default:
             break
         }
@@ -36,6 +38,8 @@ extension FakeVoiceDubCore {
         case .slow(let duration): response.delay = Self.seconds(duration)
         case .dropConnection:
             if case .bytes(let body) = response.body { response.dropAfterBytes = body.count / 2 }
+        case .stall:
+            if case .bytes(let body) = response.body { response.stallAfterBytes = body.count / 2 }
         case .dropAfterProcessing: return .hangUp
         case .damagedResult where response.status == 200:
             response.body = .bytes(Data(repeating: 0x42, count: 4096))
@@ -79,7 +83,8 @@ extension FakeVoiceDubCore {
         guard let file = locked({ $0.storedDub(dubID)?.resultFile }), let bytes = try? Data(contentsOf: file) else {
             return Self.xml(404, code: "NoSuchKey", message: "The specified key does not exist.")
         }
-        var response = TestHTTPResponse(status: 200, headers: [("Content-Type", "audio/wav")], body: .bytes(bytes))
+        var response = TestHTTPResponse(status: 200, headers: [("Content-Type", "audio/wav"), ("ETag", "\"\(dubID.lowercased())-\(bytes.count)\"")],
+                                        body: .bytes(bytes))
         response.acceptsRanges = true
         return response
     }

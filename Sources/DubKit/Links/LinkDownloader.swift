@@ -3,9 +3,11 @@ import DubKitMedia
 import Foundation
 
 /// Downloads an http(s) link into a media store: through DubKitHTTP with resumable ranged requests into
-/// the store's `.incoming/` folder, then stored under its SHA-256. A link to a web page rather than
-/// media is handed to `yt-dlp` when it is on PATH, and refused otherwise. Nothing is left under a
-/// final name unless the whole file arrived and is media.
+/// the store's `.incoming/` folder, then stored under its SHA-256. A download that stalls or loses its
+/// connection keeps its bytes in `.incoming/link-<hash of the link>.part`, and the next download of the
+/// same link continues from them. A link to a web page rather than media is handed to `yt-dlp` when it
+/// is on PATH, and refused otherwise. Nothing is left under a final name unless the whole file arrived
+/// and is media.
 public struct LinkDownloader: Sendable {
     /// The default size cap: 2 GiB.
     public static let defaultMaxBytes: Int64 = 2 << 30
@@ -16,20 +18,25 @@ public struct LinkDownloader: Sendable {
     public var environment: [String: String]
     /// Seconds allowed to connect.
     public var connectTimeout: Double
+    /// Seconds the download may go without a byte before it stops (its bytes kept for the next run).
+    public var stallTimeout: Double
     /// When to retry a failed request (connections that break after some bytes are resumed regardless).
     public var retry: RetryPolicy
     /// Receives the bytes so far (and the total when known) of every download, for a progress bar.
     public var progress: (@Sendable (DownloadProgress) -> Void)?
 
-    /// A downloader with the 2 GiB cap, the process's environment and the standard retry policy.
+    /// A downloader with the 2 GiB cap, the process's environment, its ``NetworkBounds`` and the
+    /// standard retry policy.
     public init(maxBytes: Int64 = LinkDownloader.defaultMaxBytes,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                connectTimeout: Double = 15, retry: RetryPolicy = .standard,
+                connectTimeout: Double = NetworkBounds.current.connectTimeout,
+                stallTimeout: Double = NetworkBounds.current.stallTimeout, retry: RetryPolicy = .standard,
                 progress: (@Sendable (DownloadProgress) -> Void)? = nil) {
         self.progress = progress
         self.maxBytes = maxBytes
         self.environment = environment
         self.connectTimeout = connectTimeout
+        self.stallTimeout = stallTimeout
         self.retry = retry
     }
 
@@ -44,10 +51,27 @@ public struct LinkDownloader: Sendable {
         } catch {
             throw LinkError.io(path: incoming.path, reason: error.localizedDescription)
         }
-        let part = incoming.appendingPathComponent("link-\(UUID().uuidString).part")
-        defer { try? FileManager.default.removeItem(at: part) }
+        let partial: PartialDownload
+        do {
+            partial = try PartialDownload(folder: incoming, name: PartialDownload.name(forLink: link.url))
+        } catch {
+            throw LinkError.io(path: incoming.path, reason: error.localizedDescription)
+        }
+        // Kept only when the download stopped on the way in a way the next run can continue.
+        var keep = false
+        defer { if !keep { partial.discard() } }
+        let part = partial.url
         let digest = StreamingDigest()
-        let response = try await fetch(link, to: part, digest: digest, progress: progress)
+        let response: HTTPResponse
+        do {
+            response = try await fetch(link, to: part, digest: digest, progress: progress)
+        } catch LinkError.timedOut(let shown, let seconds, let received, _) {
+            keep = partial.canContinue
+            throw LinkError.timedOut(link: shown, seconds: seconds, received: received, kept: keep ? partial.bytes : 0)
+        } catch let error as LinkError {
+            if case .unreachable = error { keep = partial.canContinue }
+            throw error
+        }
         let contentType = response.headers["Content-Type"]
         if Self.isWebPage(contentType) {
             return try await fetchPage(link, contentType: contentType ?? "text/html", into: store)
@@ -69,12 +93,13 @@ public struct LinkDownloader: Sendable {
                        progress: (@Sendable (DownloadProgress) -> Void)?) async throws -> HTTPResponse {
         let client: HTTPClient
         do {
-            client = try HTTPClient(configuration: .init(connectTimeout: connectTimeout, retryPolicy: retry))
+            client = try HTTPClient(configuration: .init(connectTimeout: connectTimeout, stallTimeout: stallTimeout,
+                                                         retryPolicy: retry))
         } catch {
             throw LinkError.unreachable(link: link.description, host: link.url.host ?? "", detail: error.localizedDescription)
         }
         do {
-            return try await client.download(HTTPRequest(.get, link.url), to: part, maxBytes: maxBytes,
+            return try await client.download(HTTPRequest(.get, link.url), to: part, maxBytes: maxBytes, continuing: true,
                                              progress: progress, observe: { chunk, offset in digest.add(chunk, at: offset) })
         } catch HTTPError.cancelled {
             throw CancellationError()
@@ -129,6 +154,10 @@ public struct LinkDownloader: Sendable {
             return .tooLarge(link: shown, limit: limit, size: size)
         case let .connectionFailed(_, _, _, message), let .tlsFailure(_, _, _, message), let .timeout(_, _, _, message):
             return .unreachable(link: shown, host: host, detail: message)
+        case let .stalled(_, _, seconds, _, received):
+            return .timedOut(link: shown, seconds: seconds, received: received, kept: 0)
+        case let .redirectRefused(_, _, target):
+            return .redirectRefused(link: shown, target: target)
         case let .invalidResponse(_, _, message):
             return .unreachable(link: shown, host: host, detail: "invalid response: \(message)")
         case let .fileError(path, message):

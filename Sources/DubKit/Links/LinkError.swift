@@ -1,3 +1,4 @@
+import DubKitHTTP
 import Foundation
 
 /// Why a link could not be turned into a stored media file; each message names the link (secrets
@@ -9,6 +10,11 @@ public enum LinkError: Error, LocalizedError, Sendable, Equatable {
     case refusedScheme(link: String, scheme: String)
     /// The host could not be reached, the connection broke for good, or it timed out.
     case unreachable(link: String, host: String, detail: String)
+    /// The server accepted the request and then sent nothing for `seconds` (before its answer, or
+    /// part-way through the file); `kept` bytes stay on disk for the next run to continue from.
+    case timedOut(link: String, seconds: Double, received: Int64, kept: Int64)
+    /// The server redirected to `target`: from https to plain http, or to another scheme than http(s).
+    case redirectRefused(link: String, target: String)
     /// The server answered with an error status (404 and the like).
     case httpStatus(link: String, code: Int)
     /// The file is larger than the size cap (announced by the server or seen while downloading).
@@ -28,6 +34,8 @@ public enum LinkError: Error, LocalizedError, Sendable, Equatable {
         case .invalid: "link.invalid"
         case .refusedScheme: "link.refused_scheme"
         case .unreachable: "link.unreachable"
+        case .timedOut: "link.timed_out"
+        case .redirectRefused: "link.redirect_refused"
         case .httpStatus(_, 404): "link.not_found"
         case .httpStatus: "link.http_status"
         case .tooLarge: "link.too_large"
@@ -54,6 +62,13 @@ public enum LinkError: Error, LocalizedError, Sendable, Equatable {
             "link \(link) uses '\(scheme):', which is refused: only http:// and https:// links are fetched. For a local file pass its path instead."
         case let .unreachable(link, host, detail):
             "link \(link): \(host) could not be reached (\(detail)). Check the address and the network, then run again."
+        case let .timedOut(link, seconds, received, kept):
+            "link \(link): the server \(received > 0 ? "stopped sending after \(received) bytes and" : "accepted the request but") sent nothing for \(NetworkBounds.format(seconds)) s, so DubKit stopped waiting. "
+                + (kept > 0 ? "The \(kept) bytes received so far are kept: run the same command again (for a dub that stopped on it, `dubkit dub retry`) to continue the download from there."
+                    : "Run the same command again (for a dub, `dubkit dub retry`) to try again.")
+                + " \(NetworkBounds.stallVariable) sets how long to wait."
+        case let .redirectRefused(link, target):
+            "link \(link) redirects to \(target), which is refused: DubKit follows redirects to http(s) only, and never from https to plain http. Ask for a direct https link to the media."
         case let .httpStatus(link, 404):
             "link \(link) was not found (HTTP 404). Check the address."
         case let .httpStatus(link, code):

@@ -3,7 +3,8 @@ import Foundation
 
 /// The SHA-256 of a file computed from the chunks written to it during a download, so the file need
 /// not be read again; it restarts when the download starts the file over, and gives up (nil) if a
-/// chunk arrives at an offset that does not follow the ones before.
+/// chunk arrives at an offset that does not follow the ones before (a download continued from bytes
+/// an earlier run wrote: the file is then hashed when it is stored).
 final class StreamingDigest: @unchecked Sendable {
     private let lock = NSLock()
     private var hasher = SHA256()
@@ -13,7 +14,7 @@ final class StreamingDigest: @unchecked Sendable {
     /// Takes one written chunk and the file offset it was written at.
     func add(_ chunk: UnsafeRawBufferPointer, at offset: Int64) {
         lock.withLock {
-            if offset == 0 && count > 0 {
+            if offset == 0 && (count > 0 || broken) {
                 hasher = SHA256()
                 count = 0
                 broken = false

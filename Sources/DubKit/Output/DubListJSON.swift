@@ -62,7 +62,7 @@ public enum DubListJSON {
             if let value = dub.providerJobID { key("providerJobId", &self); string(value) }
             if let value = dub.resultMediaHash { key("resultMediaHash", &self); string(value) }
             key("separate", &self); literal(dub.separate ? "true" : "false")
-            key("source", &self); string(dub.source)
+            key("source", &self); string(dub.shownSource)
             key("sourceKind", &self); string(dub.sourceKind.rawValue)
             if let value = dub.sourceMediaHash { key("sourceMediaHash", &self); string(value) }
             key("status", &self); string(dub.status.rawValue)

@@ -61,7 +61,7 @@ public struct ReviewPage: Sendable {
         }
         let facts: [(String, String)] = [
             ("Status", dub.status.rawValue), ("Voice", dub.voice), ("Provider", dub.providerID),
-            ("Source", dub.source), ("Pitch shift", "\(dub.pitchShift) semitones"), ("Parameters", dub.parameters.json),
+            ("Source", dub.shownSource), ("Pitch shift", "\(dub.pitchShift) semitones"), ("Parameters", dub.parameters.json),
             ("Credits", "\(dub.creditsUsed) used" + (dub.creditsRequired.map { ", \($0) required" } ?? "")),
             ("Input", dub.inputDurationMs.map { String(format: "%.1f s", Double($0) / 1000) } ?? "-"),
         ] + (dub.errorCode.map { [("Error", "\($0): \(dub.errorMessage ?? "")")] } ?? [])

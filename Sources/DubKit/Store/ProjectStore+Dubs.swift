@@ -9,7 +9,7 @@ extension ProjectStore {
             try dub.insert(db)
             guard let id = dub.id else { throw DubKitError.storage(path: databaseURL.path, reason: "dub row has no id") }
             var event = Event(at: dub.createdAt, entity: .dub, entityID: id, kind: .created,
-                              toStatus: dub.status.rawValue, message: "\(dub.voice) from \(dub.source)")
+                              toStatus: dub.status.rawValue, message: "\(dub.voice) from \(dub.shownSource)")
             try event.insert(db)
             return dub
         }

@@ -238,7 +238,7 @@ public struct DubExporter: Sendable {
         case .link: store.media.url(for: dub.linkMediaHash ?? "")
         }
         guard !needsVideo || (try? MediaProbe.probe(source))?.streams.contains(where: { $0.kind == .video }) == true else {
-            throw DubKitError.invalidField(field: "video", value: dub.source,
+            throw DubKitError.invalidField(field: "video", value: dub.shownSource,
                                            allowed: "a source with a video stream, or --video FILE")
         }
         return source

@@ -17,7 +17,7 @@ extension DubRunner {
             // The provider fetches the link itself: creating its job with the link is the whole upload.
             let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
             let jobID = try await job(for: dub, id: id, link: dub.source)
-            report("dub \(id): \(provider.descriptor.name) fetches \(dub.source) itself")
+            report("dub \(id): \(provider.descriptor.name) fetches \(dub.shownSource) itself")
             return try uploaded(attempt, jobID: jobID, continuing: continuing)
         }
         // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.

@@ -53,7 +53,7 @@ struct DubBatchRun {
             FileHandle.standardError.write(Data("dubkit: the budget stopped the batch; dubs not started stay as they are\n".utf8))
         }
         if global.json {
-            try Output.json(results)
+            try Output.json(results.map(\.forOutput))
         } else {
             Output.table(
                 ["ID", "STATUS", "VOICE", "CREDITS", "RESULT"],

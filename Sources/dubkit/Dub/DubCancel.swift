@@ -33,6 +33,6 @@ struct DubCancel: AsyncParsableCommand {
             if !global.json { print("dub \(id): cancelled; \(note)") }
             cancelled.append(try store.dub(id))
         }
-        if global.json { try Output.json(cancelled) }
+        if global.json { try Output.json(cancelled.map(\.forOutput)) }
     }
 }

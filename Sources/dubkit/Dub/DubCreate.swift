@@ -71,7 +71,7 @@ struct DubCreate: AsyncParsableCommand {
         try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
         let created = try store.createDub(dub)
         if global.json {
-            try Output.json(created)
+            try Output.json(created.forOutput)
         } else {
             print(created.id.map(String.init) ?? "?")
         }

@@ -26,7 +26,7 @@ struct DubList: ParsableCommand {
             ["ID", "STATUS", "VOICE", "SOURCE", "PITCH", "CREDITS", "CHUNKS", "UPDATED"],
             dubs.map { dub in
                 let part = dub.parentID.map { "#\((dub.chunkIndex ?? 0) + 1) of dub \($0)" } ?? dub.chunkCount.map(String.init) ?? "-"
-                let source = dub.parentID == nil ? dub.source
+                let source = dub.parentID == nil ? dub.shownSource
                     : "\(ChunkSpan.clock(dub.chunkStartMs ?? 0))-\(ChunkSpan.clock(dub.chunkEndMs ?? 0)) of its parent's source"
                 return [Output.optional(dub.id), dub.status.rawValue, dub.voice, source, String(dub.pitchShift),
                         String(dub.creditsUsed), part, Output.time(dub.updatedAt)]

@@ -48,7 +48,7 @@ struct DubRetryCommand: AsyncParsableCommand {
             dubs.append(try store.dub(id))
         }
         if noRun {
-            if global.json { try Output.json(dubs) }
+            if global.json { try Output.json(dubs.map(\.forOutput)) }
             return
         }
         try await DubBatchRun(global: global, store: store, jobs: jobs, budget: budget,

@@ -66,14 +66,14 @@ struct DubShow: ParsableCommand {
         let stages = try store.stageAttempts(dub: id)
         let chunks = dub.isChunked ? try store.chunks(of: id).map(ChunkLine.init) : nil
         if global.json {
-            try Output.json(Detail(dub: dub, stages: stages, chunks: chunks))
+            try Output.json(Detail(dub: dub.forOutput, stages: stages, chunks: chunks))
             return
         }
         var lines: [(String, String)] = [
             ("id", Output.optional(dub.id)),
             ("status", dub.status.rawValue),
             ("voice", dub.voice),
-            ("source", "\(dub.sourceKind.rawValue) \(dub.source)"),
+            ("source", "\(dub.sourceKind.rawValue) \(dub.shownSource)"),
             ("link download", dub.sourceKind == .link ? dub.linkMediaHash.map { "sha256 \($0)" } ?? "not yet" : "-"),
             ("pitch shift", "\(dub.pitchShift) semitones"),
             ("separate", dub.separate ? "yes" : "no"),

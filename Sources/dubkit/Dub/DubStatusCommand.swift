@@ -36,7 +36,7 @@ struct DubStatusCommand: AsyncParsableCommand {
         let settled = { (dubs: [Dub]) in dubs.allSatisfy { $0.status.isFinal || $0.status == .error } }
         guard watch else {
             let dubs = try selected()
-            if global.json { try Output.json(dubs) } else { dubs.forEach { print(DubBoard.line($0, in: store)) } }
+            if global.json { try Output.json(dubs.map(\.forOutput)) } else { dubs.forEach { print(DubBoard.line($0, in: store)) } }
             return
         }
         if !global.json && Terminal.drawsInPlace {
@@ -55,7 +55,7 @@ struct DubStatusCommand: AsyncParsableCommand {
                 let key = global.json ? dub.status.rawValue : line
                 guard seen[dub.id ?? 0] != key else { continue }
                 seen[dub.id ?? 0] = key
-                if global.json { try Output.jsonLine(dub) } else { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+                if global.json { try Output.jsonLine(dub.forOutput) } else { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             }
             if settled(dubs) { return }
             try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
