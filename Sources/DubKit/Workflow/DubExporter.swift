@@ -64,7 +64,9 @@ public struct DubExporter: Sendable {
         where !Settings.mixGains.contains(gain) {
             throw DubKitError.invalidField(field: field, value: "\(gain) dB", allowed: "-60...24 dB")
         }
-        let incoming = store.media.folder.appendingPathComponent(".incoming", isDirectory: true)
+        let incoming = store.media.incoming
+        // What killed exports left in the temporary folder goes, whether or not this one levels loudness.
+        OwnedTemporary.sweepTemporaryFolder()
         var temporaries: [URL] = []
         defer { for url in temporaries { try? FileManager.default.removeItem(at: url) } }
         var fitted: [Int64] = []
