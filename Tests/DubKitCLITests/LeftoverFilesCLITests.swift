@@ -20,7 +20,7 @@ private func waitFor(timeout: TimeInterval = 120, _ condition: () -> Bool) -> Bo
 
 @Suite("killed work leaves nothing the next run does not remove", .serialized)
 struct LeftoverFilesCLITests {
-    /// A project with one long done dub (converted at strength 0, so quickly), and the folders an export touches.
+    /// A workspace, and the folders an export touches.
     private struct Bench {
         let dir: TemporaryDirectory
         var ws: URL { dir.path("ws") }
@@ -48,6 +48,16 @@ struct LeftoverFilesCLITests {
             ["export", "--project", "p", "1", "-o", out.appendingPathComponent(name).path, "--loudness", "-16"]
         }
 
+        /// The project `p` with dub 1 done from a 90-second recording, converted at strength 0 (quickly).
+        func doneDub() throws {
+            #expect(try run(["project", "create", "p"]).status == 0)
+            let input = try recording("take.wav")
+            #expect(try run(["dub", "create", "--project", "p", "--voice", "local:bright", "--file", input.path,
+                             "--param", "conversionStrength=0"]).status == 0)
+            let ran = try run(["dub", "run", "--project", "p", "1"])
+            #expect(ran.status == 0, "\(ran.stderr)")
+        }
+
         /// A 90-second stereo recording at 44.1 kHz, long enough to stop a debug build mid-way.
         func recording(_ name: String) throws -> URL {
             let url = dir.path(name)
@@ -63,12 +73,7 @@ struct LeftoverFilesCLITests {
     @Test("export killed in each of its phases (loudness pass in TMPDIR, levelled audio in media/.incoming, output beside its name): the next export removes what it left")
     func killedExport() throws {
         let bench = try Bench()
-        #expect(try bench.run(["project", "create", "p"]).status == 0)
-        let input = try bench.recording("take.wav")
-        #expect(try bench.run(["dub", "create", "--project", "p", "--voice", "local:bright", "--file", input.path,
-                               "--param", "conversionStrength=0"]).status == 0)
-        let ran = try bench.run(["dub", "run", "--project", "p", "1"])
-        #expect(ran.status == 0, "\(ran.stderr)")
+        try bench.doneDub()
 
         // Each phase in turn: the export is killed once its in-flight file is there.
         let phases: [(name: String, folder: URL, file: (String) -> Bool)] = [
@@ -95,11 +100,7 @@ struct LeftoverFilesCLITests {
     @Test("an export running beside another keeps its in-flight files: a paused export's files survive two other exports and it then finishes")
     func liveExportIsLeftAlone() throws {
         let bench = try Bench()
-        #expect(try bench.run(["project", "create", "p"]).status == 0)
-        let input = try bench.recording("take.wav")
-        #expect(try bench.run(["dub", "create", "--project", "p", "--voice", "local:bright", "--file", input.path,
-                               "--param", "conversionStrength=0"]).status == 0)
-        #expect(try bench.run(["dub", "run", "--project", "p", "1"]).status == 0)
+        try bench.doneDub()
 
         let paused = try bench.start(bench.export("a.flac"))
         var stopped = false

@@ -64,6 +64,21 @@ public struct DamagedRecord: Error, Sendable, Hashable, Codable {
         }
     }
 
+    /// Every row of `request` read by `read`: the records, and apart the rows that could not be read.
+    static func readAll<Record>(_ request: some FetchRequest, in db: Database, as entity: EntityKind,
+                                _ read: (Row) throws -> Record) throws -> (records: [Record], damaged: [DamagedRecord]) {
+        var records: [Record] = []
+        var damaged: [DamagedRecord] = []
+        let rows = try Row.fetchCursor(db, request)
+        while let row = try rows.next() {
+            switch reading(row, as: entity, read) {
+            case let .success(record): records.append(record)
+            case let .failure(damage): damaged.append(damage)
+            }
+        }
+        return (records, damaged)
+    }
+
     /// What a decoding failure says about the row: the field and value it names, else the whole row.
     private static func damage(_ error: any Error, entity: EntityKind, id: Int64, row: Row) -> DamagedRecord {
         func stored(_ column: String) -> String {

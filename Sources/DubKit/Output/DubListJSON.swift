@@ -92,11 +92,19 @@ public enum DubListJSON {
 
         /// A damaged row at depth 1, as the encoder writes it.
         mutating func damaged(_ entry: DamagedRecord.Listed) throws {
+            try encoded(entry, indent: Self.indent1, fromFirstLine: true)
+        }
+
+        /// The encoder's text of `value` with each of its lines but blank ones indented by `indent`
+        /// (from its second line, when it continues a line already begun). Newlines inside strings are
+        /// escaped, so every raw one is the encoder's own; the blank line of an empty object or array
+        /// stays blank.
+        private mutating func encoded(_ value: some Encodable, indent: [UInt8], fromFirstLine: Bool) throws {
             let encoder = encoder ?? JSONOutput.encoder(pretty: true)
             self.encoder = encoder
-            var lineStart = true
-            for byte in try encoder.encode(entry) {
-                if lineStart && byte != 0x0a { bytes.append(contentsOf: Self.indent1) }
+            var lineStart = fromFirstLine
+            for byte in try encoder.encode(value) {
+                if lineStart && byte != 0x0a { bytes.append(contentsOf: indent) }
                 bytes.append(byte)
                 lineStart = byte == 0x0a
             }
@@ -141,16 +149,7 @@ public enum DubListJSON {
                 bytes.append(contentsOf: Array("{\n\n    }".utf8))
                 return
             }
-            let encoder = encoder ?? JSONOutput.encoder(pretty: true)
-            self.encoder = encoder
-            // Newlines inside strings are escaped, so every raw one is the encoder's own; the blank
-            // line of an empty object or array stays blank.
-            var lineStart = false
-            for byte in try encoder.encode(parameters) {
-                if lineStart && byte != 0x0a { bytes.append(contentsOf: Self.indent2) }
-                bytes.append(byte)
-                lineStart = byte == 0x0a
-            }
+            try encoded(parameters, indent: Self.indent2, fromFirstLine: false)
         }
 
         private mutating func date(_ date: Date) throws {

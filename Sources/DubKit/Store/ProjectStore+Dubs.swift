@@ -56,15 +56,7 @@ extension ProjectStore {
             var request = Dub.order(Column("id"))
             if let status { request = request.filter(Column("status") == status.rawValue) }
             if !chunks { request = request.filter(Column("parent_id") == nil) }
-            var dubs: [Dub] = []
-            var damaged: [DamagedRecord] = []
-            let rows = try Row.fetchCursor(db, request)
-            while let row = try rows.next() {
-                switch DamagedRecord.reading(row, as: .dub, Dub.init(row:)) {
-                case let .success(dub): dubs.append(dub)
-                case let .failure(damage): damaged.append(damage)
-                }
-            }
+            let (dubs, damaged) = try DamagedRecord.readAll(request, in: db, as: .dub, Dub.init(row:))
             return (dubs, damaged)
         }
     }

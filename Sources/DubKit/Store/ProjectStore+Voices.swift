@@ -40,15 +40,7 @@ extension ProjectStore {
         try read { db in
             var request = Voice.order(Column("provider_id"), Column("name"))
             if let provider { request = request.filter(Column("provider_id") == provider) }
-            var voices: [Voice] = []
-            var damaged: [DamagedRecord] = []
-            let rows = try Row.fetchCursor(db, request)
-            while let row = try rows.next() {
-                switch DamagedRecord.reading(row, as: .voice, Voice.init(row:)) {
-                case let .success(voice): voices.append(voice)
-                case let .failure(damage): damaged.append(damage)
-                }
-            }
+            let (voices, damaged) = try DamagedRecord.readAll(request, in: db, as: .voice, Voice.init(row:))
             return (voices, damaged)
         }
     }
