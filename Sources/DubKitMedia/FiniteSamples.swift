@@ -18,20 +18,11 @@ enum FiniteSamples {
         let (planes, count) = planar ? (channels, samples) : (1, samples * channels)
         for plane in 0..<planes {
             guard let bytes = data[plane] else { continue }
+            let raw = UnsafeRawPointer(bytes)
             let finite = isFloat
-                ? allFinite(UnsafeRawPointer(bytes).assumingMemoryBound(to: Float.self), count: count)
-                : allFinite(UnsafeRawPointer(bytes).assumingMemoryBound(to: Double.self), count: count)
-            if !finite { throw MediaError.nonFiniteSamples(path: path, seconds: seconds) }
+                ? cff_all_finite_float(raw.assumingMemoryBound(to: Float.self), Int32(count))
+                : cff_all_finite_double(raw.assumingMemoryBound(to: Double.self), Int32(count))
+            if finite == 0 { throw MediaError.nonFiniteSamples(path: path, seconds: seconds) }
         }
-    }
-
-    /// True when every value is finite: `x - x` is 0 for a finite `x` and NaN for NaN or ±infinity, so
-    /// the sum is 0 exactly when all are (a loop without branches, which the compiler vectorises).
-    private static func allFinite<Sample: BinaryFloatingPoint>(_ values: UnsafePointer<Sample>, count: Int) -> Bool {
-        var sum: Sample = 0
-        for index in 0..<count {
-            sum += values[index] - values[index]
-        }
-        return sum == 0
     }
 }
