@@ -10,6 +10,8 @@ public enum LocalEngineError: LocalizedError, Sendable, Equatable {
     case noVoicedSpeech(files: [String])
     /// A setting is out of its range.
     case invalidSetting(String)
+    /// A trained voice's stored or imported model has a field the engine cannot use.
+    case invalidVoiceModel(voice: String, field: String, value: String, allowed: String)
 
     /// A message a user can act on.
     public var errorDescription: String? {
@@ -23,6 +25,9 @@ public enum LocalEngineError: LocalizedError, Sendable, Equatable {
                 + "(at least a few seconds, louder than -50 dBFS)."
         case .invalidSetting(let what):
             "Invalid conversion setting: \(what)."
+        case let .invalidVoiceModel(voice, field, value, allowed):
+            "Voice \(voice) has a damaged model: \(field) is \(value), allowed \(allowed). "
+                + "Train the voice again, or import a good export of it."
         }
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// It fits the same steps as a remote service: jobs are files in `stateFolder`, `generate` converts
 /// (on a thread of its own) and `poll` then answers `done`; training measures a profile of the dataset,
 /// handed back as the voice's model data.
-public struct LocalProvider: Provider {
+public struct LocalProvider: Provider, VoiceModelChecking {
     public let descriptor = LocalDescriptor.value
     private let jobs: LocalJobFolder
 
@@ -28,7 +28,13 @@ public struct LocalProvider: Provider {
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
         let profile: VoiceProfile
         if let data = request.voiceData {
-            profile = try JSONDecoder().decode(VoiceProfile.self, from: Data(DubParameters.canonicalText(data).utf8))
+            // A trained voice's model is read from the project: a damaged one fails this dub, naming the field.
+            do {
+                profile = try VoiceProfile.checked(data, voice: "local:\(request.voice)")
+            } catch {
+                throw ProviderError.remote(provider: "local", status: nil, code: "invalid_voice_model",
+                                           message: error.errorDescription ?? "the voice's model is damaged")
+            }
         } else if let builtIn = BuiltInVoices.profile(named: request.voice) {
             profile = builtIn
         } else {
@@ -77,6 +83,7 @@ public struct LocalProvider: Provider {
         let output = jobs.folder.appendingPathComponent("\(job.id)-out.wav")
         let settings = job.settings ?? ConversionSettings()
         do {
+            try profile.validate(voice: "local:\(job.voice)")
             _ = try await Self.offPool {
                 try VoiceConverter.convert(input: URL(fileURLWithPath: input), output: output, target: profile, settings: settings,
                                            progress: progress)
@@ -129,7 +136,9 @@ public struct LocalProvider: Provider {
         var job = try jobs.load(voiceID)
         let files = job.files.map { URL(fileURLWithPath: $0) }
         do {
-            job.profile = try await Self.offPool { try VoiceAnalyzer.profile(of: files) }
+            let profile = try await Self.offPool { try VoiceAnalyzer.profile(of: files) }
+            try profile.validate(voice: "local:\(job.voice)")
+            job.profile = profile
             job.status = "done"
         } catch {
             job.status = "error"
@@ -141,6 +150,18 @@ public struct LocalProvider: Provider {
 
     public func pollVoice(voiceID: String) async throws -> VoiceJobState {
         try voiceState(try jobs.load(voiceID))
+    }
+
+    /// Checks a local voice's model (its profile) as a dub would read it, naming the first bad field.
+    public func checkVoiceModel(_ model: JSONValue?, voice: String) throws(DubKitError) {
+        do {
+            _ = try VoiceProfile.checked(model, voice: voice)
+        } catch {
+            guard case let .invalidVoiceModel(_, field, value, allowed) = error else {
+                throw .invalidField(field: "modelData", value: "unreadable", allowed: error.errorDescription ?? "a voice profile")
+            }
+            throw .invalidField(field: field == "modelData" ? field : "modelData.\(field)", value: value, allowed: allowed)
+        }
     }
 
     private func state(_ job: LocalJob) -> DubJobState {

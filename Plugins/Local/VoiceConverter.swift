@@ -27,6 +27,8 @@ public enum VoiceConverter {
         progress: ((Double) -> Void)? = nil
     ) throws -> Summary {
         try settings.validate()
+        // The target may come from a project's store or an imported file: never index or divide by what it holds unchecked.
+        try target.validate(voice: "(the conversion's target)")
         let scratch = try ScratchFolder()
         let wav = try VoiceAnalyzer.normalise(input, into: scratch.url.appendingPathComponent("source.wav"), denoise: settings.denoise)
         let k = settings.conversionStrength

@@ -127,6 +127,7 @@ final class AudioExtractionPipeline {
 
     private func process(_ frame: UnsafeMutablePointer<AVFrame>) throws {
         guard frame.pointee.nb_samples > 0 else { return }
+        try FiniteSamples.check(frame, path: input.path, seconds: seconds(of: frame))
         let signature = (frame.pointee.format, frame.pointee.sample_rate, frame.pointee.ch_layout.nb_channels)
         guard signature.1 > 0, signature.2 > 0 else {
             skippedPackets += 1
@@ -153,11 +154,16 @@ final class AudioExtractionPipeline {
             }
         }
         framesDecoded += 1
-        let pts = frame.pointee.best_effort_timestamp
-        if let duration, duration > 0, pts != cff_nopts_value(), timeBase.den != 0 {
-            let seconds = Double(pts - startTime) * Double(timeBase.num) / Double(timeBase.den)
+        if let duration, duration > 0, let seconds = seconds(of: frame) {
             report(min(max(seconds / duration, 0), 1))
         }
+    }
+
+    /// Where `frame` starts in the input, in seconds, when its timestamp says.
+    private func seconds(of frame: UnsafeMutablePointer<AVFrame>) -> Double? {
+        let pts = frame.pointee.best_effort_timestamp
+        guard pts != cff_nopts_value(), timeBase.den != 0 else { return nil }
+        return Double(pts - startTime) * Double(timeBase.num) / Double(timeBase.den)
     }
 
     private func openOutput(firstFrame frame: UnsafeMutablePointer<AVFrame>) throws {

@@ -15,7 +15,9 @@ extension AudioProcessor {
         // The meter runs before the output's resampling, so the pass's own output can be small; it is thrown away.
         var options = AudioExtractionOptions(sampleRate: 8_000, channels: .mono, format: .wav, stream: stream, filters: filters)
         options.loudnormReport = meter
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-loudness-\(UUID().uuidString).wav")
+        // Named for this process, so that a later pass removes it if this one is killed before its `defer`.
+        OwnedTemporary.sweepTemporaryFolder()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(OwnedTemporary.name("dubkit-loudness", suffix: ".wav"))
         defer { try? FileManager.default.removeItem(at: scratch) }
         try await AudioExtractor.extractAudio(from: input, to: scratch, options: options, progress: nil)
         guard let measurement = meter.measurement else {

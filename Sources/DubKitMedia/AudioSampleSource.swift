@@ -22,6 +22,8 @@ final class AudioSampleSource {
     private var inputSignature: (format: Int32, rate: Int32, channels: Int32)?
     private var inputFinished = false
     private var framesDecoded = 0
+    /// Samples per channel decoded so far, to say where a bad sample is.
+    private var samplesDecoded = 0
 
     /// The demuxed and decoded first audio stream of a file.
     private final class DecodedStream {
@@ -149,6 +151,8 @@ final class AudioSampleSource {
         guard frame.pointee.nb_samples > 0, frame.pointee.sample_rate > 0, frame.pointee.ch_layout.nb_channels > 0 else {
             return
         }
+        try FiniteSamples.check(frame, path: path, seconds: Double(samplesDecoded) / Double(frame.pointee.sample_rate))
+        samplesDecoded += Int(frame.pointee.nb_samples)
         let signature = (frame.pointee.format, frame.pointee.sample_rate, frame.pointee.ch_layout.nb_channels)
         if inputSignature.map({ $0 != signature }) ?? true {
             try convert(nil, into: fifo)

@@ -32,6 +32,8 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
     case writeFailed(path: String, detail: String)
     /// FFmpeg failed for a reason that is not the file's fault (e.g. out of memory).
     case processingFailed(path: String, detail: String)
+    /// The audio decodes to values that are not numbers (NaN) or are infinite, from about `seconds` in.
+    case nonFiniteSamples(path: String, seconds: Double?)
 
     /// A stable machine-readable name for the case, for JSON output.
     public var code: String {
@@ -51,6 +53,7 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
         case .invalidFilter: "media.invalid_filter"
         case .writeFailed: "media.write_failed"
         case .processingFailed: "media.processing_failed"
+        case .nonFiniteSamples: "media.non_finite_samples"
         }
     }
 
@@ -60,7 +63,8 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
         case .fileMissing(let path), .zeroLength(let path), .notMedia(let path), .corrupt(let path, _),
              .noAudioStream(let path), .noVideoStream(let path), .unsupportedContainer(let path, _),
              .invalidLanguage(let path, _), .streamNotAllowed(let path, _, _), .audioStreamNotFound(let path, _), .unsupportedCodec(let path, _),
-             .unsupportedOutput(let path, _), .invalidFilter(let path, _), .writeFailed(let path, _), .processingFailed(let path, _):
+             .unsupportedOutput(let path, _), .invalidFilter(let path, _), .writeFailed(let path, _), .processingFailed(let path, _),
+             .nonFiniteSamples(let path, _):
             path
         }
     }
@@ -98,6 +102,10 @@ public enum MediaError: Error, LocalizedError, Sendable, Equatable {
             "\(path): could not write the output (\(detail)); check the folder exists, is writable and has free space."
         case .processingFailed(let path, let detail):
             "\(path): FFmpeg failed (\(detail)); try again, and report it if it keeps happening."
+        case .nonFiniteSamples(let path, let seconds):
+            "\(path): the audio holds samples that are not numbers (NaN or infinity)"
+                + (seconds.map { String(format: " from about %.2f s", $0) } ?? "")
+                + "; it cannot be measured or converted. Export it again from its source, or as 16-bit PCM."
         }
     }
 }

@@ -1,14 +1,18 @@
 import Foundation
 
 /// A hidden file beside the final output: written first, renamed into place only when complete.
+///
+/// Its name says which process writes it (``OwnedTemporary``), and making one first removes the
+/// partial outputs that killed processes left in the same folder.
 struct TemporaryOutput {
     let final: URL
     let temporary: URL
 
     init(for final: URL) {
         self.final = final
-        let name = ".\(final.lastPathComponent).\(UUID().uuidString.prefix(8)).partial"
-        temporary = final.deletingLastPathComponent().appendingPathComponent(name)
+        let folder = final.deletingLastPathComponent()
+        OwnedTemporary.sweep(folder, requireOwner: true) { $0.hasPrefix(".") && $0.hasSuffix(".partial") }
+        temporary = folder.appendingPathComponent(OwnedTemporary.name(".\(final.lastPathComponent)", suffix: ".partial"))
     }
 
     /// Moves the finished file to its final name (atomically replacing any old file).

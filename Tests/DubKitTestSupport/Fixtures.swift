@@ -28,6 +28,33 @@ public enum Fixtures {
         guard process.terminationStatus == 0 else { throw SoxFailed() }
     }
 
+    /// Writes a 32-bit float WAV (format tag 3, the kind audio editors export) byte by byte: a sine at
+    /// `frequency`, with `bad` (NaN, an infinity) in place of the samples at `badAt` (indices), so
+    /// tests can hand DubKit audio that decodes to values that are not numbers.
+    public static func floatWAV(_ url: URL, seconds: Double = 1, frequency: Double = 220, rate: Int = 16000, channels: Int = 1,
+                                bad: Float = .nan, badAt: [Int] = []) throws {
+        let frames = Int(seconds * Double(rate))
+        var samples = [Float](repeating: 0, count: frames * channels)
+        for frame in 0..<frames {
+            for channel in 0..<channels {
+                samples[frame * channels + channel] = Float(0.3 * sin(2 * Double.pi * frequency * Double(frame) / Double(rate)))
+            }
+        }
+        for index in badAt where index < samples.count { samples[index] = bad }
+        var data = Data()
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        let payload = samples.count * 4
+        data.append(contentsOf: Array("RIFF".utf8)); put(UInt32(4 + 26 + 12 + 8 + payload))
+        data.append(contentsOf: Array("WAVE".utf8))
+        data.append(contentsOf: Array("fmt ".utf8)); put(UInt32(18))
+        put(UInt16(3)); put(UInt16(channels)); put(UInt32(rate)); put(UInt32(rate * channels * 4))
+        put(UInt16(channels * 4)); put(UInt16(32)); put(UInt16(0))
+        data.append(contentsOf: Array("fact".utf8)); put(UInt32(4)); put(UInt32(frames))
+        data.append(contentsOf: Array("data".utf8)); put(UInt32(payload))
+        for sample in samples { put(sample.bitPattern) }
+        try data.write(to: url)
+    }
+
     /// Writes a small H.264 + AAC MP4 (a test pattern and a 48 kHz stereo tone) with the ffmpeg program.
     public static func video(_ url: URL, seconds: Double = 2, frequency: Int = 300) throws {
         struct FFmpegFailed: Error {}

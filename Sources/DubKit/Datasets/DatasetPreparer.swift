@@ -147,7 +147,7 @@ public struct DatasetPreparer: Sendable {
         guard let loudness = meter.integratedLoudness else { return nil }
         let peak = joined.map(abs).max() ?? 0
         let gain = min(pow(10, (options.targetLoudness - loudness) / 20), pow(10, options.peakCeiling / 20) / Double(max(peak, 1e-9)))
-        let url = folder.appendingPathComponent("prepare-\(UUID().uuidString).wav")
+        let url = folder.appendingPathComponent(OwnedTemporary.name("prepare", suffix: ".wav"))
         let writer = try PCMWAVWriter(url, sampleRate: options.sampleRate)
         try writer.write(joined.map { $0 * Float(gain) })
         return Piece(url: url, name: name, seconds: try writer.finish())
@@ -200,7 +200,7 @@ public struct DatasetPreparer: Sendable {
     /// The pieces one after another with a kept pause between, streamed block by block. Each piece is
     /// already at the target loudness with its peaks under the ceiling, so the whole is too.
     private func concatenate(_ group: [Piece], name: String, into folder: URL) throws -> Piece {
-        let url = folder.appendingPathComponent("prepare-\(UUID().uuidString).wav")
+        let url = folder.appendingPathComponent(OwnedTemporary.name("prepare", suffix: ".wav"))
         let writer = try PCMWAVWriter(url, sampleRate: options.sampleRate)
         let gap = [Float](repeating: 0, count: Int(options.keptPause * Double(options.sampleRate)))
         for (index, piece) in group.enumerated() {

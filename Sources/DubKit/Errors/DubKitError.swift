@@ -34,6 +34,9 @@ public enum DubKitError: Error, Sendable, Equatable {
     case trainingOverBudget(voice: String, required: Int64, committed: Int64, budget: Int64)
     /// A dataset that breaks a provider's training rules; nothing was uploaded.
     case datasetInvalid(dataset: String, provider: String, problems: [String])
+    /// A row of the store that cannot be read (or a voice model that cannot be used): its own work
+    /// fails with this, the rest of the project runs and lists.
+    case damagedRecord(DamagedRecord, project: String)
 }
 
 extension DubKitError: LocalizedError {
@@ -54,6 +57,7 @@ extension DubKitError: LocalizedError {
         case .storage: "storage"
         case .budgetExceeded, .trainingOverBudget: "budget_exceeded"
         case .datasetInvalid: "dataset_invalid"
+        case .damagedRecord: "damaged_record"
         case let .dubFailed(_, _, code, _): code
         }
     }
@@ -94,6 +98,9 @@ extension DubKitError: LocalizedError {
             "voice \(voice) was not trained: training costs \(required) credits, \(committed) of the budget of \(budget) are already spent or committed"
         case let .datasetInvalid(dataset, provider, problems):
             "dataset \(dataset) does not meet \(provider)'s rules; nothing was uploaded:\n  " + problems.joined(separator: "\n  ")
+        case let .damagedRecord(record, project):
+            "\(record.entity.rawValue) \(record.id) of project '\(project)' is damaged: its \(record.field) is \(record.value), "
+                + "allowed \(record.allowed); it is left out of runs, and the rest of the project goes on"
         }
     }
 
@@ -130,6 +137,11 @@ extension DubKitError: LocalizedError {
             "raise the budget (`voice run --budget N` or `project budget`), or ask for fewer minutes (`--max-minutes`); nothing was paid"
         case let .datasetInvalid(dataset, provider, _):
             "fix the files named, or run `dubkit dataset prepare \(dataset) --provider \(provider)` and train from the prepared copy"
+        case let .damagedRecord(record, _):
+            record.entity == .voice
+                ? "train the voice again, or import a good export of it under another name"
+                : "it was written by another program or another DubKit: set \(record.field) to an allowed value "
+                    + "(sqlite3 on the project's project.sqlite), or restore the project from a backup"
         }
     }
 }

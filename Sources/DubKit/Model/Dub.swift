@@ -150,8 +150,8 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         creditsUsed = row["credits_used"]
         errorCode = row["error_code"]
         errorMessage = row["error_message"]
-        createdAt = row["created_at"]
-        updatedAt = row["updated_at"]
+        createdAt = try row.storedDate("created_at", of: "dub")
+        updatedAt = try row.storedDate("updated_at", of: "dub")
         let sync: String? = row["sync_report"]
         syncReport = sync.flatMap(SyncReport.decodeStored)
         parentID = row["parent_id"]

@@ -54,7 +54,19 @@ public struct VoiceExport: Sendable, Hashable, Codable {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        guard let export = try? decoder.decode(VoiceExport.self, from: data), export.format == formatName else {
+        // JSON5 reads the NaN and Infinity other tools write (Python's json does), so the check of the
+        // model can name the field that holds one instead of refusing the whole file as unreadable.
+        decoder.allowsJSON5 = true
+        struct Header: Decodable { var format: String? }
+        guard (try? decoder.decode(Header.self, from: data))?.format == formatName else {
+            throw .invalidField(field: url.path, value: "not a voice export", allowed: "a file written by `dubkit voice export`")
+        }
+        let export: VoiceExport
+        do {
+            export = try decoder.decode(VoiceExport.self, from: data)
+        } catch let error as DecodingError {
+            throw Self.unreadable(error, in: url)
+        } catch {
             throw .invalidField(field: url.path, value: "not a voice export", allowed: "a file written by `dubkit voice export`")
         }
         guard export.version <= currentVersion else {
@@ -72,6 +84,28 @@ public struct VoiceExport: Sendable, Hashable, Codable {
         return export
     }
 
+    /// A field of an export file that cannot be read, named by its path in the file.
+    static func unreadable(_ error: DecodingError, in url: URL) -> DubKitError {
+        func name(_ path: [any CodingKey]) -> String {
+            path.reduce("") { text, key in
+                key.intValue.map { "\(text)[\($0)]" } ?? (text.isEmpty ? key.stringValue : "\(text).\(key.stringValue)")
+            }
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            return .invalidField(field: "\(url.path) \(name(context.codingPath + [key]))", value: "missing",
+                                 allowed: "a value (every field `dubkit voice export` writes)")
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            guard !context.codingPath.isEmpty else {
+                return .invalidField(field: url.path, value: "not JSON", allowed: "a file written by `dubkit voice export`")
+            }
+            return .invalidField(field: "\(url.path) \(name(context.codingPath))", value: "unreadable",
+                                 allowed: "a value of the right type, numbers finite (\(context.debugDescription))")
+        @unknown default:
+            return .invalidField(field: url.path, value: "not a voice export", allowed: "a file written by `dubkit voice export`")
+        }
+    }
+
     /// Writes the file whole or not at all.
     public func write(to url: URL) throws(DubKitError) {
         let encoder = JSONEncoder()
@@ -86,8 +120,19 @@ public struct VoiceExport: Sendable, Hashable, Codable {
 }
 
 extension ProjectStore {
-    /// Adds an exported voice to this project as trained, under `name` (default: its own name).
-    public func importVoice(_ export: VoiceExport, name: String? = nil, from file: String) throws(DubKitError) -> Voice {
+    /// Adds an exported voice to this project as trained, under `name` (default: its own name). With
+    /// `checker` (the voice's provider, when it keeps models on this machine), a model it cannot use is
+    /// refused, naming the field, before anything is stored.
+    public func importVoice(_ export: VoiceExport, name: String? = nil, from file: String,
+                            checkedBy checker: (any VoiceModelChecking)? = nil) throws(DubKitError) -> Voice {
+        if let checker {
+            do {
+                try checker.checkVoiceModel(export.modelData, voice: "\(export.provider):\(export.name)")
+            } catch {
+                guard case let .invalidField(field, value, allowed) = error else { throw error }
+                throw .invalidField(field: "\(file) \(field)", value: value, allowed: allowed)
+            }
+        }
         var voice = Voice(providerID: export.provider, name: name ?? export.name, providerVoiceID: export.providerVoiceID,
                           languages: export.languages, genres: export.genres, styles: export.styles)
         guard (1...100).contains(voice.name.count) else {

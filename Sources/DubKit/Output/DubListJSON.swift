@@ -6,20 +6,35 @@ import Foundation
 /// ISO 8601); non-empty parameters, of any JSON shape, still go through the encoder, indented to
 /// their place.
 public enum DubListJSON {
-    /// Formats `dubs`, handing `output` the text in pieces of about 64 KiB (no final newline).
-    public static func write(_ dubs: some Sequence<Dub>, to output: ([UInt8]) throws -> Void) throws {
+    /// Formats `dubs` (in id order) and, each in its place by id, the rows that could not be read as
+    /// dubs, handing `output` the text in pieces of about 64 KiB (no final newline).
+    public static func write(_ dubs: some Sequence<Dub>, damaged: [DamagedRecord.Listed] = [],
+                             to output: ([UInt8]) throws -> Void) throws {
         var writer = Writer()
         writer.bytes.append(UInt8(ascii: "["))
         var first = true
-        for dub in dubs {
+        func next() {
             if !first { writer.bytes.append(UInt8(ascii: ",")) }
             writer.bytes.append(0x0a)
             first = false
+        }
+        var pending = damaged.sorted { $0.id < $1.id }[...]
+        for dub in dubs {
+            while let entry = pending.first, entry.id < dub.id ?? .max {
+                next()
+                try writer.damaged(entry)
+                pending.removeFirst()
+            }
+            next()
             try writer.dub(dub)
             if writer.bytes.count >= 1 << 16 {
                 try output(writer.bytes)
                 writer.bytes.removeAll(keepingCapacity: true)
             }
+        }
+        for entry in pending {
+            next()
+            try writer.damaged(entry)
         }
         // An empty array is "[", a blank line and "]", as the encoder writes it.
         writer.bytes.append(contentsOf: first ? [0x0a, 0x0a, UInt8(ascii: "]")] : [0x0a, UInt8(ascii: "]")])
@@ -75,6 +90,26 @@ public enum DubListJSON {
             bytes.append(UInt8(ascii: "}"))
         }
 
+        /// A damaged row at depth 1, as the encoder writes it.
+        mutating func damaged(_ entry: DamagedRecord.Listed) throws {
+            try encoded(entry, indent: Self.indent1, fromFirstLine: true)
+        }
+
+        /// The encoder's text of `value` with each of its lines but blank ones indented by `indent`
+        /// (from its second line, when it continues a line already begun). Newlines inside strings are
+        /// escaped, so every raw one is the encoder's own; the blank line of an empty object or array
+        /// stays blank.
+        private mutating func encoded(_ value: some Encodable, indent: [UInt8], fromFirstLine: Bool) throws {
+            let encoder = encoder ?? JSONOutput.encoder(pretty: true)
+            self.encoder = encoder
+            var lineStart = fromFirstLine
+            for byte in try encoder.encode(value) {
+                if lineStart && byte != 0x0a { bytes.append(contentsOf: indent) }
+                bytes.append(byte)
+                lineStart = byte == 0x0a
+            }
+        }
+
         /// A sync report at depth 2 (its keys at depth 3, its segments' at depth 5).
         private mutating func sync(_ report: SyncReport) {
             bytes.append(contentsOf: Array("{\n      \"flagged\" : ".utf8))
@@ -114,16 +149,7 @@ public enum DubListJSON {
                 bytes.append(contentsOf: Array("{\n\n    }".utf8))
                 return
             }
-            let encoder = encoder ?? JSONOutput.encoder(pretty: true)
-            self.encoder = encoder
-            // Newlines inside strings are escaped, so every raw one is the encoder's own; the blank
-            // line of an empty object or array stays blank.
-            var lineStart = false
-            for byte in try encoder.encode(parameters) {
-                if lineStart && byte != 0x0a { bytes.append(contentsOf: Self.indent2) }
-                bytes.append(byte)
-                lineStart = byte == 0x0a
-            }
+            try encoded(parameters, indent: Self.indent2, fromFirstLine: false)
         }
 
         private mutating func date(_ date: Date) throws {

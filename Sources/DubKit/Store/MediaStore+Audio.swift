@@ -23,13 +23,12 @@ extension MediaStore {
             return StoredAudio(ref: try put(contentsOf: source), durationSeconds: seconds, sampleRate: rate, channels: channels)
         }
         let channels: AudioChannelMode = (info.audioStreams.first?.channels ?? 2) > 2 ? .stereo : .keep
-        let incoming = folder.appendingPathComponent(".incoming", isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
         } catch {
             throw DubKitError.mediaIO(path: incoming.path, reason: error.localizedDescription)
         }
-        let temp = incoming.appendingPathComponent("extract-\(UUID().uuidString).wav", isDirectory: false)
+        let temp = temporaryFile("extract", suffix: ".wav")
         defer { try? FileManager.default.removeItem(at: temp) }
         let extraction = try await AudioExtractor.extractAudio(
             from: source, to: temp,

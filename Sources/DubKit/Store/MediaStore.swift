@@ -1,4 +1,5 @@
 import Crypto
+import DubKitMedia
 import Foundation
 import GRDB
 
@@ -25,6 +26,19 @@ public struct MediaStore: Sendable {
 
     /// Where files are written before they are named by their hash: `media/.incoming/`.
     public var incoming: URL { folder.appendingPathComponent(".incoming", isDirectory: true) }
+
+    /// A new name in ``incoming`` for a file being written, saying which process writes it
+    /// (`label~HOST~PID~RANDOM` + `suffix`, see ``OwnedTemporary``).
+    public func temporaryFile(_ label: String, suffix: String = "") -> URL {
+        incoming.appendingPathComponent(OwnedTemporary.name(label, suffix: suffix), isDirectory: false)
+    }
+
+    /// Removes what killed processes left in ``incoming``: files of processes gone from this host,
+    /// and anything older than ``OwnedTemporary/abandonedAge``; a live process's files stay.
+    @discardableResult
+    public func sweepIncoming() -> [URL] {
+        OwnedTemporary.sweep(incoming, requireOwner: false)
+    }
 
     /// The path a stored file with this hash has (whether or not it exists).
     public func url(for hash: String) -> URL {
@@ -64,7 +78,7 @@ public struct MediaStore: Sendable {
 
     /// Stores what `produce` writes through the sink it is given, hashing as it goes.
     public func write(_ produce: (_ sink: (ArraySlice<UInt8>) throws -> Void) throws -> Void) throws(DubKitError) -> MediaRef {
-        let temp = incoming.appendingPathComponent(UUID().uuidString, isDirectory: false)
+        let temp = temporaryFile("store")
         do {
             // Plain system calls: Foundation's file creation writes a temporary file and renames it,
             // which cost more than storing a short recording.

@@ -15,9 +15,21 @@ extension ProjectStore {
         }
     }
 
-    /// The dub with this id, or `.notFound`.
+    /// The dub with this id, or `.notFound`; `.damagedRecord` naming the field when its row cannot be read.
     public func dub(_ id: Int64) throws(DubKitError) -> Dub {
-        guard let dub = try readStatement({ db in try Self.fetchDub(id, in: db) }) else {
+        let found: Dub?
+        do {
+            found = try readStatement { db in try Self.fetchDub(id, in: db) }
+        } catch {
+            // Read again as a row, to say which field of which dub is damaged (the engine's hot path
+            // above reads the dub directly).
+            let row = try? readStatement { db in try Row.fetchOne(db, sql: "SELECT * FROM dub WHERE id = ?", arguments: [id]) }
+            if let row, case let .failure(damage) = DamagedRecord.reading(row, as: .dub, Dub.init(row:)) {
+                throw damage.error(project: name)
+            }
+            throw error
+        }
+        guard let dub = found else {
             throw .notFound(entity: .dub, key: String(id), project: name)
         }
         return dub
@@ -30,13 +42,22 @@ extension ProjectStore {
     }
 
     /// Every dub, oldest first, optionally only those in one status; the chunks of long dubs only
-    /// when `chunks` is true (they are run, retried and listed through the dub they are part of).
+    /// when `chunks` is true (they are run, retried and listed through the dub they are part of). Rows
+    /// that cannot be read as dubs are left out: ``dubListing(status:chunks:)`` gives them too.
     public func dubs(status: DubStatus? = nil, chunks: Bool = false) throws(DubKitError) -> [Dub] {
+        try dubListing(status: status, chunks: chunks).dubs
+    }
+
+    /// The dubs ``dubs(status:chunks:)`` lists and, apart, the rows that cannot be read as dubs (a status
+    /// this build does not know, a value written by hand), each naming its id and field: a damaged row
+    /// is listed and reported as such, and never stops the listing or the others' work.
+    public func dubListing(status: DubStatus? = nil, chunks: Bool = false) throws(DubKitError) -> (dubs: [Dub], damaged: [DamagedRecord]) {
         try read { db in
             var request = Dub.order(Column("id"))
             if let status { request = request.filter(Column("status") == status.rawValue) }
             if !chunks { request = request.filter(Column("parent_id") == nil) }
-            return try request.fetchAll(db)
+            let (dubs, damaged) = try DamagedRecord.readAll(request, in: db, as: .dub, Dub.init(row:))
+            return (dubs, damaged)
         }
     }
 

@@ -18,22 +18,53 @@ extension ProjectStore {
         }
     }
 
-    /// The voice with this id, or `.notFound`.
+    /// The voice with this id, or `.notFound`; `.damagedRecord` naming the field when its row cannot be read.
     public func voice(_ id: Int64) throws(DubKitError) -> Voice {
-        guard let voice = try read({ db in try Voice.fetchOne(db, key: id) }) else {
-            throw .notFound(entity: .voice, key: String(id), project: name)
+        let row = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM voice WHERE id = ?", arguments: [id]) }
+        guard let row else { throw .notFound(entity: .voice, key: String(id), project: name) }
+        switch DamagedRecord.reading(row, as: .voice, Voice.init(row:)) {
+        case let .success(voice): return voice
+        case let .failure(damage): throw damage.error(project: name)
         }
-        return voice
     }
 
-    /// The project's voices, optionally of one provider, ordered by provider then name.
+    /// The project's voices, optionally of one provider, ordered by provider then name. Rows that cannot
+    /// be read as voices are left out: ``voiceListing(provider:)`` gives them too.
     public func voices(provider: String? = nil) throws(DubKitError) -> [Voice] {
-        guard let provider else { return try read { db in try Voice.order(Column("provider_id"), Column("name")).fetchAll(db) } }
-        // A cached statement, and one statement needs no transaction: the engine looks up the custom
-        // voices of every dub it creates a job for.
-        return try readStatement { db in
-            try Voice.fetchAll(db.cachedStatement(sql: "SELECT * FROM voice WHERE provider_id = ? ORDER BY provider_id, name"),
-                               arguments: [provider])
+        try voiceListing(provider: provider).voices
+    }
+
+    /// The voices ``voices(provider:)`` lists and, apart, the rows that cannot be read as voices, each
+    /// naming its id and field.
+    public func voiceListing(provider: String? = nil) throws(DubKitError) -> (voices: [Voice], damaged: [DamagedRecord]) {
+        try read { db in
+            var request = Voice.order(Column("provider_id"), Column("name"))
+            if let provider { request = request.filter(Column("provider_id") == provider) }
+            let (voices, damaged) = try DamagedRecord.readAll(request, in: db, as: .voice, Voice.init(row:))
+            return (voices, damaged)
+        }
+    }
+
+    /// The trained (`done`) custom voice `name` of `provider` a dub converts with, or nil when the
+    /// project has none (the name is then the provider's own voice). A voice whose row cannot be read,
+    /// or whose model is not the JSON its provider handed back, fails the dub with `.damagedRecord`
+    /// naming the voice and the field, rather than being taken for a provider's voice of that name.
+    public func trainedVoice(provider: String, name voiceName: String) throws(DubKitError) -> Voice? {
+        // A cached statement, and one statement needs no transaction: the engine looks the voice up for
+        // every dub it creates a job for.
+        let row = try readStatement { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM voice WHERE provider_id = ? AND name = ?"),
+                             arguments: [provider, voiceName])
+        }
+        guard let row else { return nil }
+        switch DamagedRecord.reading(row, as: .voice, Voice.init(row:)) {
+        case let .failure(damage):
+            throw damage.error(project: name)
+        case let .success(voice):
+            guard voice.status == .done else { return nil }
+            // Only what the store itself can tell (JSON or not): the provider checks the model's fields.
+            if let damage = voice.modelDamage(checkedBy: nil) { throw damage.error(project: name) }
+            return voice
         }
     }
 

@@ -37,7 +37,10 @@ public final class ProjectStore: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .notAProject(path: folder.path)
         }
-        return try connect(folder: folder, name: name, creating: false)
+        let store = try connect(folder: folder, name: name, creating: false)
+        // What killed processes left half-written in media/.incoming goes; live processes' files stay.
+        store.media.sweepIncoming()
+        return store
     }
 
     /// Creates the store inside an empty, freshly made project folder.

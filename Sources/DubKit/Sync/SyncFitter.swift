@@ -54,8 +54,8 @@ public enum SyncFitter {
         var result = piece
         let ratio = Double(length) / Double(target)
         if length > rate / 10 && abs(ratio - 1) > 0.002 {
-            let input = scratch.appendingPathComponent("fit-\(UUID().uuidString).wav")
-            let output = scratch.appendingPathComponent("fit-\(UUID().uuidString).wav")
+            let input = scratch.appendingPathComponent(OwnedTemporary.name("fit", suffix: ".wav"))
+            let output = scratch.appendingPathComponent(OwnedTemporary.name("fit", suffix: ".wav"))
             defer { try? FileManager.default.removeItem(at: input); try? FileManager.default.removeItem(at: output) }
             let writer = try PCMWAVWriter(input, sampleRate: rate, channels: piece.count)
             try writer.write(interleave(piece))

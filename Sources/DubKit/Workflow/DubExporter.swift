@@ -64,7 +64,9 @@ public struct DubExporter: Sendable {
         where !Settings.mixGains.contains(gain) {
             throw DubKitError.invalidField(field: field, value: "\(gain) dB", allowed: "-60...24 dB")
         }
-        let incoming = store.media.folder.appendingPathComponent(".incoming", isDirectory: true)
+        let incoming = store.media.incoming
+        // What killed exports left in the temporary folder goes, whether or not this one levels loudness.
+        OwnedTemporary.sweepTemporaryFolder()
         var temporaries: [URL] = []
         defer { for url in temporaries { try? FileManager.default.removeItem(at: url) } }
         var fitted: [Int64] = []
@@ -78,7 +80,7 @@ public struct DubExporter: Sendable {
             // A dub that drifted is put back onto its source's timeline, never left to drift.
             if settings.fitToSource, let report = dub.syncReport, report.flagged, let source = dub.sourceMediaHash {
                 let seconds = try AudioAnalyzer.analyze(store.media.url(for: source)).durationSeconds
-                let url = incoming.appendingPathComponent("fitted-\(UUID().uuidString).wav")
+                let url = store.media.temporaryFile("fitted", suffix: ".wav")
                 temporaries.append(url)
                 try await SyncFitter.fit(dubbed: result, report: report, sourceSeconds: seconds, to: url, scratch: incoming)
                 fitted.append(dub.id ?? 0)
@@ -163,7 +165,7 @@ public struct DubExporter: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var mixed: [URL] = []
         for result in results {
-            let url = folder.appendingPathComponent("mix-\(UUID().uuidString).wav")
+            let url = folder.appendingPathComponent(OwnedTemporary.name("mix", suffix: ".wav"))
             temporaries.append(url)
             _ = try await AudioMixer.mix([AudioMixInput(file: result, gainDecibels: settings.vocalsGain),
                                           AudioMixInput(file: accompaniment, gainDecibels: settings.accompanimentGain)],
@@ -206,7 +208,7 @@ public struct DubExporter: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var leveled: [URL] = []
         for (index, result) in results.enumerated() {
-            let url = folder.appendingPathComponent("export-\(UUID().uuidString).wav")
+            let url = folder.appendingPathComponent(OwnedTemporary.name("export", suffix: ".wav"))
             temporaries.append(url)
             let count = Double(results.count)
             _ = try await AudioProcessor.normalizeLoudness(

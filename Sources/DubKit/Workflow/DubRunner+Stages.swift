@@ -61,7 +61,7 @@ extension DubRunner {
         if let recorded = dub.providerJobID { return recorded }
         let created: DubJobState
         do {
-            let custom = try store.voices(provider: dub.providerID).first { $0.name == dub.voiceRef && $0.status == .done }
+            let custom = try store.trainedVoice(provider: dub.providerID, name: dub.voiceRef)
             created = try await provider.createDub(DubJobRequest(
                 voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
                 parameters: dub.parameters, link: link, voiceData: custom?.modelDataValue))

@@ -11,8 +11,9 @@ struct DubBatchRun {
     /// The largest file a link dub's link may deliver.
     var maxDownloadBytes = LinkDownloader.defaultMaxBytes
 
-    /// Runs `dubs`; throws `ExitCode.failure` when any ends in error, over budget or could not run.
-    func run(_ dubs: [Dub]) async throws {
+    /// Runs `dubs`; throws `ExitCode.failure` when any ends in error, over budget or could not run, or
+    /// when `damaged` names rows that could not be read as dubs (each reported as its own failure).
+    func run(_ dubs: [Dub], damaged: [DamagedRecord] = []) async throws {
         let environment = ProcessInfo.processInfo.environment
         let seconds = { (name: String) in environment[name].flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil } }
         let board = !global.json && Terminal.drawsInPlace ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
@@ -29,7 +30,8 @@ struct DubBatchRun {
         let outcomes = await batch.run(dubs) { id in try await registry.provider(id) }
         board?.stop()
         var results: [Dub] = []
-        var failed = false
+        var failed = !damaged.isEmpty
+        for record in damaged { ErrorReport.failure(record.error(project: store.name), json: global.json) }
         for dub in dubs {
             guard let id = dub.id, let outcome = outcomes[id] else { continue }
             switch outcome {
@@ -53,15 +55,14 @@ struct DubBatchRun {
             FileHandle.standardError.write(Data("dubkit: the budget stopped the batch; dubs not started stay as they are\n".utf8))
         }
         if global.json {
-            try Output.json(results.map(\.forOutput))
+            try Output.json(dubs: results, damaged: damaged.map { DamagedRecord.Listed($0, project: store.name) })
         } else {
-            Output.table(
-                ["ID", "STATUS", "VOICE", "CREDITS", "RESULT"],
-                results.map { dub in
-                    [Output.optional(dub.id), dub.status.rawValue, dub.voice, String(dub.creditsUsed),
-                     dub.errorCode.map { "\($0): \(dub.errorMessage ?? "")" } ?? Output.optional(dub.resultMediaHash)]
-                },
-                empty: "no dubs to run")
+            let rows = results.map { dub in
+                (dub.id ?? 0, [Output.optional(dub.id), dub.status.rawValue, dub.voice, String(dub.creditsUsed),
+                               dub.errorCode.map { "\($0): \(dub.errorMessage ?? "")" } ?? Output.optional(dub.resultMediaHash)])
+            } + damaged.map { ($0.id, [String($0.id), "damaged", "-", "-", "\($0.field) is \($0.value)"]) }
+            Output.table(["ID", "STATUS", "VOICE", "CREDITS", "RESULT"], rows.sorted { $0.0 < $1.0 }.map(\.1),
+                         empty: "no dubs to run")
         }
         if failed { throw ExitCode.failure }
     }

@@ -37,8 +37,24 @@ struct DubRun: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.open(project.project)
-        let dubs = all ? try store.dubs().filter { !$0.status.isFinal && $0.status != .error } : try ids.map { try store.dub($0) }
+        // A dub whose row cannot be read fails on its own (reported, exit 1); the others run.
+        var dubs: [Dub] = []
+        var damaged: [DamagedRecord] = []
+        if all {
+            let listing = try store.dubListing()
+            dubs = listing.dubs.filter { !$0.status.isFinal && $0.status != .error }
+            damaged = listing.damaged
+        } else {
+            for id in ids {
+                do {
+                    dubs.append(try store.dub(id))
+                } catch {
+                    guard case let .damagedRecord(record, _) = error else { throw error }
+                    damaged.append(record)
+                }
+            }
+        }
         try await DubBatchRun(global: global, store: store, jobs: jobs, budget: budget,
-                              maxDownloadBytes: download.maxBytes).run(dubs)
+                              maxDownloadBytes: download.maxBytes).run(dubs, damaged: damaged)
     }
 }

@@ -43,6 +43,14 @@ enum ErrorReport {
         }
     }
 
+    /// A problem that does not stop the command (a damaged row left out of the work): one or two
+    /// lines on stderr, starting `warning:`.
+    static func warning(_ error: DubKitError) {
+        var text = "warning: \(error.errorDescription ?? "\(error)")\n"
+        if let hint = error.recoverySuggestion { text += "hint: \(hint)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
     static func usage(_ message: String, json: Bool) {
         emit(code: "usage", message: message.trimmingCharacters(in: .whitespacesAndNewlines), hint: nil, json: json)
     }

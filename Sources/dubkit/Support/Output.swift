@@ -19,9 +19,10 @@ enum Output {
         JSONOutput.encoder(pretty: pretty)
     }
 
-    /// Dubs as ``json(_:)`` prints them, written as they are formatted rather than through an encoder.
-    static func json(dubs: [Dub]) throws {
-        try DubListJSON.write(dubs) { chunk in FileHandle.standardOutput.write(Data(chunk)) }
+    /// Dubs as ``json(_:)`` prints them, written as they are formatted rather than through an encoder;
+    /// rows that could not be read as dubs are listed in their place as damaged.
+    static func json(dubs: [Dub], damaged: [DamagedRecord.Listed] = []) throws {
+        try DubListJSON.write(dubs, damaged: damaged) { chunk in FileHandle.standardOutput.write(Data(chunk)) }
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 

@@ -3,7 +3,7 @@ import DubKit
 import Foundation
 
 /// `dubkit voice import --project P FILE [--name NEW]`.
-struct VoiceImport: ParsableCommand {
+struct VoiceImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Add a voice exported from another project, ready to dub with.")
@@ -17,10 +17,13 @@ struct VoiceImport: ParsableCommand {
     @Option(help: ArgumentHelp("The name to give it here (default: its own).", valueName: "name"))
     var name: String?
 
-    func run() throws {
+    func run() async throws {
         let store = try global.open(project.project)
         let export = try VoiceExport.read(URL(fileURLWithPath: file))
-        let voice = try store.importVoice(export, name: name, from: file)
+        // A provider that keeps models here (the local engine) checks the model before it is stored;
+        // a provider not installed here takes the voice as the reference it is.
+        let checker = try? await Registry.make(global).provider(export.provider) as? any VoiceModelChecking
+        let voice = try store.importVoice(export, name: name, from: file, checkedBy: checker)
         if global.json { try Output.json(voice) } else { print("voice \(voice.reference) imported from \(file): dub with --voice \(voice.reference)") }
     }
 }

@@ -49,23 +49,52 @@ struct VoiceList: AsyncParsableCommand {
 
     func run() async throws {
         if let project {
-            try listProject(project)
+            try await listProject(project)
         } else if let provider {
             try await listCatalog(provider)
         }
     }
 
-    private func listProject(_ project: String) throws {
-        let voices = try global.open(project).voices(provider: provider)
+    /// One line of a project's listing: a voice, or a row or model that is damaged.
+    private enum Entry: Encodable {
+        case voice(Voice)
+        case damaged(DamagedRecord, name: String?, project: String)
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case let .voice(voice): try voice.encode(to: encoder)
+            case let .damaged(record, name, project): try DamagedRecord.Listed(record, project: project, name: name).encode(to: encoder)
+            }
+        }
+    }
+
+    private func listProject(_ project: String) async throws {
+        let (voices, unreadable) = try global.open(project).voiceListing(provider: provider)
+        // The compiled-in providers that keep models here (the local engine) say which models they cannot use.
+        let registry = Registry.make(global)
+        var checkers: [String: any VoiceModelChecking] = [:]
+        for id in Set(voices.filter { $0.modelData != nil }.map(\.providerID)) where registry.builtInIDs.contains(id) {
+            checkers[id] = try? await registry.provider(id) as? any VoiceModelChecking
+        }
+        let entries: [Entry] = voices.map { voice in
+            voice.modelDamage(checkedBy: checkers[voice.providerID])
+                .map { .damaged($0, name: voice.reference, project: project) } ?? .voice(voice)
+        } + unreadable.map { .damaged($0, name: nil, project: project) }
         if global.json {
-            try Output.json(voices)
+            try Output.json(entries)
             return
         }
         Output.table(
             ["VOICE", "STATUS", "PROVIDER ID", "LANGUAGES", "CREDITS", "UPDATED"],
-            voices.map { voice in
-                [voice.reference, voice.status.rawValue, Output.optional(voice.providerVoiceID),
-                 voice.languages.joined(separator: ","), String(voice.creditsUsed), Output.time(voice.updatedAt)]
+            entries.map { entry in
+                switch entry {
+                case let .voice(voice):
+                    return [voice.reference, voice.status.rawValue, Output.optional(voice.providerVoiceID),
+                            voice.languages.joined(separator: ","), String(voice.creditsUsed), Output.time(voice.updatedAt)]
+                case let .damaged(record, name, project):
+                    ErrorReport.warning(record.error(project: project))
+                    return [name ?? "voice \(record.id)", "damaged", "-", "\(record.field) is \(record.value)", "-", "-"]
+                }
             },
             empty: "no voices in project \(project)")
     }

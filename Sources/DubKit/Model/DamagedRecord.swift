@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+
+/// A row of the store this build cannot read as its record (a status it does not know, a value
+/// written by another program or by hand), or a voice whose model its provider cannot use. It is kept
+/// out of the work, reported as its own failure and listed as damaged, so the rest of the project
+/// still runs and lists.
+public struct DamagedRecord: Error, Sendable, Hashable, Codable {
+    /// What the row is.
+    public var entity: EntityKind
+    public var id: Int64
+    /// The column (or, for a model, the field inside it) that cannot be used.
+    public var field: String
+    /// What it holds, as stored.
+    public var value: String
+    /// What it may hold.
+    public var allowed: String
+
+    public init(entity: EntityKind, id: Int64, field: String, value: String, allowed: String) {
+        self.entity = entity
+        self.id = id
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+    }
+
+    /// The error a command that needs the record reports.
+    public func error(project: String) -> DubKitError {
+        .damagedRecord(self, project: project)
+    }
+
+    /// A damaged row as listings print it with `--json`: its id and `"damaged": true` beside what is
+    /// wrong and the message, in the place of the record it could not be read as.
+    public struct Listed: Encodable, Sendable {
+        public var id: Int64
+        public var damaged = true
+        public var entity: EntityKind
+        /// The record's name when the row could be read (a voice's `PROVIDER:NAME`).
+        public var name: String?
+        public var field: String
+        public var value: String
+        public var allowed: String
+        public var message: String
+
+        public init(_ record: DamagedRecord, project: String, name: String? = nil) {
+            id = record.id
+            entity = record.entity
+            self.name = name
+            field = record.field
+            value = record.value
+            allowed = record.allowed
+            message = record.error(project: project).errorDescription ?? "damaged"
+        }
+    }
+
+    /// The one place a row is told apart as damaged: `row` read by `read` (the record's own row
+    /// decoder), and when that fails, the failure as a damaged record naming the row's id and field.
+    static func reading<Record>(_ row: Row, as entity: EntityKind, _ read: (Row) throws -> Record) -> Result<Record, DamagedRecord> {
+        do {
+            return .success(try read(row))
+        } catch {
+            let id = ((try? row.decode(Int64?.self, forColumn: "id")) ?? nil) ?? 0
+            return .failure(damage(error, entity: entity, id: id, row: row))
+        }
+    }
+
+    /// Every row of `request` read by `read`: the records, and apart the rows that could not be read.
+    static func readAll<Record>(_ request: some FetchRequest, in db: Database, as entity: EntityKind,
+                                _ read: (Row) throws -> Record) throws -> (records: [Record], damaged: [DamagedRecord]) {
+        var records: [Record] = []
+        var damaged: [DamagedRecord] = []
+        let rows = try Row.fetchCursor(db, request)
+        while let row = try rows.next() {
+            switch reading(row, as: entity, read) {
+            case let .success(record): records.append(record)
+            case let .failure(damage): damaged.append(damage)
+            }
+        }
+        return (records, damaged)
+    }
+
+    /// What a decoding failure says about the row: the field and value it names, else the whole row.
+    private static func damage(_ error: any Error, entity: EntityKind, id: Int64, row: Row) -> DamagedRecord {
+        func stored(_ column: String) -> String {
+            let value = ((try? row.decode(DatabaseValue?.self, forColumn: column)) ?? nil) ?? .null
+            return value.isNull ? "NULL" : value.description
+        }
+        switch error {
+        case let DubKitError.invalidField(field, value, allowed):
+            // The record's decoder names the column as `table.column`.
+            let column = field.split(separator: ".").last.map(String.init) ?? field
+            return DamagedRecord(entity: entity, id: id, field: column, value: value, allowed: allowed)
+        case let error as DecodingError:
+            let context: DecodingError.Context? = switch error {
+            case let .keyNotFound(_, context), let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+                context
+            @unknown default: nil
+            }
+            if let column = context?.codingPath.first?.stringValue {
+                return DamagedRecord(entity: entity, id: id, field: column, value: stored(column),
+                                     allowed: "a value this DubKit reads (\(context?.debugDescription ?? "unreadable"))")
+            }
+            return DamagedRecord(entity: entity, id: id, field: "row", value: "unreadable", allowed: "\(error)")
+        default:
+            return DamagedRecord(entity: entity, id: id, field: "row", value: "unreadable", allowed: "\(error)")
+        }
+    }
+}
+
+extension Row {
+    /// The time stored in `column` of a `table` row, or ``DubKitError/invalidField(field:value:allowed:)``
+    /// naming the column when it holds something else (GRDB's subscript would stop the process).
+    func storedDate(_ column: String, of table: String) throws -> Date {
+        do {
+            return try decode(Date.self, forColumn: column)
+        } catch {
+            let value = ((try? decode(DatabaseValue?.self, forColumn: column)) ?? nil) ?? .null
+            throw DubKitError.invalidField(field: "\(table).\(column)", value: value.isNull ? "NULL" : value.description,
+                                           allowed: "a time as DubKit stores it (YYYY-MM-DD HH:MM:SS.SSS, UTC)")
+        }
+    }
+}
+
+extension Voice {
+    /// What makes this trained voice unusable, when something does: a model that is not the JSON its
+    /// provider handed back, or one `checker` (its provider) refuses; nil for a voice fit to dub with.
+    public func modelDamage(checkedBy checker: (any VoiceModelChecking)?) -> DamagedRecord? {
+        guard status == .done, let text = modelData, let id else { return nil }
+        guard let model = modelDataValue else {
+            return DamagedRecord(entity: .voice, id: id, field: "model_data",
+                                 value: text.count > 40 ? "\(text.prefix(40))… (not JSON)" : "\(text.debugDescription) (not JSON)",
+                                 allowed: "the JSON the provider handed back when it trained \(reference)")
+        }
+        do {
+            try checker?.checkVoiceModel(model, voice: reference)
+            return nil
+        } catch {
+            guard case let .invalidField(field, value, allowed) = error else {
+                return DamagedRecord(entity: .voice, id: id, field: "model_data", value: "unusable", allowed: error.errorDescription ?? "")
+            }
+            let inside = field.hasPrefix("modelData") ? String(field.dropFirst("modelData".count)) : ".\(field)"
+            return DamagedRecord(entity: .voice, id: id, field: "model_data" + inside, value: value, allowed: allowed)
+        }
+    }
+}
