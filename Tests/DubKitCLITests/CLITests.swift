@@ -380,7 +380,7 @@ struct APIKeyTests {
         let key = "sk-live-0123456789abcdef"
         let dir = try TemporaryDirectory()
         let ws = dir.path("ws")
-        let plugins = ws.appendingPathComponent("plugins")
+        let plugins = ws.appendingPathComponent(".plugins")
         try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
         let plugin = plugins.appendingPathComponent("dubkit-provider-keyed")
         try Self.keyedPlugin.write(to: plugin, atomically: true, encoding: .utf8)
@@ -408,7 +408,7 @@ struct APIKeyTests {
         for output in outputs { #expect(!output.contains(key)) }
         let files = FileManager.default.enumerator(atPath: ws.path)?.allObjects as? [String] ?? []
         // Everything the commands wrote: the workspace but for the test's own plugin (whose check holds the key).
-        for file in files where !file.hasPrefix("plugins") {
+        for file in files where !file.hasPrefix(".plugins") {
             let data = (try? Data(contentsOf: ws.appendingPathComponent(file))) ?? Data()
             #expect(data.range(of: Data(key.utf8)) == nil, "\(file) holds the key")
         }

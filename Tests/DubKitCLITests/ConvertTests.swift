@@ -33,7 +33,7 @@ struct ConvertTests {
 
     /// The converted WAVs the local engine keeps in the workspace's state folder (none once dubs are stored).
     static func leftoverResults(_ ws: URL) throws -> [String] {
-        let state = ws.appendingPathComponent("plugins/.state/local")
+        let state = ws.appendingPathComponent(".dubkit/state/local")
         return try FileManager.default.contentsOfDirectory(atPath: state.path).filter { $0.hasSuffix(".wav") }
     }
 

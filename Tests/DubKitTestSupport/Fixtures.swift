@@ -9,9 +9,9 @@ public enum Fixtures {
     /// The example Python plugin of Plugins/SoxExample.
     public static let examplePlugin = repository.appendingPathComponent("Plugins/SoxExample/dubkit-provider-soxpitch")
 
-    /// Copies the example plugin into `<workspace>/plugins/`.
+    /// Copies the example plugin into `<workspace>/.plugins/`.
     public static func installExamplePlugin(into workspace: URL) throws {
-        let folder = workspace.appendingPathComponent("plugins")
+        let folder = workspace.appendingPathComponent(".plugins")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: examplePlugin, to: folder.appendingPathComponent(examplePlugin.lastPathComponent))
     }

@@ -4,9 +4,9 @@ import DubKitTestSupport
 import Foundation
 import Testing
 
-/// Writes an executable Python plugin into `<workspace>/plugins/`.
+/// Writes an executable Python plugin into `<workspace>/.plugins/`.
 private func installPlugin(_ id: String, in workspace: URL, body: String) throws {
-    let folder = workspace.appendingPathComponent("plugins")
+    let folder = workspace.appendingPathComponent(".plugins")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let file = folder.appendingPathComponent("dubkit-provider-\(id)")
     try ("#!/usr/bin/env python3\nimport json, sys, time\n" + body).write(to: file, atomically: true, encoding: .utf8)

@@ -14,6 +14,9 @@ public enum DubKitError: Error, Sendable, Equatable {
     case storeTooNew(path: String, unknownMigrations: [String])
     /// The workspace folder cannot be created or read.
     case workspaceUnavailable(path: String, reason: String)
+    /// The workspace's `plugins` folder, where earlier versions kept plugins, still holds some; DubKit
+    /// no longer runs them there.
+    case oldPluginFolder(path: String, plugins: [String], pluginFolder: String)
     /// An entity status change that its lifecycle table does not allow.
     case illegalTransition(entity: EntityKind, id: Int64, from: String, to: String, allowed: [String])
     /// A field with a value outside what is accepted.
@@ -49,6 +52,7 @@ extension DubKitError: LocalizedError {
         case .notAProject: "not_a_project"
         case .storeTooNew: "store_too_new"
         case .workspaceUnavailable: "workspace_unavailable"
+        case .oldPluginFolder: "old_plugin_folder"
         case .illegalTransition: "illegal_transition"
         case .invalidField: "invalid_field"
         case .notFound: "not_found"
@@ -77,6 +81,8 @@ extension DubKitError: LocalizedError {
             "\(path) was written by a newer DubKit (unknown migrations: \(unknown.joined(separator: ", ")))"
         case let .workspaceUnavailable(path, reason):
             "workspace \(path) is unavailable: \(reason)"
+        case let .oldPluginFolder(path, plugins, pluginFolder):
+            "\(path) holds \(plugins.joined(separator: ", ")), which DubKit no longer runs: plugins now live in \(pluginFolder)"
         case let .illegalTransition(entity, id, from, to, allowed):
             "\(entity.rawValue) \(id) cannot go from '\(from)' to '\(to)' (allowed from '\(from)': "
                 + (allowed.isEmpty ? "none, it is final" : allowed.joined(separator: ", ")) + ")"
@@ -119,6 +125,8 @@ extension DubKitError: LocalizedError {
             "upgrade DubKit to open this project"
         case .workspaceUnavailable:
             "pass a writable folder with --workspace DIR or DUBKIT_WORKSPACE"
+        case let .oldPluginFolder(path, _, pluginFolder):
+            "move them: `mkdir -p \(ShellWord.quoted(pluginFolder)) && mv \(ShellWord.quoted(path))/dubkit-provider-* \(ShellWord.quoted(pluginFolder))/`"
         case .illegalTransition:
             "run `dubkit dub log` to see how it got there"
         case .invalidField, .duplicate:

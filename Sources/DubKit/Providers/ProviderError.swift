@@ -25,6 +25,8 @@ public enum ProviderError: Error, Sendable, Equatable {
     case pluginProtocol(path: String, detail: String)
     /// A credentials file that others can read, or that cannot be read or written.
     case credentials(path: String, detail: String)
+    /// An external plugin that others could have changed (``PluginTrust``); it was not run.
+    case untrustedPlugin(PluginRefusal)
 }
 
 extension ProviderError: LocalizedError {
@@ -42,6 +44,7 @@ extension ProviderError: LocalizedError {
         case .pluginTimedOut: "plugin_timed_out"
         case .pluginProtocol: "plugin_protocol"
         case .credentials: "credentials"
+        case .untrustedPlugin: "plugin_untrusted"
         }
     }
 
@@ -70,6 +73,8 @@ extension ProviderError: LocalizedError {
             "plugin \(path) broke the protocol: \(detail)"
         case let .credentials(path, detail):
             "credentials file \(path): \(detail)"
+        case let .untrustedPlugin(refusal):
+            refusal.errorDescription
         }
     }
 
@@ -79,6 +84,7 @@ extension ProviderError: LocalizedError {
         case let .missingKey(provider, variable): "export \(variable)=… or run `dubkit provider login \(provider)`"
         case .pluginCrashed, .pluginTimedOut, .pluginProtocol: "run it with --verbose to see the plugin's own log (stderr)"
         case .credentials: "run `chmod 600` on it, or delete it and log in again"
+        case let .untrustedPlugin(refusal): refusal.fix
         case .unreachable: "check the network and the service's status, then run the same command again: it continues where it stopped"
         case .rateLimited: "wait a little and run the same command again, or run fewer dubs at once (--jobs)"
         default: nil

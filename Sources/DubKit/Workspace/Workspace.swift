@@ -40,6 +40,12 @@ public struct Workspace: Sendable {
         } catch {
             throw .workspaceUnavailable(path: root.path, reason: error.localizedDescription)
         }
+        if isOldPluginFolder(name.rawValue) {
+            // Earlier versions kept plugins and providers' state there: move the state away, and take
+            // the name once nothing is left.
+            try moveOldProviderState()
+            if let problem = oldPluginFolderProblem() { throw problem }
+        }
         if fm.fileExists(atPath: target.path) { throw .projectExists(name: name.rawValue, workspace: root.path) }
         let staging = root.appendingPathComponent(".creating-\(UUID().uuidString)", isDirectory: true)
         defer { try? fm.removeItem(at: staging) }
@@ -69,7 +75,8 @@ public struct Workspace: Sendable {
         return try ProjectStore.open(folder: target, name: name.rawValue)
     }
 
-    /// The names of the folders in the workspace that could be projects, sorted; hidden folders are skipped.
+    /// The names of the folders in the workspace that could be projects, sorted. Hidden folders (DubKit's
+    /// own among them) and the old plugin folder (``isOldPluginFolder(_:)``) are skipped.
     public func projectNames() throws(DubKitError) -> [String] {
         let fm = FileManager.default
         guard fm.fileExists(atPath: root.path) else { return [] }
@@ -77,7 +84,7 @@ public struct Workspace: Sendable {
             return try fm.contentsOfDirectory(at: root, includingPropertiesForKeys: [.isDirectoryKey])
                 .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
                 .map(\.lastPathComponent)
-                .filter { !$0.hasPrefix(".") }
+                .filter { !$0.hasPrefix(".") && !isOldPluginFolder($0) }
                 .sorted()
         } catch {
             throw .workspaceUnavailable(path: root.path, reason: error.localizedDescription)

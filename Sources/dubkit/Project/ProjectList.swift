@@ -31,6 +31,9 @@ struct ProjectList: ParsableCommand {
 
     func run() throws {
         let workspace = global.resolvedWorkspace
+        if let problem = workspace.oldPluginFolderProblem() {
+            global.warn([problem.localizedDescription, problem.recoverySuggestion].compactMap { $0 }.joined(separator: "; "))
+        }
         let entries = try workspace.projectNames().map { name in
             do {
                 return Entry(name: name, summary: try workspace.openProject(name).summary())

@@ -11,13 +11,21 @@ import VoiceDubProvider
 enum Registry {
     static func make(_ global: GlobalOptions) -> ProviderRegistry {
         let workspace = global.resolvedWorkspace
+        // Jobs that earlier versions kept in `plugins/.state` continue from `.dubkit/state`.
+        do {
+            if let moved = try workspace.moveOldProviderState() {
+                global.log("moved providers' job state from \(moved.path) to \(workspace.providerStateRoot.path)")
+            }
+        } catch {
+            global.warn("\(error.localizedDescription); dubs in flight may not find their provider jobs")
+        }
         var builtIn: [any Provider] = [
-            LocalProvider(stateFolder: workspace.root.appendingPathComponent("plugins/.state/local", isDirectory: true)),
+            LocalProvider(stateFolder: workspace.providerStateFolder("local")),
         ]
         // Only fails when libcurl cannot start or VOICEDUB_BASE_URL is not a URL; the provider is then
         // left out, and the reason is said on stderr.
         let log: (@Sendable (String) -> Void)? = global.verbose ? Self.verboseLine : nil
-        let state = workspace.root.appendingPathComponent("plugins/.state/voicedub", isDirectory: true)
+        let state = workspace.providerStateFolder("voicedub")
         do {
             let voicedub = try VoiceDubAdapter(stateFolder: state, log: log)
             builtIn.append(voicedub)
@@ -25,26 +33,26 @@ enum Registry {
             FileHandle.standardError.write(Data("dubkit: voicedub is unavailable: \(error.localizedDescription)\n".utf8))
         }
         do {
-            builtIn.append(try KitsAdapter(stateFolder: workspace.root.appendingPathComponent("plugins/.state/kits", isDirectory: true),
+            builtIn.append(try KitsAdapter(stateFolder: workspace.providerStateFolder("kits"),
                                            log: log))
         } catch {
             FileHandle.standardError.write(Data("dubkit: kits is unavailable: \(error.localizedDescription)\n".utf8))
         }
         do {
             builtIn.append(try VoiceConvertAdapter(
-                stateFolder: workspace.root.appendingPathComponent("plugins/.state/voiceconvert", isDirectory: true), log: log))
+                stateFolder: workspace.providerStateFolder("voiceconvert"), log: log))
         } catch {
             FileHandle.standardError.write(Data("dubkit: voiceconvert is unavailable: \(error.localizedDescription)\n".utf8))
         }
         do {
             builtIn.append(try ElevenLabsAdapter(
-                stateFolder: workspace.root.appendingPathComponent("plugins/.state/elevenlabs", isDirectory: true), log: log))
+                stateFolder: workspace.providerStateFolder("elevenlabs"), log: log))
         } catch {
             FileHandle.standardError.write(Data("dubkit: elevenlabs is unavailable: \(error.localizedDescription)\n".utf8))
         }
         do {
             builtIn.append(try CartesiaAdapter(
-                stateFolder: workspace.root.appendingPathComponent("plugins/.state/cartesia", isDirectory: true), log: log))
+                stateFolder: workspace.providerStateFolder("cartesia"), log: log))
         } catch {
             FileHandle.standardError.write(Data("dubkit: cartesia is unavailable: \(error.localizedDescription)\n".utf8))
         }
