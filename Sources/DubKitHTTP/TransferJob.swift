@@ -23,5 +23,7 @@ struct TransferJob: Sendable {
     /// For a file download: sees every chunk once it is written, with the file offset it was written at.
     var chunkObserver: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil
     var log: (@Sendable (String) -> Void)?
+    /// For a paced request: told when its head went to the network (libcurl's first outgoing header).
+    var sendReport: SendReport? = nil
     var completion: @Sendable (TransferOutcome) -> Void
 }
