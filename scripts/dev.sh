@@ -60,8 +60,8 @@ run_tests_under_load() {
     deps
     swift build --build-tests
     stress-ng --cpu 2 --quiet &
-    local load=$!
-    trap 'kill "$load" 2>/dev/null; wait "$load" 2>/dev/null' EXIT
+    STRESS_PID=$!
+    trap 'kill "$STRESS_PID" 2>/dev/null; wait "$STRESS_PID" 2>/dev/null || true' EXIT
     trap 'exit 130' INT TERM
     swift test --skip-build --no-parallel
 }
