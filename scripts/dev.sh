@@ -2,6 +2,7 @@
 # Sets up, builds and runs DubKit on Debian 12 (as root, or with sudo for the apt step).
 #   bash scripts/dev.sh demo   install what is missing, build, run the main job
 #   bash scripts/dev.sh test   install what is missing, build, run every test
+#   bash scripts/dev.sh test-under-load   the same while stress-ng keeps both cores busy
 #   bash scripts/dev.sh deps   only install the system packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,8 @@ cd "$(dirname "$0")/.."
 # System packages the build and the tests need; installed only when missing. The asterisk prompts and
 # codec2's examples are real recorded speech for the local engine's tests (Tests/LocalEngineTests/RealSpeechTests.swift).
 APT_PACKAGES=(pkg-config libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libavutil-dev
-              python3 sox ffmpeg espeak-ng openssl rubberband-cli chromium asterisk-core-sounds-en-wav codec2-examples time)
+              python3 sox ffmpeg espeak-ng openssl rubberband-cli chromium asterisk-core-sounds-en-wav codec2-examples time
+              stress-ng)
 
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
     export PATH="$PATH:/opt/swift/usr/bin"
@@ -52,9 +54,22 @@ run_tests() {
     swift test --skip-build --no-parallel
 }
 
+# The whole suite (the same build and command as `test`) while `stress-ng --cpu 2` keeps both cores
+# busy: the tests must not depend on an idle machine. stress-ng is stopped however the run ends.
+run_tests_under_load() {
+    deps
+    swift build --build-tests
+    stress-ng --cpu 2 --quiet &
+    STRESS_PID=$!
+    trap 'kill "$STRESS_PID" 2>/dev/null; wait "$STRESS_PID" 2>/dev/null || true' EXIT
+    trap 'exit 130' INT TERM
+    swift test --skip-build --no-parallel
+}
+
 case "${1:-}" in
     demo) demo ;;
     test) run_tests ;;
+    test-under-load) run_tests_under_load ;;
     deps) deps ;;
-    *) echo "usage: bash scripts/dev.sh demo|test|deps" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/dev.sh demo|test|test-under-load|deps" >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 typedef size_t (*dubkit_curl_data_callback)(char *buffer, size_t size, size_t count, void *userdata);
+typedef int (*dubkit_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata);
 typedef int (*dubkit_curl_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
                                              curl_off_t ultotal, curl_off_t ulnow);
 
@@ -40,6 +41,10 @@ static inline CURLcode dubkit_easy_setopt_data_callback(CURL *handle, CURLoption
 
 static inline CURLcode dubkit_easy_setopt_xferinfo_callback(CURL *handle, dubkit_curl_xferinfo_callback value) {
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
+}
+
+static inline CURLcode dubkit_easy_setopt_debug_callback(CURL *handle, dubkit_curl_debug_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, value);
 }
 
 static inline CURLcode dubkit_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {

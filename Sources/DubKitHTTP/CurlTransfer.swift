@@ -113,6 +113,7 @@ final class CurlTransfer {
             }
             _ = dubkit_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, me)
         }
+        if job.sendReport != nil { watchSend(me) }
 
         var headers = request.headers
         try configureBody(request, headers: &headers)
@@ -132,6 +133,21 @@ final class CurlTransfer {
                 log("> \(field.name): \(Redaction.headerValue(name: field.name, value: field.value))")
             }
         }
+    }
+
+    /// Reports the instant the request's head went out. libcurl tells its debug callback about an
+    /// outgoing header right after handing it to the socket (7.88: after the `send`, checked with
+    /// strace), so the instant is never earlier than the request's departure. The callback only
+    /// runs in verbose mode, which the callback replaces (nothing is printed).
+    private func watchSend(_ me: UnsafeMutableRawPointer) {
+        _ = dubkit_easy_setopt_debug_callback(easy) { _, type, _, _, userdata in
+            guard type == CURLINFO_HEADER_OUT, let userdata else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+            transfer.job.sendReport?.report(.now)
+            return 0
+        }
+        _ = dubkit_easy_setopt_pointer(easy, CURLOPT_DEBUGDATA, me)
+        _ = dubkit_easy_setopt_long(easy, CURLOPT_VERBOSE, 1)
     }
 
     private func configureBody(_ request: HTTPRequest, headers: inout HTTPHeaders) throws(HTTPError) {

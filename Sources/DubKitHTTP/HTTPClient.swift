@@ -187,22 +187,49 @@ public final class HTTPClient: Sendable {
         if !request.headers.contains("Accept") { request.headers.set("Accept", "text/event-stream") }
         let engine = self.engine
         let job = request
+        let paced = HTTPSendPacing.current != nil
+        let configuration = configuration
         return AsyncThrowingStream { continuation in
             let id = engine.makeID()
+            @Sendable func start(_ report: SendReport?) {
+                engine.start(TransferJob(
+                    id: id, request: job, destination: .events { continuation.yield($0) },
+                    connectTimeout: job.connectTimeout ?? configuration.connectTimeout, timeout: job.timeout ?? 0,
+                    stallTimeout: job.stallTimeout ?? configuration.stallTimeout, progress: nil, log: configuration.log,
+                    sendReport: report,
+                    completion: { outcome in
+                        report?.report(nil)
+                        if let error = Self.failure(of: outcome, for: job) {
+                            continuation.finish(throwing: error)
+                        } else {
+                            continuation.finish()
+                        }
+                    }))
+            }
+            guard paced else {
+                continuation.onTermination = { _ in
+                    withExtendedLifetime(self) { engine.cancel(id) }
+                }
+                start(nil)
+                return
+            }
+            // A paced stream waits for its turn first (the task-local is inherited by this task).
+            let waiting = Task {
+                do {
+                    let report = try await HTTPSendPacing.turn()
+                    guard !Task.isCancelled else {
+                        report?.report(nil)
+                        throw CancellationError()
+                    }
+                    start(report)
+                } catch {
+                    continuation.finish(throwing: Self.failure(of: Self.unpaced(error, job), for: job))
+                }
+            }
             continuation.onTermination = { _ in
+                waiting.cancel()
                 withExtendedLifetime(self) { engine.cancel(id) }
             }
-            engine.start(TransferJob(
-                id: id, request: job, destination: .events { continuation.yield($0) },
-                connectTimeout: job.connectTimeout ?? configuration.connectTimeout, timeout: job.timeout ?? 0,
-                stallTimeout: job.stallTimeout ?? configuration.stallTimeout, progress: nil, log: configuration.log,
-                completion: { outcome in
-                    if let error = Self.failure(of: outcome, for: job) {
-                        continuation.finish(throwing: error)
-                    } else {
-                        continuation.finish()
-                    }
-                }))
         }
     }
 
@@ -212,6 +239,12 @@ public final class HTTPClient: Sendable {
                  maxBytes: Int64? = nil, observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil,
                  head: (@Sendable (Int, HTTPHeaders) -> Void)? = nil,
                  progress: (@Sendable (DownloadProgress) -> Void)? = nil) async -> TransferOutcome {
+        let report: SendReport?
+        do {
+            report = try await HTTPSendPacing.turn()
+        } catch {
+            return Self.unpaced(error, request)
+        }
         let engine = self.engine
         let id = engine.makeID()
         let job = TransferJob(
@@ -219,17 +252,33 @@ public final class HTTPClient: Sendable {
             connectTimeout: request.connectTimeout ?? configuration.connectTimeout,
             timeout: request.timeout ?? defaultTimeout, stallTimeout: request.stallTimeout ?? configuration.stallTimeout,
             progress: progress, maxBytes: maxBytes, chunkObserver: observe, headObserver: head,
-            log: configuration.log, completion: { _ in })
+            log: configuration.log, sendReport: report, completion: { _ in })
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<TransferOutcome, Never>) in
                 var started = job
-                started.completion = { continuation.resume(returning: $0) }
+                started.completion = { outcome in
+                    // However it ended (refused, cancelled while queued, failed): a turn not told yet never left.
+                    report?.report(nil)
+                    continuation.resume(returning: outcome)
+                }
                 engine.start(started)
                 if Task.isCancelled { engine.cancel(id) }
             }
         } onCancel: {
             engine.cancel(id)
         }
+    }
+
+    /// The outcome of a request whose turn to leave never came: cancelled, or refused by the pacing.
+    private static func unpaced(_ error: any Error, _ request: HTTPRequest) -> TransferOutcome {
+        var outcome = TransferOutcome()
+        if error is CancellationError || Task.isCancelled {
+            outcome.cancelled = true
+        } else {
+            outcome.setupError = .connectionFailed(method: request.method.rawValue, url: request.redactedURL,
+                                                   host: request.url.host ?? "", message: "no turn to send: \(error)")
+        }
+        return outcome
     }
 
     /// Waits before the next attempt, or throws when the failure is final.

@@ -27,5 +27,7 @@ struct TransferJob: Sendable {
     /// For a file download: sees the status and headers of a 2xx answer before its body is written.
     var headObserver: (@Sendable (Int, HTTPHeaders) -> Void)? = nil
     var log: (@Sendable (String) -> Void)?
+    /// For a paced request: told when its head went to the network (libcurl's first outgoing header).
+    var sendReport: SendReport? = nil
     var completion: @Sendable (TransferOutcome) -> Void
 }

@@ -128,7 +128,7 @@ struct NetworkBoundsCLITests {
         #expect(waited >= Self.stall && waited < Self.stall + Self.margin, "the stall was reported \(waited) s after the download began")
         #expect(firstErrors.contains("DUBKIT_STALL_TIMEOUT") && firstErrors.contains("GET dubUrl"), "\(firstErrors)")
 
-        let parts = try FileManager.default.contentsOfDirectory(atPath: dir.path("ws/plugins/.state/voicedub").path)
+        let parts = try FileManager.default.contentsOfDirectory(atPath: dir.path("ws/.dubkit/state/voicedub").path)
             .filter { $0.hasSuffix("-result.part") }
         #expect(parts.count == 1, "the stalled download's bytes are kept: \(parts)")
 
@@ -141,7 +141,7 @@ struct NetworkBoundsCLITests {
         #expect(downloads.last?.header("If-Range") != nil)
         let store = try ProjectStore.open(folder: dir.path("ws/p"), name: "p")
         #expect(try store.dub(1).status == .done)
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path("ws/plugins/.state/voicedub").path)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path("ws/.dubkit/state/voicedub").path)
             .filter { $0.contains("-result.part") }
         #expect(left.isEmpty, "the part file goes once the result is stored: \(left)")
         // The presigned result URL's signature is never printed.

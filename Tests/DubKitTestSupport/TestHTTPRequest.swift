@@ -12,13 +12,18 @@ public struct TestHTTPRequest: Sendable {
     public let queryItems: [URLQueryItem]
     /// Header fields in wire order.
     public let headers: [(name: String, value: String)]
+    /// When its first byte reached the server's host: the kernel's receive time, so it is where the
+    /// client's send put it, not where a busy machine let the server's thread read it.
+    public let arrivedAt: ContinuousClock.Instant
     /// Where the body is kept.
     let bodySource: TestHTTPBodySource
 
-    init(method: String, target: String, headers: [(name: String, value: String)], body: TestHTTPBodySource) {
+    init(method: String, target: String, headers: [(name: String, value: String)], body: TestHTTPBodySource,
+         arrivedAt: ContinuousClock.Instant = .now) {
         self.method = method
         self.target = target
         self.headers = headers
+        self.arrivedAt = arrivedAt
         bodySource = body
         let components = URLComponents(string: target)
         path = components?.path ?? target

@@ -91,6 +91,9 @@ private final class TestHTTPServerCore: @unchecked Sendable {
         guard fd >= 0 else { throw Self.posixError("socket") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        // Set on the listener, so the kernel stamps packets well before the first connection (it
+        // turns stamping on in the background) and accepted sockets inherit the option.
+        SocketConnection.enableReceiveTimes(fd)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -216,7 +219,7 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             guard connection.readBody(count: length, into: &spool) else { return false }
         }
         let request = TestHTTPRequest(method: String(requestLine[0]), target: String(requestLine[1]),
-                                      headers: headers, body: spool.finish())
+                                      headers: headers, body: spool.finish(), arrivedAt: connection.arrival)
         lock.withLock { requests.append(request) }
         return respond(handler(request), to: request, on: &connection, keepingAlive: persistent)
     }
@@ -338,12 +341,25 @@ private final class TestHTTPServerCore: @unchecked Sendable {
 private struct SocketConnection {
     let fd: Int32
     private var buffer: [UInt8] = []
+    /// When the first byte of the request being read reached this host.
+    private(set) var arrival = ContinuousClock.now
 
     init(fd: Int32) { self.fd = fd }
+
+    /// `SO_TIMESTAMPNS` (its value on 64-bit Linux; Swift does not import the macro).
+    private static let timestampOption: Int32 = 35
+
+    /// Asks the kernel to stamp each received packet with its arrival time (`SO_TIMESTAMPNS`).
+    static func enableReceiveTimes(_ fd: Int32) {
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, timestampOption, &yes, socklen_t(MemoryLayout<Int32>.size))
+    }
 
     /// Reads up to the blank line ending the request head; nil when the peer closes first.
     mutating func readHead() -> String? {
         let terminator: [UInt8] = [13, 10, 13, 10]
+        arrival = .now
+        if buffer.isEmpty && !receiveFirstByte() { return nil }
         while true {
             if let end = find(terminator) {
                 let head = String(decoding: buffer[..<end], as: UTF8.self)
@@ -419,6 +435,68 @@ private struct SocketConnection {
             buffer.append(contentsOf: chunk[..<count])
             return true
         }
+    }
+
+    /// Reads one byte, the request's first, and takes `arrival` from the kernel's stamp on the packet
+    /// that brought it: the moment the client's send reached this host, however late this thread ran
+    /// (it reads one byte only, so the stamp is that packet's and not a later one's).
+    private mutating func receiveFirstByte() -> Bool {
+        var byte: UInt8 = 0
+        var control = [UInt64](repeating: 0, count: 8) // 64 bytes, aligned for cmsghdr
+        while true {
+            let (count, stamp) = withUnsafeMutablePointer(to: &byte) { bytePointer in
+                control.withUnsafeMutableBytes { controlBytes -> (Int, timespec?) in
+                    var vector = iovec(iov_base: UnsafeMutableRawPointer(bytePointer), iov_len: 1)
+                    return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                        var message = msghdr()
+                        message.msg_iov = vectorPointer
+                        message.msg_iovlen = 1
+                        message.msg_control = controlBytes.baseAddress
+                        message.msg_controllen = controlBytes.count
+                        let count = recvmsg(fd, &message, 0)
+                        guard count > 0 else { return (count, nil) }
+                        return (count, Self.timestamp(in: UnsafeRawBufferPointer(controlBytes), length: message.msg_controllen))
+                    }
+                }
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return false }
+            buffer.append(byte)
+            if let stamp { arrival = Self.instant(stamp) }
+            return true
+        }
+    }
+
+    /// The `SCM_TIMESTAMPNS` message among the control messages, if any.
+    private static func timestamp(in control: UnsafeRawBufferPointer, length: Int) -> timespec? {
+        let header = MemoryLayout<cmsghdr>.size
+        var offset = 0
+        while offset + header <= min(length, control.count) {
+            let message = control.loadUnaligned(fromByteOffset: offset, as: cmsghdr.self)
+            let size = Int(message.cmsg_len)
+            guard size >= header else { return nil }
+            if message.cmsg_level == SOL_SOCKET && message.cmsg_type == timestampOption,
+               offset + header + MemoryLayout<timespec>.size <= control.count {
+                return control.loadUnaligned(fromByteOffset: offset + header, as: timespec.self)
+            }
+            offset += (size + 7) & ~7
+        }
+        return nil
+    }
+
+    /// A wall-clock stamp as an instant of the continuous clock, never later than the true one: the
+    /// wall clock is read between two readings of the continuous clock (again when this thread was
+    /// held up between them), and the earlier one is used, so it errs early by a few microseconds.
+    private static func instant(_ stamp: timespec) -> ContinuousClock.Instant {
+        var wall = timespec()
+        var before = ContinuousClock.now
+        for _ in 0..<10 {
+            before = ContinuousClock.now
+            clock_gettime(CLOCK_REALTIME, &wall)
+            if ContinuousClock.now - before < .microseconds(20) { break }
+        }
+        let age = Duration.seconds(wall.tv_sec - stamp.tv_sec) + .nanoseconds(wall.tv_nsec - stamp.tv_nsec)
+        return before - age
     }
 
     private func find(_ pattern: [UInt8]) -> Int? {

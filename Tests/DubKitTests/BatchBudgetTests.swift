@@ -3,7 +3,7 @@ import DubKitTestSupport
 import Foundation
 import Testing
 
-@Suite("budget checks and request pacing for dubs run side by side")
+@Suite("budget checks for dubs run side by side")
 struct BatchBudgetTests {
     let dir: TemporaryDirectory
     let store: ProjectStore
@@ -80,18 +80,5 @@ struct BatchBudgetTests {
         }
         #expect(try store.lastAttempt(.train, voice: otherID) == nil)
         #expect(try store.beginGenerate(dub: dub, required: 30, budget: 80, fingerprint: "f", jobID: nil).outcome == .running)
-    }
-
-    @Test("a pacer spaces requests by the provider's rate and holds them all back after a Retry-After")
-    func pacerSpacesRequests() async throws {
-        let pacer = RequestPacer(requestsPerMinute: 600)
-        let clock = ContinuousClock()
-        let start = clock.now
-        for _ in 0..<6 { try await pacer.take() }
-        #expect(clock.now - start >= .milliseconds(480))
-        await pacer.pause(0.3)
-        let paused = clock.now
-        try await pacer.take()
-        #expect(clock.now - paused >= .milliseconds(280))
     }
 }

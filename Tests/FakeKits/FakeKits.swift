@@ -21,6 +21,10 @@ public final class FakeKits: Sendable {
         var faults = FaultQueues<Operation, Fault>()
         var conversions: [Int64: Conversion] = [:]
         var nextID: Int64 = 1
+        /// Every `every`-th API call is answered `delay` seconds late.
+        var slowAnswers: (every: Int, delay: Double)?
+        /// API calls so far (signed downloads not counted).
+        var apiCalls = 0
     }
 
     /// Starts the fake on a free port.
@@ -48,15 +52,29 @@ public final class FakeKits: Sendable {
     public func calls(_ operation: Operation) -> Int { state.current.calls[operation] ?? 0 }
 
     /// When the calls of `operation` (of every operation but the signed output downloads, when nil)
-    /// arrived, in order, only those on conversion `id` when given: to check a client's pacing.
+    /// arrived (the kernel's receive time of their first byte, see ``TestHTTPRequest/arrivedAt``), in
+    /// order of arrival, only those on conversion `id` when given: to check a client's pacing.
     public func callTimes(_ operation: Operation? = nil, id: Int64? = nil) -> [ContinuousClock.Instant] {
         state.current.arrivals.filter { call in
             (operation.map { call.operation == $0 } ?? (call.operation != .downloadOutput)) && (id == nil || call.id == id)
-        }.map(\.at)
+        }.map(\.at).sorted()
     }
 
     /// All calls of every operation.
     public var totalCalls: Int { state.current.calls.values.reduce(0, +) }
+
+    /// Answers every `every`-th API call from now on `delay` late (handled at once), as a busy service does.
+    public func delayAnswers(every: Int, by delay: Duration) {
+        state.withLock {
+            $0.slowAnswers = (max(1, every), Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            $0.apiCalls = 0
+        }
+    }
+
+    /// How many answers were delayed by ``delayAnswers(every:by:)``.
+    public var delayedAnswers: Int {
+        state.withLock { state in state.slowAnswers.map { state.apiCalls / $0.every } ?? 0 }
+    }
 
     /// Makes the next `times` calls of `operation` meet `fault`.
     public func inject(_ fault: Fault, on operation: Operation, times: Int = 1) {
@@ -90,11 +108,20 @@ public final class FakeKits: Sendable {
 
     func handle(_ request: TestHTTPRequest) -> TestHTTPResponse {
         let route = Route(request)
-        state.withLock {
-            $0.calls[route.operation, default: 0] += 1
-            $0.arrivals.append((route.operation, route.id, ContinuousClock.now))
+        let late = state.withLock { state -> Double in
+            state.calls[route.operation, default: 0] += 1
+            state.arrivals.append((route.operation, route.id, request.arrivedAt))
+            guard route.operation != .downloadOutput, let slow = state.slowAnswers else { return 0 }
+            state.apiCalls += 1
+            return state.apiCalls % slow.every == 0 ? slow.delay : 0
         }
         if route.operation == .downloadOutput { return download(request, route: route) }
+        var response = answerOrFault(request, route: route)
+        response.delay += late
+        return response
+    }
+
+    private func answerOrFault(_ request: TestHTTPRequest, route: Route) -> TestHTTPResponse {
         guard let auth = request.header("Authorization"), auth.lowercased().hasPrefix("bearer "),
               auth.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces) == options.apiKey else {
             return .text("Unauthorized", status: 401)

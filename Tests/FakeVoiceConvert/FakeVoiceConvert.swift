@@ -20,6 +20,8 @@ public final class FakeVoiceConvert: Sendable {
         var faults = FaultQueues<Operation, Fault>()
         var tasks: [String: Task] = [:]
         var credits: Int64
+        /// Statuses a task keeps until a read has shown them.
+        var held: Set<String> = []
     }
 
     /// Starts the fake on a free port.
@@ -64,6 +66,13 @@ public final class FakeVoiceConvert: Sendable {
 
     /// The account's credits now.
     public var credits: Int64 { state.current.credits }
+
+    /// From now on a task stays in each of `statuses` (`pending`, `processing`) until a read of the
+    /// task has returned it, however long its stage lasts: for a test that must see the state, which a
+    /// client polling at its own pace may otherwise miss.
+    public func holdUntilRead(_ statuses: Set<String>) {
+        state.withLock { $0.held = statuses }
+    }
 
     /// Ends a task as `cancelled` (as if stopped on the service's side).
     public func cancel(_ id: String) { state.withLock { $0.tasks[id]?.cancelled = true } }

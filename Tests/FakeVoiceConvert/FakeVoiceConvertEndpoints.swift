@@ -86,9 +86,10 @@ extension FakeVoiceConvert {
                               "This conversion needs \(cost) voice credits; \(state.current.credits) left")
         }
         let now = Date()
-        let task = Task(id: UUID().uuidString.lowercased(), createdAt: now, body: body, result: result, format: format,
+        var task = Task(id: UUID().uuidString.lowercased(), createdAt: now, body: body, result: result, format: format,
                         outputSeconds: seconds, failure: failure)
-        state.withLock { $0.tasks[task.id] = task }
+        task.shown = ["pending"]
+        state.withLock { [task] in $0.tasks[task.id] = task }
         let answer: [String: FakeJSON] = [
             "task_id": .string(task.id), "status": .string("pending"), "capability": .string("voice"),
             "action": .string("vocal-conversion"), "model": .string("voice-convert"),
@@ -99,19 +100,20 @@ extension FakeVoiceConvert {
 
     func getTask(_ id: String) -> TestHTTPResponse {
         let now = Date()
-        let found: Task? = state.withLock { state in
+        let found: (task: Task, status: String)? = state.withLock { state in
             guard var task = state.tasks[id] else { return nil }
+            let status = task.status(at: now, stage: options.stageDuration, holding: state.held)
+            task.shown.insert(status)
             // Settled on completion: charged once, and only when it completed.
-            if task.status(at: now, stage: options.stageDuration) == "completed", task.charged == nil {
+            if status == "completed", task.charged == nil {
                 let cost = 2 * max(1, Int64(task.outputSeconds.rounded(.up)))
                 task.charged = cost
                 state.credits -= cost
-                state.tasks[id] = task
             }
-            return task
+            state.tasks[id] = task
+            return (task, status)
         }
-        guard let task = found else { return Self.error(404, "task_not_found", "invalid_request_error", "No task \(id)") }
-        let status = task.status(at: now, stage: options.stageDuration)
+        guard let (task, status) = found else { return Self.error(404, "task_not_found", "invalid_request_error", "No task \(id)") }
         var body: [String: FakeJSON] = [
             "task_id": .string(task.id), "status": .string(status), "capability": .string("voice"),
             "action": .string("vocal-conversion"), "model": .string("voice-convert"),
@@ -141,8 +143,9 @@ extension FakeVoiceConvert {
 
     /// The result file: storage, no key; Range served.
     func download(taskID: String, request: TestHTTPRequest) -> TestHTTPResponse {
-        guard let task = state.current.tasks[taskID], let result = task.result,
-              task.status(at: Date(), stage: options.stageDuration) == "completed" else {
+        let current = state.current
+        guard let task = current.tasks[taskID], let result = task.result,
+              task.status(at: Date(), stage: options.stageDuration, holding: current.held) == "completed" else {
             return .text("<Error><Code>NoSuchKey</Code></Error>", status: 404)
         }
         if options.audioURLLifetime != nil {

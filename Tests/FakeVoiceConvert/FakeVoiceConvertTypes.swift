@@ -63,6 +63,8 @@ extension FakeVoiceConvert {
         public var cancelled = false
         /// The signatures of the `audioUrl`s handed out, with their expiry.
         var signatures: [String: Date] = [:]
+        /// The statuses a client has been shown (by the POST's answer or a read).
+        var shown: Set<String> = []
 
         /// The status at `now`.
         public func status(at now: Date, stage: Duration) -> String {
@@ -73,6 +75,18 @@ extension FakeVoiceConvert {
             if age < 2 * seconds { return "processing" }
             return failure == nil ? "completed" : "failed"
         }
+
+        /// The status at `now`, except that a status in `held` that time has passed but no client has
+        /// been shown yet is still the task's status (see ``FakeVoiceConvert/holdUntilRead(_:)``).
+        func status(at now: Date, stage: Duration, holding held: Set<String>) -> String {
+            let natural = status(at: now, stage: stage)
+            if natural == "cancelled" { return natural }
+            let passed = Self.order.firstIndex(of: natural) ?? Self.order.count
+            return Self.order.prefix(passed).first { held.contains($0) && !shown.contains($0) } ?? natural
+        }
+
+        /// The statuses a task goes through before it ends.
+        static let order = ["pending", "processing"]
     }
 }
 

@@ -1,3 +1,4 @@
+import DubKitHTTP
 import Foundation
 
 /// A running external plugin and the JSON-lines conversation with it (see docs/plugins.md).
@@ -46,22 +47,33 @@ final class PluginConnection: @unchecked Sendable {
         try? FileManager.default.removeItem(at: logURL)
     }
 
-    /// Sends one request and waits for its response's `result`.
+    /// Sends one request and waits for its response's `result`. In a paced call (``PacedProvider``) the
+    /// request first waits for its turn, as an HTTP request does; it leaves when its line is written.
     func call(_ method: String, _ params: JSONValue = .object([:])) async throws -> JSONValue {
-        try await withCheckedThrowingContinuation { continuation in
+        let turn = try await HTTPSendPacing.current?.turn()
+        return try await withCheckedThrowingContinuation { continuation in
             queue.async {
-                continuation.resume(with: Result { try self.exchange(method, params) })
+                continuation.resume(with: Result { try self.exchange(method, params, turn: turn) })
             }
         }
     }
 
-    private func exchange(_ method: String, _ params: JSONValue) throws -> JSONValue {
+    private func exchange(_ method: String, _ params: JSONValue, turn: (any SendTurn)?) throws -> JSONValue {
+        var left: ContinuousClock.Instant?
+        var told = false
+        func tell() {
+            if !told { turn?.left(at: left) }
+            told = true
+        }
+        defer { tell() }
         if let broken { throw broken }
         let id = nextID
         nextID += 1
         let request = JSONValue.object(["id": .number(Double(id)), "method": .string(method), "params": params])
         do {
             try send(DubParameters.canonical(request) + "\n")
+            left = .now
+            tell()
             let line = try readLine(method: method)
             return try decode(line, id: id, method: method)
         } catch let error as ProviderError {
