@@ -12,7 +12,7 @@ struct DubListJSONTests {
     }
 
     static func encoded(_ dubs: [Dub]) throws -> String {
-        String(decoding: try JSONOutput.encoder(pretty: true).encode(dubs), as: UTF8.self)
+        String(decoding: try JSONOutput.encode(dubs, pretty: true), as: UTF8.self)
     }
 
     static func representative() throws -> [Dub] {
@@ -33,6 +33,21 @@ struct DubListJSONTests {
                 .init(sourceStartMs: 20, sourceEndMs: 30, startOffsetMs: 0, endOffsetMs: Int.max),
             ], unmatchedSegments: 0, maxDriftMs: 5, thresholdMs: 100, flagged: true)
         dubs.append(odd)
+        // A dub cut into chunks and one of its chunks: columns the first writer left out.
+        var parent = try Dub(providerID: "local", voiceRef: "deep", sourceKind: .file, source: "/tmp/long.wav",
+                             now: Date(timeIntervalSince1970: 1_700_000_000))
+        parent.id = 41
+        parent.chunkSeconds = 600.5
+        parent.chunkCount = 3
+        var chunk = parent
+        chunk.id = 42
+        chunk.chunkSeconds = nil
+        chunk.chunkCount = nil
+        chunk.parentID = 41
+        chunk.chunkIndex = 1
+        chunk.chunkStartMs = 599_000
+        chunk.chunkEndMs = 1_200_250
+        dubs += [parent, chunk]
         return dubs
     }
 
@@ -43,6 +58,25 @@ struct DubListJSONTests {
         for dub in dubs {
             #expect(try Self.written([dub]) == Self.encoded([dub]))
         }
+    }
+
+    @Test("the writer writes every representative dub itself, without falling back to the encoder")
+    func noFallback() throws {
+        let writer = PrettyJSONEncoder()
+        for dub in try Self.representative() {
+            var bytes: [UInt8] = []
+            #expect(throws: Never.self) { try writer.append(KeepingNulls(dub), depth: 1, to: &bytes) }
+        }
+    }
+
+    @Test("every dub has every key, null where it has no value, whatever its state")
+    func sameKeys() throws {
+        let dubs = try Self.representative()
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(Self.written(dubs).utf8)) as? [[String: Any]])
+        let keys = Set(objects[0].keys)
+        #expect(keys.contains("errorCode") && keys.contains("parentId") && keys.contains("syncReport") && keys.contains("chunkSeconds"))
+        for object in objects { #expect(Set(object.keys) == keys) }
+        #expect(objects[0]["errorCode"] is NSNull)
     }
 
     @Test("no dubs is the encoder's empty array")
