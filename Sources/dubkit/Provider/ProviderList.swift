@@ -5,7 +5,12 @@ import DubKit
 struct ProviderList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the providers: capabilities, billing, and whether a key is configured (never the key).")
+        abstract: "List the providers: capabilities, billing, and whether a key is configured (never the key).",
+        discussion: """
+            Examples:
+              dubkit provider list
+              dubkit provider list --json
+            """)
 
     @OptionGroup var global: GlobalOptions
 
