@@ -41,7 +41,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A recording of the target voice to convert towards (local engine).", valueName: "file"))
     var reference: String?
 
-    @Option(help: ArgumentHelp("The project to record it in.", valueName: "name"), completion: Completions.projects)
+    @Option(help: ArgumentHelp("The project to record it in.", valueName: "project"), completion: Completions.projects)
     var project: String = "default"
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Pitch shift in semitones, -24...24.", valueName: "n"))

@@ -20,7 +20,7 @@ struct DubKitCommand: ParsableCommand {
               dubkit --json project list
               dubkit dub list --project demo --status error
               dubkit media extract talk.mp4 -o talk.wav --rate 16000 --mono
-              dubkit --generate-completion-script bash > /etc/bash_completion.d/dubkit
+              dubkit --generate-completion-script zsh > ~/.zfunc/_dubkit
             """,
         version: DubKitVersion.text,
         subcommands: [ConvertCommand.self, ExportCommand.self, ReviewCommand.self, ProjectCommand.self, DubCommand.self, VoiceCommand.self, DatasetCommand.self, ProviderCommand.self,

@@ -24,10 +24,10 @@ struct DatasetPrepare: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The dataset to prepare.", valueName: "dataset"), completion: Completions.datasets)
     var name: String
 
-    @Option(help: ArgumentHelp("The provider it is prepared for (local, voicedub, …).", valueName: "id"))
+    @Option(help: ArgumentHelp("The provider it is prepared for (local, voicedub, …).", valueName: "provider"))
     var provider: String
 
-    @Option(help: ArgumentHelp("The new dataset's name (default NAME-PROVIDER).", valueName: "name"))
+    @Option(help: ArgumentHelp("The new dataset's name (default NAME-PROVIDER).", valueName: "dataset"))
     var to: String?
 
     @Option(help: ArgumentHelp("Minutes of audio the training may use (VoiceDub: 5...60, default 10).", valueName: "n"))

@@ -21,7 +21,7 @@ struct DatasetValidate: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The dataset's name.", valueName: "dataset"), completion: Completions.datasets)
     var name: String
 
-    @Option(help: ArgumentHelp("The provider that would train it (local, voicedub, …).", valueName: "id"))
+    @Option(help: ArgumentHelp("The provider that would train it (local, voicedub, …).", valueName: "provider"))
     var provider: String
 
     @Option(help: ArgumentHelp("Minutes of audio the training may use (VoiceDub: 5...60, default 10).", valueName: "n"))

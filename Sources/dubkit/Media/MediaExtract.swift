@@ -26,7 +26,7 @@ struct MediaExtract: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The audio or video file to read, or an http(s) link to one.", valueName: "input"))
     var input: String
 
-    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "name"), completion: Completions.projects)
+    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "project"), completion: Completions.projects)
     var project: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write (.wav, .flac or .mp3).", valueName: "file"))

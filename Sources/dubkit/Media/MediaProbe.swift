@@ -23,7 +23,7 @@ struct MediaProbeCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The audio or video file, or an http(s) link to one.", valueName: "file|url"))
     var file: String
 
-    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "name"), completion: Completions.projects)
+    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "project"), completion: Completions.projects)
     var project: String?
 
     func run() async throws {

@@ -61,6 +61,6 @@ struct GlobalOptions: ParsableArguments {
 
 /// The `--project` option of commands that work inside one project.
 struct ProjectOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The project to work in.", valueName: "name"), completion: Completions.projects)
+    @Option(name: .long, help: ArgumentHelp("The project to work in.", valueName: "project"), completion: Completions.projects)
     var project: String
 }

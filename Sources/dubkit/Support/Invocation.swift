@@ -7,7 +7,8 @@ import Foundation
 ///   command that reads them;
 /// - a word that is not a command of its group is refused with the nearest names (`dubkit projet` →
 ///   did you mean 'project'?), as are options a group does not take;
-/// - an option that takes one value, given twice, is refused (ArgumentParser would keep the last).
+/// - the command's own options are checked (``OptionWords``): unknown ones answered with the nearest
+///   names, a single-value one given twice refused.
 struct Invocation {
     /// The commands named, from the root (`dubkit`, `dub`, `run`).
     var path: [any ParsableCommand.Type]
@@ -95,7 +96,7 @@ struct Invocation {
         }
         let invocation = Invocation(path: path, arguments: rest, globals: globals)
         if let leaf = path.last, subcommands(of: leaf).isEmpty, path.count > 1 {
-            try RepeatedOptions.check(Array(rest[commandEnd...].prefix { $0 != "--" }), of: leaf)
+            try OptionWords.check(Array(rest[commandEnd...].prefix { $0 != "--" }), of: leaf, named: name(of: path))
         }
         return invocation
     }

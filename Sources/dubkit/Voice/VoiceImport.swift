@@ -19,7 +19,7 @@ struct VoiceImport: ParsableCommand {
     @Argument(help: ArgumentHelp("A file written by `dubkit voice export`.", valueName: "file"), completion: .file(extensions: ["json"]))
     var file: String
 
-    @Option(help: ArgumentHelp("The name to give it here (default: its own).", valueName: "name"))
+    @Option(help: ArgumentHelp("The name to give it here (default: its own).", valueName: "voice-name"))
     var name: String?
 
     func run() throws {

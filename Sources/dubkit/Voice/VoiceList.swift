@@ -14,10 +14,10 @@ struct VoiceList: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("List this project's voices.", valueName: "name"), completion: Completions.projects)
+    @Option(help: ArgumentHelp("List this project's voices.", valueName: "project"), completion: Completions.projects)
     var project: String?
 
-    @Option(help: ArgumentHelp("Only this provider's voices; without --project, its catalog.", valueName: "id"))
+    @Option(help: ArgumentHelp("Only this provider's voices; without --project, its catalog.", valueName: "provider"))
     var provider: String?
 
     @Option(help: ArgumentHelp("Catalog search text.", valueName: "text"))

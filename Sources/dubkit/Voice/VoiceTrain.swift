@@ -19,10 +19,10 @@ struct VoiceTrain: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The new voice's name; dub with it as PROVIDER:NAME.", valueName: "voice-name"))
     var name: String
 
-    @Option(help: ArgumentHelp("The dataset to train from.", valueName: "name"), completion: Completions.datasets)
+    @Option(help: ArgumentHelp("The dataset to train from.", valueName: "dataset"), completion: Completions.datasets)
     var dataset: String
 
-    @Option(help: ArgumentHelp("The provider that trains it (local, voicedub, …).", valueName: "id"))
+    @Option(help: ArgumentHelp("The provider that trains it (local, voicedub, …).", valueName: "provider"))
     var provider: String = "local"
 
     @Option(help: ArgumentHelp("Minutes of audio the provider may use (VoiceDub: 5...60).", valueName: "n"))
