@@ -24,11 +24,14 @@ struct ConventionsCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         let line = result.stdout.trimmingCharacters(in: .newlines)
         #expect(line.range(of: #"^\d+\.\d+\.\d+( \([A-Za-z0-9._+-]+\))?$"#, options: .regularExpression) != nil, "\(line)")
-        // Built from this checkout, the description names its commit.
-        let git = try ChildProcess.run("/usr/bin/git", ["-C", Fixtures.repository.path, "rev-parse", "--short=7", "HEAD"])
-        if git.status == 0 {
-            let commit = git.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(line.contains(commit) || line.contains("-g"), "\(line) does not name \(commit)")
+        // Built from this checkout, the description names one of its commits (the one built, which
+        // may be behind HEAD when something was committed since).
+        let inGit = try ChildProcess.run("/usr/bin/git", ["-C", Fixtures.repository.path, "rev-parse", "--git-dir"]).status == 0
+        if inGit {
+            let commit = try #require(line.range(of: #"[0-9a-f]{7,40}(?=(-dirty)?\)$)"#, options: .regularExpression).map { String(line[$0]) },
+                                      "\(line) names no commit")
+            let known = try ChildProcess.run("/usr/bin/git", ["-C", Fixtures.repository.path, "cat-file", "-e", commit + "^{commit}"])
+            #expect(known.status == 0, "\(line): \(commit) is not a commit of this checkout")
         }
     }
 
