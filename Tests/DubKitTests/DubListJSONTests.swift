@@ -57,10 +57,19 @@ struct DubListJSONTests {
         #expect(try Self.written(dubs) == Self.encoded(dubs))
         for dub in dubs {
             #expect(try Self.written([dub]) == Self.encoded([dub]))
+            // The generic writer, which lists a dub whose columns have no fast writer yet, too.
+            var bytes: [UInt8] = []
+            try PrettyJSONEncoder().append(KeepingNulls([dub]), depth: 0, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == (try Self.encoded([dub])))
         }
     }
 
-    @Test("the writer writes every representative dub itself, without falling back to the encoder")
+    @Test("every key of a dub has a fast writer (a column added to Dub is listed anyway, more slowly, until it has one)")
+    func everyKeyFast() {
+        #expect(DubListJSON.writesEveryKeyFast, "add the new column's writer to DubListJSON.fields")
+    }
+
+    @Test("the generic writer writes every representative dub itself, without falling back to the encoder")
     func noFallback() throws {
         let writer = PrettyJSONEncoder()
         for dub in try Self.representative() {

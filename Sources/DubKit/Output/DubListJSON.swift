@@ -1,52 +1,184 @@
 import Foundation
 
 /// Writes dubs as `JSONOutput.encode(dubs, pretty: true)` would, byte for byte, as they are formatted:
-/// a listing of 10,000 dubs spent most of its time in JSONEncoder. Each dub goes through
-/// ``PrettyJSONEncoder`` by way of ``KeepingNulls``, as through the encoder: its keys come from
-/// `Dub`'s own `Encodable` conformance (a column added to `Dub` is listed with no change here) and
-/// its absent values are null by the same rule as every other output. A dub the writer cannot write
-/// is written by the encoder, indented to its place.
+/// a listing of 10,000 dubs spent most of its time in JSONEncoder.
+///
+/// Which keys a dub has is not written here: it is read once from `Dub`'s own `Encodable` conformance
+/// through ``KeepingNulls`` (the rule that makes every absent value `null`), and each key is written by
+/// the fast writer of ``fields`` of that name. A key with no fast writer (a column added to `Dub`
+/// since) switches the listing to ``PrettyJSONEncoder``, which writes any `Encodable` the same way,
+/// only slower; so a new column is listed at once, and DubListJSONTests asks for its fast writer.
 public enum DubListJSON {
     /// Formats `dubs`, handing `output` the text in pieces of about 64 KiB (no final newline).
     public static func write(_ dubs: some Sequence<Dub>, to output: ([UInt8]) throws -> Void) throws {
-        let writer = PrettyJSONEncoder()
-        var encoder: JSONEncoder?
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 << 17)
-        bytes.append(UInt8(ascii: "["))
+        var writer = Writer()
+        writer.bytes.reserveCapacity(1 << 17)
+        writer.bytes.append(UInt8(ascii: "["))
         var first = true
         for dub in dubs {
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(0x0a)
+            if !first { writer.bytes.append(UInt8(ascii: ",")) }
+            writer.bytes.append(0x0a)
             first = false
-            JSONText.indent(1, into: &bytes)
-            let start = bytes.count
-            do {
-                try writer.append(KeepingNulls(dub), depth: 1, to: &bytes)
-            } catch is PrettyJSONEncoder.Unsupported {
-                bytes.removeSubrange(start...)
-                let fallback = encoder ?? JSONOutput.encoder(pretty: true)
-                encoder = fallback
-                indented(try fallback.encode(KeepingNulls(dub)), to: &bytes)
+            JSONText.indent(1, into: &writer.bytes)
+            if let plan = Plan.shared.fields {
+                try writer.dub(dub, plan)
+            } else {
+                try writer.generic.append(KeepingNulls(dub), depth: 1, to: &writer.bytes)
             }
-            if bytes.count >= 1 << 16 {
-                try output(bytes)
-                bytes.removeAll(keepingCapacity: true)
+            if writer.bytes.count >= 1 << 16 {
+                try output(writer.bytes)
+                writer.bytes.removeAll(keepingCapacity: true)
             }
         }
         // An empty array is "[", a blank line and "]", as the encoder writes it.
-        bytes.append(contentsOf: first ? [0x0a, 0x0a, UInt8(ascii: "]")] : [0x0a, UInt8(ascii: "]")])
-        try output(bytes)
+        writer.bytes.append(contentsOf: first ? [0x0a, 0x0a, UInt8(ascii: "]")] : [0x0a, UInt8(ascii: "]")])
+        try output(writer.bytes)
     }
 
-    /// The encoder's text of one value moved one level in: each of its lines but blank ones indented
-    /// (newlines inside strings are escaped, so every raw one is the encoder's own).
-    private static func indented(_ text: Data, to bytes: inout [UInt8]) {
-        var lineStart = false
-        for byte in text {
-            if lineStart && byte != 0x0a { JSONText.indent(1, into: &bytes) }
-            bytes.append(byte)
-            lineStart = byte == 0x0a
+    /// True when every key of a dub has a fast writer (DubListJSONTests holds it).
+    static var writesEveryKeyFast: Bool { Plan.shared.fields != nil }
+
+    /// The keys of a dub in the encoder's order (sorted by their UTF-8 bytes), each with its writer;
+    /// `fields` is nil when one has none.
+    private struct Plan: Sendable {
+        let fields: [(key: [UInt8], write: FieldWriter)]?
+        let syncReportIsKnown: Bool
+
+        static let shared = Plan()
+
+        private init() {
+            let keys = Self.keys(of: Self.sampleDub) ?? []
+            let writers = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { key in
+                DubListJSON.fields[key].map { (JSONText.quoted(key), $0) }
+            }
+            fields = keys.isEmpty || writers.contains { $0 == nil } ? nil : writers.compactMap { $0 }
+            syncReportIsKnown = Self.keys(of: SyncReport(lengthDifferenceMs: 0, segments: [], unmatchedSegments: 0, maxDriftMs: 0,
+                                                         thresholdMs: 0, flagged: false)) == Writer.syncReportKeys
         }
+
+        private static let sampleDub = try? Dub(providerID: "p", voiceRef: "v", sourceKind: .file, source: "s")
+
+        /// The keys `value` is written with, absent ones included.
+        private static func keys(of value: (some Encodable)?) -> Set<String>? {
+            guard let value, let data = try? JSONOutput.encode(value, pretty: false),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            return Set(object.keys)
+        }
+    }
+
+    fileprivate typealias FieldWriter = @Sendable (Dub, inout Writer) throws -> Void
+
+    /// How each key of a dub is written: the value of the field, `null` when it has none.
+    private static let fields: [String: FieldWriter] = [
+        "chunkCount": { dub, w in w.optional(dub.chunkCount) { w, v in w.number(Int64(v)) } },
+        "chunkEndMs": { dub, w in w.optional(dub.chunkEndMs) { w, v in w.number(v) } },
+        "chunkIndex": { dub, w in w.optional(dub.chunkIndex) { w, v in w.number(Int64(v)) } },
+        "chunkSeconds": { dub, w in try w.optional(dub.chunkSeconds) { w, v in try JSONText.appendDouble(v, to: &w.bytes) } },
+        "chunkStartMs": { dub, w in w.optional(dub.chunkStartMs) { w, v in w.number(v) } },
+        "createdAt": { dub, w in JSONText.appendDate(dub.createdAt, to: &w.bytes) },
+        "creditsRequired": { dub, w in w.optional(dub.creditsRequired) { w, v in w.number(v) } },
+        "creditsUsed": { dub, w in w.number(dub.creditsUsed) },
+        "errorCode": { dub, w in w.optional(dub.errorCode) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "errorMessage": { dub, w in w.optional(dub.errorMessage) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "id": { dub, w in w.optional(dub.id) { w, v in w.number(v) } },
+        "inputDurationMs": { dub, w in w.optional(dub.inputDurationMs) { w, v in w.number(v) } },
+        "linkMediaHash": { dub, w in w.optional(dub.linkMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "parameters": { dub, w in try w.parameters(dub.parameters) },
+        "parentId": { dub, w in w.optional(dub.parentID) { w, v in w.number(v) } },
+        "pitchShift": { dub, w in w.number(Int64(dub.pitchShift)) },
+        "providerId": { dub, w in JSONText.appendString(dub.providerID, to: &w.bytes) },
+        "providerJobId": { dub, w in w.optional(dub.providerJobID) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "resultMediaHash": { dub, w in w.optional(dub.resultMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "separate": { dub, w in JSONText.appendBool(dub.separate, to: &w.bytes) },
+        "source": { dub, w in JSONText.appendString(dub.source, to: &w.bytes) },
+        "sourceKind": { dub, w in JSONText.appendString(dub.sourceKind.rawValue, to: &w.bytes) },
+        "sourceMediaHash": { dub, w in w.optional(dub.sourceMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "status": { dub, w in JSONText.appendString(dub.status.rawValue, to: &w.bytes) },
+        "syncReport": { dub, w in try w.optional(dub.syncReport) { w, v in try w.sync(v) } },
+        "updatedAt": { dub, w in JSONText.appendDate(dub.updatedAt, to: &w.bytes) },
+        "voiceId": { dub, w in w.optional(dub.voiceID) { w, v in w.number(v) } },
+        "voiceRef": { dub, w in JSONText.appendString(dub.voiceRef, to: &w.bytes) },
+    ]
+
+    fileprivate struct Writer {
+        var bytes: [UInt8] = []
+        let generic = PrettyJSONEncoder()
+
+        /// One dub at depth 1 of the array (its keys at depth 2), its keys in `plan`'s order.
+        mutating func dub(_ dub: Dub, _ plan: [(key: [UInt8], write: FieldWriter)]) throws {
+            bytes.append(UInt8(ascii: "{"))
+            var first = true
+            for field in plan {
+                bytes.append(contentsOf: first ? Self.firstKey : Self.nextKey)
+                first = false
+                bytes.append(contentsOf: field.key)
+                bytes.append(contentsOf: JSONText.keySeparator)
+                try field.write(dub, &self)
+            }
+            bytes.append(contentsOf: Self.objectEnd)
+        }
+
+        /// `value` written by `write`, or `null`.
+        mutating func optional<T>(_ value: T?, _ write: (inout Writer, T) throws -> Void) rethrows {
+            if let value { try write(&self, value) } else { JSONText.appendNull(to: &bytes) }
+        }
+
+        mutating func number(_ value: Int64) {
+            JSONText.appendInteger(value, to: &bytes)
+        }
+
+        /// The keys ``sync(_:)`` writes; a sync report with others is written by the generic writer.
+        static let syncReportKeys: Set<String> = ["flagged", "lengthDifferenceMs", "maxDriftMs", "segments", "thresholdMs",
+                                                  "unmatchedSegments"]
+
+        /// A sync report at depth 2 (its keys at depth 3, its segments' at depth 5).
+        mutating func sync(_ report: SyncReport) throws {
+            guard Plan.shared.syncReportIsKnown else {
+                try generic.append(KeepingNulls(report), depth: 2, to: &bytes)
+                return
+            }
+            bytes.append(contentsOf: Array("{\n      \"flagged\" : ".utf8))
+            JSONText.appendBool(report.flagged, to: &bytes)
+            bytes.append(contentsOf: Array(",\n      \"lengthDifferenceMs\" : ".utf8))
+            number(Int64(report.lengthDifferenceMs))
+            bytes.append(contentsOf: Array(",\n      \"maxDriftMs\" : ".utf8))
+            number(Int64(report.maxDriftMs))
+            bytes.append(contentsOf: Array(",\n      \"segments\" : [\n".utf8))
+            var first = true
+            for segment in report.segments {
+                if !first { bytes.append(contentsOf: [UInt8(ascii: ","), 0x0a]) }
+                first = false
+                bytes.append(contentsOf: Array("        {\n          \"endOffsetMs\" : ".utf8))
+                number(Int64(segment.endOffsetMs))
+                bytes.append(contentsOf: Array(",\n          \"sourceEndMs\" : ".utf8))
+                number(Int64(segment.sourceEndMs))
+                bytes.append(contentsOf: Array(",\n          \"sourceStartMs\" : ".utf8))
+                number(Int64(segment.sourceStartMs))
+                bytes.append(contentsOf: Array(",\n          \"startOffsetMs\" : ".utf8))
+                number(Int64(segment.startOffsetMs))
+                bytes.append(contentsOf: Array("\n        }".utf8))
+            }
+            // An empty array holds a blank line, as the encoder writes it ("[", newline, newline, "]").
+            bytes.append(contentsOf: Array("\n      ]".utf8))
+            bytes.append(contentsOf: Array(",\n      \"thresholdMs\" : ".utf8))
+            number(Int64(report.thresholdMs))
+            bytes.append(contentsOf: Array(",\n      \"unmatchedSegments\" : ".utf8))
+            number(Int64(report.unmatchedSegments))
+            bytes.append(contentsOf: Array("\n    }".utf8))
+        }
+
+        /// Parameters at depth 2: `{}` is written here, any other object by the generic writer.
+        mutating func parameters(_ parameters: DubParameters) throws {
+            guard !parameters.values.isEmpty else {
+                bytes.append(contentsOf: Self.emptyObject)
+                return
+            }
+            try generic.append(KeepingNulls(parameters), depth: 2, to: &bytes)
+        }
+
+        private static let firstKey = Array("\n    ".utf8)
+        private static let nextKey = Array(",\n    ".utf8)
+        private static let objectEnd = Array("\n  }".utf8)
+        private static let emptyObject = Array("{\n\n    }".utf8)
     }
 }

@@ -80,24 +80,65 @@ private struct NullKeepingKeyedContainer<Key: CodingKey>: KeyedEncodingContainer
         try base.encode(KeepingNulls<T>.wrapping(value), forKey: key)
     }
 
-    // The point of the wrapper: an absent value is written as null, its key kept.
-    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try present(value, key) }
+    // The point of the wrapper: an absent value is written as null, its key kept. (Each type has its
+    // own method so a present value goes straight to the base container's overload for it.)
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
 
-    private mutating func present<T: Encodable>(_ value: T?, _ key: Key) throws {
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
         if let value { try encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
     }
 

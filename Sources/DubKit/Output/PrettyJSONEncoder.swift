@@ -327,11 +327,11 @@ enum JSONText {
     }
 
     static func appendNull(to output: inout [UInt8]) {
-        output.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        output.append(contentsOf: "null".utf8)
     }
 
     static func appendBool(_ value: Bool, to output: inout [UInt8]) {
-        output.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        output.append(contentsOf: value ? "true".utf8 : "false".utf8)
     }
 
     static func appendInteger<T: BinaryInteger>(_ value: T, to output: inout [UInt8]) {
