@@ -80,6 +80,11 @@ let package = Package(
             dependencies: ["LocalEngine"],
             path: "Benchmarks/LocalEngineBench"
         ),
+        .plugin(
+            name: "VersionStamp",
+            capability: .buildTool(),
+            path: "Plugins/VersionStamp"
+        ),
         .executableTarget(
             name: "dubkit",
             dependencies: [
@@ -93,7 +98,8 @@ let package = Package(
                 "ElevenLabsProvider",
                 "CartesiaProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["VersionStamp"]
         ),
         .executableTarget(
             name: "fake-voicedub",

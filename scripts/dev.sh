@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs DubKit on Debian 12 (as root, or with sudo for the apt step).
-#   bash scripts/dev.sh demo   install what is missing, build, run the main job
+#   bash scripts/dev.sh demo   install what is missing, build, put dubkit on PATH, run the main job
 #   bash scripts/dev.sh test   install what is missing, build, run every test
 #   bash scripts/dev.sh test-under-load   the same while stress-ng keeps both cores busy
 #   bash scripts/dev.sh deps   only install the system packages
@@ -37,14 +37,29 @@ demo() {
     swift build -c release --product dubkit
     local bin
     bin="$(swift build -c release --show-bin-path)/dubkit"
+    install_on_path "$bin"
     # The main job, offline: train a voice from the sample dataset with the local engine, then dub
     # the sample video with it. Every step is idempotent, so the job can be run again.
     "$bin" project show demo >/dev/null 2>&1 || "$bin" project create demo
     "$bin" dataset add --project demo narrator Samples/dataset/*.flac
     "$bin" voice train --project demo narrator --dataset narrator --provider local
-    "$bin" convert Samples/sample.mp4 -o projects/demo/exports/sample-dubbed.mp4 --voice local:narrator --project demo
+    "$bin" convert Samples/sample.mp4 -o projects/demo/exports/sample-dubbed.mp4 --voice local:narrator --project demo --force
     "$bin" media probe projects/demo/exports/sample-dubbed.mp4
     echo "play it: projects/demo/exports/sample-dubbed.mp4 (the original: Samples/sample.mp4)"
+}
+
+# Copies the release build to $DUBKIT_BIN_DIR (default /usr/local/bin) as `dubkit`, so README's
+# commands run as written; a copy, so a later debug build does not change what `dubkit` runs.
+install_on_path() {
+    local dir="${DUBKIT_BIN_DIR:-/usr/local/bin}" sudo=""
+    [ -w "$dir" ] || [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo install -d "$dir"
+    $sudo install -m 0755 "$1" "$dir/dubkit"
+    echo "installed dubkit $("$dir/dubkit" --version) as $dir/dubkit (a copy of $1)"
+    case ":$PATH:" in
+        *":$dir:"*) ;;
+        *) echo "note: $dir is not on PATH; add it, or run $dir/dubkit" >&2 ;;
+    esac
 }
 
 run_tests() {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DubKit
 import Foundation
+import LocalEngine
 
 /// `dubkit convert INPUT -o OUTPUT (--voice PROVIDER:VOICE | --reference FILE)`: the whole job in one command.
 struct ConvertCommand: AsyncParsableCommand {
@@ -8,27 +9,39 @@ struct ConvertCommand: AsyncParsableCommand {
         commandName: "convert",
         abstract: "Dub a video or audio file in one go: extract, convert, and write the dubbed video or audio.",
         discussion: """
-            Everything is recorded in a project (--project, default `default`), so `dub show`, `dub log`
-            and a rerun after an interruption work as for any dub. A video output (.mp4, .mov, .mkv)
+            Everything is recorded in a project (--project, default `default`), so `dub show`, `dub log` \
+            and a rerun after an interruption work as for any dub. A video output (.mp4, .mov, .mkv) \
             keeps the input's video untouched; an audio output (.wav, .flac, .mp3) holds the dub alone.
+
+            Built-in voices (local engine, offline): \(BuiltInVoices.names.map { "local:\($0)" }.joined(separator: ", ")). \
+            A voice trained with `dubkit voice train` is local:NAME; `dubkit voice list --provider ID` \
+            lists a provider's catalog.
+
+            Examples:
+              dubkit convert talk.mp4 -o talk-dubbed.mp4 --voice local:bright
+              dubkit convert talk.mp4 -o talk.es.mp4 --voice local:deep --language spa
+              dubkit convert take.wav -o take-dubbed.wav --reference target-voice.wav
+              dubkit convert talk.mp4 -o out.mp4 --voice local:narrator --project demo --force
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var download: DownloadOptions
 
-    @Argument(help: "The video or audio file to dub, or an http(s) link to one (downloaded once into the project).")
+    @Argument(help: ArgumentHelp("The video or audio file to dub, or an http(s) link to one (downloaded once into the project).",
+                            valueName: "input"), completion: .file())
     var input: String
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the result.", valueName: "file"))
     var output: String
 
-    @Option(help: ArgumentHelp("The voice, as PROVIDER:VOICE (local:bright, local:<trained>, …).", valueName: "provider:voice"))
+    @Option(help: ArgumentHelp("The voice, as PROVIDER:VOICE (local:bright, local:<trained>, …).", valueName: "provider:voice"),
+            completion: Completions.voices)
     var voice: String?
 
     @Option(help: ArgumentHelp("A recording of the target voice to convert towards (local engine).", valueName: "file"))
     var reference: String?
 
-    @Option(help: ArgumentHelp("The project to record it in.", valueName: "name"))
+    @Option(help: ArgumentHelp("The project to record it in.", valueName: "project"), completion: Completions.projects)
     var project: String = "default"
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Pitch shift in semitones, -24...24.", valueName: "n"))
@@ -43,12 +56,15 @@ struct ConvertCommand: AsyncParsableCommand {
     @Flag(help: "Keep the original audio as a second track of the video.")
     var keepOriginal = false
 
+    @OptionGroup var overwrite: OverwriteOption
+
     func validate() throws {
         guard (voice == nil) != (reference == nil) else { throw ValidationError("give exactly one of --voice and --reference") }
         if let voice, !voice.contains(":") { throw ValidationError("--voice must be PROVIDER:VOICE, e.g. local:bright") }
     }
 
     func run() async throws {
+        try overwrite.check(output)
         let workspace = global.resolvedWorkspace
         let store = try workspace.projectNames().contains(project) ? workspace.openProject(project) : workspace.createProject(project)
         let registry = Registry.make(global)

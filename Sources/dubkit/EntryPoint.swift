@@ -4,16 +4,28 @@ import DubKitHTTP
 import DubKitMedia
 import Foundation
 
-/// Runs the command line: parses, runs, and turns every failure into one line on stderr and an exit code
-/// (0 success, 1 failure, 2 bad usage).
+/// Runs the command line: reads the words against the command tree (``Invocation``), parses, runs, and
+/// turns every failure into one line on stderr and an exit code (0 done, 1 the work failed, 2 bad usage
+/// or input).
 @main
 enum EntryPoint {
     static func main() async {
-        let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
-        let wantsJSON = arguments.contains("--json")
+        let words = Array(CommandLine.arguments.dropFirst())
+        let invocation: Invocation
+        do {
+            invocation = try Invocation.read(words)
+        } catch let error as UsageError {
+            ErrorReport.usage(error, json: words.contains("--json"))
+            exit(2)
+        } catch {
+            ErrorReport.failure(any: error, json: words.contains("--json"))
+            exit(2)
+        }
+        let wantsJSON = invocation.json
+        Terminal.setQuiet(invocation.quiet)
         let command: any ParsableCommand
         do {
-            command = try DubKitCommand.parseAsRoot(arguments)
+            command = try DubKitCommand.parseAsRoot(invocation.arguments)
         } catch {
             let code = DubKitCommand.exitCode(for: error)
             if code == .success {
@@ -34,6 +46,9 @@ enum EntryPoint {
                 var command = command
                 try command.run()
             }
+        } catch let error as UsageError {
+            ErrorReport.usage(error, json: wantsJSON)
+            exit(2)
         } catch let error as DubKitError {
             ErrorReport.failure(error, json: wantsJSON)
             exit(error.exitCode)

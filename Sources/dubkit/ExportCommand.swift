@@ -17,12 +17,17 @@ struct ExportCommand: AsyncParsableCommand {
             --accompaniment FILE mixes each dub back over its backing track (music and effects) at \
             --vocals-gain and --accompaniment-gain (dB) before the loudness is set. The export is \
             recorded in the project with its settings and the file's SHA-256.
+
+            Examples:
+              dubkit export --project films 3 -o dub.m4a --loudness -16
+              dubkit export --project films 3 4 -o film.mkv --language spa --language fra
+              dubkit export --project films 3 -o film.es.mp4 --accompaniment music.wav
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The finished dubs' ids, the default track first.")
+    @Argument(help: ArgumentHelp("The finished dubs' ids, the default track first.", valueName: "dub-id"), completion: Completions.dubIDs)
     var dubs: [Int64]
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The file to write.", valueName: "file"))
@@ -52,6 +57,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Gain of --accompaniment under the vocals, dB (-60...24).", valueName: "db"))
     var accompanimentGain: Double = 0
 
+    @OptionGroup var overwrite: OverwriteOption
+
     func validate() throws {
         guard !dubs.isEmpty else { throw ValidationError("give the ids of the dubs to export") }
         if language.count > dubs.count || title.count > dubs.count {
@@ -73,6 +80,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try overwrite.check(output)
         let store = try global.open(project.project)
         let chosen = try dubs.map { try store.dub($0) }
         let outputURL = URL(fileURLWithPath: output)
@@ -81,7 +89,7 @@ struct ExportCommand: AsyncParsableCommand {
             keepOriginal: keepOriginal, loudness: loudness.flatMap(ExportLoudness.init),
             accompaniment: accompaniment.map { URL(fileURLWithPath: $0) }, vocalsGain: vocalsGain,
             accompanimentGain: accompanimentGain)
-        if !global.json { FileHandle.standardError.write(Data("exporting \(chosen.count) dub(s) to \(outputURL.path)\n".utf8)) }
+        global.note("exporting \(chosen.count) dub(s) to \(outputURL.path)")
         let progress = PercentProgress("exporting", json: global.json)
         let record = try await DubExporter(store: store).export(chosen, to: outputURL, settings: settings, progress: progress.callback)
         progress.finish()

@@ -11,7 +11,12 @@ struct ReviewCommand: AsyncParsableCommand {
             The page is a static folder (index.html, media/, images/) with nothing fetched from elsewhere: \
             open it in a browser. For each dub it shows players, waveform and spectrogram pictures of both \
             sides, the voice, provider, parameters, credits and each stage's times; for each dataset, its \
-            files and their figures.
+            files and their figures. The project's own review/ folder is rewritten each time; a folder \
+            named with -o that exists is replaced only with --force.
+
+            Examples:
+              dubkit review --project films
+              dubkit review --project films -o /tmp/films-review --force
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -20,12 +25,15 @@ struct ReviewCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The folder to write (default: the project's review/).", valueName: "dir"))
     var output: String?
 
+    @OptionGroup var overwrite: OverwriteOption
+
     func run() async throws {
+        try overwrite.check(output)
         let store = try global.open(project.project)
         let folder = output.map { URL(fileURLWithPath: $0) } ?? store.folder.appendingPathComponent("review", isDirectory: true)
         let json = global.json
         let index = try await ReviewPage(store: store).write(to: folder) { line in
-            if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            global.note(line)
         }
         if json {
             try Output.json(["page": index.path])

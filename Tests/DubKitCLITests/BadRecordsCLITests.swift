@@ -132,7 +132,7 @@ struct BadRecordsCLITests {
         let garbledMessage = dubs[3]?["errorMessage"] as? String ?? ""
         #expect(garbledMessage.contains("voice") && garbledMessage.contains("model_data"), "\(garbledMessage)")
         // Nothing was handed to the engine for the failed dubs.
-        #expect(dubs[1]?["providerJobId"] == nil && dubs[3]?["providerJobId"] == nil)
+        #expect(dubs[1]?["providerJobId"] is NSNull && dubs[3]?["providerJobId"] is NSNull)
 
         // The voices list, the damaged ones marked with what is wrong.
         let table = try bench.dubkit(["voice", "list", "--project", "p"])
@@ -148,6 +148,9 @@ struct BadRecordsCLITests {
         let broken = try #require(entries.first { $0["name"] as? String == "local:broken" })
         #expect(broken["damaged"] as? Bool == true && broken["field"] as? String == "model_data.longTermSpectrum")
         #expect(entries.contains { $0["name"] as? String == "good" && $0["status"] as? String == "done" })
+        // Both have docs/json.md's shapes: a damaged voice is a DamagedRow, the others Voices.
+        let shapes = try JSONShapeCLITests.documented()
+        for entry in entries { #expect(Set(entry.keys) == shapes[entry["damaged"] == nil ? "Voice" : "DamagedRow"]) }
     }
 
     @Test("a dub row with a status DubKit does not know: listings show it damaged, the others list, show and run to done")
@@ -187,6 +190,9 @@ struct BadRecordsCLITests {
                 && dubs[2]?["value"] as? String == "teleporting" && dubs[2]?["entity"] as? String == "dub")
         #expect(dubs[4]?["damaged"] as? Bool == true && dubs[4]?["field"] as? String == "updated_at")
         #expect(dubs[1]?["status"] as? String == "new" && dubs[1]?["damaged"] == nil)
+        let shapes = try JSONShapeCLITests.documented()
+        #expect(dubs[2].map { Set($0.keys) } == shapes["DamagedRow"] && dubs[4].map { Set($0.keys) } == shapes["DamagedRow"])
+        #expect(dubs[1].map { Set($0.keys) } == shapes["Dub"])
 
         #expect(try bench.dubkit(["dub", "show", "--project", "p", "1"]).status == 0)
         let shown = try bench.dubkit(["dub", "show", "--project", "p", "2", "--json"])
@@ -228,7 +234,7 @@ struct BadRecordsCLITests {
         let dub = try #require(try bench.dubs("p")[1])
         #expect(dub["status"] as? String == "error" && dub["errorCode"] as? String == "media.non_finite_samples")
         #expect((dub["errorMessage"] as? String)?.contains(audio.path) == true)
-        #expect(dub["providerJobId"] == nil, "a job was made for audio that cannot be converted")
+        #expect(dub["providerJobId"] is NSNull, "a job was made for audio that cannot be converted")
 
         let output = bench.dir.path("out.wav")
         let converted = try bench.dubkit(["convert", audio.path, "-o", output.path, "--voice", "local:bright", "--project", "p"])

@@ -43,6 +43,8 @@ public final class ChildProcess: @unchecked Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
         if let input {
             let pipe = Pipe()
             process.standardInput = pipe
@@ -52,8 +54,6 @@ public final class ChildProcess: @unchecked Sendable {
             return
         }
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
     }
 

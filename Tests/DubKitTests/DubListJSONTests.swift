@@ -13,7 +13,7 @@ struct DubListJSONTests {
 
     /// The dubs as every command encodes them for output (links' secrets masked: ``Dub/forOutput``).
     static func encoded(_ dubs: [Dub]) throws -> String {
-        String(decoding: try JSONOutput.encoder(pretty: true).encode(dubs.map(\.forOutput)), as: UTF8.self)
+        String(decoding: try JSONOutput.encode(dubs.map(\.forOutput), pretty: true), as: UTF8.self)
     }
 
     static func representative() throws -> [Dub] {
@@ -34,6 +34,21 @@ struct DubListJSONTests {
                 .init(sourceStartMs: 20, sourceEndMs: 30, startOffsetMs: 0, endOffsetMs: Int.max),
             ], unmatchedSegments: 0, maxDriftMs: 5, thresholdMs: 100, flagged: true)
         dubs.append(odd)
+        // A dub cut into chunks and one of its chunks: columns the first writer left out.
+        var parent = try Dub(providerID: "local", voiceRef: "deep", sourceKind: .file, source: "/tmp/long.wav",
+                             now: Date(timeIntervalSince1970: 1_700_000_000))
+        parent.id = 41
+        parent.chunkSeconds = 600.5
+        parent.chunkCount = 3
+        var chunk = parent
+        chunk.id = 42
+        chunk.chunkSeconds = nil
+        chunk.chunkCount = nil
+        chunk.parentID = 41
+        chunk.chunkIndex = 1
+        chunk.chunkStartMs = 599_000
+        chunk.chunkEndMs = 1_200_250
+        dubs += [parent, chunk]
         return dubs
     }
 
@@ -43,7 +58,66 @@ struct DubListJSONTests {
         #expect(try Self.written(dubs) == Self.encoded(dubs))
         for dub in dubs {
             #expect(try Self.written([dub]) == Self.encoded([dub]))
+            // The generic writer, which lists a dub whose columns have no fast writer yet, too.
+            var bytes: [UInt8] = []
+            try PrettyJSONEncoder().append(KeepingNulls([dub.forOutput]), depth: 0, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == (try Self.encoded([dub])))
         }
+    }
+
+    @Test("every key of a dub has a fast writer (a column added to Dub is listed anyway, more slowly, until it has one)")
+    func everyKeyFast() {
+        #expect(DubListJSON.writesEveryKeyFast, "add the new column's writer to DubListJSON.fields")
+    }
+
+    @Test("the generic writer writes every representative dub itself, without falling back to the encoder")
+    func noFallback() throws {
+        let writer = PrettyJSONEncoder()
+        for dub in try Self.representative() {
+            var bytes: [UInt8] = []
+            #expect(throws: Never.self) { try writer.append(KeepingNulls(dub), depth: 1, to: &bytes) }
+        }
+    }
+
+    @Test("every dub has every key, null where it has no value, whatever its state")
+    func sameKeys() throws {
+        let dubs = try Self.representative()
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(Self.written(dubs).utf8)) as? [[String: Any]])
+        let keys = Set(objects[0].keys)
+        #expect(keys.contains("errorCode") && keys.contains("parentId") && keys.contains("syncReport") && keys.contains("chunkSeconds"))
+        for object in objects { #expect(Set(object.keys) == keys) }
+        #expect(objects[0]["errorCode"] is NSNull)
+    }
+
+    /// A listing's row as the encoder writes it: a dub or a row that could not be read as one.
+    enum Row: Encodable {
+        case dub(Dub)
+        case damaged(DamagedRecord.Listed)
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case let .dub(dub): try container.encode(dub.forOutput)
+            case let .damaged(entry): try container.encode(entry)
+            }
+        }
+    }
+
+    @Test("damaged rows stand in their place by id, written as the encoder writes them with every key kept")
+    func damagedRows() throws {
+        let dubs = Array(try Self.representative().suffix(2))  // the parent 41 and its chunk 42
+        let record = { (id: Int64, field: String) in
+            DamagedRecord.Listed(DamagedRecord(entity: .dub, id: id, field: field, value: "teleporting", allowed: "new, done"),
+                                 project: "p")
+        }
+        let damaged = [record(43, "status"), record(40, "updated_at")]
+        var bytes: [UInt8] = []
+        try DubListJSON.write(dubs, damaged: damaged) { bytes += $0 }
+        let rows: [Row] = [.damaged(damaged[1]), .dub(dubs[0]), .dub(dubs[1]), .damaged(damaged[0])]
+        #expect(String(decoding: bytes, as: UTF8.self) == String(decoding: try JSONOutput.encode(rows, pretty: true), as: UTF8.self))
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]])
+        #expect(objects.map { $0["id"] as? Int64 } == [40, 41, 42, 43])
+        #expect(objects[0]["damaged"] as? Bool == true && objects[0]["name"] is NSNull && objects[3]["field"] as? String == "status")
     }
 
     @Test("no dubs is the encoder's empty array")

@@ -1,32 +1,43 @@
 import Foundation
 
-/// Writes dubs as `JSONOutput.encoder(pretty: true).encode(dubs)` would, byte for byte, as they are
-/// formatted: a listing of 10,000 dubs spent most of its time in the encoder. The fixed fields are
-/// written here (keys in the encoder's sorted order, strings escaped as it escapes them, times in
-/// ISO 8601); non-empty parameters, of any JSON shape, still go through the encoder, indented to
-/// their place.
+/// Writes dubs as `JSONOutput.encode(dubs.map(\.forOutput), pretty: true)` would, byte for byte, as
+/// they are formatted: a listing of 10,000 dubs spent most of its time in JSONEncoder.
+///
+/// Which keys a dub has is not written here: it is read once from `Dub`'s own `Encodable` conformance
+/// through ``KeepingNulls`` (the rule that makes every absent value `null`), and each key is written by
+/// the fast writer of ``fields`` of that name. A key with no fast writer (a column added to `Dub`
+/// since) switches the listing to ``PrettyJSONEncoder``, which writes any `Encodable` the same way,
+/// only slower; so a new column is listed at once, and DubListJSONTests asks for its fast writer.
 public enum DubListJSON {
     /// Formats `dubs` (in id order) and, each in its place by id, the rows that could not be read as
-    /// dubs, handing `output` the text in pieces of about 64 KiB (no final newline).
+    /// dubs, handing `output` the text in pieces of about 64 KiB (no final newline). A dub's source is
+    /// written as every output shows it (``Dub/shownSource``: a link's secrets masked); a damaged row
+    /// goes through the generic writer, every key kept as ``JSONOutput/encode(_:pretty:)`` keeps it.
     public static func write(_ dubs: some Sequence<Dub>, damaged: [DamagedRecord.Listed] = [],
                              to output: ([UInt8]) throws -> Void) throws {
         var writer = Writer()
+        writer.bytes.reserveCapacity(1 << 17)
         writer.bytes.append(UInt8(ascii: "["))
         var first = true
         func next() {
             if !first { writer.bytes.append(UInt8(ascii: ",")) }
             writer.bytes.append(0x0a)
             first = false
+            JSONText.indent(1, into: &writer.bytes)
         }
         var pending = damaged.sorted { $0.id < $1.id }[...]
         for dub in dubs {
             while let entry = pending.first, entry.id < dub.id ?? .max {
                 next()
-                try writer.damaged(entry)
+                try writer.generic.append(KeepingNulls(entry), depth: 1, to: &writer.bytes)
                 pending.removeFirst()
             }
             next()
-            try writer.dub(dub)
+            if let plan = Plan.shared.fields {
+                try writer.dub(dub, plan)
+            } else {
+                try writer.generic.append(KeepingNulls(dub.forOutput), depth: 1, to: &writer.bytes)
+            }
             if writer.bytes.count >= 1 << 16 {
                 try output(writer.bytes)
                 writer.bytes.removeAll(keepingCapacity: true)
@@ -34,86 +45,117 @@ public enum DubListJSON {
         }
         for entry in pending {
             next()
-            try writer.damaged(entry)
+            try writer.generic.append(KeepingNulls(entry), depth: 1, to: &writer.bytes)
         }
         // An empty array is "[", a blank line and "]", as the encoder writes it.
         writer.bytes.append(contentsOf: first ? [0x0a, 0x0a, UInt8(ascii: "]")] : [0x0a, UInt8(ascii: "]")])
         try output(writer.bytes)
     }
 
-    private struct Writer {
-        var bytes: [UInt8] = []
-        private var encoder: JSONEncoder?
+    /// True when every key of a dub has a fast writer (DubListJSONTests holds it).
+    static var writesEveryKeyFast: Bool { Plan.shared.fields != nil }
 
-        init() {
-            bytes.reserveCapacity(1 << 17)
+    /// The keys of a dub in the encoder's order (sorted by their UTF-8 bytes), each with its writer;
+    /// `fields` is nil when one has none.
+    private struct Plan: Sendable {
+        let fields: [(key: [UInt8], write: FieldWriter)]?
+        let syncReportIsKnown: Bool
+
+        static let shared = Plan()
+
+        private init() {
+            let keys = Self.keys(of: Self.sampleDub) ?? []
+            let writers = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { key in
+                DubListJSON.fields[key].map { (JSONText.quoted(key), $0) }
+            }
+            fields = keys.isEmpty || writers.contains { $0 == nil } ? nil : writers.compactMap { $0 }
+            syncReportIsKnown = Self.keys(of: SyncReport(lengthDifferenceMs: 0, segments: [], unmatchedSegments: 0, maxDriftMs: 0,
+                                                         thresholdMs: 0, flagged: false)) == Writer.syncReportKeys
         }
 
-        /// One dub at depth 1 of the array (its keys at depth 2).
-        mutating func dub(_ dub: Dub) throws {
-            bytes.append(contentsOf: Self.indent1)
+        private static let sampleDub = try? Dub(providerID: "p", voiceRef: "v", sourceKind: .file, source: "s")
+
+        /// The keys `value` is written with, absent ones included.
+        private static func keys(of value: (some Encodable)?) -> Set<String>? {
+            guard let value, let data = try? JSONOutput.encode(value, pretty: false),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            return Set(object.keys)
+        }
+    }
+
+    fileprivate typealias FieldWriter = @Sendable (Dub, inout Writer) throws -> Void
+
+    /// How each key of a dub is written: the value of the field, `null` when it has none.
+    private static let fields: [String: FieldWriter] = [
+        "chunkCount": { dub, w in w.optional(dub.chunkCount) { w, v in w.number(Int64(v)) } },
+        "chunkEndMs": { dub, w in w.optional(dub.chunkEndMs) { w, v in w.number(v) } },
+        "chunkIndex": { dub, w in w.optional(dub.chunkIndex) { w, v in w.number(Int64(v)) } },
+        "chunkSeconds": { dub, w in try w.optional(dub.chunkSeconds) { w, v in try JSONText.appendDouble(v, to: &w.bytes) } },
+        "chunkStartMs": { dub, w in w.optional(dub.chunkStartMs) { w, v in w.number(v) } },
+        "createdAt": { dub, w in JSONText.appendDate(dub.createdAt, to: &w.bytes) },
+        "creditsRequired": { dub, w in w.optional(dub.creditsRequired) { w, v in w.number(v) } },
+        "creditsUsed": { dub, w in w.number(dub.creditsUsed) },
+        "errorCode": { dub, w in w.optional(dub.errorCode) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "errorMessage": { dub, w in w.optional(dub.errorMessage) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "id": { dub, w in w.optional(dub.id) { w, v in w.number(v) } },
+        "inputDurationMs": { dub, w in w.optional(dub.inputDurationMs) { w, v in w.number(v) } },
+        "linkMediaHash": { dub, w in w.optional(dub.linkMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "parameters": { dub, w in try w.parameters(dub.parameters) },
+        "parentId": { dub, w in w.optional(dub.parentID) { w, v in w.number(v) } },
+        "pitchShift": { dub, w in w.number(Int64(dub.pitchShift)) },
+        "providerId": { dub, w in JSONText.appendString(dub.providerID, to: &w.bytes) },
+        "providerJobId": { dub, w in w.optional(dub.providerJobID) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "resultMediaHash": { dub, w in w.optional(dub.resultMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "separate": { dub, w in JSONText.appendBool(dub.separate, to: &w.bytes) },
+        "source": { dub, w in JSONText.appendString(dub.shownSource, to: &w.bytes) },
+        "sourceKind": { dub, w in JSONText.appendString(dub.sourceKind.rawValue, to: &w.bytes) },
+        "sourceMediaHash": { dub, w in w.optional(dub.sourceMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
+        "status": { dub, w in JSONText.appendString(dub.status.rawValue, to: &w.bytes) },
+        "syncReport": { dub, w in try w.optional(dub.syncReport) { w, v in try w.sync(v) } },
+        "updatedAt": { dub, w in JSONText.appendDate(dub.updatedAt, to: &w.bytes) },
+        "voiceId": { dub, w in w.optional(dub.voiceID) { w, v in w.number(v) } },
+        "voiceRef": { dub, w in JSONText.appendString(dub.voiceRef, to: &w.bytes) },
+    ]
+
+    fileprivate struct Writer {
+        var bytes: [UInt8] = []
+        let generic = PrettyJSONEncoder()
+
+        /// One dub at depth 1 of the array (its keys at depth 2), its keys in `plan`'s order.
+        mutating func dub(_ dub: Dub, _ plan: [(key: [UInt8], write: FieldWriter)]) throws {
             bytes.append(UInt8(ascii: "{"))
             var first = true
-            func key(_ name: StaticString, _ writer: inout Writer) {
-                if !first { writer.bytes.append(UInt8(ascii: ",")) }
-                writer.bytes.append(0x0a)
+            for field in plan {
+                bytes.append(contentsOf: first ? Self.firstKey : Self.nextKey)
                 first = false
-                writer.bytes.append(contentsOf: Self.indent2)
-                writer.bytes.append(UInt8(ascii: "\""))
-                writer.bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-                writer.bytes.append(contentsOf: Self.keySeparator)
+                bytes.append(contentsOf: field.key)
+                bytes.append(contentsOf: JSONText.keySeparator)
+                try field.write(dub, &self)
             }
-            key("createdAt", &self); try date(dub.createdAt)
-            if let value = dub.creditsRequired { key("creditsRequired", &self); number(value) }
-            key("creditsUsed", &self); number(dub.creditsUsed)
-            if let value = dub.errorCode { key("errorCode", &self); string(value) }
-            if let value = dub.errorMessage { key("errorMessage", &self); string(value) }
-            if let value = dub.id { key("id", &self); number(value) }
-            if let value = dub.inputDurationMs { key("inputDurationMs", &self); number(value) }
-            if let value = dub.linkMediaHash { key("linkMediaHash", &self); string(value) }
-            key("parameters", &self); try parameters(dub.parameters)
-            key("pitchShift", &self); number(Int64(dub.pitchShift))
-            key("providerId", &self); string(dub.providerID)
-            if let value = dub.providerJobID { key("providerJobId", &self); string(value) }
-            if let value = dub.resultMediaHash { key("resultMediaHash", &self); string(value) }
-            key("separate", &self); literal(dub.separate ? "true" : "false")
-            key("source", &self); string(dub.shownSource)
-            key("sourceKind", &self); string(dub.sourceKind.rawValue)
-            if let value = dub.sourceMediaHash { key("sourceMediaHash", &self); string(value) }
-            key("status", &self); string(dub.status.rawValue)
-            if let value = dub.syncReport { key("syncReport", &self); sync(value) }
-            key("updatedAt", &self); try date(dub.updatedAt)
-            if let value = dub.voiceID { key("voiceId", &self); number(value) }
-            key("voiceRef", &self); string(dub.voiceRef)
-            bytes.append(0x0a)
-            bytes.append(contentsOf: Self.indent1)
-            bytes.append(UInt8(ascii: "}"))
+            bytes.append(contentsOf: Self.objectEnd)
         }
 
-        /// A damaged row at depth 1, as the encoder writes it.
-        mutating func damaged(_ entry: DamagedRecord.Listed) throws {
-            try encoded(entry, indent: Self.indent1, fromFirstLine: true)
+        /// `value` written by `write`, or `null`.
+        mutating func optional<T>(_ value: T?, _ write: (inout Writer, T) throws -> Void) rethrows {
+            if let value { try write(&self, value) } else { JSONText.appendNull(to: &bytes) }
         }
 
-        /// The encoder's text of `value` with each of its lines but blank ones indented by `indent`
-        /// (from its second line, when it continues a line already begun). Newlines inside strings are
-        /// escaped, so every raw one is the encoder's own; the blank line of an empty object or array
-        /// stays blank.
-        private mutating func encoded(_ value: some Encodable, indent: [UInt8], fromFirstLine: Bool) throws {
-            let encoder = encoder ?? JSONOutput.encoder(pretty: true)
-            self.encoder = encoder
-            var lineStart = fromFirstLine
-            for byte in try encoder.encode(value) {
-                if lineStart && byte != 0x0a { bytes.append(contentsOf: indent) }
-                bytes.append(byte)
-                lineStart = byte == 0x0a
-            }
+        mutating func number(_ value: Int64) {
+            JSONText.appendInteger(value, to: &bytes)
         }
+
+        /// The keys ``sync(_:)`` writes; a sync report with others is written by the generic writer.
+        static let syncReportKeys: Set<String> = ["flagged", "lengthDifferenceMs", "maxDriftMs", "segments", "thresholdMs",
+                                                  "unmatchedSegments"]
 
         /// A sync report at depth 2 (its keys at depth 3, its segments' at depth 5).
-        private mutating func sync(_ report: SyncReport) {
+        mutating func sync(_ report: SyncReport) throws {
+            guard Plan.shared.syncReportIsKnown else {
+                try generic.append(KeepingNulls(report), depth: 2, to: &bytes)
+                return
+            }
             bytes.append(contentsOf: Array("{\n      \"flagged\" : ".utf8))
-            literal(report.flagged ? "true" : "false")
+            JSONText.appendBool(report.flagged, to: &bytes)
             bytes.append(contentsOf: Array(",\n      \"lengthDifferenceMs\" : ".utf8))
             number(Int64(report.lengthDifferenceMs))
             bytes.append(contentsOf: Array(",\n      \"maxDriftMs\" : ".utf8))
@@ -142,67 +184,18 @@ public enum DubListJSON {
             bytes.append(contentsOf: Array("\n    }".utf8))
         }
 
-        /// Parameters at depth 2: `{}` is written here; any other object is the encoder's text of it,
-        /// each of its lines but blank ones indented by two levels.
-        private mutating func parameters(_ parameters: DubParameters) throws {
+        /// Parameters at depth 2: `{}` is written here, any other object by the generic writer.
+        mutating func parameters(_ parameters: DubParameters) throws {
             guard !parameters.values.isEmpty else {
-                bytes.append(contentsOf: Array("{\n\n    }".utf8))
+                bytes.append(contentsOf: Self.emptyObject)
                 return
             }
-            try encoded(parameters, indent: Self.indent2, fromFirstLine: false)
+            try generic.append(KeepingNulls(parameters), depth: 2, to: &bytes)
         }
 
-        private mutating func date(_ date: Date) throws {
-            bytes.append(UInt8(ascii: "\""))
-            if !UTCDateText.appendISO8601(date, to: &bytes) {
-                let text = date.formatted(.iso8601)
-                bytes.append(contentsOf: text.utf8)
-            }
-            bytes.append(UInt8(ascii: "\""))
-        }
-
-        private mutating func number(_ value: Int64) {
-            if value < 0 { bytes.append(UInt8(ascii: "-")) }
-            var magnitude = value.magnitude
-            var divisor: UInt64 = 1
-            while magnitude / divisor >= 10 { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-                magnitude %= divisor
-                divisor /= 10
-            }
-        }
-
-        private mutating func literal(_ text: StaticString) {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-        }
-
-        /// A string escaped as the encoder escapes it: quote, backslash and control characters below
-        /// 0x20 (short forms for \b \f \n \r \t, lowercase \u00XX otherwise); slashes and everything
-        /// else as its UTF-8 bytes.
-        private mutating func string(_ text: String) {
-            bytes.append(UInt8(ascii: "\""))
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-                case 0x0c: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-                case 0x0a: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case 0x0d: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                case 0x00..<0x20:
-                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                              Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0x0f)]])
-                default: bytes.append(byte)
-                }
-            }
-            bytes.append(UInt8(ascii: "\""))
-        }
-
-        private static let hex = Array("0123456789abcdef".utf8)
-        private static let indent1 = Array("  ".utf8)
-        private static let indent2 = Array("    ".utf8)
-        private static let keySeparator = Array("\" : ".utf8)
+        private static let firstKey = Array("\n    ".utf8)
+        private static let nextKey = Array(",\n    ".utf8)
+        private static let objectEnd = Array("\n  }".utf8)
+        private static let emptyObject = Array("{\n\n    }".utf8)
     }
 }

@@ -1,10 +1,17 @@
 import Foundation
 
 /// The JSON the command line prints: lowerCamelCase keys (the store's snake_case converted), ISO-8601
-/// times in UTC, sorted keys, slashes unescaped. Shared by every `--json` output and by
+/// times in UTC, sorted keys, slashes unescaped, and every key of every object present (`null` when
+/// the value is absent, see ``KeepingNulls``). Shared by every `--json` output and by
 /// ``DubListJSON``, which writes the same bytes for dubs without an encoder.
 public enum JSONOutput {
-    /// An encoder with the output's settings, pretty-printed or on one line.
+    /// `value` as the command line prints it: every key kept, pretty-printed or on one line.
+    public static func encode<T: Encodable>(_ value: T, pretty: Bool) throws -> Data {
+        try encoder(pretty: pretty).encode(KeepingNulls(value))
+    }
+
+    /// An encoder with the output's settings, pretty-printed or on one line (absent values are left
+    /// out unless the value is wrapped as ``encode(_:pretty:)`` does).
     public static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]

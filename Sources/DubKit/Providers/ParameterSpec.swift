@@ -47,8 +47,17 @@ public struct ParameterSpec: Sendable, Hashable, Codable {
         }
     }
 
+    /// Every kind is written with all the keys (null where the kind has no such bound), so the
+    /// `--json` shape is one.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
+        let bounds: Set<Keys> = switch kind {
+        case .integer, .number: [.min, .max]
+        case .bool: []
+        case .choice: [.values]
+        case .text: [.maxLength]
+        }
+        for key in [Keys.min, .max, .values, .maxLength] where !bounds.contains(key) { try container.encodeNil(forKey: key) }
         try container.encode(name, forKey: .name)
         try container.encode(summary, forKey: .summary)
         switch kind {

@@ -225,8 +225,16 @@ public enum Billing: Sendable, Hashable, Codable {
         }
     }
 
+    /// Every kind is written with all four keys (null where the kind has no such figure), so the
+    /// `--json` shape is one.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
+        let figures: Set<Keys> = switch self {
+        case .free: []
+        case .perStartedMinute, .perMinuteProrated: [.credits, .minimum]
+        case .perStartedSecond: [.credits, .minimumSeconds]
+        }
+        for key in [Keys.credits, .minimum, .minimumSeconds] where !figures.contains(key) { try container.encodeNil(forKey: key) }
         switch self {
         case .free:
             try container.encode("free", forKey: .kind)

@@ -6,15 +6,20 @@ import Foundation
 struct DatasetAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add audio or video files or links to a dataset: their audio is extracted, stored once by content and analysed.")
+        abstract: "Add audio or video files or links to a dataset: their audio is extracted, stored once by content and analysed.",
+        discussion: """
+            Examples:
+              dubkit dataset add --project films narrator take1.wav interview.mp4
+              dubkit dataset add --project films narrator https://example.com/take.wav
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dataset's name (created when missing).")
+    @Argument(help: ArgumentHelp("The dataset's name (created when missing).", valueName: "dataset"), completion: Completions.datasets)
     var name: String
 
-    @Argument(help: "Audio or video files, or http(s) links to them.")
+    @Argument(help: ArgumentHelp("Audio or video files, or http(s) links to them.", valueName: "file|url"), completion: .file())
     var files: [String]
 
     @OptionGroup var download: DownloadOptions

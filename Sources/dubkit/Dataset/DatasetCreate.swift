@@ -5,12 +5,16 @@ import DubKit
 struct DatasetCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create an empty dataset in a project.")
+        abstract: "Create an empty dataset in a project.",
+        discussion: """
+            Examples:
+              dubkit dataset create --project films narrator
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dataset's name, unique in the project.")
+    @Argument(help: ArgumentHelp("The dataset's name, unique in the project.", valueName: "dataset"))
     var name: String
 
     func run() throws {

@@ -5,7 +5,12 @@ import DubKit
 struct DatasetList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List a project's datasets with their file counts and total duration.")
+        abstract: "List a project's datasets with their file counts and total duration.",
+        discussion: """
+            Examples:
+              dubkit dataset list --project films
+              dubkit dataset list --project films --json
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption

@@ -12,18 +12,22 @@ struct DatasetPrepare: AsyncParsableCommand {
             each piece is normalised to --loudness (peaks kept under -1 dBFS) as 16-bit mono WAV, files \
             without speech are left out, and pieces are dropped past the training minutes and merged to \
             the provider's file count. The copy is validated at the end.
+
+            Examples:
+              dubkit dataset prepare --project films narrator --provider voicedub
+              dubkit dataset prepare --project films narrator --provider local --to clean
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dataset to prepare.")
+    @Argument(help: ArgumentHelp("The dataset to prepare.", valueName: "dataset"), completion: Completions.datasets)
     var name: String
 
-    @Option(help: ArgumentHelp("The provider it is prepared for (local, voicedub, …).", valueName: "id"))
+    @Option(help: ArgumentHelp("The provider it is prepared for (local, voicedub, …).", valueName: "provider"))
     var provider: String
 
-    @Option(help: ArgumentHelp("The new dataset's name (default NAME-PROVIDER).", valueName: "name"))
+    @Option(help: ArgumentHelp("The new dataset's name (default NAME-PROVIDER).", valueName: "dataset"))
     var to: String?
 
     @Option(help: ArgumentHelp("Minutes of audio the training may use (VoiceDub: 5...60, default 10).", valueName: "n"))
@@ -50,7 +54,7 @@ struct DatasetPrepare: AsyncParsableCommand {
         let preparer = DatasetPreparer(store: store, descriptor: descriptor, trainingMinutes: maxMinutes, options: options)
         let json = global.json
         let result = try preparer.prepare(source, into: to ?? "\(name)-\(descriptor.id)") { line in
-            if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            global.note(line)
         }
         let problems = DatasetValidator(descriptor: descriptor, trainingMinutes: maxMinutes)
             .problems(result.files, dataset: result.dataset.name)

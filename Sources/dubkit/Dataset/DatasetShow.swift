@@ -5,12 +5,16 @@ import DubKit
 struct DatasetShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a dataset's files with their figures (loudness, peak, clipping, speech, SNR) and flag the bad ones.")
+        abstract: "Show a dataset's files with their figures (loudness, peak, clipping, speech, SNR) and flag the bad ones.",
+        discussion: """
+            Examples:
+              dubkit dataset show --project films narrator
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dataset's name.")
+    @Argument(help: ArgumentHelp("The dataset's name.", valueName: "dataset"), completion: Completions.datasets)
     var name: String
 
     struct Detail: Encodable {

@@ -7,15 +7,21 @@ struct DatasetValidate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a dataset against a provider's training rules before anything is uploaded or paid.",
-        discussion: "Names every file and rule that fails. Exits 1 when any error is found; warnings alone exit 0.")
+        discussion: """
+            Names every file and rule that fails. Exits 1 when any error is found; warnings alone exit 0.
+
+            Examples:
+              dubkit dataset validate --project films narrator --provider local
+              dubkit dataset validate --project films narrator --provider voicedub
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dataset's name.")
+    @Argument(help: ArgumentHelp("The dataset's name.", valueName: "dataset"), completion: Completions.datasets)
     var name: String
 
-    @Option(help: ArgumentHelp("The provider that would train it (local, voicedub, …).", valueName: "id"))
+    @Option(help: ArgumentHelp("The provider that would train it (local, voicedub, …).", valueName: "provider"))
     var provider: String
 
     @Option(help: ArgumentHelp("Minutes of audio the training may use (VoiceDub: 5...60, default 10).", valueName: "n"))

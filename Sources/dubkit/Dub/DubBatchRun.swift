@@ -16,11 +16,11 @@ struct DubBatchRun {
     func run(_ dubs: [Dub], damaged: [DamagedRecord] = []) async throws {
         let environment = ProcessInfo.processInfo.environment
         let seconds = { (name: String) in environment[name].flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil } }
-        let board = !global.json && Terminal.drawsInPlace ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
+        let board = !global.json && !global.quiet && Terminal.drawsInPlace ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
         let json = global.json
         var batch = DubBatch(store: store, jobsPerProvider: jobs, pollInterval: seconds("DUBKIT_POLL_INTERVAL").flatMap { $0 > 0 ? $0 : nil },
                              budget: budget, retryDelay: seconds("DUBKIT_RETRY_DELAY")) { line in
-            if board == nil && !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            if board == nil && !json && !Terminal.quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
         // Off a terminal a link's download is reported in plain lines; on one the board shows the stage.
         let bytes = board == nil ? ByteProgress("downloading", json: json) : nil

@@ -10,12 +10,15 @@ struct DubCancel: AsyncParsableCommand {
         discussion: """
             The provider is asked to stop the dub's job when it has one and can; a `dub run` working on \
             the dub stops at its next step. A cancelled dub is final: create a new one to start over.
+
+            Examples:
+              dubkit dub cancel --project films 8
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dubs' ids.")
+    @Argument(help: ArgumentHelp("The dubs' ids.", valueName: "dub-id"), completion: Completions.dubIDs)
     var ids: [Int64]
 
     func validate() throws {

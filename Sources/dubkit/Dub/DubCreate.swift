@@ -6,12 +6,18 @@ import Foundation
 struct DubCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create a dub (checked against the provider's limits) and print its id; `dub run` converts it.")
+        abstract: "Create a dub (checked against the provider's limits) and print its id; `dub run` converts it.",
+        discussion: """
+            Examples:
+              dubkit dub create --project films --voice local:deep --file take.wav
+              dubkit dub create --project films --voice soxpitch:high --file a.wav --pitch -2
+              dubkit dub create --project films --voice local:warm --link https://x.org/a.mp4
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Option(help: ArgumentHelp("The voice, as PROVIDER:VOICE (e.g. soxpitch:high).", valueName: "provider:voice"))
+    @Option(help: ArgumentHelp("The voice, as PROVIDER:VOICE (e.g. soxpitch:high).", valueName: "provider:voice"), completion: Completions.voices)
     var voice: String
 
     @Option(help: ArgumentHelp("A local audio or video file to dub.", valueName: "path"))

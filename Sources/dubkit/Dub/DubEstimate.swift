@@ -12,12 +12,16 @@ struct DubEstimate: AsyncParsableCommand {
             Before a dub is preprocessed its cost is priced by its provider's adapter from the source's \
             length and the dub's parameters (the voice-convert service bills seconds of output, so \
             length_adjust counts); once the provider has measured the input, its own figure is shown.
+
+            Examples:
+              dubkit dub estimate --project films --all
+              dubkit dub estimate --project films 3 4 --json
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dubs' ids.")
+    @Argument(help: ArgumentHelp("The dubs' ids.", valueName: "dub-id"), completion: Completions.dubIDs)
     var ids: [Int64] = []
 
     @Flag(help: "Every dub not yet generated.")

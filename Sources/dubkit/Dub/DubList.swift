@@ -6,7 +6,12 @@ import Foundation
 struct DubList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List a project's dubs with their status and credits.")
+        abstract: "List a project's dubs with their status and credits.",
+        discussion: """
+            Examples:
+              dubkit dub list --project films
+              dubkit dub list --project films --status error --json
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption

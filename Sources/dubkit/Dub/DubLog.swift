@@ -5,12 +5,16 @@ import DubKit
 struct DubLog: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "Show the events of one dub, with their times.")
+        abstract: "Show the events of one dub, with their times.",
+        discussion: """
+            Examples:
+              dubkit dub log --project films 3
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dub's id.")
+    @Argument(help: ArgumentHelp("The dub's id.", valueName: "dub-id"), completion: Completions.dubIDs)
     var id: Int64
 
     func run() throws {

@@ -11,13 +11,17 @@ struct DubRetryCommand: AsyncParsableCommand {
             Before anything is sent again, the provider is asked where the dub's job stands: a paid \
             request that reached it is not repeated; a job the provider failed is replaced by a new one \
             (paid again, within the budget). Each retry is a new numbered attempt in `dub show`.
+
+            Examples:
+              dubkit dub retry --project films 7
+              dubkit dub retry --project films 7 8 --no-run
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
     @OptionGroup var download: DownloadOptions
 
-    @Argument(help: "The failed dubs' ids.")
+    @Argument(help: ArgumentHelp("The failed dubs' ids.", valueName: "dub-id"), completion: Completions.dubIDs)
     var ids: [Int64]
 
     @Option(help: ArgumentHelp("Dubs run at the same time for each provider.", valueName: "n"))
@@ -42,9 +46,7 @@ struct DubRetryCommand: AsyncParsableCommand {
             let dub = try store.dub(id)
             let runner = DubRunner(store: store, provider: try await registry.provider(dub.providerID))
             let plan = try await runner.retry(id)
-            if !global.json {
-                FileHandle.standardError.write(Data("dub \(id): retry, attempt \(plan.attempt), from \(plan.resumesAt.rawValue): \(plan.reason)\n".utf8))
-            }
+            global.note("dub \(id): retry, attempt \(plan.attempt), from \(plan.resumesAt.rawValue): \(plan.reason)")
             dubs.append(try store.dub(id))
         }
         if noRun {

@@ -11,13 +11,17 @@ struct DubRun: AsyncParsableCommand {
             Dubs run side by side, at most --jobs at a time for each provider (fewer when the provider \
             sets a lower limit), with each provider's requests paced to its rate. Run again after an \
             interruption: each dub continues from its recorded stage and no paid step is sent twice.
+
+            Examples:
+              dubkit dub run --project films --all
+              dubkit dub run --project films 3 4 --jobs 8 --budget 500
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
     @OptionGroup var download: DownloadOptions
 
-    @Argument(help: "The dubs' ids.")
+    @Argument(help: ArgumentHelp("The dubs' ids.", valueName: "dub-id"), completion: Completions.dubIDs)
     var ids: [Int64] = []
 
     @Flag(help: "Every dub that is not done, cancelled or in error.")

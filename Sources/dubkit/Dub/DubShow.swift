@@ -5,12 +5,17 @@ import DubKit
 struct DubShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one dub: voice, source, parameters, credits, status and stage attempts.")
+        abstract: "Show one dub: voice, source, parameters, credits, status and stage attempts.",
+        discussion: """
+            Examples:
+              dubkit dub show --project films 3
+              dubkit dub show --project films 3 --json
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dub's id, as `dub list` shows it.")
+    @Argument(help: ArgumentHelp("The dub's id, as `dub list` shows it.", valueName: "dub-id"), completion: Completions.dubIDs)
     var id: Int64
 
     struct Detail: Encodable {

@@ -10,12 +10,16 @@ struct DubStatusCommand: AsyncParsableCommand {
         discussion: """
             With --watch, a terminal shows one line per dub redrawn in place; otherwise a line is \
             printed (a JSON object per line with --json) each time a dub's status changes.
+
+            Examples:
+              dubkit dub status --project films
+              dubkit dub status --project films --watch --json
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The dubs' ids (default: every dub of the project).")
+    @Argument(help: ArgumentHelp("The dubs' ids (default: every dub of the project).", valueName: "dub-id"), completion: Completions.dubIDs)
     var ids: [Int64] = []
 
     @Flag(help: "Keep following until every dub is done, cancelled or in error.")

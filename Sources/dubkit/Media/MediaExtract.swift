@@ -9,13 +9,15 @@ struct MediaExtract: AsyncParsableCommand {
         commandName: "extract",
         abstract: "Extract one audio stream to a WAV, FLAC or MP3 file (type from the output's extension).",
         discussion: """
+            A damaged or truncated file is refused; --ignore-damage keeps what decodes (damaged \
+            packets are skipped and counted). An http(s) link is downloaded first: into the project's media store with --project (kept, \
+            by hash), otherwise into a temporary folder removed afterwards. An output that exists is \
+            replaced only with --force.
+
             Examples:
               dubkit media extract talk.mp4 -o talk.wav --rate 16000 --mono
               dubkit media extract film.mkv -o french.flac --language fra
               dubkit media extract https://example.com/talk.mp4 -o talk.wav
-            A damaged or truncated file is refused; --ignore-damage keeps what decodes (damaged
-            packets are skipped and counted). An http(s) link is downloaded first: into the project's media store with --project (kept,
-            by hash), otherwise into a temporary folder removed afterwards.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -24,7 +26,7 @@ struct MediaExtract: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The audio or video file to read, or an http(s) link to one.", valueName: "input"))
     var input: String
 
-    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "name"))
+    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "project"), completion: Completions.projects)
     var project: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write (.wav, .flac or .mp3).", valueName: "file"))
@@ -51,6 +53,8 @@ struct MediaExtract: AsyncParsableCommand {
     @Flag(help: "Keep what decodes of a damaged or truncated file instead of refusing it.")
     var ignoreDamage = false
 
+    @OptionGroup var overwrite: OverwriteOption
+
     func validate() throws {
         if mono && stereo { throw ValidationError("--mono and --stereo cannot be used together.") }
         if stream != nil && language != nil { throw ValidationError("--stream and --language cannot be used together.") }
@@ -58,6 +62,7 @@ struct MediaExtract: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try overwrite.check(output)
         let source = try await MediaInputFile.resolve(input, project: project, global: global, download: download)
         defer { source.cleanUp() }
         let selection: AudioStreamSelection = stream.map { .index($0) } ?? language.map { .language($0) } ?? .first

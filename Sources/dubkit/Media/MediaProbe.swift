@@ -9,8 +9,12 @@ struct MediaProbeCommand: AsyncParsableCommand {
         commandName: "probe",
         abstract: "Show a media file's container, duration and streams.",
         discussion: """
-            An http(s) link is downloaded first: into the project's media store with --project (kept,
+            An http(s) link is downloaded first: into the project's media store with --project (kept, \
             by hash), otherwise into a temporary folder removed afterwards.
+
+            Examples:
+              dubkit media probe talk.mp4
+              dubkit media probe https://example.com/talk.mp4 --json
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -19,7 +23,7 @@ struct MediaProbeCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The audio or video file, or an http(s) link to one.", valueName: "file|url"))
     var file: String
 
-    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "name"))
+    @Option(help: ArgumentHelp("Keep a link's download in this project's media store.", valueName: "project"), completion: Completions.projects)
     var project: String?
 
     func run() async throws {

@@ -8,12 +8,12 @@ struct MediaRemux: ParsableCommand {
         commandName: "remux",
         abstract: "Put a dubbed audio track into a video without re-encoding the video (.mp4, .mov or .mkv).",
         discussion: """
-            The dub is encoded to AAC, padded with silence or trimmed to the video's length, and made
+            The dub is encoded to AAC, padded with silence or trimmed to the video's length, and made \
             the default audio track. A dub that already is AAC and long enough is copied, not re-encoded.
 
             Examples:
               dubkit media remux film.mp4 spanish.wav -o film.es.mp4 --language spa
-              dubkit media remux film.mkv spanish.wav -o film.es.mkv --language spa --title "Español" --keep-original
+              dubkit media remux film.mkv es.wav -o film.es.mkv --title Español --keep-original
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -36,7 +36,10 @@ struct MediaRemux: ParsableCommand {
     @Option(help: ArgumentHelp("A title players show for the dubbed track.", valueName: "text"))
     var title: String?
 
+    @OptionGroup var overwrite: OverwriteOption
+
     func run() throws {
+        try overwrite.check(output)
         let plan = RemuxPlan(
             video: URL(fileURLWithPath: video), output: URL(fileURLWithPath: output),
             dubbedTracks: [DubbedTrack(audio: URL(fileURLWithPath: audio), language: language, title: title)],

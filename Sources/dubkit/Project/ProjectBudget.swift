@@ -5,14 +5,19 @@ import DubKit
 struct ProjectBudget: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "budget",
-        abstract: "Set or clear the credits a project may spend; paid steps that would cross it are refused.")
+        abstract: "Set or clear the credits a project may spend; paid steps that would cross it are refused.",
+        discussion: """
+            Examples:
+              dubkit project budget films 500
+              dubkit project budget films --clear
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The project's name.")
+    @Argument(help: ArgumentHelp("The project's name.", valueName: "project"), completion: Completions.projects)
     var name: String
 
-    @Argument(help: "The budget in credits.")
+    @Argument(help: ArgumentHelp("The budget in credits.", valueName: "credits"))
     var credits: Int64?
 
     @Flag(help: "Remove the budget.")

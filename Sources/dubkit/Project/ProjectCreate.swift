@@ -5,11 +5,16 @@ import DubKit
 struct ProjectCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create a project: a folder with its store, media and exports.")
+        abstract: "Create a project: a folder with its store, media and exports.",
+        discussion: """
+            Examples:
+              dubkit project create films
+              dubkit project create films --budget 500
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The project's name: letters, digits, '-', '_' or '.', at most 64.")
+    @Argument(help: ArgumentHelp("The project's name: letters, digits, '-', '_' or '.', at most 64.", valueName: "project"))
     var name: String
 
     @Option(help: ArgumentHelp("Default credit budget for paid steps.", valueName: "n"))

@@ -6,11 +6,16 @@ import Foundation
 struct ProjectDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
-        abstract: "Delete a project with its store, media and exports.")
+        abstract: "Delete a project with its store, media and exports.",
+        discussion: """
+            Examples:
+              dubkit project delete films
+              dubkit project delete films --yes
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The project's name.")
+    @Argument(help: ArgumentHelp("The project's name.", valueName: "project"), completion: Completions.projects)
     var name: String
 
     @Flag(name: .long, help: "Delete without asking (required when stdin is not a terminal).")

@@ -5,11 +5,16 @@ import DubKit
 struct ProjectShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a project's folder, counts and credits.")
+        abstract: "Show a project's folder, counts and credits.",
+        discussion: """
+            Examples:
+              dubkit project show films
+              dubkit project show films --json
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The project's name.")
+    @Argument(help: ArgumentHelp("The project's name.", valueName: "project"), completion: Completions.projects)
     var name: String
 
     func run() throws {

@@ -5,11 +5,15 @@ import DubKit
 struct ProviderCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Reach a provider with its key and show the account's credits.")
+        abstract: "Reach a provider with its key and show the account's credits.",
+        discussion: """
+            Examples:
+              dubkit provider check voicedub
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The provider's id, as `provider list` shows it.")
+    @Argument(help: ArgumentHelp("The provider's id, as `provider list` shows it.", valueName: "provider"))
     var id: String
 
     struct Report: Encodable {

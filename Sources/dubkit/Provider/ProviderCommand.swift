@@ -5,6 +5,11 @@ struct ProviderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provider",
         abstract: "List providers and plugins, save API keys, check accounts.",
+        discussion: """
+            Examples:
+              dubkit provider list
+              dubkit provider login voicedub
+            """,
         subcommands: [ProviderList.self, ProviderCheck.self, ProviderLogin.self]
     )
 }

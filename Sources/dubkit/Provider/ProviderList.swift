@@ -9,6 +9,10 @@ struct ProviderList: AsyncParsableCommand {
         discussion: """
             Plugins are described from a cache while their file is unchanged, so listing runs only new or
             changed plugins. A plugin that others could change is listed with the reason and never run.
+
+            Examples:
+              dubkit provider list
+              dubkit provider list --json
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -6,11 +6,16 @@ import Foundation
 struct ProviderLogin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
-        abstract: "Save a provider's API key (read from stdin, never echoed) in the user's credentials file.")
+        abstract: "Save a provider's API key (read from stdin, never echoed) in the user's credentials file.",
+        discussion: """
+            Examples:
+              dubkit provider login voicedub
+              printf '%s\\n' "$VOICEDUB_API_KEY" | dubkit provider login voicedub
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The provider's id.")
+    @Argument(help: ArgumentHelp("The provider's id.", valueName: "provider"))
     var id: String
 
     func run() async throws {
@@ -22,9 +27,10 @@ struct ProviderLogin: AsyncParsableCommand {
         if interactive {
             FileHandle.standardError.write(Data("API key for \(provider.descriptor.name): ".utf8))
         }
-        let key = Self.readSecret(echo: !interactive)
+        let key = Self.readSecret(echo: !interactive)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !key.isEmpty else { throw UsageError.noKeyRead(provider: id, variable: provider.descriptor.keyVariable) }
         let credentials = Credentials()
-        try credentials.save(key: key ?? "", for: id)
+        try credentials.save(key: key, for: id)
         if global.json {
             try Output.json(["provider": id, "saved": credentials.file.path])
         } else {

@@ -14,7 +14,7 @@ final class ByteProgress: @unchecked Sendable {
     init(_ label: String, json: Bool) {
         self.label = label
         terminal = Terminal.drawsInPlace
-        quiet = json
+        quiet = json || Terminal.quiet
     }
 
     /// The callback to hand a downloader.

@@ -55,16 +55,25 @@ enum ErrorReport {
         emit(code: "usage", message: message.trimmingCharacters(in: .whitespacesAndNewlines), hint: nil, json: json)
     }
 
+    /// A usage error of the command line: what was typed wrong and what to type instead.
+    static func usage(_ error: UsageError, json: Bool) {
+        emit(code: error.code, message: error.message, hint: error.hint, json: json)
+    }
+
     private static func emit(code: String, message: String, hint: String?, json: Bool) {
         var text: String
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let data = (try? encoder.encode(Body(error: .init(code: code, message: message, hint: hint)))) ?? Data()
+            let data = (try? JSONOutput.encode(Body(error: .init(code: code, message: message, hint: hint)), pretty: false)) ?? Data()
             text = String(decoding: data, as: UTF8.self) + "\n"
         } else {
-            text = message.hasPrefix("Error:") ? message + "\n" : "error: \(message)\n"
-            if let hint { text += "hint: \(hint)\n" }
+            // ArgumentParser's own messages start with "Error: "; they get the same prefix as ours.
+            var body = message
+            if body.hasPrefix("Error: ") {
+                body = String(body.dropFirst("Error: ".count))
+                body = body.prefix(1).lowercased() + body.dropFirst()
+            }
+            text = Terminal.coloured("error:", .red) + " \(body)\n"
+            if let hint { text += Terminal.coloured("hint:", .bold) + " \(hint)\n" }
         }
         FileHandle.standardError.write(Data(text.utf8))
     }

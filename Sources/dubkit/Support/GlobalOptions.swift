@@ -2,16 +2,26 @@ import ArgumentParser
 import DubKit
 import Foundation
 
-/// The options every command takes.
+/// The options every command takes, before or after the command's name (``Invocation`` moves them
+/// to the command that reads them).
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The workspace folder that holds the projects.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The workspace folder that holds the projects (else $DUBKIT_WORKSPACE, else ./projects).",
+                                            valueName: "dir"),
+            completion: .directory)
     var workspace: String?
 
-    @Flag(name: .long, help: "Print machine-readable JSON instead of tables.")
+    @Flag(name: .long, help: "Print machine-readable JSON instead of tables (errors as JSON on stderr; no progress).")
     var json = false
 
-    @Flag(name: .long, help: "Say more about what is being done, on stderr.")
+    @Flag(name: [.customShort("v"), .long], help: "Say more about what is being done, on stderr.")
     var verbose = false
+
+    @Flag(name: [.customShort("q"), .long], help: "Say nothing on stderr but errors and warnings: no progress, no notes.")
+    var quiet = false
+
+    func validate() throws {
+        if verbose && quiet { throw ValidationError("give -v/--verbose or -q/--quiet, not both") }
+    }
 
     /// The workspace these options select.
     var resolvedWorkspace: Workspace {
@@ -31,8 +41,15 @@ struct GlobalOptions: ParsableArguments {
 
     /// Writes a warning line to stderr (as JSON with --json).
     func warn(_ message: String) {
-        let line = json ? "{\"warning\":\(String(reflecting: message))}" : "warning: \(message)"
+        let line = json ? String(decoding: (try? JSONOutput.encode(["warning": message], pretty: false)) ?? Data(), as: UTF8.self)
+            : Terminal.coloured("warning:", .yellow) + " \(message)"
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Writes a note (what is being done) to stderr, unless --json or --quiet.
+    func note(_ message: String) {
+        guard !json && !quiet else { return }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
     /// Writes a line to stderr when --verbose is on.
@@ -40,35 +57,10 @@ struct GlobalOptions: ParsableArguments {
         guard verbose else { return }
         FileHandle.standardError.write(Data("dubkit: \(message())\n".utf8))
     }
-
-    /// Moves global options written before the command name (`dubkit --json project list`) to after it,
-    /// where the argument parser reads them. Nothing after a `--` is touched.
-    static func hoisted(_ arguments: [String]) -> [String] {
-        var leading: [String] = []
-        var rest: [String] = []
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            if argument == "--json" || argument == "--verbose" || argument.hasPrefix("--workspace=") {
-                leading.append(argument)
-            } else if argument == "--workspace", index + 1 < arguments.count {
-                leading.append(contentsOf: [argument, arguments[index + 1]])
-                index += 1
-            } else {
-                rest = Array(arguments[index...])
-                break
-            }
-            index += 1
-        }
-        guard !leading.isEmpty, !rest.isEmpty else { return leading + rest }
-        let end = rest.firstIndex(of: "--") ?? rest.endIndex
-        rest.insert(contentsOf: leading, at: end)
-        return rest
-    }
 }
 
 /// The `--project` option of commands that work inside one project.
 struct ProjectOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The project to work in.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The project to work in.", valueName: "project"), completion: Completions.projects)
     var project: String
 }

@@ -3,20 +3,17 @@ import Foundation
 
 /// Prints results on stdout: JSON for scripts, aligned tables and key/value lines for people.
 enum Output {
-    /// Stable JSON: lowerCamelCase keys, ISO-8601 times in UTC, sorted keys.
+    /// Stable JSON: lowerCamelCase keys, ISO-8601 times in UTC, sorted keys, every key present
+    /// (null when its value is absent), so one command's objects always have the same shape.
     static func json<T: Encodable>(_ value: T) throws {
-        FileHandle.standardOutput.write(try encoder(pretty: true).encode(value))
+        FileHandle.standardOutput.write(try JSONOutput.encode(value, pretty: true))
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
     /// One value as one line of JSON (for streams of changes, one object per line).
     static func jsonLine<T: Encodable>(_ value: T) throws {
-        FileHandle.standardOutput.write(try encoder(pretty: false).encode(value))
+        FileHandle.standardOutput.write(try JSONOutput.encode(value, pretty: false))
         FileHandle.standardOutput.write(Data("\n".utf8))
-    }
-
-    private static func encoder(pretty: Bool) -> JSONEncoder {
-        JSONOutput.encoder(pretty: pretty)
     }
 
     /// Dubs as ``json(_:)`` prints them, written as they are formatted rather than through an encoder;

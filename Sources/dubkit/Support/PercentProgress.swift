@@ -11,7 +11,7 @@ final class PercentProgress: @unchecked Sendable {
 
     init(_ label: String, json: Bool) {
         self.label = label
-        quiet = json
+        quiet = json || Terminal.quiet
         terminal = Terminal.drawsInPlace
     }
 

@@ -17,7 +17,7 @@ final class StageProgress: @unchecked Sendable {
 
     init(json: Bool) {
         terminal = Terminal.drawsInPlace
-        quiet = json
+        quiet = json || Terminal.quiet
     }
 
     /// Takes the fraction done of the generate step: on a terminal, the bar fills the `generating` step

@@ -5,6 +5,11 @@ struct VoiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voice",
         abstract: "List, search and train voices.",
+        discussion: """
+            Examples:
+              dubkit voice list --provider local
+              dubkit voice list --project films
+            """,
         subcommands: [VoiceList.self, VoiceTrain.self, VoiceRun.self, VoiceExportCommand.self, VoiceImport.self]
     )
 }

@@ -6,15 +6,20 @@ import Foundation
 struct VoiceImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Add a voice exported from another project, ready to dub with.")
+        abstract: "Add a voice exported from another project, ready to dub with.",
+        discussion: """
+            Examples:
+              dubkit voice import --project other narrator.json
+              dubkit voice import --project other narrator.json --name narrator-copy
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "A file written by `dubkit voice export`.")
+    @Argument(help: ArgumentHelp("A file written by `dubkit voice export`.", valueName: "file"), completion: .file(extensions: ["json"]))
     var file: String
 
-    @Option(help: ArgumentHelp("The name to give it here (default: its own).", valueName: "name"))
+    @Option(help: ArgumentHelp("The name to give it here (default: its own).", valueName: "voice-name"))
     var name: String?
 
     func run() async throws {

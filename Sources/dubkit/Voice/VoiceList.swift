@@ -5,14 +5,19 @@ import DubKit
 struct VoiceList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List a project's voices (--project), or search a provider's catalog (--provider without --project).")
+        abstract: "List a project's voices (--project), or search a provider's catalog (--provider without --project).",
+        discussion: """
+            Examples:
+              dubkit voice list --project films
+              dubkit voice list --provider voicedub --search calm --language en
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("List this project's voices.", valueName: "name"))
+    @Option(help: ArgumentHelp("List this project's voices.", valueName: "project"), completion: Completions.projects)
     var project: String?
 
-    @Option(help: ArgumentHelp("Only this provider's voices; without --project, its catalog.", valueName: "id"))
+    @Option(help: ArgumentHelp("Only this provider's voices; without --project, its catalog.", valueName: "provider"))
     var provider: String?
 
     @Option(help: ArgumentHelp("Catalog search text.", valueName: "text"))

@@ -11,12 +11,17 @@ struct VoiceRun: AsyncParsableCommand {
             Each training continues from its recorded status: a voice already created is not created \
             again, and a training request that may have reached the provider is looked up there before \
             it is sent again.
+
+            Examples:
+              dubkit voice run --project films --all
+              dubkit voice run --project films narrator-v
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The voices' names (as given to `voice train`), with or without PROVIDER:.")
+    @Argument(help: ArgumentHelp("The voices' names (as given to `voice train`), with or without PROVIDER:.", valueName: "voice"),
+              completion: Completions.voiceNames)
     var names: [String] = []
 
     @Flag(help: "Every voice that is not done or in error.")

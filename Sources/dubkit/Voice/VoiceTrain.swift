@@ -6,18 +6,23 @@ import Foundation
 struct VoiceTrain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a custom voice from a dataset; run it again to continue an interrupted training.")
+        abstract: "Train a custom voice from a dataset; run it again to continue an interrupted training.",
+        discussion: """
+            Examples:
+              dubkit voice train --project films narrator-v --dataset narrator
+              dubkit voice train --project films nv --dataset nv-set --provider voicedub
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
 
-    @Argument(help: "The new voice's name; dub with it as PROVIDER:NAME.")
+    @Argument(help: ArgumentHelp("The new voice's name; dub with it as PROVIDER:NAME.", valueName: "voice-name"))
     var name: String
 
-    @Option(help: ArgumentHelp("The dataset to train from.", valueName: "name"))
+    @Option(help: ArgumentHelp("The dataset to train from.", valueName: "dataset"), completion: Completions.datasets)
     var dataset: String
 
-    @Option(help: ArgumentHelp("The provider that trains it (local, voicedub, …).", valueName: "id"))
+    @Option(help: ArgumentHelp("The provider that trains it (local, voicedub, …).", valueName: "provider"))
     var provider: String = "local"
 
     @Option(help: ArgumentHelp("Minutes of audio the provider may use (VoiceDub: 5...60).", valueName: "n"))
