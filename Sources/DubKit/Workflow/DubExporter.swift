@@ -115,10 +115,15 @@ public struct DubExporter: Sendable {
             }
             loudness = settings.loudness ?? .web
             let original = try? settings.video ?? sourceVideo(of: first, needsVideo: false)
-            let leveled = try await level(results, loudness, original: original, in: incoming, temporaries: &temporaries,
-                                          progress: Self.part(progress, of: loudness, writing: false))
-            _ = try await AudioExtractor.extractAudio(from: leveled[0], to: output, options: AudioExtractionOptions(format: audio),
-                                                      progress: Self.part(progress, of: loudness, writing: true))
+            if audio == .wav, let target = try await loudness.target(matching: original) {
+                // The leveller writes a WAV as the extractor would (16-bit, the dub's rate and channels): straight to the output.
+                try await LoudnessLeveler.level(results[0], to: output, target: target, progress: progress)
+            } else {
+                let leveled = try await level(results, loudness, original: original, in: incoming, temporaries: &temporaries,
+                                              progress: Self.part(progress, of: loudness, writing: false))
+                _ = try await AudioExtractor.extractAudio(from: leveled[0], to: output, options: AudioExtractionOptions(format: audio),
+                                                          progress: Self.part(progress, of: loudness, writing: true))
+            }
             format = audio.rawValue
         } else {
             throw DubKitError.invalidField(field: "output", value: output.lastPathComponent,
@@ -189,28 +194,19 @@ public struct DubExporter: Sendable {
         }
     }
 
-    /// The dubs' audio brought to `loudness` (two-pass loudnorm) as temporary WAVs, or as they are.
+    /// The dubs' audio brought to `loudness` (measured, then one gain through a true-peak limiter) as
+    /// temporary WAVs, or as they are.
     private func level(_ results: [URL], _ loudness: ExportLoudness, original: URL?, in folder: URL,
                        temporaries: inout [URL], progress: (@Sendable (Double) -> Void)?) async throws -> [URL] {
-        let target: Double
-        switch loudness {
-        case .off: return results
-        case let .target(lufs): target = lufs
-        case .matchOriginal:
-            guard let original, let measured = try AudioAnalyzer.analyze(original).loudnessLUFS else {
-                // Nothing to match (no original audio, or silence): leave the dubs as they are.
-                return results
-            }
-            target = min(max(measured, -40), -6)
-        }
+        guard let target = try await loudness.target(matching: original) else { return results }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var leveled: [URL] = []
         for (index, result) in results.enumerated() {
             let url = folder.appendingPathComponent("export-\(UUID().uuidString).wav")
             temporaries.append(url)
             let count = Double(results.count)
-            _ = try await AudioProcessor.normalizeLoudness(
-                from: result, to: url, targetLUFS: target,
+            try await LoudnessLeveler.level(
+                result, to: url, target: target,
                 progress: progress.map { report in { @Sendable fraction in report((Double(index) + fraction) / count) } })
             leveled.append(url)
         }
