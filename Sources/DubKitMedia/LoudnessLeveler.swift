@@ -114,9 +114,9 @@ public enum LoudnessLeveler {
                 // Between the two, as if the loudness grew evenly with the gain there.
                 gain = under.gain + (target.integrated - under.reached) * (over.gain - under.gain) / max(over.reached - under.reached, 0.01)
             } else {
-                // The slope the last two passes showed; after the first, the model's: only the part of
-                // the output the limiter left alone grows fully with the gain.
-                var slope = written.loudnessSlope
+                // The slope the last two passes showed; after the first, about half of each dB of
+                // gain reaches the loudness where the limiter works (speech and music here: 0.3-0.6).
+                var slope = 0.5
                 if let last, last.gain != gain { slope = (reached - last.reached) / (gain - last.gain) }
                 gain += miss / min(max(slope, 0.05), 1)
             }
@@ -131,8 +131,6 @@ public enum LoudnessLeveler {
         var measurement: LoudnessMeasurement?
         var limitedSeconds: Double
         var deepestReduction: Double
-        /// LU of output loudness per dB of gain, near this pass's gain.
-        var loudnessSlope: Double
     }
 
     /// One writing pass: `input` through the gain and the limiter into a 16-bit WAV at `url`,
@@ -177,7 +175,7 @@ public enum LoudnessLeveler {
         try writer.finish()
         try progress(1)
         return Written(measurement: meter?.measurement, limitedSeconds: Double(limiter.limitedSamples) / Double(reader.sampleRate),
-                       deepestReduction: limiter.deepestReduction, loudnessSlope: limiter.loudnessSlope)
+                       deepestReduction: limiter.deepestReduction)
     }
 
     /// `measured` moved by a plain gain of `gain` dB.

@@ -36,7 +36,9 @@ public final class PCMWAVWriter {
         bytes.withUnsafeMutableBufferPointer { output in
             var index = 0
             while index < input.count {
-                let bits = UInt16(bitPattern: Int16(max(-32768, min(32767, (input[index] * 32768).rounded()))))
+                // Rounded to nearest (even) by adding and taking away 1.5 * 2^23, without a call to roundf.
+                let scaled = max(-32768, min(32767, input[index] * 32768))
+                let bits = UInt16(bitPattern: Int16((scaled + 12_582_912) - 12_582_912))
                 output[2 * index] = UInt8(truncatingIfNeeded: bits)
                 output[2 * index + 1] = UInt8(truncatingIfNeeded: bits >> 8)
                 index += 1

@@ -48,8 +48,7 @@ enum TruePeakFilter {
                     p3 += h[3 * taps + tap] * x
                 }
                 let x = UnsafeRawPointer(samples + index).loadUnaligned(as: SIMD8<Float>.self)
-                var largest = pointwiseMax(pointwiseMax(magnitude(p0), magnitude(p1)), pointwiseMax(magnitude(p2), magnitude(p3)))
-                largest = pointwiseMax(largest, magnitude(x))
+                let largest = wider(wider(magnitude(p0), magnitude(p1)), wider(wider(magnitude(p2), magnitude(p3)), magnitude(x)))
                 UnsafeMutableRawPointer(peaks + index).storeBytes(of: largest, as: SIMD8<Float>.self)
                 index += 8
             }
@@ -71,7 +70,7 @@ enum TruePeakFilter {
         var index = 0
         var wide = SIMD8<Float>()
         while index + 8 <= count {
-            wide = pointwiseMax(wide, magnitude(UnsafeRawPointer(samples + index).loadUnaligned(as: SIMD8<Float>.self)))
+            wide = wider(wide, magnitude(UnsafeRawPointer(samples + index).loadUnaligned(as: SIMD8<Float>.self)))
             index += 8
         }
         var result = wide.max()
@@ -82,7 +81,14 @@ enum TruePeakFilter {
         return result
     }
 
+    @inline(__always)
     private static func magnitude(_ x: SIMD8<Float>) -> SIMD8<Float> {
         x.replacing(with: -x, where: x .< 0)
+    }
+
+    /// The lane-wise larger of two vectors (written out: the generic `pointwiseMax` is not specialised here).
+    @inline(__always)
+    private static func wider(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        a.replacing(with: b, where: b .> a)
     }
 }

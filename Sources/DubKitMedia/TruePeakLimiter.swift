@@ -35,17 +35,9 @@ final class TruePeakLimiter {
     /// Samples whose gain was reduced.
     private(set) var limitedSamples = 0
     /// The deepest reduction applied, dB (0 when none).
-    private(set) var deepestReduction: Double = 0
-    /// Energy (sum of squares over channels) of the output samples that kept the full gain, and of
-    /// those the limiter turned down: a louder gain raises the first and hardly the second.
-    private(set) var freeEnergy = 0.0, heldEnergy = 0.0
-
-    /// How much of each further dB of gain reaches the output's loudness (1 while nothing is limited),
-    /// from the share of the energy the limiter left alone.
-    var loudnessSlope: Double {
-        let total = freeEnergy + heldEnergy
-        return total > 0 ? (freeEnergy + 0.5 * heldEnergy) / total : 1
-    }
+    var deepestReduction: Double { 20 * log10(lowestGain) }
+    /// The lowest gain the limiter applied, linear.
+    private var lowestGain = 1.0
 
     /// A limiter at `sampleRate` for `channels` channels applying `gainDecibels` and holding true
     /// peaks under `ceilingDecibels` dBTP.
@@ -72,7 +64,11 @@ final class TruePeakLimiter {
         let scale = gain
         for channel in 0..<channels {
             let source = planes[min(channel, planes.count - 1)]
-            samples[channel].append(contentsOf: UnsafeBufferPointer(start: source, count: count).lazy.map { $0 * scale })
+            let start = samples[channel].count
+            samples[channel].append(contentsOf: repeatElement(0, count: count))
+            samples[channel].withUnsafeMutableBufferPointer { buffer in
+                for index in 0..<count { buffer[start + index] = source[index] * scale }
+            }
         }
         inputEnd += count
         taken += count
@@ -95,59 +91,37 @@ final class TruePeakLimiter {
         let ready = min(allowedEnd - window + 1, limit)
         let chunk = 2048
         var gains = [Float](repeating: 1, count: chunk)
-        var outs = Array(repeating: [Float](repeating: 0, count: chunk), count: channels)
         while nextOutput < ready {
             let first = nextOutput
             let count = min(chunk, ready - first)
+            let start = first - base
             let settled = released == 1 && minimumAllowed(from: first - window + 1, to: first + count + window - 1) >= 1
-            if settled {
-                var energy: Float = 0
-                for channel in 0..<channels {
-                    let start = first - base
-                    outs[channel].withUnsafeMutableBufferPointer { out in
-                        samples[channel].withUnsafeBufferPointer { source in
-                            for index in 0..<count {
-                                let value = source[start + index]
-                                out[index] = value
-                                energy += value * value
-                            }
-                        }
-                    }
-                }
-                freeEnergy += Double(energy)
-            } else {
+            if !settled {
+                // Applied in place: the allowed gains still to be worked out read samples from
+                // `allowedEnd - 5` on, past every sample that is output here.
                 glide(first: first, count: count, into: &gains)
-                var free: Float = 0, held: Float = 0
                 for channel in 0..<channels {
-                    let start = first - base
-                    outs[channel].withUnsafeMutableBufferPointer { out in
-                        samples[channel].withUnsafeBufferPointer { source in
-                            for index in 0..<count {
-                                let value = source[start + index] * gains[index]
-                                out[index] = value
-                                if gains[index] < 1 { held += value * value } else { free += value * value }
-                            }
-                        }
+                    samples[channel].withUnsafeMutableBufferPointer { buffer in
+                        for index in 0..<count { buffer[start + index] *= gains[index] }
                     }
                 }
-                freeEnergy += Double(free)
-                heldEnergy += Double(held)
             }
-            try deliver(outs, count: count, output)
+            try deliver(from: start, count: count, output)
             nextOutput += count
         }
         trim()
     }
 
-    private func deliver(_ outs: [[Float]], count: Int, _ output: ([UnsafeBufferPointer<Float>]) throws -> Void) rethrows {
+    /// Hands `count` samples of each channel from buffer index `start` to `output`.
+    private func deliver(from start: Int, count: Int, _ output: ([UnsafeBufferPointer<Float>]) throws -> Void) rethrows {
         var buffers: [UnsafeBufferPointer<Float>] = []
         func next(_ channel: Int) throws {
-            guard channel < outs.count else {
+            guard channel < samples.count else {
                 try output(buffers)
                 return
             }
-            try outs[channel].withUnsafeBufferPointer { buffer in
-                buffers.append(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+            try samples[channel].withUnsafeBufferPointer { buffer in
+                buffers.append(UnsafeBufferPointer(rebasing: buffer[start..<(start + count)]))
                 try next(channel + 1)
             }
         }
@@ -210,7 +184,8 @@ final class TruePeakLimiter {
             var index = start
             var wide = SIMD8<Float>(repeating: 1)
             while index + 8 <= end {
-                wide = pointwiseMin(wide, UnsafeRawPointer(pointer + index).loadUnaligned(as: SIMD8<Float>.self))
+                let values = UnsafeRawPointer(pointer + index).loadUnaligned(as: SIMD8<Float>.self)
+                wide.replace(with: values, where: values .< wide)
                 index += 8
             }
             var result = wide.min()
@@ -226,26 +201,35 @@ final class TruePeakLimiter {
     /// averaged over the `window` before (so the gain glides down in time and never exceeds what a
     /// sample in reach allows), then released smoothly.
     private func glide(first: Int, count: Int, into gains: inout [Float]) {
-        // held[k] = min(allowed[k ..< k + window]) for k in first - window + 1 ..< first + count.
+        // held[k] = min(allowed[k ..< k + window]) for k in first - window + 1 ..< first + count, by
+        // van Herk and Gil-Werman: minima running forward and backward within blocks of `window`.
         let from = first - window + 1
         let heldCount = count + window - 1
+        let span = heldCount + window - 1
+        var forward = [Float](repeating: 1, count: span)
+        var backward = [Float](repeating: 1, count: span)
         var held = [Float](repeating: 1, count: heldCount)
         allowed.withUnsafeBufferPointer { values in
-            // A monotonic queue of candidates for the window's minimum.
-            var queue = [Int]()
-            queue.reserveCapacity(window)
-            var head = 0
-            let start = from - base
-            for position in start..<(start + heldCount + window - 1) {
-                let value = values[position]
-                while queue.count > head, let last = queue.last, values[last] >= value { queue.removeLast() }
-                queue.append(position)
-                let k = position - window + 1
-                guard k >= start else { continue }
-                while queue[head] < k { head += 1 }
-                held[k - start] = values[queue[head]]
+            let offset = from - base
+            var index = 0
+            while index < span {
+                let end = min(index + window, span)
+                var running: Float = 1
+                for at in index..<end {
+                    running = min(running, values[offset + at])
+                    forward[at] = running
+                }
+                running = 1
+                var at = end - 1
+                while at >= index {
+                    running = min(running, values[offset + at])
+                    backward[at] = running
+                    at -= 1
+                }
+                index = end
             }
         }
+        for k in 0..<heldCount { held[k] = min(backward[k], forward[k + window - 1]) }
         var sum = 0.0
         for index in 0..<window { sum += Double(held[index]) }
         let step = releaseStep
@@ -258,7 +242,7 @@ final class TruePeakLimiter {
             gains[index] = Float(current)
             if current < 1 {
                 limitedSamples += 1
-                deepestReduction = min(deepestReduction, 20 * log10(current))
+                lowestGain = min(lowestGain, current)
             }
         }
         released = current
