@@ -1,5 +1,6 @@
 import ArgumentParser
 import DubKit
+import DubKitMedia
 import Foundation
 
 /// `dubkit export --project P DUB… -o OUT [--video FILE] [--language L]… [--title T]… [--keep-original] [--loudness X]`.
@@ -81,10 +82,10 @@ struct ExportCommand: AsyncParsableCommand {
             keepOriginal: keepOriginal, loudness: loudness.flatMap(ExportLoudness.init),
             accompaniment: accompaniment.map { URL(fileURLWithPath: $0) }, vocalsGain: vocalsGain,
             accompanimentGain: accompanimentGain)
-        if !global.json { FileHandle.standardError.write(Data("exporting \(chosen.count) dub(s) to \(outputURL.path)\n".utf8)) }
-        let progress = PercentProgress("exporting", json: global.json)
+        if global.showsProgress { FileHandle.standardError.write(Data("exporting \(chosen.count) dub(s) to \(outputURL.path)\n".utf8)) }
+        let progress = PhaseProgress(shown: global.showsProgress)
         let record = try await DubExporter(store: store).export(chosen, to: outputURL, settings: settings, progress: progress.callback)
-        progress.finish()
+        progress.summary("exported", mediaSeconds: (try? MediaProbe.probe(outputURL))?.durationSeconds, output: record.path)
         if global.json {
             try Output.json(record)
         } else {

@@ -13,6 +13,10 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Say more about what is being done, on stderr.")
     var verbose = false
 
+    /// Whether progress is drawn on stderr: not with `--json`. The one place to add `--quiet`
+    /// (every progress display of `convert`, `export` and `dub run` asks here).
+    var showsProgress: Bool { !json }
+
     /// The workspace these options select.
     var resolvedWorkspace: Workspace {
         let resolved = Workspace.resolve(explicit: workspace)
