@@ -112,4 +112,21 @@ struct ProgressCLITests {
         #expect(!screen.contains("writing the video 10%\r\n") && !screen.contains("writing the video 10%\n"))
         #expect(screen.contains("exported 40.0 s in ") && screen.contains("→ \(output.path)"), "\(screen.debugDescription)")
     }
+
+    @Test("on a terminal, the batch board shows a local conversion's percentage")
+    func boardPercent() throws {
+        let dir = try TemporaryDirectory()
+        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path]
+        let input = dir.path("long.wav")
+        try Fixtures.tone(input, seconds: 90, frequency: 220, rate: 44_100)
+        #expect(try ChildProcess.run(dubkit, ["project", "create", "p"], environment: environment).status == 0)
+        #expect(try ChildProcess.run(dubkit, ["dub", "create", "--project", "p", "--voice", "local:deep", "--file", input.path],
+                                     environment: environment).status == 0)
+        let command = [dubkit, "dub", "run", "--project", "p", "1"].map { "'\($0)'" }.joined(separator: " ")
+        let drawn = try ChildProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"],
+                                         environment: environment.merging(["TERM": "xterm"]) { $1 })
+        #expect(drawn.status == 0, "\(drawn.stdout)")
+        #expect(drawn.stdout.range(of: #"dub 1  \[[#-]+\]  \w+ +local:deep  converting \d+%"#, options: .regularExpression) != nil,
+                "\(drawn.stdout.debugDescription)")
+    }
 }

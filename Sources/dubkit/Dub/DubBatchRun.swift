@@ -24,6 +24,7 @@ struct DubBatchRun {
         // Off a terminal a link's download is reported in plain lines; on one the board shows the stage.
         let bytes = board == nil ? ByteProgress("downloading", json: json) : nil
         batch.links = LinkDownloader(maxBytes: maxDownloadBytes, progress: bytes?.callback)
+        if let board { batch.progress = { id, fraction in board.converted(id, fraction) } }
         let registry = Registry.make(global)
         board?.start()
         let outcomes = await batch.run(dubs) { id in try await registry.provider(id) }
