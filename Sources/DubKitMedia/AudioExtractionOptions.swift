@@ -14,8 +14,6 @@ public struct AudioExtractionOptions: Sendable, Equatable {
     /// When true, packets that fail to decode are skipped (and counted in the result) and a file
     /// that ends early is kept as far as it goes; by default either is ``MediaError/corrupt(path:detail:)``.
     public var toleratesDamage: Bool
-    /// Set by a first loudness pass: a measuring loudnorm runs after `filters` and reports here.
-    var loudnormReport: LoudnormReport?
 
     /// Defaults: keep rate and channels, 16-bit, format from the extension, first audio stream.
     public init(

@@ -207,14 +207,14 @@ final class AudioExtractionPipeline {
         } else {
             _ = av_channel_layout_copy(&inputLayout, &frame.pointee.ch_layout)
         }
-        if options.filters.isEmpty && options.loudnormReport == nil {
+        if options.filters.isEmpty {
             resampler = try AudioResampler(
                 path: input.path, input: &inputLayout, inputFormat: AVSampleFormat(rawValue: frame.pointee.format),
                 inputRate: frame.pointee.sample_rate, output: &outputLayout, outputFormat: encoder.sampleFormat,
                 outputRate: outputRate)
         } else {
             filterGraph = try AudioFilterGraph(
-                path: input.path, filters: options.filters, meter: options.loudnormReport, input: frame, inputLayout: &inputLayout,
+                path: input.path, filters: options.filters, input: frame, inputLayout: &inputLayout,
                 output: &outputLayout, outputFormat: encoder.sampleFormat, outputRate: outputRate)
         }
     }

@@ -10,19 +10,15 @@ public enum AudioFilter: Sendable, Equatable {
     case gain(decibels: Double)
     /// Removes steady background noise (afftdn); `noiseFloor` in dB, -80...-20.
     case denoise(noiseFloor: Double = -25)
-    /// Normalises loudness to `targetLUFS` integrated, EBU R128 (loudnorm), e.g. -16 or -23. Without
-    /// `measured` it is one pass, adjusting as it goes (within a few LU for short or uneven input); with
-    /// the result of ``AudioProcessor/measureLoudness(of:targetLUFS:truePeak:stream:)`` it is the
-    /// second pass of two, one exact linear gain when the true peak allows it.
-    case loudness(targetLUFS: Double, truePeak: Double = -1.5, measured: LoudnessMeasurement? = nil)
+    /// Normalises loudness to `targetLUFS` integrated, EBU R128 (loudnorm), e.g. -16 or -23, in one
+    /// pass that adjusts as it goes (within a few LU for short or uneven input). For an exact result
+    /// measure first and set one gain: ``LoudnessLeveler``.
+    case loudness(targetLUFS: Double, truePeak: Double = -1.5)
     /// Shapes the spectrum along an EQ curve (firequalizer): gains in dB at ascending frequencies.
     case equalizer(EqualizerCurve)
     /// Holds sample peaks at or under `ceiling` dBFS (alimiter, fast attack), so a loudness gain the
     /// peaks would not allow can still be applied. Must be in -24...0.
     case limiter(ceiling: Double)
-
-    /// The loudness range (LU) the two-pass loudness filters aim within.
-    static let loudnessRange = 11.0
 
     /// The filter as libavfilter graph text.
     var graphDescription: String {
@@ -38,17 +34,8 @@ public enum AudioFilter: Sendable, Equatable {
             return "volume=\(Self.number(decibels))dB"
         case .denoise(let noiseFloor):
             return "afftdn=nf=\(Self.number(noiseFloor))"
-        case .loudness(let target, let truePeak, nil):
+        case .loudness(let target, let truePeak):
             return "loudnorm=I=\(Self.number(target)):TP=\(Self.number(truePeak))"
-        case .loudness(let target, let truePeak, let measured?):
-            // loudnorm's accepted ranges; the measurement is clamped into them (e.g. -inf for silence).
-            let clamp = { (value: Double, range: ClosedRange<Double>) in min(max(value.isNaN ? range.lowerBound : value, range.lowerBound), range.upperBound) }
-            return "loudnorm=I=\(Self.number(target)):TP=\(Self.number(truePeak)):LRA=\(Self.number(Self.loudnessRange))"
-                + ":measured_I=\(Self.number(clamp(measured.integrated, -99...0)))"
-                + ":measured_TP=\(Self.number(clamp(measured.truePeak, -99...99)))"
-                + ":measured_LRA=\(Self.number(clamp(measured.range, 0...99)))"
-                + ":measured_thresh=\(Self.number(clamp(measured.threshold, -99...0)))"
-                + ":offset=\(Self.number(clamp(measured.targetOffset, -99...99))):linear=true"
         case .equalizer(let curve):
             return "firequalizer=gain_entry='\(curve.gainEntries)'"
         case .limiter(let ceiling):
@@ -67,7 +54,7 @@ public enum AudioFilter: Sendable, Equatable {
             "gain \(decibels) dB is outside -60...60"
         case .denoise(let floor) where !(-80 ... -20).contains(floor):
             "noise floor \(floor) dB is outside -80...-20"
-        case .loudness(let target, let peak, _) where !(-70 ... -5).contains(target) || !(-9...0).contains(peak):
+        case .loudness(let target, let peak) where !(-70 ... -5).contains(target) || !(-9...0).contains(peak):
             "loudness \(target) LUFS / true peak \(peak) dB is outside -70...-5 / -9...0"
         case .equalizer(let curve):
             curve.problem()

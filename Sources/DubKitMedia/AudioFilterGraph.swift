@@ -6,12 +6,9 @@ final class AudioFilterGraph {
     private var source: UnsafeMutablePointer<AVFilterContext>?
     private var sink: UnsafeMutablePointer<AVFilterContext>?
     private let path: String
-    private let meter: LoudnormReport?
-    /// The measuring loudnorm instance, whose log report goes to `meter` when the graph is freed.
-    private var measuring: UnsafeMutableRawPointer?
 
     init(
-        path: String, filters: [AudioFilter], meter: LoudnormReport? = nil, input frame: UnsafeMutablePointer<AVFrame>,
+        path: String, filters: [AudioFilter], input frame: UnsafeMutablePointer<AVFrame>,
         inputLayout: UnsafePointer<AVChannelLayout>, output: UnsafePointer<AVChannelLayout>,
         outputFormat: AVSampleFormat, outputRate: Int32
     ) throws {
@@ -20,7 +17,6 @@ final class AudioFilterGraph {
         }
         self.graph = graph
         self.path = path
-        self.meter = meter
         for filter in filters {
             if case .equalizer(let curve) = filter, let problem = curve.problem(sampleRate: Int(frame.pointee.sample_rate)) {
                 throw MediaError.invalidFilter(path: path, reason: problem)
@@ -38,7 +34,7 @@ final class AudioFilterGraph {
         guard created >= 0, let source, let sink else {
             throw MediaError.processingFailed(path: path, detail: "cannot create the filter ends: \(FFmpegCode(created))")
         }
-        let chain = filters.map(\.graphDescription) + (meter.map { [$0.graphDescription] } ?? [])
+        let chain = filters.map(\.graphDescription)
             + ["aresample=\(outputRate)",
                "aformat=sample_fmts=\(outputFormatName):sample_rates=\(outputRate):channel_layouts=\(channelLayoutName(output))"]
         var outputs = avfilter_inout_alloc()
@@ -63,24 +59,11 @@ final class AudioFilterGraph {
         if configured < 0 {
             throw MediaError.unsupportedOutput(path: path, reason: "cannot set up filters: \(FFmpegCode(configured))")
         }
-        if meter != nil, let context = Self.lastFilter(named: "loudnorm", in: graph) {
-            measuring = UnsafeMutableRawPointer(context)
-            FilterLogCapture.shared.watch(UnsafeMutableRawPointer(context))
-        }
     }
 
     deinit {
         var owned: UnsafeMutablePointer<AVFilterGraph>? = graph
         avfilter_graph_free(&owned)
-        // loudnorm writes its measurement to the log as it is freed.
-        if let measuring { meter?.record(FilterLogCapture.shared.take(measuring)) }
-    }
-
-    /// The last instance of the filter `name` in the graph.
-    private static func lastFilter(named name: String, in graph: UnsafeMutablePointer<AVFilterGraph>) -> UnsafeMutablePointer<AVFilterContext>? {
-        guard let filters = graph.pointee.filters else { return nil }
-        return (0..<Int(graph.pointee.nb_filters)).reversed().compactMap { filters[$0] }
-            .first { swiftString($0.pointee.filter?.pointee.name) == name }
     }
 
     /// Feeds one decoded frame (nil: end of input).

@@ -44,4 +44,21 @@ public final class AudioSampleReader {
             return plane.withMemoryRebound(to: Float.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
         }
     }
+
+    /// The next block handed to `body` as one pointer per channel and the samples in each (valid
+    /// only inside `body`, no copy made); returns that count, 0 at the end (`body` is then not called).
+    @discardableResult
+    func readBlock(_ body: ([UnsafePointer<Float>], Int) throws -> Void) throws -> Int {
+        if source.isExhausted { return 0 }
+        let count = Int(try source.read(into: frame, maximum: capacity))
+        guard count > 0 else { return 0 }
+        let planes = try (0..<channels).map { channel -> UnsafePointer<Float> in
+            guard let plane = frame.pointer.pointee.extended_data[channel] else {
+                throw MediaError.processingFailed(path: source.path, detail: "channel \(channel) of a decoded block is missing")
+            }
+            return UnsafeRawPointer(plane).assumingMemoryBound(to: Float.self)
+        }
+        try body(planes, count)
+        return count
+    }
 }

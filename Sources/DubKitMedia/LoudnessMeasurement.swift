@@ -1,39 +1,28 @@
 import Foundation
 
-/// What a first loudness pass measured (libavfilter's loudnorm with `print_format=json`), for a
-/// second pass that applies one exact gain (``AudioFilter/loudness(targetLUFS:truePeak:measured:)``).
+/// What ``LoudnessMeter`` measured over a whole recording (EBU R128 / ITU-R BS.1770-4).
 public struct LoudnessMeasurement: Sendable, Equatable, Codable {
-    /// Integrated loudness of the input, LUFS (`input_i`).
-    public var integrated: Double
-    /// True peak of the input, dBTP (`input_tp`).
-    public var truePeak: Double
-    /// Loudness range of the input, LU (`input_lra`).
+    /// Integrated (gated) loudness, LUFS; nil when nothing rises above the -70 LUFS gate.
+    public var integrated: Double?
+    /// True peak (4x oversampled), dBTP; nil for digital silence.
+    public var truePeak: Double?
+    /// Sample peak, dBFS; nil for digital silence.
+    public var samplePeak: Double?
+    /// Loudness range, LU (EBU Tech 3342); 0 for audio shorter than 3 s.
     public var range: Double
-    /// The gating threshold, LUFS (`input_thresh`).
-    public var threshold: Double
-    /// The offset gain the second pass adds after normalising, dB (`target_offset`).
-    public var targetOffset: Double
+    /// The relative gate the integrated loudness was measured above, LUFS; nil with ``integrated``.
+    public var threshold: Double?
+    /// Seconds measured.
+    public var durationSeconds: Double
 
     /// A measurement from its parts.
-    public init(integrated: Double, truePeak: Double, range: Double, threshold: Double, targetOffset: Double) {
+    public init(integrated: Double?, truePeak: Double?, samplePeak: Double?, range: Double, threshold: Double?,
+                durationSeconds: Double) {
         self.integrated = integrated
         self.truePeak = truePeak
+        self.samplePeak = samplePeak
         self.range = range
         self.threshold = threshold
-        self.targetOffset = targetOffset
-    }
-
-    /// Reads loudnorm's JSON report (the last `{…}` in `log`); nil when there is none or a field is missing.
-    init?(loudnormReport log: String) {
-        guard let open = log.range(of: "{", options: .backwards), let close = log.range(of: "}", options: .backwards),
-              open.lowerBound < close.lowerBound,
-              let object = try? JSONSerialization.jsonObject(with: Data(log[open.lowerBound...close.lowerBound].utf8)) as? [String: Any]
-        else { return nil }
-        func value(_ key: String) -> Double? {
-            (object[key] as? String).flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        }
-        guard let integrated = value("input_i"), let truePeak = value("input_tp"), let range = value("input_lra"),
-              let threshold = value("input_thresh"), let offset = value("target_offset") else { return nil }
-        self.init(integrated: integrated, truePeak: truePeak, range: range, threshold: threshold, targetOffset: offset)
+        self.durationSeconds = durationSeconds
     }
 }

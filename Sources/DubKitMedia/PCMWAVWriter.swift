@@ -26,17 +26,22 @@ public final class PCMWAVWriter {
 
     /// Appends interleaved samples in -1...1 (clamped).
     public func write(_ samples: [Float]) throws {
-        var bytes = [UInt8](repeating: 0, count: samples.count * 2)
-        // Long files pass through here (joined chunks, fitted dubs): one tight loop over raw buffers.
-        samples.withUnsafeBufferPointer { input in
-            bytes.withUnsafeMutableBufferPointer { output in
-                var index = 0
-                while index < input.count {
-                    let bits = UInt16(bitPattern: Int16(max(-32768, min(32767, (input[index] * 32768).rounded()))))
-                    output[2 * index] = UInt8(truncatingIfNeeded: bits)
-                    output[2 * index + 1] = UInt8(truncatingIfNeeded: bits >> 8)
-                    index += 1
-                }
+        try samples.withUnsafeBufferPointer { try write($0) }
+    }
+
+    /// Appends interleaved samples in -1...1 (clamped), from a buffer.
+    public func write(_ input: UnsafeBufferPointer<Float>) throws {
+        var bytes = [UInt8](repeating: 0, count: input.count * 2)
+        // Long files pass through here (joined chunks, fitted dubs, levelled exports): one tight loop over raw buffers.
+        bytes.withUnsafeMutableBufferPointer { output in
+            var index = 0
+            while index < input.count {
+                // Rounded to nearest (even) by adding and taking away 1.5 * 2^23, without a call to roundf.
+                let scaled = max(-32768, min(32767, input[index] * 32768))
+                let bits = UInt16(bitPattern: Int16((scaled + 12_582_912) - 12_582_912))
+                output[2 * index] = UInt8(truncatingIfNeeded: bits)
+                output[2 * index + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+                index += 1
             }
         }
         try handle.write(contentsOf: bytes)

@@ -69,6 +69,7 @@ struct ConvertCommand: AsyncParsableCommand {
         let store = try workspace.projectNames().contains(project) ? workspace.openProject(project) : workspace.createProject(project)
         let registry = Registry.make(global)
         let progress = StageProgress(json: global.json)
+        let phases = PhaseProgress(shown: global.showsProgress)  // the export's phases and the summary of the whole run
         let report: @Sendable (String) -> Void = { progress.report($0) }
 
         var (providerID, voiceRef) = DubCreate.split(voice ?? "local:")
@@ -95,6 +96,7 @@ struct ConvertCommand: AsyncParsableCommand {
         let created = try store.createDub(Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: isLink ? .link : .file,
                                               source: source, pitchShift: pitch, parameters: parameters))
         guard let id = created.id else { return }
+        progress.mediaSeconds = { (try? store.dub(id))?.inputDurationMs.map { Double($0) / 1000 } }
         let bytes = ByteProgress("downloading", json: global.json)
         let dub = try await DubRunner(store: store, provider: provider, links: download.downloader(progress: bytes.callback),
                                       report: report, progress: { progress.fraction($0) }).run(id)
@@ -104,7 +106,9 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         let record = try await DubExporter(store: store).export(
-            [dub], to: outputURL, settings: DubExporter.Settings(language: language, keepOriginal: keepOriginal))
+            [dub], to: outputURL, settings: DubExporter.Settings(language: language, keepOriginal: keepOriginal),
+            progress: phases.callback)
+        phases.summary("converted", mediaSeconds: dub.inputDurationMs.map { Double($0) / 1000 }, output: record.path)
         if global.json {
             try Output.json(record)
         } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DubKit
+import DubKitMedia
 import Foundation
 
 /// `dubkit export --project P DUB… -o OUT [--video FILE] [--language L]… [--title T]… [--keep-original] [--loudness X]`.
@@ -90,9 +91,9 @@ struct ExportCommand: AsyncParsableCommand {
             accompaniment: accompaniment.map { URL(fileURLWithPath: $0) }, vocalsGain: vocalsGain,
             accompanimentGain: accompanimentGain)
         global.note("exporting \(chosen.count) dub(s) to \(outputURL.path)")
-        let progress = PercentProgress("exporting", json: global.json)
+        let progress = PhaseProgress(shown: global.showsProgress)
         let record = try await DubExporter(store: store).export(chosen, to: outputURL, settings: settings, progress: progress.callback)
-        progress.finish()
+        progress.summary("exported", mediaSeconds: (try? MediaProbe.probe(outputURL))?.durationSeconds, output: record.path)
         if global.json {
             try Output.json(record)
         } else {

@@ -33,4 +33,40 @@ public enum EBUR128 {
         }
         return value
     }
+
+    /// What ebur128 measured over a whole stream, to three decimals (its frame metadata rather than
+    /// its one-decimal summary).
+    public struct Report: Sendable, CustomStringConvertible {
+        /// Integrated loudness, LUFS.
+        public var integrated: Double
+        /// Loudness range, LU.
+        public var range: Double
+        /// True peak (ebur128 oversamples to 192 kHz), dBTP.
+        public var truePeak: Double
+        /// Sample peak, dBFS.
+        public var samplePeak: Double
+
+        public var description: String {
+            String(format: "I %.3f LUFS, LRA %.2f LU, TP %.3f dBTP, SP %.3f dBFS", integrated, range, truePeak, samplePeak)
+        }
+    }
+
+    /// ebur128's last word on audio stream `stream` of `url` (peaks read as dB of its linear values).
+    public static func report(_ url: URL, stream: Int = 0) throws -> Report {
+        let result = try ChildProcess.run("/usr/bin/ffmpeg", [
+            "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-i", url.path, "-map", "0:a:\(stream)",
+            "-af", "ebur128=metadata=1:peak=true+sample,ametadata=print:file=/dev/stdout", "-f", "null", "-",
+        ])
+        guard result.status == 0 else { throw Failed(description: "ebur128 on \(url.path): \(result.stderr.suffix(300))") }
+        var last: [String: Double] = [:]
+        for line in result.stdout.split(separator: "\n") where line.hasPrefix("lavfi.r128.") {
+            let parts = line.dropFirst("lavfi.r128.".count).split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let value = Double(parts[1]) { last[String(parts[0])] = value }
+        }
+        guard let integrated = last["I"], let range = last["LRA"], let truePeak = last["true_peak"],
+              let samplePeak = last["sample_peak"] else {
+            throw Failed(description: "no loudness metadata from ebur128 for \(url.path)")
+        }
+        return Report(integrated: integrated, range: range, truePeak: 20 * log10(truePeak), samplePeak: 20 * log10(samplePeak))
+    }
 }

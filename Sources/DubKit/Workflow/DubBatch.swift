@@ -25,6 +25,9 @@ public struct DubBatch: Sendable {
     public var report: @Sendable (String) -> Void
     /// Fetches link dubs' links (size cap, progress).
     public var links = LinkDownloader()
+    /// Called with a dub's id and the fraction (0...1) of its generate step done, by providers that
+    /// convert in place (the local engine).
+    public var progress: (@Sendable (Int64, Double) -> Void)?
 
     public init(store: ProjectStore, jobsPerProvider: Int = 4, pollInterval: Double? = nil, budget: Int64? = nil,
                 retryDelay: Double? = nil, report: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -76,7 +79,10 @@ public struct DubBatch: Sendable {
             var budgetHit = false
             func startNext() {
                 guard !budgetHit, let id = pending.popFirst() else { return }
-                group.addTask { (id, await slots.runHolding { await Self.outcome(of: id, with: configured) }) }
+                var runner = configured
+                if let progress { runner.progress = { fraction in progress(id, fraction) } }
+                let dubRunner = runner
+                group.addTask { (id, await slots.runHolding { await Self.outcome(of: id, with: dubRunner) }) }
             }
             for _ in 0..<width { startNext() }
             for await (id, outcome) in group {

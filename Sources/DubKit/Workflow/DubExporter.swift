@@ -54,9 +54,9 @@ public struct DubExporter: Sendable {
     }
 
     /// Writes `dubs` (all `done`) to `output`: a video container (.mp4, .mov, .mkv) or audio (.wav, .flac, .mp3).
-    /// `progress` gets 0...1 while the file is written.
+    /// `progress` hears each phase (fitting, mixing, levelling loudness, writing) as it goes.
     public func export(_ dubs: [Dub], to output: URL, settings: Settings = Settings(),
-                       progress: (@Sendable (Double) -> Void)? = nil) async throws -> ExportRecord {
+                       progress: (@Sendable (WorkProgress) -> Void)? = nil) async throws -> ExportRecord {
         guard let first = dubs.first else {
             throw DubKitError.invalidField(field: "dubs", value: "none", allowed: "one or more finished dubs")
         }
@@ -82,15 +82,18 @@ public struct DubExporter: Sendable {
                 let seconds = try AudioAnalyzer.analyze(store.media.url(for: source)).durationSeconds
                 let url = store.media.temporaryFile("fitted", suffix: ".wav")
                 temporaries.append(url)
+                progress?(WorkProgress(phase: .fitting, fraction: 0, mediaSeconds: seconds))
                 try await SyncFitter.fit(dubbed: result, report: report, sourceSeconds: seconds, to: url, scratch: incoming)
                 fitted.append(dub.id ?? 0)
+                progress?(WorkProgress(phase: .fitting, fraction: 1, mediaSeconds: seconds))
                 results.append(url)
             } else {
                 results.append(result)
             }
         }
         if let accompaniment = settings.accompaniment {
-            results = try await mix(results, over: accompaniment, settings: settings, in: incoming, temporaries: &temporaries)
+            results = try await mix(results, over: accompaniment, settings: settings, in: incoming, temporaries: &temporaries,
+                                    progress: progress)
         }
         let format: String
         let loudness: ExportLoudness
@@ -100,15 +103,18 @@ public struct DubExporter: Sendable {
             let language = try settings.language ?? MediaProbe.probe(video).audioStreams.first?.language ?? "und"
             loudness = settings.loudness ?? .matchOriginal
             let leveled = try await level(results, loudness, original: video, in: incoming, temporaries: &temporaries,
-                                          progress: Self.part(progress, of: loudness, writing: false))
+                                          progress: progress)
             let tracks = zip(dubs, leveled).enumerated().map { index, pair in
                 let tag = index < settings.languages.count ? settings.languages[index] : language
                 return DubbedTrack(audio: pair.1, language: tag.count == 3 ? tag : "und",
                                    title: index < settings.titles.count ? settings.titles[index] : "Dub: \(pair.0.voice)")
             }
+            let videoSeconds = (try? MediaProbe.probe(video))?.durationSeconds
             _ = try await Remuxer.remux(RemuxPlan(video: video, output: output, dubbedTracks: tracks,
                                                   keepOriginalAudio: settings.keepOriginal),
-                                        progress: Self.part(progress, of: loudness, writing: true))
+                                        progress: progress.map { report in
+                                            { @Sendable fraction in report(WorkProgress(phase: .writingVideo, fraction: fraction, mediaSeconds: videoSeconds)) }
+                                        })
             format = container.rawValue
         } else if let audio = AudioOutputFormat(fileExtension: output.pathExtension) {
             guard results.count == 1 else {
@@ -117,10 +123,21 @@ public struct DubExporter: Sendable {
             }
             loudness = settings.loudness ?? .web
             let original = try? settings.video ?? sourceVideo(of: first, needsVideo: false)
-            let leveled = try await level(results, loudness, original: original, in: incoming, temporaries: &temporaries,
-                                          progress: Self.part(progress, of: loudness, writing: false))
-            _ = try await AudioExtractor.extractAudio(from: leveled[0], to: output, options: AudioExtractionOptions(format: audio),
-                                                      progress: Self.part(progress, of: loudness, writing: true))
+            if audio == .wav, let target = try await loudness.target(matching: original) {
+                // The leveller writes a WAV as the extractor would (16-bit, the dub's rate and channels): straight to the output.
+                let seconds = Self.seconds(of: results)
+                try await LoudnessLeveler.level(results[0], to: output, target: target, progress: progress.map { report in
+                    { @Sendable fraction in report(WorkProgress(phase: .levelling, fraction: fraction, mediaSeconds: seconds)) }
+                })
+            } else {
+                let leveled = try await level(results, loudness, original: original, in: incoming, temporaries: &temporaries,
+                                              progress: progress)
+                let seconds = Self.seconds(of: leveled)
+                _ = try await AudioExtractor.extractAudio(from: leveled[0], to: output, options: AudioExtractionOptions(format: audio),
+                                                          progress: progress.map { report in
+                                                              { @Sendable fraction in report(WorkProgress(phase: .writingAudio, fraction: fraction, mediaSeconds: seconds)) }
+                                                          })
+            }
             format = audio.rawValue
         } else {
             throw DubKitError.invalidField(field: "output", value: output.lastPathComponent,
@@ -161,10 +178,12 @@ public struct DubExporter: Sendable {
     /// Each dub's vocals mixed over `accompaniment` at the settings' gains (libavfilter's amix), as
     /// temporary WAVs as long as the longer of the two.
     private func mix(_ results: [URL], over accompaniment: URL, settings: Settings, in folder: URL,
-                     temporaries: inout [URL]) async throws -> [URL] {
+                     temporaries: inout [URL], progress: (@Sendable (WorkProgress) -> Void)?) async throws -> [URL] {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var mixed: [URL] = []
-        for result in results {
+        let seconds = Self.seconds(of: results)
+        for (index, result) in results.enumerated() {
+            progress?(WorkProgress(phase: .mixing, fraction: Double(index) / Double(results.count), mediaSeconds: seconds))
             let url = folder.appendingPathComponent(OwnedTemporary.name("mix", suffix: ".wav"))
             temporaries.append(url)
             _ = try await AudioMixer.mix([AudioMixInput(file: result, gainDecibels: settings.vocalsGain),
@@ -172,6 +191,7 @@ public struct DubExporter: Sendable {
                                          to: url)
             mixed.append(url)
         }
+        progress?(WorkProgress(phase: .mixing, fraction: 1, mediaSeconds: seconds))
         return mixed
     }
 
@@ -191,46 +211,38 @@ public struct DubExporter: Sendable {
         }
     }
 
-    /// The dubs' audio brought to `loudness` (two-pass loudnorm) as temporary WAVs, or as they are.
+    /// The dubs' audio brought to `loudness` (measured, then one gain through a true-peak limiter) as
+    /// temporary WAVs, or as they are.
     private func level(_ results: [URL], _ loudness: ExportLoudness, original: URL?, in folder: URL,
-                       temporaries: inout [URL], progress: (@Sendable (Double) -> Void)?) async throws -> [URL] {
-        let target: Double
-        switch loudness {
-        case .off: return results
-        case let .target(lufs): target = lufs
-        case .matchOriginal:
-            guard let original, let measured = try AudioAnalyzer.analyze(original).loudnessLUFS else {
-                // Nothing to match (no original audio, or silence): leave the dubs as they are.
-                return results
-            }
-            target = min(max(measured, -40), -6)
-        }
+                       temporaries: inout [URL], progress: (@Sendable (WorkProgress) -> Void)?) async throws -> [URL] {
+        guard let target = try await loudness.target(matching: original) else { return results }
+        let seconds = Self.seconds(of: results)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var leveled: [URL] = []
         for (index, result) in results.enumerated() {
             let url = folder.appendingPathComponent(OwnedTemporary.name("export", suffix: ".wav"))
             temporaries.append(url)
             let count = Double(results.count)
-            _ = try await AudioProcessor.normalizeLoudness(
-                from: result, to: url, targetLUFS: target,
-                progress: progress.map { report in { @Sendable fraction in report((Double(index) + fraction) / count) } })
+            try await LoudnessLeveler.level(
+                result, to: url, target: target,
+                progress: progress.map { report in
+                    { @Sendable fraction in
+                        report(WorkProgress(phase: .levelling, fraction: (Double(index) + fraction) / count, mediaSeconds: seconds))
+                    }
+                })
             leveled.append(url)
         }
         return leveled
     }
 
-    /// The share of an export's progress bar that setting the loudness takes (its passes decode every dub).
-    static let levelingShare = 0.6
-
-    /// `progress` narrowed to the leveling part of the bar, or to the writing part after it.
-    static func part(_ progress: (@Sendable (Double) -> Void)?, of loudness: ExportLoudness,
-                     writing: Bool) -> (@Sendable (Double) -> Void)? {
-        guard let progress else { return nil }
-        let share = loudness == .off ? 0 : levelingShare
-        if writing {
-            return { @Sendable fraction in progress(share + fraction * (1 - share)) }
+    /// The seconds of audio in `files` together; nil when one cannot be probed.
+    static func seconds(of files: [URL]) -> Double? {
+        var total = 0.0
+        for file in files {
+            guard let seconds = (try? MediaProbe.probe(file))?.durationSeconds else { return nil }
+            total += seconds
         }
-        return { @Sendable fraction in progress(fraction * share) }
+        return total
     }
 
     /// The dub's video: its source file, or the file its link delivered (stored in media/).

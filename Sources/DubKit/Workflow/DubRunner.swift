@@ -24,7 +24,7 @@ public struct DubRunner: Sendable {
     /// Fetches a link dub's link (size cap, yt-dlp for pages, progress) in the upload stage.
     public let links: LinkDownloader
     /// Called with the fraction (0...1) of the generate step done, by providers that convert in place.
-    public let progress: @Sendable (Double) -> Void
+    public var progress: @Sendable (Double) -> Void
     /// The provider's job slots shared by the chunks of every dub run side by side (``DubBatch`` sets
     /// them); nil gives each chunked dub slots of its own.
     public var jobSlots: JobSlots?

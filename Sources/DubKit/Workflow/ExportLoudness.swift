@@ -1,3 +1,4 @@
+import DubKitMedia
 import Foundation
 
 /// How loud an export's dubbed audio is made (EBU R128 integrated loudness).
@@ -29,6 +30,18 @@ public enum ExportLoudness: Sendable, Hashable {
         case .off: .string("off")
         case let .target(lufs): .number(lufs)
         case .matchOriginal: .string("match")
+        }
+    }
+
+    /// Where the dubs' audio is brought: nil to leave it as it is (`off`, or nothing to match: no
+    /// original, or an original too quiet to measure). An original's loudness is matched within -40...-6 LUFS.
+    func target(matching original: URL?) async throws -> LoudnessTarget? {
+        switch self {
+        case .off: return nil
+        case let .target(lufs): return LoudnessTarget(integrated: lufs)
+        case .matchOriginal:
+            guard let original, let measured = try await LoudnessLeveler.measure(original).integrated else { return nil }
+            return LoudnessTarget(integrated: min(max(measured, -40), -6))
         }
     }
 }

@@ -16,7 +16,7 @@ struct DubBatchRun {
     func run(_ dubs: [Dub], damaged: [DamagedRecord] = []) async throws {
         let environment = ProcessInfo.processInfo.environment
         let seconds = { (name: String) in environment[name].flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil } }
-        let board = !global.json && !global.quiet && Terminal.drawsInPlace ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
+        let board = global.showsProgress && Terminal.drawsInPlace ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
         let json = global.json
         var batch = DubBatch(store: store, jobsPerProvider: jobs, pollInterval: seconds("DUBKIT_POLL_INTERVAL").flatMap { $0 > 0 ? $0 : nil },
                              budget: budget, retryDelay: seconds("DUBKIT_RETRY_DELAY")) { line in
@@ -25,6 +25,7 @@ struct DubBatchRun {
         // Off a terminal a link's download is reported in plain lines; on one the board shows the stage.
         let bytes = board == nil ? ByteProgress("downloading", json: json) : nil
         batch.links = LinkDownloader(maxBytes: maxDownloadBytes, progress: bytes?.callback)
+        if let board { batch.progress = { id, fraction in board.converted(id, fraction) } }
         let registry = Registry.make(global)
         board?.start()
         let outcomes = await batch.run(dubs) { id in try await registry.provider(id) }

@@ -9,6 +9,8 @@ final class DubBoard: @unchecked Sendable {
     private let lock = NSLock()
     private var drawnLines = 0
     private var task: Task<Void, Never>?
+    /// How far each dub's conversion is, for providers that convert in place (the local engine).
+    private var fractions: [Int64: Double] = [:]
 
     init(store: ProjectStore, ids: [Int64]) {
         self.store = store
@@ -25,6 +27,11 @@ final class DubBoard: @unchecked Sendable {
         }
     }
 
+    /// Takes how far dub `id`'s conversion is (0...1); its line shows the percentage until it is done.
+    func converted(_ id: Int64, _ fraction: Double) {
+        lock.withLock { fractions[id] = fraction }
+    }
+
     /// Draws the final state once more and stops.
     func stop() {
         task?.cancel()
@@ -34,7 +41,8 @@ final class DubBoard: @unchecked Sendable {
     private func draw() {
         guard let dubs = try? ids.map({ try store.dub($0) }) else { return }
         let shown = dubs.prefix(20)
-        var lines = shown.map { Self.line($0, in: store) }
+        let converting = lock.withLock { fractions }
+        var lines = shown.map { dub in Self.line(dub, in: store, converted: dub.id.flatMap { converting[$0] }) }
         if dubs.count > shown.count {
             let rest = dubs.dropFirst(shown.count)
             let done = rest.filter { $0.status == .done }.count
@@ -52,12 +60,16 @@ final class DubBoard: @unchecked Sendable {
     /// `dub 3  [#####-----]  processing  voicedub:abc` with the error when there is one; a dub cut
     /// into chunks also says how many are done, and its bar is theirs (each chunk's stage, averaged)
     /// once they are further along than the dub's own stage says.
-    static func line(_ dub: Dub, chunks: [Dub] = []) -> String {
+    static func line(_ dub: Dub, chunks: [Dub] = [], converted: Double? = nil) -> String {
         let ownShare = share(dub)
         let chunkShare = chunks.isEmpty ? 0 : chunks.map(share).reduce(0, +) / Double(chunks.count)
         let bar = Terminal.bar(max(ownShare, chunkShare), width: 10)
         let status = dub.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
         var note = ""
+        // A conversion running in place: its percentage while the dub is not yet done or failed.
+        if let converted, dub.status != .done, dub.status != .error, dub.status != .cancelled {
+            note += String(format: "  converting %d%%", Int((min(max(converted, 0), 1) * 100).rounded(.down)))
+        }
         if !chunks.isEmpty {
             note += "  \(chunks.filter { $0.status == .done }.count)/\(chunks.count) chunks done"
             let failed = chunks.filter { $0.status == .error }.count
@@ -69,9 +81,9 @@ final class DubBoard: @unchecked Sendable {
 
     /// ``line(_:chunks:)`` with the dub's chunks read from `store` (none for a dub sent whole, or
     /// when they cannot be read).
-    static func line(_ dub: Dub, in store: ProjectStore) -> String {
-        guard dub.isChunked, let id = dub.id, let chunks = try? store.chunks(of: id) else { return line(dub) }
-        return line(dub, chunks: chunks)
+    static func line(_ dub: Dub, in store: ProjectStore, converted: Double? = nil) -> String {
+        guard dub.isChunked, let id = dub.id, let chunks = try? store.chunks(of: id) else { return line(dub, converted: converted) }
+        return line(dub, chunks: chunks, converted: converted)
     }
 
     /// How far along its stages a dub is, 0...1.

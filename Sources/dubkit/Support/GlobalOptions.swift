@@ -23,6 +23,10 @@ struct GlobalOptions: ParsableArguments {
         if verbose && quiet { throw ValidationError("give -v/--verbose or -q/--quiet, not both") }
     }
 
+    /// Whether progress is drawn on stderr: not with `--json` or `-q`/`--quiet`. Every progress
+    /// display of `convert`, `export` and `dub run` asks here.
+    var showsProgress: Bool { !json && !quiet }
+
     /// The workspace these options select.
     var resolvedWorkspace: Workspace {
         let resolved = Workspace.resolve(explicit: workspace)

@@ -14,6 +14,10 @@ final class StageProgress: @unchecked Sendable {
     private var lastPercent = -1
     /// Steps of the bar filled so far; a line that names no step keeps it, a finished dub or voice resets it.
     private var filledSteps = 0
+    /// When the conversion's first fraction came, for its speed and ETA.
+    private var convertingSince: Double?
+    /// The seconds of audio being converted (the dub's input, once preprocessed), for the speed.
+    var mediaSeconds: (@Sendable () -> Double?)?
 
     init(json: Bool) {
         terminal = Terminal.drawsInPlace
@@ -26,20 +30,24 @@ final class StageProgress: @unchecked Sendable {
         guard !quiet else { return }
         lock.lock()
         defer { lock.unlock() }
-        let percent = Int((max(0, min(1, done)) * 100).rounded(.down))
+        let fraction = max(0, min(1, done))
+        let percent = Int((fraction * 100).rounded(.down))
+        let now = PhaseProgress.now()
+        let since = convertingSince ?? now
+        convertingSince = since
         guard terminal else {
             if percent / 10 > lastPercent / 10 || lastPercent < 0 {
                 lastPercent = percent / 10 * 10
-                FileHandle.standardError.write(Data("converting \(lastPercent)%\n".utf8))
+                let line = PhaseProgress.line("converting", Double(lastPercent) / 100, elapsed: now - since,
+                                              mediaSeconds: mediaSeconds?(), bar: false)
+                FileHandle.standardError.write(Data((line + "\n").utf8))
             }
             return
         }
         guard percent != lastPercent else { return }
         lastPercent = percent
-        let start = Self.steps.firstIndex(of: Self.startedStep) ?? 0
-        let bar = Terminal.bar((Double(start) + Double(percent) / 100) / Double(Self.steps.count))
-        let text = "converting \(percent)%".padding(toLength: 60, withPad: " ", startingAt: 0)
-        FileHandle.standardError.write(Data("\r\(bar) \(text)".utf8))
+        let text = PhaseProgress.line("converting", fraction, elapsed: now - since, mediaSeconds: mediaSeconds?())
+        FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
     }
 
     /// Takes one report line of a runner or trainer.
@@ -51,7 +59,10 @@ final class StageProgress: @unchecked Sendable {
         if let index = Self.steps.lastIndex(where: { line.contains(": \($0)") }) {
             filledSteps = max(filledSteps, Self.steps[index] == Self.startedStep ? index : index + 1)
         }
-        if finished { lastPercent = -1 }
+        if finished {
+            lastPercent = -1
+            convertingSince = nil
+        }
         guard terminal else {
             FileHandle.standardError.write(Data((line + "\n").utf8))
             if finished { filledSteps = 0 }
