@@ -31,7 +31,7 @@ do {
             let url = URL(fileURLWithPath: input)
             let output = outDir.appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".wav")
             let summary = try VoiceConverter.convert(input: url, output: output, target: target,
-                                                     settings: ConversionSettings(conversionStrength: strength))
+                                                     settings: ConversionSettings(conversionStrength: strength, mapsEnvelopes: true))
             print(String(format: "%@: pitch ratio %.3f, formant ratio %.3f, %d envelope classes", url.lastPathComponent,
                          summary.meanPitchRatio, summary.formantRatio, summary.envelopeClasses))
         }

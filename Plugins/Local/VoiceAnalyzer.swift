@@ -42,8 +42,7 @@ public enum VoiceAnalyzer {
             let own = c.frames.bands
             for f in 0..<(c.envelopes.count / max(1, own)) { envelopes.append(contentsOf: c.envelopes[(f * own)..<(f * own + bands)]) }
         }
-        return SpeakerCodebook.train(envelopes: envelopes, bands: bands,
-                                     classes: Int(ProcessInfo.processInfo.environment["LOCAL_CLASSES"] ?? "256") ?? 256) // EXPERIMENT
+        return SpeakerCodebook.train(envelopes: envelopes, bands: bands)
     }
 
     /// Decodes `file` to mono 16-bit WAV at its own rate (denoised when asked), the form the engine reads.

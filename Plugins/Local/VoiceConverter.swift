@@ -74,12 +74,11 @@ public enum VoiceConverter {
             var equaliser: FIRFilter?
             var mapper: EnvelopeMapper?
             var linear: Float = 1
-            if let plan, let codebook = target.codebook, codebook.isUsable {
+            if let plan, settings.mapsEnvelopes == true, let codebook = target.codebook, codebook.isUsable {
                 let collector = EnvelopeCollector(sampleRate: reader.sampleRate, keepEvery: .max)
                 let shifted = try Self.previewAnalysis(reader, contour: contour, formantRatio: summary.formantRatio, collector: collector)
                 if let mean = collector.mean, let loudness = shifted.spectrumAndLoudness()?.loudness {
-                    mapper = EnvelopeMapper(sampleRate: reader.sampleRate, sourceMean: mean, codebook: codebook, strength: k,
-                                            neighbours: Int(ProcessInfo.processInfo.environment["LOCAL_KNN"] ?? "4") ?? 4) // EXPERIMENT
+                    mapper = EnvelopeMapper(sampleRate: reader.sampleRate, sourceMean: mean, codebook: codebook, strength: k)
                     summary.gain = plan.wantedLoudness(volumeMix: settings.modelVolumeMix) - loudness
                     summary.envelopeClasses = codebook.classes.count
                 }
