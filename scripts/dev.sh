@@ -8,10 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the build and the tests need; installed only when missing. The asterisk prompts and
-# codec2's examples are real recorded speech for the local engine's tests (Tests/LocalEngineTests/RealSpeechTests.swift).
+# codec2's examples are real recorded speech for the local engine's tests and Benchmarks/voice-similarity.sh (en, fr, it, ru voices).
+# stress-ng keeps the cores busy for `test-under-load`.
 APT_PACKAGES=(pkg-config libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libavutil-dev
-              python3 sox ffmpeg espeak-ng openssl rubberband-cli chromium asterisk-core-sounds-en-wav codec2-examples time
-              stress-ng)
+              python3 sox ffmpeg espeak-ng openssl rubberband-cli chromium asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav
+              asterisk-core-sounds-it-wav asterisk-core-sounds-ru-wav codec2-examples time stress-ng)
 
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
     export PATH="$PATH:/opt/swift/usr/bin"

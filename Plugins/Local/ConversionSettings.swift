@@ -10,9 +10,14 @@ public struct ConversionSettings: Codable, Sendable, Equatable {
     public var modelVolumeMix: Double
     /// Removes steady background noise (afftdn) before analysis and conversion.
     public var denoise: Bool
+    /// Maps each frame's spectral envelope onto the target's codebook (a `local-2` trained voice) instead of
+    /// one global EQ (nil: off, as in job files written before it). Off by default until it beats the EQ on every measure (docs/local-engine.md).
+    public var mapsEnvelopes: Bool?
 
     /// Defaults: full strength, no extra shift, source loudness, no denoising.
-    public init(pitchShift: Double = 0, conversionStrength: Double = 1, modelVolumeMix: Double = 0, denoise: Bool = false) {
+    public init(pitchShift: Double = 0, conversionStrength: Double = 1, modelVolumeMix: Double = 0, denoise: Bool = false,
+                mapsEnvelopes: Bool = false) {
+        self.mapsEnvelopes = mapsEnvelopes
         self.pitchShift = pitchShift
         self.conversionStrength = conversionStrength
         self.modelVolumeMix = modelVolumeMix

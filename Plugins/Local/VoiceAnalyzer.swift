@@ -13,19 +13,36 @@ public enum VoiceAnalyzer {
         guard !files.isEmpty else { throw LocalEngineError.noVoicedSpeech(files: []) }
         let scratch = try ScratchFolder()
         var analyzers: [FrameAnalyzer] = []
+        var collectors: [EnvelopeCollector] = []
         for (i, file) in files.enumerated() {
             let wav = try normalise(file, into: scratch.url.appendingPathComponent("in\(i).wav"), denoise: denoise)
             let reader = try WAVReader(url: wav)
             let analyzer = FrameAnalyzer(sampleRate: reader.sampleRate)
+            let collector = EnvelopeCollector(sampleRate: reader.sampleRate)
             while true {
                 let block = try reader.read(reader.sampleRate * 4)
                 if block.isEmpty { break }
                 analyzer.feed(block)
+                collector.feed(block)
             }
             analyzer.finish()
             analyzers.append(analyzer)
+            collectors.append(collector)
         }
-        return try FrameAnalyzer.profile(of: analyzers, files: files)
+        var profile = try FrameAnalyzer.profile(of: analyzers, files: files)
+        profile.codebook = codebook(of: collectors)
+        return profile
+    }
+
+    /// The codebook of the loud frames of all recordings, over the bands every one of them holds.
+    static func codebook(of collectors: [EnvelopeCollector]) -> SpeakerCodebook? {
+        guard let bands = collectors.map(\.frames.bands).min() else { return nil }
+        var envelopes: [Float] = []
+        for c in collectors {
+            let own = c.frames.bands
+            for f in 0..<(c.envelopes.count / max(1, own)) { envelopes.append(contentsOf: c.envelopes[(f * own)..<(f * own + bands)]) }
+        }
+        return SpeakerCodebook.train(envelopes: envelopes, bands: bands)
     }
 
     /// Decodes `file` to mono 16-bit WAV at its own rate (denoised when asked), the form the engine reads.

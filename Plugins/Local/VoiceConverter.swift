@@ -17,6 +17,8 @@ public enum VoiceConverter {
         public var gain: Double
         /// Output samples that exceeded full scale and were clipped (0 unless the target is much louder).
         public var clippedSamples = 0
+        /// Classes of the target's codebook the envelopes were mapped onto (0: no codebook, the EQ was used).
+        public var envelopeClasses = 0
     }
 
     /// Converts `input` (any format FFmpeg reads) into `output` (mono 16-bit WAV at the input's rate)
@@ -70,10 +72,20 @@ public enum VoiceConverter {
             summary.formantRatio = plan?.formantRatio ?? 1
             let contour = Self.contour(track: track, analyzer: analyzer, plan: plan, shiftLog: shiftLog)
 
-            // The EQ and gain come from the shifted signal's spectrum and loudness, measured on a preview.
+            // The EQ (or the envelope mapping) and the gain come from the shifted signal, measured on a preview.
             var equaliser: FIRFilter?
+            var mapper: EnvelopeMapper?
             var linear: Float = 1
-            if let plan {
+            if let plan, settings.mapsEnvelopes == true, let codebook = target.codebook, codebook.isUsable {
+                let collector = EnvelopeCollector(sampleRate: reader.sampleRate, keepEvery: .max)
+                let shifted = try Self.previewAnalysis(reader, contour: contour, formantRatio: summary.formantRatio, collector: collector)
+                if let mean = collector.mean, let loudness = shifted.spectrumAndLoudness()?.loudness {
+                    mapper = EnvelopeMapper(sampleRate: reader.sampleRate, sourceMean: mean, codebook: codebook, strength: k)
+                    summary.gain = plan.wantedLoudness(volumeMix: settings.modelVolumeMix) - loudness
+                    summary.envelopeClasses = codebook.classes.count
+                }
+                linear = Float(pow(10, summary.gain / 20))
+            } else if let plan {
                 let shifted = try Self.previewAnalysis(reader, contour: contour, formantRatio: summary.formantRatio)
                 if let measured = shifted.spectrumAndLoudness() {
                     (summary.equaliser, summary.gain) = plan.equaliser(
@@ -90,7 +102,7 @@ public enum VoiceConverter {
             }
             progress?(0.5)
 
-            // Pass 2: pitch and formants, EQ and gain in one stream.
+            // Pass 2: pitch and formants, the envelope mapping or EQ, and the gain in one stream.
             try reader.seek(toSample: 0)
             let shifter = PSOLAShifter(contour: contour, formantRatio: summary.formantRatio)
             let writer = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
@@ -103,11 +115,14 @@ public enum VoiceConverter {
                 let block = try reader.read(reader.sampleRate)
                 if block.isEmpty { break }
                 let shifted = shifter.process(block)
-                try write(equaliser?.process(shifted) ?? shifted)
+                try write(mapper?.process(shifted) ?? equaliser?.process(shifted) ?? shifted)
                 progress?(0.5 + 0.5 * Double(written) / Double(max(1, total)))
             }
             let tail = shifter.finish(end: total)
-            if let equaliser {
+            if let mapper {
+                try write(mapper.process(tail))
+                try write(mapper.finish(total: total - written))
+            } else if let equaliser {
                 try write(equaliser.process(tail))
                 try write(equaliser.finish(total: total - written))
             } else {
@@ -149,7 +164,8 @@ public enum VoiceConverter {
     /// evenly), equalised by `gains` when given, and returns an analyser that measured the result's
     /// spectrum and loudness.
     static func previewAnalysis(
-        _ reader: WAVReader, contour: PitchContour, formantRatio: Double, equaliser gains: [Double]? = nil
+        _ reader: WAVReader, contour: PitchContour, formantRatio: Double, equaliser gains: [Double]? = nil,
+        collector: EnvelopeCollector? = nil
     ) throws -> FrameAnalyzer {
         let total = reader.sampleCount
         let excerpt = previewExcerpt * reader.sampleRate
@@ -165,6 +181,7 @@ public enum VoiceConverter {
             func feed(_ samples: [Float]) {
                 produced += samples.count
                 analyzer.feed(samples)
+                collector?.feed(samples)
             }
             while read < length {
                 let block = try reader.read(min(length - read, reader.sampleRate))

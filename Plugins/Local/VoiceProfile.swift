@@ -10,8 +10,9 @@ public struct VoiceProfile: Codable, Sendable, Equatable {
         case builtIn
     }
 
-    /// Version of the engine that made the profile; profiles of another version may need re-measuring.
-    public static let currentEngineVersion = "local-1"
+    /// Version of the engine that made the profile. `local-1` profiles hold the statistics only and still
+    /// convert (pitch, formant warp and EQ); `local-2` adds the frame-level ``codebook``.
+    public static let currentEngineVersion = "local-2"
     /// Centre frequencies in Hz of the long-term spectrum's bands (log-spaced, 28 bands, 80–7600 Hz).
     public static let bandCentres: [Double] = SpectralBands.centres
 
@@ -33,12 +34,14 @@ public struct VoiceProfile: Codable, Sendable, Equatable {
     public var engineVersion: String
     /// Measured or built in.
     public var origin: Origin
+    /// The speaker's envelope classes (`local-2` and later, measured voices with enough speech); nil otherwise.
+    public var codebook: SpeakerCodebook?
 
     /// A profile from its statistics (``VoiceAnalyzer`` and ``BuiltInVoices`` make them for you).
     public init(
         logF0Mean: Double, logF0StandardDeviation: Double, medianF0: Double, formantScale: Double,
         longTermSpectrum: [Double], loudness: Double, sampleRate: Int,
-        engineVersion: String = VoiceProfile.currentEngineVersion, origin: Origin = .measured
+        engineVersion: String = VoiceProfile.currentEngineVersion, origin: Origin = .measured, codebook: SpeakerCodebook? = nil
     ) {
         self.logF0Mean = logF0Mean
         self.logF0StandardDeviation = logF0StandardDeviation
@@ -49,6 +52,7 @@ public struct VoiceProfile: Codable, Sendable, Equatable {
         self.sampleRate = sampleRate
         self.engineVersion = engineVersion
         self.origin = origin
+        self.codebook = codebook
     }
 
     /// Distance in dB between two long-term spectra (RMS over shared bands, overall level removed).

@@ -44,6 +44,8 @@ public enum AudioPictures {
         private var received = 0
         private var nextColumn = 0
         private let window: [Float]
+        /// The shared real-input transform (DubKitMedia), reused frame after frame.
+        private let fft = RealFFT(size: AudioPictures.frameSize)!
 
         init(expectedSamples: Int, width: Int, height: Int) {
             self.width = max(1, width)
@@ -83,9 +85,8 @@ public enum AudioPictures {
         private func spectrum() -> [Float] {
             let size = AudioPictures.frameSize
             let oldest = received % size
-            var real = (0..<size).map { recent[(oldest + $0) % size] * window[$0] }
-            var imaginary = [Float](repeating: 0, count: size)
-            SmallFFT.transform(&real, &imaginary)
+            let frame = (0..<size).map { recent[(oldest + $0) % size] * window[$0] }
+            let (real, imaginary) = fft.forward(frame)
             return (0..<(size / 2)).map { 10 * log10(max(real[$0] * real[$0] + imaginary[$0] * imaginary[$0], 1e-12)) }
         }
 
@@ -125,34 +126,5 @@ public enum AudioPictures {
     static func heat(_ level: Float) -> (UInt8, UInt8, UInt8) {
         let r = min(1, level * 2), g = max(0, level * 2 - 1), b = max(0, 0.5 - level)
         return (UInt8(r * 255), UInt8(g * 255), UInt8(30 + b * 200))
-    }
-}
-
-/// An in-place radix-2 FFT for the spectrogram (power-of-two sizes).
-enum SmallFFT {
-    static func transform(_ real: inout [Float], _ imaginary: inout [Float]) {
-        let n = real.count
-        var j = 0
-        for i in 1..<n {
-            var bit = n >> 1
-            while j & bit != 0 { j ^= bit; bit >>= 1 }
-            j |= bit
-            if i < j { real.swapAt(i, j); imaginary.swapAt(i, j) }
-        }
-        var length = 2
-        while length <= n {
-            let angle = -2 * Float.pi / Float(length)
-            for start in stride(from: 0, to: n, by: length) {
-                for k in 0..<(length / 2) {
-                    let wr = cos(angle * Float(k)), wi = sin(angle * Float(k))
-                    let a = start + k, b = a + length / 2
-                    let tr = real[b] * wr - imaginary[b] * wi
-                    let ti = real[b] * wi + imaginary[b] * wr
-                    real[b] = real[a] - tr; imaginary[b] = imaginary[a] - ti
-                    real[a] += tr; imaginary[a] += ti
-                }
-            }
-            length <<= 1
-        }
     }
 }
