@@ -185,7 +185,7 @@ public struct VoiceDubClient: Sendable {
             return .unreachable(operation: operation, detail: "\(attempts) attempts; last: \(last.errorDescription ?? "")")
         case let .fileError(path, message):
             return .localFile(operation: operation, path: path, message: message)
-        case .connectionFailed, .timeout, .tlsFailure, .cancelled, .invalidResponse:
+        case .connectionFailed, .timeout, .answerLost, .tlsFailure, .cancelled, .invalidResponse:
             return .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
         case let .tooLarge(_, _, _, size):
             return .unexpected(operation: operation, status: 0, code: "too_large", message: "\(size) bytes is more than allowed")

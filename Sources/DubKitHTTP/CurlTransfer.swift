@@ -360,6 +360,8 @@ final class CurlTransfer {
             outcome.cancelled = true
         }
         if case .events = job.destination, sink == .events { parser.finish() }
+        var requestBytes = 0
+        outcome.requestSent = dubkit_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &requestBytes) == CURLE_OK && requestBytes > 0
         outcome.status = status
         outcome.headers = headers
         outcome.body = body

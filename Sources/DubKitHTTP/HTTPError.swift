@@ -6,6 +6,9 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
     case connectionFailed(method: String, url: String, host: String, message: String)
     /// The connect or overall time limit passed.
     case timeout(method: String, url: String, seconds: Double?, message: String)
+    /// The request left whole, and its answer never came or was cut off (`status` 0 when nothing of it
+    /// came): the server may have carried the request out.
+    case answerLost(method: String, url: String, status: Int, message: String)
     /// The TLS handshake or certificate verification failed.
     case tlsFailure(method: String, url: String, host: String, message: String)
     /// The server answered with a status outside 2xx; `body` is the start of its answer.
@@ -31,6 +34,15 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
         }
     }
 
+    /// True when the connection went down (before or after the request left): worth trying again where
+    /// the request may be repeated, and a download may continue from its bytes.
+    public var isDropped: Bool {
+        switch self {
+        case .connectionFailed, .answerLost: true
+        default: false
+        }
+    }
+
     /// A sentence a user can act on.
     public var errorDescription: String? {
         switch self {
@@ -38,6 +50,8 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
             "\(method) \(url): could not connect to \(host): \(message). Check the network connection, proxy settings and the service's address."
         case let .timeout(method, url, seconds, message):
             "\(method) \(url) timed out\(seconds.map { " after \(Self.format($0)) s" } ?? ""): \(message). Try again later or allow a longer timeout."
+        case let .answerLost(method, url, status, message):
+            "\(method) \(url): the request was sent and its answer \(status > 0 ? "was cut off after status \(status)" : "never came") (\(message)); the server may have carried it out."
         case let .tlsFailure(method, url, host, message):
             "\(method) \(url): secure connection to \(host) failed: \(message). Check the system clock and CA certificates (ca-certificates); verification cannot be turned off."
         case let .status(method, url, code, body):
