@@ -136,6 +136,10 @@ public struct CartesiaAdapter: Provider {
         try await typed { try dubs.poll(jobID: jobID) }
     }
 
+    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
+        try await typed { try dubs.lookUp(jobID: jobID, service: "Cartesia") }
+    }
+
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await typed { try dubs.download(jobID: jobID, to: destination) }
     }

@@ -121,6 +121,10 @@ public struct ElevenLabsAdapter: Provider {
         try await typed { try dubs.poll(jobID: jobID) }
     }
 
+    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
+        try await typed { try dubs.lookUp(jobID: jobID, service: "ElevenLabs") }
+    }
+
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await typed { try dubs.download(jobID: jobID, to: destination) }
     }

@@ -34,6 +34,17 @@ public enum DubKitError: Error, Sendable, Equatable {
     case trainingOverBudget(voice: String, required: Int64, committed: Int64, budget: Int64)
     /// A dataset that breaks a provider's training rules; nothing was uploaded.
     case datasetInvalid(dataset: String, provider: String, problems: [String])
+    /// Another live runner holds the claim on this dub or voice; it is left to it.
+    case claimedElsewhere(entity: EntityKind, id: Int64, holder: ClaimHolder)
+    /// This runner's claim was taken over (its lease ran out while it was paused, slow or cut off):
+    /// its write was refused, and the new holder carries on.
+    case claimLost(entity: EntityKind, id: Int64, fence: Int64, holder: ClaimHolder?)
+    /// A paid request was sent and its answer lost, and the service offers no way to find out
+    /// whether it was carried out: it may have been charged. Nothing is sent again without the user's leave.
+    case outcomeUnknown(dub: Int64, project: String, credits: Int64)
+    /// A video whose audio ends more than a second before its picture: a dub of it would not line up,
+    /// and its export would be refused; caught before anything is paid.
+    case shortAudio(path: String, audioSeconds: Double, pictureSeconds: Double)
 }
 
 extension DubKitError: LocalizedError {
@@ -54,6 +65,10 @@ extension DubKitError: LocalizedError {
         case .storage: "storage"
         case .budgetExceeded, .trainingOverBudget: "budget_exceeded"
         case .datasetInvalid: "dataset_invalid"
+        case .claimedElsewhere: "claimed_elsewhere"
+        case .claimLost: "claim_lost"
+        case .outcomeUnknown: "outcome_unknown"
+        case .shortAudio: "short_audio"
         case let .dubFailed(_, _, code, _): code
         }
     }
@@ -94,6 +109,18 @@ extension DubKitError: LocalizedError {
             "voice \(voice) was not trained: training costs \(required) credits, \(committed) of the budget of \(budget) are already spent or committed"
         case let .datasetInvalid(dataset, provider, problems):
             "dataset \(dataset) does not meet \(provider)'s rules; nothing was uploaded:\n  " + problems.joined(separator: "\n  ")
+        case let .claimedElsewhere(entity, id, holder):
+            "\(entity.rawValue) \(id) is being run by \(holder.description); it is left to it"
+        case let .claimLost(entity, id, fence, holder):
+            "\(entity.rawValue) \(id): this runner's claim (fence \(fence)) was taken over"
+                + (holder.map { " by \($0.runner.description) (fence \($0.fence))" } ?? "")
+                + "; its write was refused"
+        case let .outcomeUnknown(dub, _, credits):
+            "dub \(dub): the paid request was sent but its answer was lost, and the provider cannot be asked "
+                + "whether it was carried out: it may have been charged (\(credits) credits)"
+        case let .shortAudio(path, audio, picture):
+            String(format: "%@: its audio lasts %.1f s and its picture %.1f s; a dub of it would not line up with the picture, "
+                   + "and nothing was sent to the provider", path, audio, picture)
         }
     }
 
@@ -130,6 +157,15 @@ extension DubKitError: LocalizedError {
             "raise the budget (`voice run --budget N` or `project budget`), or ask for fewer minutes (`--max-minutes`); nothing was paid"
         case let .datasetInvalid(dataset, provider, _):
             "fix the files named, or run `dubkit dataset prepare \(dataset) --provider \(provider)` and train from the prepared copy"
+        case .claimedElsewhere:
+            "wait for it to finish; if that process is gone from another machine, its claim is free once its lease ends"
+        case .claimLost:
+            "nothing to do: the runner holding the claim now carries the work on (`dub show` names it)"
+        case let .outcomeUnknown(dub, project, _):
+            "check the provider's account; to send it again (and possibly pay twice) run "
+                + "`dubkit dub retry --project \(project) \(dub) --allow-repay`"
+        case .shortAudio:
+            "give a file whose audio covers its picture (pad the audio), or dub its audio alone: `dubkit media extract FILE -o audio.wav`"
         }
     }
 }

@@ -60,6 +60,7 @@ struct DubCreate: AsyncParsableCommand {
             guard FileManager.default.isReadableFile(atPath: url.path) else {
                 throw DubKitError.invalidField(field: "--file", value: file, allowed: "a readable file")
             }
+            try SourceCheck.audioCoversPicture(url)
             source = url.standardizedFileURL.path
         } else {
             source = try MediaLink(link ?? "").url.absoluteString

@@ -16,6 +16,7 @@ struct DubRun: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
     @OptionGroup var download: DownloadOptions
+    @OptionGroup var lease: LeaseOption
 
     @Argument(help: "The dubs' ids.")
     var ids: [Int64] = []
@@ -39,6 +40,6 @@ struct DubRun: AsyncParsableCommand {
         let store = try global.open(project.project)
         let dubs = all ? try store.dubs().filter { !$0.status.isFinal && $0.status != .error } : try ids.map { try store.dub($0) }
         try await DubBatchRun(global: global, store: store, jobs: jobs, budget: budget,
-                              maxDownloadBytes: download.maxBytes).run(dubs)
+                              maxDownloadBytes: download.maxBytes, leaseSeconds: try lease.seconds()).run(dubs)
     }
 }
