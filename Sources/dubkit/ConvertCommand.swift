@@ -78,6 +78,7 @@ struct ConvertCommand: AsyncParsableCommand {
         if let strength { values["conversionStrength"] = .number(strength) }
         let parameters = try DubParameters(values)
         try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
+        if try !store.voices(provider: providerID).contains(where: { $0.name == voiceRef }) { try provider.checkVoice(voiceRef) }
         let isLink = MediaLink.scheme(of: input) != nil && !FileManager.default.fileExists(atPath: input)
         let source = isLink ? try MediaLink(input).url.absoluteString : URL(fileURLWithPath: input).standardizedFileURL.path
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL

@@ -37,6 +37,30 @@ struct ConvertResumeTests {
                                                 "--file", whole.path], environment: environment).status == 0)
     }
 
+    @Test("voice ids no provider accepts are refused at dub create and convert, before any request",
+          arguments: [("kits:abc", "a Kits voice model id"), ("cartesia:../x", "a Cartesia voice id"),
+                      ("elevenlabs:../../x", "an ElevenLabs voice id"), ("voicedub:../x", "a VoiceDub voice id")])
+    func voiceIDForms(voice: String, words: String) throws {
+        let dir = try TemporaryDirectory()
+        let fake = try FakeVoiceDub(options: .init(apiKey: Self.key, startingCredits: 1_000_000))
+        // Every service at the fake's address: any request would show in its calls or fail on its path.
+        let base = fake.baseURL.absoluteString
+        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path, "DUBKIT_CONFIG_DIR": dir.path("config").path,
+                           "VOICEDUB_BASE_URL": base, "KITS_BASE_URL": base, "CARTESIA_BASE_URL": base, "ELEVENLABS_BASE_URL": base,
+                           "VOICEDUB_API_KEY": Self.key, "KITS_API_KEY": "k", "CARTESIA_API_KEY": "k", "ELEVENLABS_API_KEY": "k"]
+        let input = dir.path("talk.wav")
+        try Fixtures.tone(input, seconds: 1)
+        #expect(try ChildProcess.run("dubkit", ["project", "create", "p"], environment: environment).status == 0)
+        let created = try ChildProcess.run("dubkit", ["dub", "create", "--project", "p", "--voice", voice, "--file", input.path],
+                                           environment: environment)
+        #expect(created.status != 0 && created.stderr.contains(words), "\(created.stderr)")
+        let converted = try ChildProcess.run("dubkit", ["convert", input.path, "-o", dir.path("out.wav").path, "--voice", voice,
+                                                        "--project", "p"], environment: environment)
+        #expect(converted.status != 0 && converted.stderr.contains(words), "\(converted.stderr)")
+        #expect(FakeVoiceDub.Operation.allCases.map { fake.calls($0) }.reduce(0, +) == 0)
+        #expect(try Workspace(root: dir.path("ws")).openProject("p").dubs().isEmpty)
+    }
+
     @Test("convert interrupted (SIGKILL, SIGINT) after its paid step and run again: one dub, one paid call; --new starts another",
           arguments: [SIGKILL, SIGINT])
     func interruptedConvert(signal: Int32) throws {

@@ -98,6 +98,8 @@ public struct PacedProvider: Provider {
     public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
         try await gated(submissions, "paid") { try await base.generateDub(jobID: jobID, progress: progress) }
     }
+    public func checkVoice(_ voice: String) throws(ProviderError) { try base.checkVoice(voice) }
+
     public func pollDub(jobID: String) async throws -> DubJobState {
         try await gated(polls, "dub-\(jobID)") { try await base.pollDub(jobID: jobID) }
     }
