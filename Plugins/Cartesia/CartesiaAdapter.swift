@@ -96,6 +96,14 @@ public struct CartesiaAdapter: Provider {
     /// Checks everything before a request is paid for: the parameters against the descriptor and
     /// the seed's rules between them (which container needs `encoding`, which `bit_rate`), and the
     /// voice id's shape. A trained voice of this project is dubbed with the voice its fine-tune made.
+    public func checkVoice(_ voice: String) throws(ProviderError) {
+        guard Self.isVoiceID(voice) else {
+            throw CartesiaError.invalidValue(field: "voice", value: voice.debugDescription,
+                                             allowed: "a Cartesia voice id (see `dubkit voice list --provider cartesia`) or a voice trained in this project")
+                .providerError
+        }
+    }
+
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
         try await typed {
             guard !request.separate else {
@@ -106,10 +114,7 @@ public struct CartesiaAdapter: Provider {
             }
             try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
             let voice = Self.trainedVoiceID(request.voiceData) ?? request.voice
-            guard Self.isVoiceID(voice) else {
-                throw CartesiaError.invalidValue(field: "voice", value: voice.debugDescription,
-                                                 allowed: "a Cartesia voice id (see `dubkit voice list --provider cartesia`) or a voice trained in this project")
-            }
+            try checkVoice(voice)
             let conversion = try CartesiaConversion(voiceID: voice, parameters: request.parameters)
             return try dubs.create(conversion)
         }
@@ -135,6 +140,10 @@ public struct CartesiaAdapter: Provider {
 
     public func pollDub(jobID: String) async throws -> DubJobState {
         try await typed { try dubs.poll(jobID: jobID) }
+    }
+
+    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
+        try await typed { try dubs.lookUp(jobID: jobID, service: "Cartesia") }
     }
 
     public func downloadDub(jobID: String, to destination: URL) async throws {

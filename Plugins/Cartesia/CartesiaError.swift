@@ -29,6 +29,9 @@ public enum CartesiaError: Error, Sendable, Equatable {
     case streamFailed(operation: String, status: Int?, code: String, message: String)
     /// No answer, or an answer cut off (refused, dropped, timed out).
     case unreachable(operation: String, detail: String)
+    /// The request was sent whole and its answer never came or was cut off: it may have been carried
+    /// out (and charged), and the service keeps nothing to look it up by.
+    case answerLost(operation: String, detail: String)
     /// An answer that is not what the documentation describes.
     case invalidResponse(operation: String, detail: String)
     /// A local job or training file that cannot be read or written.
@@ -67,6 +70,8 @@ extension CartesiaError: LocalizedError {
                 + "nothing was stored: run the dub again (`dubkit dub retry`), or without --param stream=true"
         case let .unreachable(operation, detail):
             "\(operation): no complete answer from Cartesia: \(detail)"
+        case let .answerLost(operation, detail):
+            "\(operation): the request reached Cartesia and its answer was lost (\(detail)); it may have been carried out and charged"
         case let .invalidResponse(operation, detail):
             "\(operation): Cartesia's answer is not as documented: \(detail)"
         case let .jobState(path, detail):
@@ -84,7 +89,7 @@ extension CartesiaError: LocalizedError {
     /// True when the same request may succeed later (429, 5xx, no answer).
     var isTransient: Bool {
         switch self {
-        case .rateLimited, .server, .unreachable: true
+        case .rateLimited, .server, .unreachable, .answerLost: true
         default: false
         }
     }
@@ -108,6 +113,7 @@ extension CartesiaError: LocalizedError {
             // A stream that failed after it started is worth another try when Cartesia says it failed on its side.
             .remote(provider: id, status: status.flatMap { $0 >= 500 || $0 == 429 ? $0 : nil }, code: code, message: message)
         case .unreachable: .unreachable(provider: id, detail: message)
+        case .answerLost: .answerLost(provider: id, detail: message)
         case .invalidResponse: .remote(provider: id, status: nil, code: "invalid_response", message: message)
         case .jobState: .remote(provider: id, status: nil, code: "job_state", message: message)
         }
@@ -115,6 +121,10 @@ extension CartesiaError: LocalizedError {
 }
 
 extension CartesiaError: AdapterError {
+    public var isAnswerLost: Bool {
+        if case .answerLost = self { true } else { false }
+    }
+
     /// A status other than 2xx, read by ``CartesiaClient/map(status:body:retryAfter:operation:)``.
     public static func refusal(_ response: HTTPResponse, operation: String) -> CartesiaError {
         CartesiaClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)

@@ -59,7 +59,7 @@ struct CartesiaVoiceChanger: SynchronousService {
         }
         if let malformed = outcome.malformed { throw .invalidResponse(operation: operation, detail: malformed) }
         guard outcome.done else {
-            throw .unreachable(operation: operation, detail: "the stream ended after \(outcome.chunks) chunks without its done event")
+            throw .answerLost(operation: operation, detail: "the stream ended after \(outcome.chunks) chunks without its done event")
         }
         return headers
     }

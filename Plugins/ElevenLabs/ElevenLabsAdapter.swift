@@ -80,12 +80,17 @@ public struct ElevenLabsAdapter: Provider {
 
     /// Checks everything before a request is paid for: the parameters against the descriptor, the
     /// voice id's shape, and a `model_id` against `GET /v1/models` (refused unless it can convert).
+    public func checkVoice(_ voice: String) throws(ProviderError) {
+        guard Self.isVoiceID(voice) else {
+            throw ElevenLabsError.invalidValue(field: "voice", value: voice.debugDescription,
+                                               allowed: "an ElevenLabs voice id, letters and digits (see `dubkit voice list --provider elevenlabs`)")
+                .providerError
+        }
+    }
+
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
         try await typed {
-            guard Self.isVoiceID(request.voice) else {
-                throw ElevenLabsError.invalidValue(field: "voice", value: request.voice.debugDescription,
-                                                   allowed: "an ElevenLabs voice id, letters and digits (see `dubkit voice list --provider elevenlabs`)")
-            }
+            try checkVoice(request.voice)
             guard !request.separate else {
                 throw ElevenLabsError.invalidValue(field: "separate", value: "true",
                                                    allowed: "false: speech-to-speech does not separate vocals; `--param remove_background_noise=true` cleans the input instead")
@@ -120,6 +125,10 @@ public struct ElevenLabsAdapter: Provider {
 
     public func pollDub(jobID: String) async throws -> DubJobState {
         try await typed { try dubs.poll(jobID: jobID) }
+    }
+
+    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
+        try await typed { try dubs.lookUp(jobID: jobID, service: "ElevenLabs") }
     }
 
     public func downloadDub(jobID: String, to destination: URL) async throws {

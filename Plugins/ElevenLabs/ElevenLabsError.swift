@@ -30,6 +30,9 @@ public enum ElevenLabsError: Error, Sendable, Equatable {
     case server(operation: String, status: Int, message: String)
     /// No answer, or an answer cut off (refused, dropped, timed out).
     case unreachable(operation: String, detail: String)
+    /// The request was sent whole and its answer never came or was cut off: it may have been carried
+    /// out (and charged), and the service keeps nothing to look it up by.
+    case answerLost(operation: String, detail: String)
     /// An answer that is not what the documentation describes.
     case invalidResponse(operation: String, detail: String)
     /// A local job file or folder that cannot be read or written.
@@ -68,6 +71,8 @@ extension ElevenLabsError: LocalizedError {
             "\(operation): ElevenLabs failed on its side (\(status): \(message)); try again later"
         case let .unreachable(operation, detail):
             "\(operation): no complete answer from ElevenLabs: \(detail)"
+        case let .answerLost(operation, detail):
+            "\(operation): the request reached ElevenLabs and its answer was lost (\(detail)); it may have been carried out and charged"
         case let .invalidResponse(operation, detail):
             "\(operation): ElevenLabs's answer is not as documented: \(detail)"
         case let .jobState(path, detail):
@@ -96,6 +101,7 @@ extension ElevenLabsError: LocalizedError {
         case let .rateLimited(_, _, retryAfter, _): .rateLimited(provider: id, retryAfter: retryAfter, message: message)
         case let .server(_, status, _): .remote(provider: id, status: status, code: "server_error", message: message)
         case .unreachable: .unreachable(provider: id, detail: message)
+        case .answerLost: .answerLost(provider: id, detail: message)
         case .invalidResponse: .remote(provider: id, status: nil, code: "invalid_response", message: message)
         case .jobState: .remote(provider: id, status: nil, code: "job_state", message: message)
         }
@@ -103,6 +109,10 @@ extension ElevenLabsError: LocalizedError {
 }
 
 extension ElevenLabsError: AdapterError {
+    public var isAnswerLost: Bool {
+        if case .answerLost = self { true } else { false }
+    }
+
     /// A status other than 2xx, read by ``ElevenLabsClient/map(status:body:retryAfter:operation:)``.
     public static func refusal(_ response: HTTPResponse, operation: String) -> ElevenLabsError {
         ElevenLabsClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)

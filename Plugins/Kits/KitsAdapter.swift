@@ -78,12 +78,18 @@ public struct KitsAdapter: Provider {
 
     // MARK: Dubs
 
+    public func checkVoice(_ voice: String) throws(ProviderError) {
+        guard let model = Int64(voice), model > 0 else {
+            throw KitsError.invalidValue(field: "voice", value: voice.debugDescription,
+                                         allowed: "a Kits voice model id, a number (see `dubkit voice list --provider kits`)")
+                .providerError
+        }
+    }
+
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
         try await typed {
-            guard let model = Int64(request.voice), model > 0 else {
-                throw KitsError.invalidValue(field: "voice", value: request.voice.debugDescription,
-                                             allowed: "a Kits voice model id, a number (see `dubkit voice list --provider kits`)")
-            }
+            try checkVoice(request.voice)
+            guard let model = Int64(request.voice) else { throw KitsError.invalidValue(field: "voice", value: request.voice, allowed: "a number") }
             guard !request.separate else {
                 throw KitsError.invalidValue(field: "separate", value: "true",
                                              allowed: "false: Kits voice conversions do not separate vocals; give it a vocal track")

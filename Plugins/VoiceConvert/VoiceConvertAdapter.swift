@@ -127,9 +127,9 @@ public struct VoiceConvertAdapter: Provider {
                 accepted = try await client.convert(job.request)
             } catch let error as VoiceConvertError {
                 switch error {
-                case .unreachable, .server, .invalidResponse: break
+                case .answerLost, .invalidResponse: break // sent, and its answer lost or unreadable: a task may exist
                 default:
-                    job.stage = .preprocessed // refused: nothing was queued
+                    job.stage = .preprocessed // refused or never sent whole: nothing was queued
                     try jobs.save(job)
                 }
                 throw error
@@ -144,6 +144,19 @@ public struct VoiceConvertAdapter: Provider {
 
     public func pollDub(jobID: String) async throws -> DubJobState {
         try await typed { try await state(try jobs.load(jobID)) }
+    }
+
+    /// A conversion sent whose answer never arrived cannot be looked up: the service lists no tasks.
+    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
+        try await typed {
+            let job = try jobs.load(jobID)
+            switch job.stage {
+            case .submitting:
+                return .cannotTell("the voice-convert service lists no tasks to find one whose creation answer was lost")
+            case .submitted: return .received(try await state(job))
+            case .created, .uploaded, .preprocessed: return .notReceived
+            }
+        }
     }
 
     public func downloadDub(jobID: String, to destination: URL) async throws {

@@ -66,7 +66,7 @@ public struct VoiceConvertClient: Sendable {
         do {
             response = try await http.exchange(HTTPRequest(method, url, headers: headers, body: body))
         } catch let error as HTTPError {
-            throw .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
+            throw .noAnswer(error, operation: operation, detail: error.errorDescription ?? "\(error)")
         } catch {
             throw .unreachable(operation: operation, detail: "\(error)")
         }

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// Why a voice-convert request or step failed; every message names the operation or the field and what to do.
@@ -27,10 +28,27 @@ public enum VoiceConvertError: Error, Sendable, Equatable {
     case unexpected(operation: String, status: Int, code: String, message: String)
     /// No answer (refused, dropped, timed out): the request may or may not have been carried out.
     case unreachable(operation: String, detail: String)
+    /// The request was sent whole and its answer never came or was cut off: it may have been carried
+    /// out (and charged), and the service keeps nothing to look it up by.
+    case answerLost(operation: String, detail: String)
     /// An answer that is not what the documentation describes.
     case invalidResponse(operation: String, detail: String)
     /// A local job file that cannot be read or written.
     case jobState(path: String, detail: String)
+}
+
+extension VoiceConvertError {
+    /// The error for a request that failed without a readable answer: answer lost when the request had
+    /// left whole, else unreachable.
+    static func noAnswer(_ error: HTTPError, operation: String, detail: String) -> VoiceConvertError {
+        var http = error
+        if case let .retriesExhausted(_, _, _, last) = http { http = last }
+        switch http {
+        case .answerLost, .stalled: return .answerLost(operation: operation, detail: detail)
+        default: break
+        }
+        return .unreachable(operation: operation, detail: detail)
+    }
 }
 
 extension VoiceConvertError: LocalizedError {
@@ -62,6 +80,8 @@ extension VoiceConvertError: LocalizedError {
             "\(operation): the service answered \(status) \(code): \(message)"
         case let .unreachable(operation, detail):
             "\(operation): no answer from the voice-convert service: \(detail)"
+        case let .answerLost(operation, detail):
+            "\(operation): the request reached the voice-convert service and its answer was lost (\(detail)); it may have been carried out and charged"
         case let .invalidResponse(operation, detail):
             "\(operation): the service's answer is not as documented: \(detail)"
         case let .jobState(path, detail):
@@ -88,6 +108,7 @@ extension VoiceConvertError: LocalizedError {
         case let .server(_, status, _): .remote(provider: id, status: status, code: "server_error", message: message)
         case let .unexpected(_, status, code, _): .remote(provider: id, status: status, code: code, message: message)
         case .unreachable: .unreachable(provider: id, detail: message)
+        case .answerLost: .answerLost(provider: id, detail: message)
         case .invalidResponse: .remote(provider: id, status: nil, code: "invalid_response", message: message)
         case .jobState: .remote(provider: id, status: nil, code: "job_state", message: message)
         }

@@ -72,6 +72,15 @@ public struct VoiceDubAdapter: Provider {
 
     // MARK: Dubs
 
+    /// A VoiceDub voice id is letters, digits, `-` and `_` (a UUID for public voices).
+    public func checkVoice(_ voice: String) throws(ProviderError) {
+        guard !voice.isEmpty, voice.count <= 100, voice.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw VoiceDubError.invalidValue(field: "voice", value: voice.debugDescription,
+                                             allowed: "a VoiceDub voice id (see `dubkit voice list --provider voicedub`) or a voice trained in this project")
+                .providerError
+        }
+    }
+
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
         try await typed {
             var pitch = request.pitchShift

@@ -186,7 +186,7 @@ public struct VoiceDubClient: Sendable {
             return .unreachable(operation: operation, detail: "\(attempts) attempts; last: \(last.errorDescription ?? "")")
         case let .fileError(path, message):
             return .localFile(operation: operation, path: path, message: message)
-        case .connectionFailed, .timeout, .stalled, .tlsFailure, .cancelled, .invalidResponse:
+        case .connectionFailed, .timeout, .stalled, .answerLost, .tlsFailure, .cancelled, .invalidResponse:
             return .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
         case .redirectRefused:
             return .invalidResponse(operation: operation, detail: error.errorDescription ?? "\(error)")

@@ -465,6 +465,8 @@ final class CurlTransfer {
         outcome.stalled = stalledFor
         outcome.refusedRedirect = refusedRedirect
         outcome.received = received
+        var requestBytes = 0
+        outcome.requestSent = dubkit_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &requestBytes) == CURLE_OK && requestBytes > 0
         outcome.status = status
         outcome.headers = headers
         outcome.body = body

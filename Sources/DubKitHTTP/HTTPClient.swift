@@ -132,7 +132,7 @@ public final class HTTPClient: Sendable {
                 offset = 0
                 error = .connectionFailed(method: request.method.rawValue, url: request.redactedURL,
                                           host: request.url.host ?? "", message: outcome.rangeMismatch ?? "")
-            } else if case .connectionFailed = error, resumable, outcome.fileBytes > offset {
+            } else if error.isDropped, resumable, outcome.fileBytes > offset {
                 validator = Self.rangeValidator(outcome.headers) ?? validator
                 // Progress was made: resume at once and do not count this attempt against the policy.
                 configuration.log?("! connection dropped after \(outcome.fileBytes) bytes; resuming")
@@ -328,6 +328,10 @@ public final class HTTPClient: Sendable {
         switch outcome.curlCode {
         case 0:
             break
+        case let code where outcome.requestSent && [18, 52, 56, 92].contains(code):
+            // Partial body, empty reply, receive failure, HTTP/2 stream error: after
+            // the request left, so the server may have carried it out.
+            return .answerLost(method: method, url: url, status: outcome.status, message: outcome.curlMessage)
         case 28:
             let limit = outcome.connected ? outcome.timeout : outcome.connectTimeout
             return .timeout(method: method, url: url, seconds: limit > 0 ? limit : nil, message: outcome.curlMessage)

@@ -12,6 +12,9 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
     case stalled(method: String, url: String, seconds: Double, answered: Bool, received: Int64)
     /// A redirect to `target` was not followed: from https to plain http, or to a scheme other than http(s).
     case redirectRefused(method: String, url: String, target: String)
+    /// The request left whole, and its answer never came or was cut off (`status` 0 when nothing of it
+    /// came): the server may have carried the request out.
+    case answerLost(method: String, url: String, status: Int, message: String)
     /// The TLS handshake or certificate verification failed.
     case tlsFailure(method: String, url: String, host: String, message: String)
     /// The server answered with a status outside 2xx; `body` is the start of its answer.
@@ -37,6 +40,15 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
         }
     }
 
+    /// True when the connection went down (before or after the request left): worth trying again where
+    /// the request may be repeated, and a download may continue from its bytes.
+    public var isDropped: Bool {
+        switch self {
+        case .connectionFailed, .answerLost: true
+        default: false
+        }
+    }
+
     /// A sentence a user can act on.
     public var errorDescription: String? {
         switch self {
@@ -48,6 +60,8 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
             "\(method) \(url): \(answered ? "the answer stopped after \(received) bytes and" : "the server accepted the request but") sent nothing for \(Self.format(seconds)) s, so DubKit stopped waiting. Run the same command again to continue (a download resumes from the bytes already on disk where the server allows it); \(NetworkBounds.stallVariable) sets how long to wait."
         case let .redirectRefused(method, url, target):
             "\(method) \(url) redirected to \(target), which is refused: only http(s) is followed, and never from https to plain http, where the answer could be read or changed on the way. Ask for an https address that does not redirect to http."
+        case let .answerLost(method, url, status, message):
+            "\(method) \(url): the request was sent and its answer \(status > 0 ? "was cut off after status \(status)" : "never came") (\(message)); the server may have carried it out."
         case let .tlsFailure(method, url, host, message):
             "\(method) \(url): secure connection to \(host) failed: \(message). Check the system clock and CA certificates (ca-certificates); verification cannot be turned off."
         case let .status(method, url, code, body):

@@ -44,7 +44,7 @@ public struct RetryPolicy: Sendable {
     /// True for failures worth retrying: connection failures and retryable statuses.
     public func isRetryable(_ error: HTTPError) -> Bool {
         switch error {
-        case .connectionFailed: true
+        case .connectionFailed, .answerLost: true
         case .status(_, _, let code, _): isRetryable(status: code)
         default: false
         }

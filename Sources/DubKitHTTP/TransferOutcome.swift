@@ -32,5 +32,8 @@ struct TransferOutcome: Sendable {
     var fileError: (path: String, message: String)?
     /// Set when the request could not be started (e.g. a file to upload is missing).
     var setupError: HTTPError?
+    /// True once the whole request had left (libcurl counted its bytes): a failure after that may come
+    /// after the server carried the request out.
+    var requestSent = false
     var cancelled = false
 }

@@ -10,7 +10,8 @@ struct ConvertCommand: AsyncParsableCommand {
         abstract: "Dub a video or audio file in one go: extract, convert, and write the dubbed video or audio.",
         discussion: """
             Everything is recorded in a project (--project, default `default`), so `dub show`, `dub log` \
-            and a rerun after an interruption work as for any dub. A video output (.mp4, .mov, .mkv) \
+            and a rerun after an interruption work as for any dub: the same input, voice, parameters and \
+            output continue the earlier run's dub (never paying twice); --new starts a new one. A video output (.mp4, .mov, .mkv) \
             keeps the input's video untouched; an audio output (.wav, .flac, .mp3) holds the dub alone.
 
             Built-in voices (local engine, offline): \(BuiltInVoices.names.map { "local:\($0)" }.joined(separator: ", ")). \
@@ -58,6 +59,9 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup var overwrite: OverwriteOption
 
+    @Flag(name: .customLong("new"), help: "Start a new dub even when an earlier run of the same conversion can be continued.")
+    var fresh = false
+
     func validate() throws {
         guard (voice == nil) != (reference == nil) else { throw ValidationError("give exactly one of --voice and --reference") }
         if let voice, !voice.contains(":") { throw ValidationError("--voice must be PROVIDER:VOICE, e.g. local:bright") }
@@ -91,12 +95,24 @@ struct ConvertCommand: AsyncParsableCommand {
         if let strength { values["conversionStrength"] = .number(strength) }
         let parameters = try DubParameters(values)
         try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
+        if try !store.voices(provider: providerID).contains(where: { $0.name == voiceRef }) { try provider.checkVoice(voiceRef) }
         let isLink = MediaLink.scheme(of: input) != nil && !FileManager.default.fileExists(atPath: input)
         let source = isLink ? try MediaLink(input).url.absoluteString : URL(fileURLWithPath: input).standardizedFileURL.path
-        let created = try store.createDub(Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: isLink ? .link : .file,
-                                              source: source, pitchShift: pitch, parameters: parameters))
+        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+        if !isLink { try SourceCheck.audioCoversPicture(URL(fileURLWithPath: source)) }
+        // The same input, voice, parameters and output continue the dub of an earlier run: its paid
+        // step is never sent twice.
+        let key = try ProjectStore.convertKey(input: isLink ? nil : URL(fileURLWithPath: source), link: isLink ? source : nil,
+                                              providerID: providerID, voiceRef: voiceRef, pitchShift: pitch,
+                                              parameters: parameters, output: outputURL)
+        let (created, continued) = try store.convertDub(key: key, fresh: fresh, creating: Dub(
+            providerID: providerID, voiceRef: voiceRef, sourceKind: isLink ? .link : .file, source: source, pitchShift: pitch,
+            parameters: parameters))
         guard let id = created.id else { return }
         progress.mediaSeconds = { (try? store.dub(id))?.inputDurationMs.map { Double($0) / 1000 } }
+        if continued {
+            report("continuing dub \(id), stage \(created.status.rawValue) (--new starts a new dub)")
+        }
         let bytes = ByteProgress("downloading", json: global.json)
         let dub = try await DubRunner(store: store, provider: provider, links: download.downloader(progress: bytes.callback),
                                       report: report, progress: { progress.fraction($0) }).run(id)
@@ -104,7 +120,6 @@ struct ConvertCommand: AsyncParsableCommand {
         guard dub.status == .done else {
             throw DubKitError.dubFailed(id: id, project: project, code: dub.errorCode ?? "error", message: dub.errorMessage ?? "")
         }
-        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         let record = try await DubExporter(store: store).export(
             [dub], to: outputURL, settings: DubExporter.Settings(language: language, keepOriginal: keepOriginal),
             progress: phases.callback)

@@ -139,22 +139,40 @@ struct CartesiaWorkflowTests {
         #expect(abs(try h.result(dub).seconds - 1.5) < 0.1)
     }
 
-    @Test("a stream cut by an error event or a dropped connection stores nothing and is sent again; a batch keeps to 2 at once")
+    @Test("a stream whose answer is lost stops the dub in outcome_unknown with no second call; --allow-repay sends exactly one more")
+    func lostStreamIsNotRepaidSilently() async throws {
+        let h = try CartesiaHarness()
+        h.fake.inject(.dropAfterEffect, on: .changeVoiceSSE)
+        let id = try h.fileDub(try h.tone("a.wav"), parameters: ["stream": .bool(true)])
+
+        let stopped = try await h.run(id)
+        #expect(stopped.status == .error && stopped.errorCode == "outcome_unknown", "\(stopped.errorCode ?? "")")
+        #expect(stopped.errorMessage?.contains("dub retry --project") == true, "\(stopped.errorMessage ?? "")")
+        let runner = DubRunner(store: h.store, provider: h.adapter)
+        await #expect(throws: DubKitError.self) { try await runner.retry(id) }
+        #expect(h.fake.calls(.changeVoiceSSE) == 1)
+
+        _ = try await runner.retry(id, allowRepay: true)
+        let dub = try await h.run(id)
+        #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
+        #expect(h.fake.calls(.changeVoiceSSE) == 2)
+        #expect(try h.store.paidCalls(dub: id).map(\.state) == [.abandoned, .completed])
+    }
+
+    @Test("a stream cut by an error event stores nothing and is sent again; a batch keeps to 2 at once")
     func cutStreamsAndConcurrency() async throws {
         let h = try CartesiaHarness(options: .init(maxConcurrentRequests: 2, processingDelay: .milliseconds(200)))
         h.fake.inject(.streamError, on: .changeVoiceSSE)
-        h.fake.inject(.dropConnection, on: .changeVoiceSSE)
         let id = try h.fileDub(try h.tone("a.wav"), parameters: ["stream": .bool(true)])
 
         let notes = Locked<[String]>([])
         let dub = try await h.run(id, report: { line in notes.withLock { $0.append(line) } })
 
         #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
-        #expect(h.fake.calls(.changeVoiceSSE) == 3)
+        #expect(h.fake.calls(.changeVoiceSSE) == 2)
         #expect(h.fake.conversions.map(\.charged).filter { $0 > 0 }.count == 1) // the failed stream was not charged
         let said = notes.current.joined(separator: "\n")
         #expect(said.contains("stopped the stream with an error (500 stream_error: Voice conversion failed midway.)"), "\(said)")
-        #expect(said.contains("no complete answer from Cartesia"), "\(said)")
         // Nothing of the cut streams is left: once done, the job's folder is gone whole.
         let job = try #require(dub.providerJobID)
         #expect(!((try? FileManager.default.contentsOfDirectory(atPath: h.stateFolder.path)) ?? []).contains { $0.hasPrefix(job) })

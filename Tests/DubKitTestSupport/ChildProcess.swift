@@ -89,6 +89,14 @@ public final class ChildProcess: @unchecked Sendable {
         return false
     }
 
+    /// True until the child ends.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` (SIGSTOP, SIGCONT, SIGINT…).
+    public func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
     /// Sends SIGKILL: the child gets no chance to clean up, as in a crash or power loss.
     public func killHard() {
         kill(process.processIdentifier, SIGKILL)

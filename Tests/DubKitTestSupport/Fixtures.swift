@@ -55,14 +55,16 @@ public enum Fixtures {
         try data.write(to: url)
     }
 
-    /// Writes a small H.264 + AAC MP4 (a test pattern and a 48 kHz stereo tone) with the ffmpeg program.
-    public static func video(_ url: URL, seconds: Double = 2, frequency: Int = 300) throws {
+    /// Writes a small H.264 + AAC MP4 (a test pattern and a 48 kHz stereo tone) with the ffmpeg program;
+    /// with `audioSeconds`, the tone stops then while the picture goes on.
+    public static func video(_ url: URL, seconds: Double = 2, frequency: Int = 300, audioSeconds: Double? = nil) throws {
         struct FFmpegFailed: Error {}
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
         process.arguments = ["-nostdin", "-loglevel", "error", "-y",
                              "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
-                             "-f", "lavfi", "-i", "sine=frequency=\(frequency):sample_rate=48000",
+                             "-f", "lavfi"] + (audioSeconds.map { ["-t", String($0)] } ?? []) + [
+                             "-i", "sine=frequency=\(frequency):sample_rate=48000",
                              "-t", String(seconds), "-ac", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
                              url.path]
         try process.run()

@@ -8,10 +8,15 @@ import Testing
 enum ServiceError: AdapterError, Equatable {
     case invalidValue(field: String, value: String, allowed: String)
     case unreachable(operation: String, detail: String)
+    case answerLost(operation: String, detail: String)
     case invalidResponse(operation: String, detail: String)
     case jobState(path: String, detail: String)
     case refused(operation: String, status: Int, message: String, retryAfter: String?)
     case missingKey
+
+    var isAnswerLost: Bool {
+        if case .answerLost = self { true } else { false }
+    }
 
     static func refusal(_ response: HTTPResponse, operation: String) -> ServiceError {
         .refused(operation: operation, status: response.status, message: summary(response.text), retryAfter: response.headers["Retry-After"])

@@ -16,12 +16,17 @@ struct EchoService: SynchronousService {
     enum Failure: AdapterError, Equatable {
         case invalidValue(field: String, value: String, allowed: String)
         case unreachable(operation: String, detail: String)
+        case answerLost(operation: String, detail: String)
         case invalidResponse(operation: String, detail: String)
         case jobState(path: String, detail: String)
         case refused(status: Int)
         case audio(path: String)
 
         static func refusal(_ response: HTTPResponse, operation: String) -> Failure { .refused(status: response.status) }
+
+        var isAnswerLost: Bool {
+            if case .answerLost = self { true } else { false }
+        }
     }
 
     let url: URL

@@ -142,17 +142,27 @@ struct ElevenLabsWorkflowTests {
         #expect(abs(try h.result(dub).seconds - 1.5) < 0.1)
     }
 
-    @Test("an answer cut off mid-audio leaves nothing stored, and the conversion is sent again")
-    func cutAnswerIsSentAgain() async throws {
+    @Test("an answer cut off mid-audio stops the dub in outcome_unknown with no second call; --allow-repay sends exactly one more")
+    func cutAnswerIsNotRepaidSilently() async throws {
         let h = try ElevenLabsHarness()
         h.fake.inject(.dropMidBody, on: .convert)
         let id = try h.fileDub(try h.tone("a.wav"), parameters: ["output_format": .string("pcm_24000")])
 
-        let dub = try await h.run(id)
+        let stopped = try await h.run(id)
+        // ElevenLabs keeps no job to look up: the cut answer was billed, and nothing is sent again unasked.
+        #expect(stopped.status == .error && stopped.errorCode == "outcome_unknown", "\(stopped.errorCode ?? "")")
+        #expect(stopped.errorMessage?.contains("may have been charged") == true, "\(stopped.errorMessage ?? "")")
+        #expect(try await h.run(id).status == .error)
+        let runner = DubRunner(store: h.store, provider: h.adapter)
+        await #expect(throws: DubKitError.self) { try await runner.retry(id) }
+        #expect(h.fake.calls(.convert) == 1)
+        #expect(try h.store.committedCredits() >= stopped.creditsRequired ?? 1)
 
+        _ = try await runner.retry(id, allowRepay: true)
+        let dub = try await h.run(id)
         #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
-        // ElevenLabs keeps no job to look up: the cut answer was billed, and the conversion paid again.
         #expect(h.fake.calls(.convert) == 2 && h.fake.conversions.count == 2)
+        #expect(try h.store.paidCalls(dub: id).map(\.state) == [.abandoned, .completed])
         let result = try h.result(dub)
         #expect(result.stream.sampleRate == 24_000 && abs(result.seconds - 1.5) < 0.1)
     }

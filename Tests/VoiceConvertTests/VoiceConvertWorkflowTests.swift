@@ -159,6 +159,25 @@ struct VoiceConvertWorkflowTests {
         #expect(h.fake.credits == 10_000 - 4)
     }
 
+    @Test("a task creation whose answer is lost stops the dub in outcome_unknown with no second call; --allow-repay sends exactly one more")
+    func lostAnswerIsNotRepaidSilently() async throws {
+        let h = try VoiceConvertHarness()
+        h.fake.inject(.dropAfterProcessing, on: .convert)
+        let id = try h.fileDub(try h.tone("talk.wav", seconds: 2), voice: try h.reference().path)
+
+        let stopped = try await h.run(id)
+        #expect(stopped.status == .error && stopped.errorCode == "outcome_unknown", "\(stopped.errorCode ?? "")")
+        let runner = DubRunner(store: h.store, provider: h.adapter)
+        await #expect(throws: DubKitError.self) { try await runner.retry(id) }
+        #expect(h.fake.calls(.convert) == 1)
+
+        _ = try await runner.retry(id, allowRepay: true)
+        let dub = try await h.run(id)
+        #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
+        #expect(h.fake.calls(.convert) == 2 && h.fake.tasks.count == 2)
+        #expect(try h.store.paidCalls(dub: id).map(\.state) == [.abandoned, .completed])
+    }
+
     @Test("a later process continues a task from the state folder: the POST is not sent twice")
     func resumesInAnotherProcess() async throws {
         let h = try VoiceConvertHarness()

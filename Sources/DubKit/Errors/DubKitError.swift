@@ -40,6 +40,17 @@ public enum DubKitError: Error, Sendable, Equatable {
     /// A row of the store that cannot be read (or a voice model that cannot be used): its own work
     /// fails with this, the rest of the project runs and lists.
     case damagedRecord(DamagedRecord, project: String)
+    /// Another live runner holds the claim on this dub or voice; it is left to it.
+    case claimedElsewhere(entity: EntityKind, id: Int64, holder: ClaimHolder)
+    /// This runner's claim was taken over (its lease ran out while it was paused, slow or cut off):
+    /// its write was refused, and the new holder carries on.
+    case claimLost(entity: EntityKind, id: Int64, fence: Int64, holder: ClaimHolder?)
+    /// A paid request was sent and its answer lost, and the service offers no way to find out
+    /// whether it was carried out: it may have been charged. Nothing is sent again without the user's leave.
+    case outcomeUnknown(dub: Int64, project: String, credits: Int64)
+    /// A video whose audio ends more than a second before its picture: a dub of it would not line up,
+    /// and its export would be refused; caught before anything is paid.
+    case shortAudio(path: String, audioSeconds: Double, pictureSeconds: Double)
 }
 
 extension DubKitError: LocalizedError {
@@ -62,6 +73,10 @@ extension DubKitError: LocalizedError {
         case .budgetExceeded, .trainingOverBudget: "budget_exceeded"
         case .datasetInvalid: "dataset_invalid"
         case .damagedRecord: "damaged_record"
+        case .claimedElsewhere: "claimed_elsewhere"
+        case .claimLost: "claim_lost"
+        case .outcomeUnknown: "outcome_unknown"
+        case .shortAudio: "short_audio"
         case let .dubFailed(_, _, code, _): code
         }
     }
@@ -107,6 +122,18 @@ extension DubKitError: LocalizedError {
         case let .damagedRecord(record, project):
             "\(record.entity.rawValue) \(record.id) of project '\(project)' is damaged: its \(record.field) is \(record.value), "
                 + "allowed \(record.allowed); it is left out of runs, and the rest of the project goes on"
+        case let .claimedElsewhere(entity, id, holder):
+            "\(entity.rawValue) \(id) is being run by \(holder.description); it is left to it"
+        case let .claimLost(entity, id, fence, holder):
+            "\(entity.rawValue) \(id): this runner's claim (fence \(fence)) was taken over"
+                + (holder.map { " by \($0.runner.description) (fence \($0.fence))" } ?? "")
+                + "; its write was refused"
+        case let .outcomeUnknown(dub, _, credits):
+            "dub \(dub): the paid request was sent but its answer was lost, and the provider cannot be asked "
+                + "whether it was carried out: it may have been charged (\(credits) credits)"
+        case let .shortAudio(path, audio, picture):
+            String(format: "%@: its audio lasts %.1f s and its picture %.1f s; a dub of it would not line up with the picture, "
+                   + "and nothing was sent to the provider", path, audio, picture)
         }
     }
 
@@ -150,6 +177,15 @@ extension DubKitError: LocalizedError {
                 ? "train the voice again, or import a good export of it under another name"
                 : "it was written by another program or another DubKit: set \(record.field) to an allowed value "
                     + "(sqlite3 on the project's project.sqlite), or restore the project from a backup"
+        case .claimedElsewhere:
+            "wait for it to finish; if that process is gone from another machine, its claim is free once its lease ends"
+        case .claimLost:
+            "nothing to do: the runner holding the claim now carries the work on (`dub show` names it)"
+        case let .outcomeUnknown(dub, project, _):
+            "check the provider's account; to send it again (and possibly pay twice) run "
+                + "`dubkit dub retry --project \(project) \(dub) --allow-repay`"
+        case .shortAudio:
+            "give a file whose audio covers its picture (pad the audio), or dub its audio alone: `dubkit media extract FILE -o audio.wav`"
         }
     }
 }

@@ -152,7 +152,8 @@ public struct LinkDownloader: Sendable {
             return .httpStatus(link: shown, code: code)
         case let .tooLarge(_, _, limit, size):
             return .tooLarge(link: shown, limit: limit, size: size)
-        case let .connectionFailed(_, _, _, message), let .tlsFailure(_, _, _, message), let .timeout(_, _, _, message):
+        case let .connectionFailed(_, _, _, message), let .tlsFailure(_, _, _, message), let .timeout(_, _, _, message),
+             let .answerLost(_, _, _, message):
             return .unreachable(link: shown, host: host, detail: message)
         case let .stalled(_, _, seconds, _, received):
             return .timedOut(link: shown, seconds: seconds, received: received, kept: 0)

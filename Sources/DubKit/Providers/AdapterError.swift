@@ -7,8 +7,12 @@ import Foundation
 public protocol AdapterError: Error {
     /// A value the provider would refuse, or a step the job is not ready for, caught before any request.
     static func invalidValue(field: String, value: String, allowed: String) -> Self
-    /// No answer, or an answer cut off (refused, dropped, timed out).
+    /// No answer: the request did not leave whole (refused, dropped, timed out before it was sent).
     static func unreachable(operation: String, detail: String) -> Self
+    /// The request left whole and its answer never came or was cut off: it may have been carried out.
+    static func answerLost(operation: String, detail: String) -> Self
+    /// True for ``answerLost(operation:detail:)``.
+    var isAnswerLost: Bool { get }
     /// An answer that is not what the documentation describes.
     static func invalidResponse(operation: String, detail: String) -> Self
     /// A local job file or folder that is gone or cannot be read or written; `detail` says what to do.
@@ -18,6 +22,20 @@ public protocol AdapterError: Error {
 }
 
 extension AdapterError {
+    /// The adapter's error for a request that failed without a readable answer: answer lost when the
+    /// request had left whole (see ``HTTPError/answerLost(method:url:status:message:)``), else unreachable.
+    public static func noAnswer(_ error: any Error, operation: String, detail: String) -> Self {
+        var http = error as? HTTPError
+        if case let .retriesExhausted(_, _, _, last)? = http { http = last }
+        switch http {
+        case .answerLost?, .stalled?:
+            // Sent, then no answer (or a cut one) within the bounds: it may have been carried out.
+            return .answerLost(operation: operation, detail: detail)
+        default: break
+        }
+        return .unreachable(operation: operation, detail: detail)
+    }
+
     /// A service's message as an error quotes it: on one line, at most 300 characters, `(no details)` when empty.
     public static func summary(_ text: String) -> String {
         let line = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")

@@ -27,6 +27,14 @@ public protocol Provider: Sendable {
     func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState
     /// Where the job stands now.
     func pollDub(jobID: String) async throws -> DubJobState
+    /// Refuses a voice id whose form the provider would never accept (`cartesia:../x`, `kits:abc`), at
+    /// `dub create` and `convert`, before anything is sent; by default any form passes.
+    func checkVoice(_ voice: String) throws(ProviderError)
+    /// Whether the paid request of the job (generate), whose answer never came or whose runner stopped
+    /// before recording it, reached the provider. By default the job is read: past `preprocessed`, it did;
+    /// still `preprocessed`, it did not. A provider that keeps no job to read (it converts in the request)
+    /// answers ``PaidRequestLookup/cannotTell(_:)``, and the dub waits for the user's leave to pay again.
+    func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup
     /// Writes the converted audio of a finished job to `destination`.
     func downloadDub(jobID: String, to destination: URL) async throws
     /// Tells the provider that the job's result is stored in the project (the dub is `done`), so what it
@@ -72,6 +80,14 @@ extension Provider {
         try await generateDub(jobID: jobID)
     }
     public func pollDub(jobID: String) async throws -> DubJobState { throw unsupported("dub status") }
+    public func checkVoice(_ voice: String) throws(ProviderError) {}
+    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
+        let state = try await pollDub(jobID: jobID)
+        switch state.status {
+        case .new, .uploading, .uploaded, .preprocessing, .preprocessed: return .notReceived
+        default: return .received(state)
+        }
+    }
     public func downloadDub(jobID: String, to destination: URL) async throws { throw unsupported("dub download") }
     public func releaseDubResult(jobID: String) async throws {}
     public func cancelDub(jobID: String) async throws { throw unsupported("cancelling a job") }

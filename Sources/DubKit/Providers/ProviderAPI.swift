@@ -38,7 +38,7 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         do {
             response = try await http.exchange(request)
         } catch {
-            throw .unreachable(operation: operation, detail: Self.describe(error))
+            throw .noAnswer(error, operation: operation, detail: Self.describe(error))
         }
         return try Self.accepted(response, operation: operation)
     }
@@ -51,7 +51,7 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         do {
             response = try await http.exchange(request, to: destination, observe: observe)
         } catch {
-            throw .unreachable(operation: operation, detail: Self.describe(error))
+            throw .noAnswer(error, operation: operation, detail: Self.describe(error))
         }
         return try Self.accepted(response, operation: operation)
     }

@@ -15,6 +15,10 @@ public enum ProviderError: Error, Sendable, Equatable {
     /// No answer came (connection refused, dropped or timed out): a request that was sent may or may
     /// not have been carried out, so a paid step must be looked up before it is sent again.
     case unreachable(provider: String, detail: String)
+    /// The request went out and its answer was lost (dropped or cut off after sending): it may have
+    /// been carried out, and paid for. A paid step is looked up where the service allows, and is
+    /// never sent again without the user's leave where it does not.
+    case answerLost(provider: String, detail: String)
     /// The service asked to slow down (HTTP 429); `retryAfter` is its wait in seconds, when it said.
     case rateLimited(provider: String, retryAfter: Double?, message: String)
     /// An external plugin could not be started, or ended while a request was pending.
@@ -39,6 +43,7 @@ extension ProviderError: LocalizedError {
         case .missingKey: "missing_key"
         case let .remote(_, _, code, _): code
         case .unreachable: "unreachable"
+        case .answerLost: "answer_lost"
         case .rateLimited: "rate_limited"
         case .pluginCrashed: "plugin_crashed"
         case .pluginTimedOut: "plugin_timed_out"
@@ -63,6 +68,8 @@ extension ProviderError: LocalizedError {
             "\(provider) answered \(status.map { "HTTP \($0) " } ?? "")\(code): \(message)"
         case let .unreachable(provider, detail):
             "no answer from \(provider): \(detail)"
+        case let .answerLost(provider, detail):
+            "the answer of \(provider) was lost after the request was sent: \(detail)"
         case let .rateLimited(provider, retryAfter, message):
             "\(provider) is rate limiting requests\(retryAfter.map { " (retry after \(Int($0.rounded(.up))) s)" } ?? ""): \(message)"
         case let .pluginCrashed(path, detail):
@@ -85,7 +92,7 @@ extension ProviderError: LocalizedError {
         case .pluginCrashed, .pluginTimedOut, .pluginProtocol: "run it with --verbose to see the plugin's own log (stderr)"
         case .credentials: "run `chmod 600` on it, or delete it and log in again"
         case let .untrustedPlugin(refusal): refusal.fix
-        case .unreachable: "check the network and the service's status, then run the same command again: it continues where it stopped"
+        case .unreachable, .answerLost: "check the network and the service's status, then run the same command again: it continues where it stopped"
         case .rateLimited: "wait a little and run the same command again, or run fewer dubs at once (--jobs)"
         default: nil
         }
@@ -97,7 +104,7 @@ extension ProviderError {
     /// a server-side failure (HTTP 408, 429 and 5xx).
     public var isTransient: Bool {
         switch self {
-        case .unreachable, .rateLimited: true
+        case .unreachable, .answerLost, .rateLimited: true
         case let .remote(_, status?, _, _): status == 408 || status == 429 || status >= 500
         default: false
         }

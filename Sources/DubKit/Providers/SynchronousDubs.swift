@@ -97,11 +97,14 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
             }
             try answer.store(part, to: folder.appendingPathComponent(result), as: Service.Failure.self)
         } catch {
-            // No audio stored: whatever happened, the next generate sends it again (the service keeps no
-            // job to look up; a conversion whose answer was cut off may have been billed).
+            // No audio stored. Refused, or never sent whole: nothing was charged, and the job goes back to
+            // be sent again. Sent and its answer lost: it may have been charged, and the service keeps no
+            // job to look up, so the job stays `converting` and ``lookUp(jobID:)`` says so.
             try? FileManager.default.removeItem(at: part)
-            job.stage = .preprocessed
-            try jobs.save(job)
+            if !error.isAnswerLost {
+                job.stage = .preprocessed
+                try jobs.save(job)
+            }
             throw error
         }
         job.result = result
@@ -113,6 +116,19 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
         try? FileManager.default.removeItem(at: audio)
         progress(1)
         return state(job)
+    }
+
+    /// What can be told of a generate whose answer never reached the core: a stored result means it was
+    /// taken; a job still `converting` was sent and its answer lost (or its process stopped), and the
+    /// service keeps nothing to look it up by; any other stage means it was never sent.
+    public func lookUp(jobID: String, service name: String) throws(Service.Failure) -> PaidRequestLookup {
+        let job = try jobs.load(jobID)
+        switch job.stage {
+        case .converted: return .received(state(job))
+        case .converting:
+            return .cannotTell("\(name) keeps no record of a conversion to look up, and this one was sent without its answer arriving")
+        case .created, .uploaded, .preprocessed: return .notReceived
+        }
     }
 
     /// Where the job stands.

@@ -4,7 +4,9 @@ import GRDB
 extension ProjectStore {
     /// Credits spent on dubs and voices plus those committed by dubs being generated and voices being
     /// trained and not yet charged (including a paid request whose intent is recorded and whose answer
-    /// has not come). A dub cut into chunks counts through its chunks, which are dubs of their own.
+    /// has not come), plus those possibly charged: paid requests whose answer was lost where the
+    /// provider cannot be asked (the ledger's `unknown` and `abandoned` entries). A dub cut into chunks
+    /// counts through its chunks, which are dubs of their own.
     public func committedCredits() throws(DubKitError) -> Int64 {
         try read { db in try Self.committedCredits(db) }
     }
@@ -17,6 +19,7 @@ extension ProjectStore {
                     WHERE credits_used = 0 AND chunk_count IS NULL AND (status IN ('queued', 'starting', 'processing', 'finalizing')
                        OR (status = 'preprocessed' AND EXISTS (SELECT 1 FROM stage_attempt a WHERE a.dub_id = dub.id
                            AND a.stage = 'generate' AND a.outcome = 'running'))))
+                 + (SELECT COALESCE(SUM(credits), 0) FROM paid_call WHERE state IN ('unknown', 'abandoned'))
                  + (SELECT COALESCE(SUM(credits_required), 0) FROM voice
                     WHERE credits_used = 0 AND (status IN ('queued', 'starting', 'processing', 'finalizing')
                        OR (status = 'uploading' AND EXISTS (SELECT 1 FROM stage_attempt a WHERE a.voice_id = voice.id
@@ -30,60 +33,23 @@ extension ProjectStore {
     }
 
     /// Checks the budget (`budget`, else the project's) and records the intent of dub `id`'s generate
-    /// request in one transaction, so dubs run side by side cannot together cross it. Throws
-    /// ``DubKitError/budgetExceeded(dub:required:committed:budget:)`` and records nothing when it would,
-    /// and ``DubKitError/illegalTransition(entity:id:from:to:allowed:)`` when the dub is no longer
-    /// `preprocessed` (`dub cancel` from another process), so a cancelled dub is never paid for.
+    /// request (its attempt and its open ledger entry) in one transaction, so dubs run side by side
+    /// cannot together cross it. Throws ``DubKitError/budgetExceeded(dub:required:committed:budget:)``
+    /// and records nothing when it would, and ``DubKitError/illegalTransition(entity:id:from:to:allowed:)``
+    /// when the dub is no longer `preprocessed` (`dub cancel` from another process), so a cancelled dub
+    /// is never paid for, or when an earlier request of the same step is not settled.
     public func beginGenerate(dub id: Int64, required: Int64, budget: Int64?, fingerprint: String,
                               jobID: String?) throws(DubKitError) -> StageAttempt {
-        try write { db in
-            try Self.beginGenerate(dub: id, required: required, budget: budget, fingerprint: fingerprint, jobID: jobID,
-                                   after: nil, in: db)
+        let dub = try self.dub(id)
+        let start = try openGenerate(dub: id, required: required, budget: budget, fingerprint: fingerprint, jobID: jobID,
+                                     providerID: dub.providerID) { generation in
+            PaidCall.key(provider: dub.providerID, operation: .generate, subject: .dub(id), jobID: jobID,
+                         content: [fingerprint], generation: generation)
         }
-    }
-
-    /// How ``beginGenerateUnlessUnsettled(dub:required:budget:fingerprint:jobID:)`` went.
-    enum GenerateStart {
-        /// The intent is recorded: the request may be sent.
-        case started(StageAttempt)
-        /// The dub's last generate attempt did not succeed (cut off, or its answer never came);
-        /// nothing was recorded, and the provider is to be asked first.
-        case unsettled(StageAttempt)
-    }
-
-    /// ``beginGenerate(dub:required:budget:fingerprint:jobID:)``, unless the dub's last generate attempt
-    /// did not succeed: one transaction where the engine used a read and a write.
-    func beginGenerateUnlessUnsettled(dub id: Int64, required: Int64, budget: Int64?, fingerprint: String,
-                                      jobID: String?) throws(DubKitError) -> GenerateStart {
-        try write { db in
-            let earlier = try Self.lastAttempt(.generate, dub: id, in: db)
-            if let earlier, earlier.outcome != .succeeded { return .unsettled(earlier) }
-            return .started(try Self.beginGenerate(dub: id, required: required, budget: budget, fingerprint: fingerprint,
-                                                   jobID: jobID, after: earlier?.attempt ?? 0, in: db))
+        guard case let .send(attempt, _) = start else {
+            throw .illegalTransition(entity: .dub, id: id, from: DubStatus.preprocessed.rawValue, to: DubStatus.queued.rawValue,
+                                     allowed: ["(an earlier generate request of this dub is not settled)"])
         }
-    }
-
-    /// Checks and records a generate intent inside the caller's transaction (cached statements: every
-    /// dub's paid step); `after` is the number of the dub's last generate attempt when already read.
-    private static func beginGenerate(dub id: Int64, required: Int64, budget: Int64?, fingerprint: String, jobID: String?,
-                                      after: Int?, in db: Database) throws -> StageAttempt {
-        let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM dub WHERE id = ?"), arguments: [id])
-        guard status == DubStatus.preprocessed.rawValue else {
-            throw DubKitError.illegalTransition(entity: .dub, id: id, from: status ?? "none", to: DubStatus.queued.rawValue,
-                                               allowed: ["(generate starts only from preprocessed)"])
-        }
-        if let limit = try Self.budget(budget, in: db) {
-            let committed = try Self.committedCredits(db)
-            if committed + required > limit {
-                throw DubKitError.budgetExceeded(dub: id, required: required, committed: committed, budget: limit)
-            }
-        }
-        let previous = try after ?? Int.fetchOne(
-            db.cachedStatement(sql: "SELECT MAX(attempt) FROM stage_attempt WHERE dub_id = ? AND stage = 'generate'"),
-            arguments: [id]) ?? 0
-        var attempt = StageAttempt(dubID: id, voiceID: nil, stage: .generate, attempt: previous + 1, outcome: .running,
-                                   providerJobID: jobID, requestFingerprint: fingerprint, startedAt: Date())
-        try attempt.insertRow(db)
         return attempt
     }
 
@@ -108,6 +74,7 @@ extension ProjectStore {
             var attempt = StageAttempt(dubID: nil, voiceID: id, stage: .train, attempt: previous + 1, outcome: .running,
                                        providerJobID: jobID, requestFingerprint: nil, startedAt: Date())
             try attempt.insert(db)
+            try Self.openTraining(voice, jobID: jobID, credits: required, claim: claim, in: db)
             return attempt
         }
     }

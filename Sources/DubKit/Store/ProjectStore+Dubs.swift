@@ -4,15 +4,18 @@ import GRDB
 extension ProjectStore {
     /// Stores a new dub (status `new`) and logs its creation; returns it with its id.
     public func createDub(_ dub: Dub) throws(DubKitError) -> Dub {
-        try write { db in
-            var dub = dub
-            try dub.insert(db)
-            guard let id = dub.id else { throw DubKitError.storage(path: databaseURL.path, reason: "dub row has no id") }
-            var event = Event(at: dub.createdAt, entity: .dub, entityID: id, kind: .created,
-                              toStatus: dub.status.rawValue, message: "\(dub.voice) from \(dub.shownSource)")
-            try event.insert(db)
-            return dub
-        }
+        try write { db in try Self.insertDub(dub, in: db, path: databaseURL.path) }
+    }
+
+    /// Inserts `dub` and its `created` event inside the caller's transaction.
+    static func insertDub(_ dub: Dub, in db: Database, path: String) throws -> Dub {
+        var dub = dub
+        try dub.insert(db)
+        guard let id = dub.id else { throw DubKitError.storage(path: path, reason: "dub row has no id") }
+        var event = Event(at: dub.createdAt, entity: .dub, entityID: id, kind: .created,
+                          toStatus: dub.status.rawValue, message: "\(dub.voice) from \(dub.shownSource)")
+        try event.insert(db)
+        return dub
     }
 
     /// The dub with this id, or `.notFound`; `.damagedRecord` naming the field when its row cannot be read.

@@ -88,7 +88,7 @@ extension ProjectStore {
         }
     }
 
-    private static func ended(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String?,
+    static func ended(_ attempt: StageAttempt, outcome: StageAttempt.Outcome, jobID: String?,
                               failure: FailureInfo?) -> StageAttempt {
         var finished = attempt
         finished.outcome = outcome
@@ -101,7 +101,7 @@ extension ProjectStore {
 
     /// Writes a finished attempt and what its stage produced inside the caller's transaction; the
     /// attempt's dub, if it is a dub's.
-    private func finish(_ finished: StageAttempt, failure: FailureInfo?, then next: DubStatus?, registering media: [MediaRef],
+    func finish(_ finished: StageAttempt, failure: FailureInfo?, then next: DubStatus?, registering media: [MediaRef],
                         updating change: ((inout Dub) -> Void)?, in db: Database) throws -> Int64? {
         try finished.updateEnd(db)
         for ref in media { try MediaStore.register(ref, in: db) }
@@ -134,6 +134,13 @@ extension ProjectStore {
         let finished = attempt
         try write { db in
             try finished.update(db)
+            if finished.stage == .train, let id = finished.voiceID {
+                // The training's ledger entry: taken, or it never reached the provider.
+                try db.execute(sql: """
+                    UPDATE paid_call SET state = ?, settled_at = ? WHERE voice_id = ? AND operation = 'train' AND state = 'open'
+                    """, arguments: [outcome == .succeeded ? PaidCall.State.completed.rawValue : PaidCall.State.notSent.rawValue,
+                                    UTCDateText.storeValue(Date()), id])
+            }
             if let next, let id = finished.voiceID {
                 try Voice.transition(id, to: next, failure: failure, in: db)
             }

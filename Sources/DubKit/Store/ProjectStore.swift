@@ -18,17 +18,32 @@ public final class ProjectStore: Sendable {
     /// The content-addressed media files of the project.
     public let media: MediaStore
     let pool: DatabasePool
+    /// The claim every write of this store is conditional on (see ``fenced(by:)``); nil for a plain store.
+    public let claim: Claim?
 
     /// The database file.
     public var databaseURL: URL { folder.appendingPathComponent(Self.databaseName) }
     /// Where exported files go by default.
     public var exportsFolder: URL { folder.appendingPathComponent("exports", isDirectory: true) }
 
-    private init(folder: URL, name: String, pool: DatabasePool) {
+    private init(folder: URL, name: String, pool: DatabasePool, media: MediaStore? = nil, claim: Claim? = nil) {
         self.folder = folder
         self.name = name
         self.pool = pool
-        self.media = MediaStore(folder: folder.appendingPathComponent("media", isDirectory: true))
+        self.media = media ?? MediaStore(folder: folder.appendingPathComponent("media", isDirectory: true))
+        self.claim = claim
+    }
+
+    /// The same store, with every write made conditional on `claim`: a write whose claim was taken
+    /// over (its fence raised by a later claim) is refused with ``DubKitError/claimLost(entity:id:fence:holder:)``,
+    /// and every accepted write renews the claim's lease.
+    public func fenced(by claim: Claim) -> ProjectStore {
+        ProjectStore(folder: folder, name: name, pool: pool, media: media, claim: claim)
+    }
+
+    /// The same store with no claim: its writes are not conditional.
+    public var unfenced: ProjectStore {
+        claim == nil ? self : ProjectStore(folder: folder, name: name, pool: pool, media: media)
     }
 
     /// Opens an existing project folder, applying any migrations this build has and the store lacks.
@@ -126,6 +141,7 @@ public final class ProjectStore: Sendable {
                 // every transaction, and the engine writes ten-odd of them a dub.
                 try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
                 do {
+                    if let claim { try Self.confirm(claim, in: db) }
                     let value = try body(db)
                     try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
                     return value

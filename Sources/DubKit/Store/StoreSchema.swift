@@ -68,8 +68,58 @@ enum StoreSchema {
                 CREATE UNIQUE INDEX dub_chunk ON dub(parent_id, chunk_index) WHERE parent_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v10-claims-and-paid-calls") { db in
+            // Claims: a dub (each chunk too) and a voice training are advanced only by the runner holding
+            // their claim (host, pid and start time of its process), until `claim_lease_until_ms`; the
+            // fence is raised by every new claim, and every write of a runner is conditional on it.
+            // The paid-call ledger: one row per paid request, keyed by a deterministic idempotency key,
+            // written before the request and settled after it (see ``PaidCall``).
+            try db.execute(sql: v10)
+        }
+        migrator.registerMigration("v11-dub-convert-key") { db in
+            // What a `dubkit convert` asked for (input content, voice, parameters, output), so running the
+            // same convert again continues its dub instead of creating and paying for a second one.
+            try db.execute(sql: """
+                ALTER TABLE dub ADD COLUMN convert_key TEXT CHECK (convert_key IS NULL OR length(convert_key) = 64);
+                CREATE INDEX dub_convert_key ON dub(convert_key) WHERE convert_key IS NOT NULL;
+                """)
+        }
         return migrator
     }
+
+    private static let v10 = """
+        ALTER TABLE dub ADD COLUMN claim_host TEXT;
+        ALTER TABLE dub ADD COLUMN claim_pid INTEGER CHECK (claim_pid IS NULL OR claim_pid > 0);
+        ALTER TABLE dub ADD COLUMN claim_started_ms INTEGER;
+        ALTER TABLE dub ADD COLUMN claim_lease_until_ms INTEGER;
+        ALTER TABLE dub ADD COLUMN claim_fence INTEGER NOT NULL DEFAULT 0 CHECK (claim_fence >= 0);
+        ALTER TABLE voice ADD COLUMN claim_host TEXT;
+        ALTER TABLE voice ADD COLUMN claim_pid INTEGER CHECK (claim_pid IS NULL OR claim_pid > 0);
+        ALTER TABLE voice ADD COLUMN claim_started_ms INTEGER;
+        ALTER TABLE voice ADD COLUMN claim_lease_until_ms INTEGER;
+        ALTER TABLE voice ADD COLUMN claim_fence INTEGER NOT NULL DEFAULT 0 CHECK (claim_fence >= 0);
+            CREATE TABLE paid_call (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                idempotency_key TEXT NOT NULL UNIQUE CHECK (length(idempotency_key) = 64),
+                provider_id TEXT NOT NULL CHECK (length(provider_id) > 0),
+                operation TEXT NOT NULL CHECK (operation IN ('generate', 'train')),
+                dub_id INTEGER REFERENCES dub(id) ON DELETE CASCADE,
+                voice_id INTEGER REFERENCES voice(id) ON DELETE CASCADE,
+                job_id TEXT,
+                credits INTEGER NOT NULL CHECK (credits >= 0),
+                state TEXT NOT NULL CHECK (state IN ('open', 'completed', 'not_sent', 'unknown', 'abandoned')),
+                sends INTEGER NOT NULL DEFAULT 1 CHECK (sends >= 0),
+                fence INTEGER NOT NULL CHECK (fence >= 0),
+                runner TEXT NOT NULL,
+                opened_at DATETIME NOT NULL,
+                settled_at DATETIME,
+                note TEXT,
+                CHECK ((dub_id IS NULL) <> (voice_id IS NULL))
+            );
+            CREATE INDEX paid_call_dub ON paid_call(dub_id) WHERE dub_id IS NOT NULL;
+            CREATE INDEX paid_call_voice ON paid_call(voice_id) WHERE voice_id IS NOT NULL;
+            CREATE INDEX paid_call_state ON paid_call(state) WHERE state IN ('open', 'unknown', 'abandoned');
+        """
 
     /// Tables, constraints and the guards that keep the event log append-only and every status
     /// change inside its lifecycle table, whatever code path writes it.

@@ -13,6 +13,8 @@ public struct DubBatch: Sendable {
         case failed(id: Int64, Error)
         /// It was not started: an earlier dub of its provider hit the budget, and the batch stops paying.
         case notStarted(Dub)
+        /// Another live runner holds its claim: it is left to that runner.
+        case leftToHolder(Dub, ClaimHolder)
     }
 
     public let store: ProjectStore
@@ -28,6 +30,8 @@ public struct DubBatch: Sendable {
     /// Called with a dub's id and the fraction (0...1) of its generate step done, by providers that
     /// convert in place (the local engine).
     public var progress: (@Sendable (Int64, Double) -> Void)?
+    /// How long a claim on a dub lasts without renewal, in seconds.
+    public var leaseSeconds = LeaseSettings.defaultSeconds
 
     public init(store: ProjectStore, jobsPerProvider: Int = 4, pollInterval: Double? = nil, budget: Int64? = nil,
                 retryDelay: Double? = nil, report: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -68,6 +72,7 @@ public struct DubBatch: Sendable {
         var runner = DubRunner(store: store, provider: provider, pollInterval: pollInterval, budget: budget,
                                links: links, report: report)
         if let retryDelay { runner.retryDelay = retryDelay }
+        runner.leaseSeconds = leaseSeconds
         // Every dub runs in one of the provider's job slots, and the chunks of long dubs share them:
         // a dub cut into chunks gives its slot back while they run (see ``JobSlots``).
         let slots = JobSlots(width)
@@ -77,18 +82,36 @@ public struct DubBatch: Sendable {
             var pending = queue.compactMap(\.id)[...]
             var outcomes: [Int64: Outcome] = [:]
             var budgetHit = false
-            func startNext() {
-                guard !budgetHit, let id = pending.popFirst() else { return }
+            // Dubs another runner held when their turn came; taken once the queue is done if their holder
+            // has gone meanwhile (a process of this machine that ended frees its claims at once).
+            var secondTurn: Set<Int64> = []
+            var hadSecondTurn: Set<Int64> = []
+            func startNext() -> Bool {
+                guard !budgetHit, let id = pending.popFirst() else { return false }
                 var runner = configured
                 if let progress { runner.progress = { fraction in progress(id, fraction) } }
                 let dubRunner = runner
                 group.addTask { (id, await slots.runHolding { await Self.outcome(of: id, with: dubRunner) }) }
+                return true
             }
-            for _ in 0..<width { startNext() }
-            for await (id, outcome) in group {
+            for _ in 0..<width { _ = startNext() }
+            while let (id, outcome) = await group.next() {
                 outcomes[id] = outcome
                 if case .overBudget = outcome { budgetHit = true }
-                startNext()
+                if case .leftToHolder = outcome, !hadSecondTurn.contains(id) { secondTurn.insert(id) }
+                if startNext() { continue }
+                // The queue is done: the dubs left to another runner whose claim is free now get their turn.
+                let free = secondTurn.filter { id in
+                    guard case .leftToHolder? = outcomes[id], let dub = try? store.dub(id), !dub.status.isFinal,
+                          dub.status != .error else { return false }
+                    return (try? store.holder(of: .dub(id)))??.isLive() != true
+                }
+                if !free.isEmpty && !budgetHit {
+                    secondTurn.subtract(free)
+                    hadSecondTurn.formUnion(free)
+                    pending.append(contentsOf: free.sorted())
+                    for _ in 0..<width { _ = startNext() }
+                }
             }
             for id in pending {
                 if let dub = try? store.dub(id) { outcomes[id] = .notStarted(dub) }
@@ -102,6 +125,7 @@ public struct DubBatch: Sendable {
             return .finished(try await runner.run(id))
         } catch let error as DubKitError {
             if case .budgetExceeded = error, let dub = try? runner.store.dub(id) { return .overBudget(dub, error) }
+            if case let .claimedElsewhere(_, _, holder) = error, let dub = try? runner.store.dub(id) { return .leftToHolder(dub, holder) }
             return .failed(id: id, error)
         } catch {
             return .failed(id: id, error)

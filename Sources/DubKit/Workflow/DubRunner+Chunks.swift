@@ -176,6 +176,7 @@ extension DubRunner {
         runner.retryDelay = retryDelay
         runner.maxTransientFailures = maxTransientFailures
         runner.jobSlots = slots
+        runner.leaseSeconds = leaseSeconds
         let child = runner
         let thrown = await withTaskGroup(of: (Int, Error?).self) { group in
             for chunk in chunks where !chunk.status.isFinal && chunk.status != .error && !stops.contains(chunk.status) {
@@ -226,13 +227,13 @@ extension DubRunner {
     /// `dub retry` of a chunked dub: its chunks in error are retried (each asks the provider where its
     /// job stands, as any dub's retry does), finished chunks are left alone, and the dub goes back
     /// to the stage it failed in.
-    func retryChunked(_ dub: Dub, failedFrom: DubStatus) async throws -> DubRetry {
+    func retryChunked(_ dub: Dub, failedFrom: DubStatus, allowRepay: Bool) async throws -> DubRetry {
         let id = dub.id ?? 0
         var notes: [String] = []
         var newJob = false
         for chunk in try store.chunks(of: id) where chunk.status == .error {
             guard let chunkID = chunk.id else { continue }
-            let plan = try await retry(chunkID)
+            let plan = try await retry(chunkID, allowRepay: allowRepay)
             newJob = newJob || plan.newJob
             notes.append("chunk \((chunk.chunkIndex ?? 0) + 1) (dub \(chunkID)): \(plan.reason)")
         }

@@ -16,7 +16,33 @@ public struct DubRetry: Sendable, Hashable, Codable {
 extension DubRunner {
     /// Moves a dub in `error` back to the status its failed stage starts from, after asking the
     /// provider where its job stands; run it again with ``run(_:)``.
-    public func retry(_ id: Int64) async throws -> DubRetry {
+    ///
+    /// A dub that stopped with `outcome_unknown` (a paid request sent, its answer lost, and the provider
+    /// offers no way to look it up) is sent again only with `allowRepay`: the unknown request stays
+    /// counted as possibly charged, and the new one is sent once.
+    public func retry(_ id: Int64, allowRepay: Bool = false) async throws -> DubRetry {
+        try await holding(.dub(id)) { runner in try await runner.retryHeld(id, allowRepay: allowRepay) }
+    }
+
+    /// Runs `body` with a copy of this runner whose store is fenced by a claim on `subject`, taken for the
+    /// length of `body` (by force for `dub cancel`, which must win over a runner at work).
+    func holding<T: Sendable>(_ subject: ClaimSubject, force: Bool = false,
+                              _ body: (DubRunner) async throws -> T) async throws -> T {
+        let plain = store.unfenced
+        let claim = try plain.claim(subject, leaseSeconds: leaseSeconds, force: force)
+        var runner = self
+        runner.store = plain.fenced(by: claim)
+        do {
+            let value = try await body(runner)
+            try? plain.release(claim)
+            return value
+        } catch {
+            try? plain.release(claim)
+            throw error
+        }
+    }
+
+    private func retryHeld(_ id: Int64, allowRepay: Bool) async throws -> DubRetry {
         let dub = try store.dub(id)
         guard dub.status == .error else {
             throw DubKitError.invalidField(field: "dub \(id) status", value: dub.status.rawValue,
@@ -24,8 +50,16 @@ extension DubRunner {
         }
         let failedFrom = try store.events(of: .dub, id: id).last { $0.toStatus == DubStatus.error.rawValue }?
             .fromStatus.flatMap(DubStatus.init(rawValue:)) ?? .new
-        if dub.isChunked { return try await retryChunked(dub, failedFrom: failedFrom) }
-        let plan = try await plan(dub, failedFrom: failedFrom)
+        if dub.isChunked { return try await retryChunked(dub, failedFrom: failedFrom, allowRepay: allowRepay) }
+        var plan = try await plan(dub, failedFrom: failedFrom)
+        let unknown = try store.paidCalls(dub: id).filter { $0.state == .unknown }
+        if !unknown.isEmpty {
+            let credits = unknown.map(\.credits).reduce(0, +)
+            guard allowRepay else { throw DubKitError.outcomeUnknown(dub: id, project: store.name, credits: credits) }
+            try store.abandonUnknownCalls(dub: id)
+            plan.reason = "the earlier generate request's outcome is unknown (it may have cost \(credits) credits); "
+                + "--allow-repay: it is sent once more and both stay counted against the budget"
+        }
         if plan.newJob {
             try store.updateDub(id) { $0.providerJobID = nil; $0.creditsUsed = 0 }
         }
@@ -59,6 +93,16 @@ extension DubRunner {
             case .done:
                 return DubRetry(resumesAt: .finalizing, attempt: try attempt(.download), newJob: false,
                                 reason: "download the finished result again")
+            case .new, .uploading:
+                return DubRetry(resumesAt: .uploading, attempt: try attempt(.upload), newJob: false,
+                                reason: "the provider's job \(jobID) is still \(state.status.rawValue): it is continued from its upload")
+            case .uploaded, .preprocessing:
+                return DubRetry(resumesAt: .preprocessing, attempt: try attempt(.preprocess), newJob: false,
+                                reason: "the provider's job \(jobID) is \(state.status.rawValue): it is continued from its preprocess")
+            case .preprocessed:
+                return DubRetry(resumesAt: .preprocessed, attempt: try attempt(.generate), newJob: false,
+                                reason: "the provider's job \(jobID) is preprocessed: generate is sent once the ledger shows "
+                                    + "no earlier request reached it")
             default:
                 return DubRetry(resumesAt: .queued, attempt: try attempt(.generate), newJob: false,
                                 reason: "the provider's job \(jobID) is \(state.status.rawValue): wait for it")
@@ -69,7 +113,14 @@ extension DubRunner {
 
     /// Cancels a dub that is not finished: asks the provider to stop its job when it has one and can,
     /// and marks the dub `cancelled`. Returns a note on what happened at the provider.
+    ///
+    /// It takes the dub's claim whoever holds it, so a runner at work on the dub finds its next write
+    /// refused and stops.
     public func cancel(_ id: Int64) async throws -> String {
+        try await holding(.dub(id), force: true) { runner in try await runner.cancelHeld(id) }
+    }
+
+    private func cancelHeld(_ id: Int64) async throws -> String {
         let dub = try store.dub(id)
         guard !dub.status.isFinal else {
             throw DubKitError.invalidField(field: "dub \(id) status", value: dub.status.rawValue,

@@ -23,6 +23,8 @@ extension DubRunner {
         // Otherwise a link is downloaded once into the media store (see `sourceFile`) and uploaded like a file.
         let attempt = try begin(.upload, dub: id, jobID: dub.providerJobID, moving: next)
         let source = try await sourceFile(of: dub, id: id)
+        // Before the provider's job: a video whose audio stops short of its picture is refused unpaid.
+        if dub.parentID == nil { try SourceCheck.audioCoversPicture(source) }
         report("dub \(id): extracting the audio of \(dub.sourceKind == .link ? "the link's file" : dub.source)")
         let audio = try await sourceAudio(of: dub, from: source)
         let ref = audio.ref
@@ -115,47 +117,113 @@ extension DubRunner {
         return stored.map { Handoff(dub: $0) }
     }
 
+    /// The paid step, through the ledger: the request's entry is opened (with the budget check and the
+    /// attempt) before it is sent and settled after. An entry found open (an answer lost, a runner
+    /// stopped) is looked up at the provider first; where the provider cannot tell, the dub stops in
+    /// `error` with `outcome_unknown` and is sent again only by `dub retry --allow-repay`.
     func generate(_ dub: Dub) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
         let required = dub.creditsRequired ?? 0
         let fingerprint = Self.fingerprint(dub)
+        let providerID = provider.descriptor.id
+        let open = { () throws(DubKitError) -> ProjectStore.GenerateStart in
+            try store.openGenerate(dub: id, required: required, budget: budget, fingerprint: fingerprint, jobID: jobID,
+                                   providerID: providerID) { generation in
+                PaidCall.key(provider: providerID, operation: .generate, subject: .dub(id), jobID: jobID, content: [fingerprint],
+                             generation: generation)
+            }
+        }
+        var start = try open()
+        if case let .pending(unsettled, running) = start {
+            // Sent again in this same step when the provider never saw it, so a request that keeps failing
+            // counts as one failure after another, not as a lookup that succeeded.
+            guard try await reconcile(id, jobID: jobID, unsettled, running: running) else { return nil }
+            start = try open()
+        }
         let attempt: StageAttempt
-        switch try store.beginGenerateUnlessUnsettled(dub: id, required: required, budget: budget, fingerprint: fingerprint,
-                                                      jobID: jobID) {
-        case .started(let started):
-            attempt = started
-        case .unsettled(let earlier):
-            // An interrupted request, or one whose answer never came: look before paying again.
-            let state = try await provider.pollDub(jobID: jobID)
-            let name = provider.descriptor.name
-            if state.status != .preprocessed {
-                try record(id, "the outcome of generate attempt \(earlier.attempt) was unknown; looked job \(jobID) up at \(name): "
-                           + "it is \(state.status.rawValue), so the request had reached it and is not sent again")
-                if earlier.outcome == .running {
-                    try store.finishStage(earlier, outcome: .succeeded, jobID: jobID, then: .queued)
-                } else {
-                    try store.transitionDub(id, to: .queued, message: "the earlier generate request had reached the provider")
-                }
-                return nil
-            }
-            try record(id, "looked job \(jobID) up at \(name) before sending generate again: it is still preprocessed, "
-                       + "so attempt \(earlier.attempt) never took effect; sending it now")
-            if earlier.outcome == .running {
-                try store.finishStage(earlier, outcome: .failed,
-                                      failure: FailureInfo(code: "interrupted", message: "never reached the provider"))
-            }
-            attempt = try store.beginGenerate(dub: id, required: required, budget: budget, fingerprint: fingerprint, jobID: jobID)
+        let entry: PaidCall
+        switch start {
+        case let .send(started, opened):
+            (attempt, entry) = (started, opened)
+        case let .completed(taken, running):
+            // The provider took it and a runner stopped before the dub moved on.
+            try store.settle(taken, .completed, note: nil, ending: running, outcome: .succeeded, jobID: jobID, then: .queued)
+            return nil
+        case let .unknown(unsettled):
+            try stopUnknown(id, unsettled, running: nil, why: unsettled.note ?? "its answer was lost")
+            return nil
+        case .pending:
+            return nil
         }
         // Said before the request: a provider that converts in place reports its progress during it.
         report("dub \(id): generating")
-        let state = try await provider.generateDub(jobID: jobID, progress: progress)
+        let state: DubJobState
+        do {
+            state = try await provider.generateDub(jobID: jobID, progress: progress)
+        } catch let error as ProviderError where Self.isRefusal(error) {
+            // The provider answered and did not take it: nothing was charged, it may be sent again.
+            try store.settle(entry, .notSent, note: error.code, ending: attempt, outcome: .failed,
+                             failure: FailureInfo(code: error.code, message: error.localizedDescription), then: nil)
+            throw error
+        }
+        // Any other failure leaves the entry open: the next pass looks the request up before anything more.
         if let note = state.note { try record(id, note) }
         if state.status == .error {
-            throw Self.remoteFailure(state, provider: provider.descriptor.id)
+            try store.settle(entry, .completed, note: "the provider took the request and failed the job", ending: nil,
+                             outcome: .succeeded, then: nil)
+            throw Self.remoteFailure(state, provider: providerID)
         }
-        let stored = try store.finishStage(attempt, outcome: .succeeded, jobID: state.jobID, then: .queued)
+        let stored = try store.settle(entry, .completed, note: nil, ending: attempt, outcome: .succeeded, jobID: state.jobID,
+                                      then: .queued)
         report("dub \(id): queued")
         return stored.map { Handoff(dub: $0) }
+    }
+
+    /// A paid request sent and not settled: the provider is asked whether it reached it. Taken: the dub
+    /// goes on without sending it again. Not taken: it is marked never sent, and true is returned (send
+    /// it now). The provider cannot tell: the dub stops with `outcome_unknown`.
+    private func reconcile(_ id: Int64, jobID: String, _ entry: PaidCall, running: StageAttempt?) async throws -> Bool {
+        let name = provider.descriptor.name
+        let sent = entry.sends == 1 ? "generate request" : "generate request (sent \(entry.sends) times)"
+        switch try await provider.lookUpGenerate(jobID: jobID) {
+        case let .received(state):
+            try record(id, "the outcome of the \(sent) was unknown; looked job \(jobID) up at \(name): it is "
+                       + "\(state.status.rawValue), so the request had reached it and is not sent again")
+            try store.settle(entry, .completed, note: "reconciled: \(state.status.rawValue) at \(name)", ending: running,
+                             outcome: .succeeded, jobID: jobID, then: .queued)
+            return false
+        case .notReceived:
+            try record(id, "looked job \(jobID) up at \(name) before sending generate again: it is still preprocessed, "
+                       + "so the earlier request never took effect; sending it now")
+            try store.settle(entry, .notSent, note: "reconciled: never reached \(name)", ending: running, outcome: .failed,
+                             failure: FailureInfo(code: "interrupted", message: "never reached the provider"), then: nil)
+            return true
+        case let .cannotTell(why):
+            try stopUnknown(id, entry, running: running, why: why)
+            return false
+        }
+    }
+
+    /// Ends the dub in `error` with `outcome_unknown`: the request may have been charged, and nothing is
+    /// sent again without `dub retry --allow-repay`.
+    private func stopUnknown(_ id: Int64, _ entry: PaidCall, running: StageAttempt?, why: String) throws {
+        let error = DubKitError.outcomeUnknown(dub: id, project: store.name, credits: entry.credits)
+        let message = "\(error.localizedDescription) (\(why)); \(error.recoverySuggestion ?? "")"
+        report("dub \(id): error outcome_unknown: \(message)")
+        let failure = FailureInfo(code: error.code, message: message)
+        try store.settle(entry, .unknown, note: why, ending: running, outcome: .failed, failure: failure,
+                         then: try store.dub(id).status == .error ? nil : .error)
+    }
+
+    /// True when the provider answered and did not take the request (so nothing was charged): a refusal
+    /// (4xx), a rate limit, or a check before any request. Anything else (no answer, an answer lost, a
+    /// server error) may have been carried out and is looked up before the request is sent again.
+    static func isRefusal(_ error: ProviderError) -> Bool {
+        switch error {
+        case .unreachable, .answerLost, .pluginCrashed, .pluginTimedOut, .pluginProtocol: false
+        case let .remote(_, status, _, _): status.map { (400..<500).contains($0) } ?? false
+        case .rateLimited, .invalidParameter, .missingKey, .unsupported, .unknownProvider, .credentials: true
+        }
     }
 
     /// Reports a decision and keeps it in the dub's log, where `dub log` shows it after any display is gone.

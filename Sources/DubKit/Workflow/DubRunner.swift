@@ -9,7 +9,8 @@ import Foundation
 /// it asks the provider where the job stands before deciding whether to submit again. Transient
 /// failures (no answer, rate limits, server errors) are retried in place with a growing wait.
 public struct DubRunner: Sendable {
-    public let store: ProjectStore
+    /// The project's store; while the runner advances a dub, fenced by its claim on the dub.
+    public internal(set) var store: ProjectStore
     public let provider: any Provider
     /// Seconds between two polls of a job (never below the provider's minimum unless overridden for tests).
     public let pollInterval: Double
@@ -28,6 +29,8 @@ public struct DubRunner: Sendable {
     /// The provider's job slots shared by the chunks of every dub run side by side (``DubBatch`` sets
     /// them); nil gives each chunked dub slots of its own.
     public var jobSlots: JobSlots?
+    /// How long the runner's claim on a dub lasts without renewal, in seconds.
+    public var leaseSeconds = LeaseSettings.defaultSeconds
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
                 links: LinkDownloader = LinkDownloader(),
@@ -42,10 +45,39 @@ public struct DubRunner: Sendable {
     }
 
     /// Runs the dub until it is `done`, `error` or `cancelled` (or reaches one of `stops`); returns it
-    /// as stored. Throws ``DubKitError/budgetExceeded(dub:required:committed:budget:)`` (leaving the dub
-    /// `preprocessed`) when generating it would cross the budget.
+    /// as stored. The dub is claimed first and advanced only while the claim holds: every write is
+    /// conditional on it. Throws ``DubKitError/claimedElsewhere(entity:id:holder:)`` (nothing done) when
+    /// another live runner holds it, ``DubKitError/claimLost(entity:id:fence:holder:)`` when its claim
+    /// was taken over meanwhile (the refused write is noted in the dub's log), and
+    /// ``DubKitError/budgetExceeded(dub:required:committed:budget:)`` (leaving the dub `preprocessed`)
+    /// when generating it would cross the budget.
     @discardableResult
     public func run(_ id: Int64, until stops: Set<DubStatus> = []) async throws -> Dub {
+        let current = try store.dub(id)
+        if current.status.isFinal || current.status == .error || stops.contains(current.status) { return current }
+        let runner = self
+        do {
+            return try await store.unfenced.withClaim(.dub(id), leaseSeconds: leaseSeconds) { fenced in
+                var claimed = runner
+                claimed.store = fenced
+                return try await claimed.advance(id, until: stops)
+            }
+        } catch let error as DubKitError {
+            if case let .claimLost(_, _, fence, holder) = error {
+                // `dub cancel` takes the claim to stop the dub: that is no loss to report.
+                if let now = try? store.dub(id), now.status == .cancelled { return now }
+                let message = "this runner (\(RunnerIdentity.current.description), fence \(fence)) lost its claim"
+                    + (holder.map { " to \($0.runner.description) (fence \($0.fence))" } ?? "")
+                    + "; its write was refused and it stopped working on the dub"
+                report("dub \(id): \(message)")
+                try? store.unfenced.note(message, on: .dub, id: id)
+            }
+            throw error
+        }
+    }
+
+    /// Runs the dub's stages, holding its claim (``run(_:until:)``).
+    private func advance(_ id: Int64, until stops: Set<DubStatus>) async throws -> Dub {
         var retry = TransientRetry(delay: retryDelay, limit: maxTransientFailures)
         // The dub as the stage just run stored it (read back in the transaction that ended the stage);
         // nil after anything else, and then it is read from the store, whose state is the truth.
@@ -85,7 +117,7 @@ public struct DubRunner: Sendable {
                     let now = try store.dub(id)
                     if now.status == .cancelled { return now }
                     throw error
-                case .budgetExceeded: throw error
+                case .budgetExceeded, .claimLost, .claimedElsewhere: throw error
                 default: try fail(id, FailureInfo(code: error.code, message: error.localizedDescription))
                 }
             }

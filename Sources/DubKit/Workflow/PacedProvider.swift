@@ -72,6 +72,11 @@ public struct PacedProvider: Provider {
     public func pollDub(jobID: String) async throws -> DubJobState {
         try await paced(polls, "dub-\(jobID)") { try await base.pollDub(jobID: jobID) }
     }
+    /// Paced as a read of the job: it is one, at the services that keep jobs.
+    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
+        try await paced(polls, "dub-\(jobID)") { try await base.lookUpGenerate(jobID: jobID) }
+    }
+    public func checkVoice(_ voice: String) throws(ProviderError) { try base.checkVoice(voice) }
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await paced { try await base.downloadDub(jobID: jobID, to: destination) }
     }

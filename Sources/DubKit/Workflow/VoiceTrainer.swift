@@ -8,7 +8,8 @@ import Foundation
 /// one transaction first, and a request whose answer never came is looked up at the provider before
 /// it is sent again. Transient failures are retried in place.
 public struct VoiceTrainer: Sendable {
-    public let store: ProjectStore
+    /// The project's store; while the trainer advances a voice, fenced by its claim on the voice.
+    public internal(set) var store: ProjectStore
     /// The provider, paced (``PacedProvider``): reads of the voice stay the poll interval apart.
     public let provider: any Provider
     public let pollInterval: Double
@@ -19,6 +20,8 @@ public struct VoiceTrainer: Sendable {
     public var retryDelay: Double = 2
     /// Transient failures in a row a training survives before it ends in error.
     public var maxTransientFailures = 8
+    /// How long the trainer's claim on a voice lasts without renewal, in seconds.
+    public var leaseSeconds = LeaseSettings.defaultSeconds
 
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
                 report: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -60,9 +63,22 @@ public struct VoiceTrainer: Sendable {
         return try await run(id)
     }
 
-    /// Continues voice `id` from its recorded status until it is `done` or `error`.
+    /// Continues voice `id` from its recorded status until it is `done` or `error`, holding its claim:
+    /// a voice another live runner trains is left to it (``DubKitError/claimedElsewhere(entity:id:holder:)``).
     @discardableResult
     public func run(_ id: Int64) async throws -> Voice {
+        let current = try store.voice(id)
+        if current.status == .error { return current }
+        let trainer = self
+        return try await store.unfenced.withClaim(.voice(id), leaseSeconds: leaseSeconds) { fenced in
+            var claimed = trainer
+            claimed.store = fenced
+            return try await claimed.advance(id)
+        }
+    }
+
+    /// Runs the voice's stages, holding its claim (``run(_:)``).
+    private func advance(_ id: Int64) async throws -> Voice {
         var retry = TransientRetry(delay: retryDelay, limit: maxTransientFailures)
         while true {
             let voice = try store.voice(id)

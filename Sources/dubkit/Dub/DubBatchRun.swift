@@ -10,6 +10,8 @@ struct DubBatchRun {
     let budget: Int64?
     /// The largest file a link dub's link may deliver.
     var maxDownloadBytes = LinkDownloader.defaultMaxBytes
+    /// How long a claim on a dub lasts without renewal.
+    var leaseSeconds = LeaseSettings.defaultSeconds
 
     /// Runs `dubs`; throws `ExitCode.failure` when any ends in error, over budget or could not run, or
     /// when `damaged` names rows that could not be read as dubs (each reported as its own failure).
@@ -24,6 +26,7 @@ struct DubBatchRun {
         }
         // Off a terminal a link's download is reported in plain lines; on one the board shows the stage.
         let bytes = board == nil ? ByteProgress("downloading", json: json) : nil
+        batch.leaseSeconds = leaseSeconds
         batch.links = LinkDownloader(maxBytes: maxDownloadBytes, progress: bytes?.callback)
         if let board { batch.progress = { id, fraction in board.converted(id, fraction) } }
         let registry = Registry.make(global)
@@ -46,6 +49,12 @@ struct DubBatchRun {
             case let .notStarted(waiting):
                 results.append(waiting)
                 failed = true
+            case let .leftToHolder(current, holder):
+                // Not a failure: another runner is advancing it, and this one must not pay for it again.
+                if !global.json {
+                    FileHandle.standardError.write(Data("dubkit: dub \(id) is being run by \(holder.description); left to it\n".utf8))
+                }
+                results.append(current)
             case let .failed(_, error):
                 ErrorReport.failure(any: error, json: global.json)
                 results.append((try? store.dub(id)) ?? dub)

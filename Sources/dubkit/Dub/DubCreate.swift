@@ -66,6 +66,7 @@ struct DubCreate: AsyncParsableCommand {
             guard FileManager.default.isReadableFile(atPath: url.path) else {
                 throw DubKitError.invalidField(field: "--file", value: file, allowed: "a readable file")
             }
+            try SourceCheck.audioCoversPicture(url)
             source = url.standardizedFileURL.path
         } else {
             source = try MediaLink(link ?? "").url.absoluteString
@@ -75,6 +76,8 @@ struct DubCreate: AsyncParsableCommand {
         dub.chunkSeconds = chunk
         let provider = try await Registry.make(global).provider(providerID)
         try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
+        // A voice trained in this project goes by its name; any other must have the provider's id form.
+        if try !store.voices(provider: providerID).contains(where: { $0.name == voiceRef }) { try provider.checkVoice(voiceRef) }
         let created = try store.createDub(dub)
         if global.json {
             try Output.json(created.forOutput)

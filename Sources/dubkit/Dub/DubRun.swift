@@ -20,6 +20,7 @@ struct DubRun: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var project: ProjectOption
     @OptionGroup var download: DownloadOptions
+    @OptionGroup var lease: LeaseOption
 
     @Argument(help: ArgumentHelp("The dubs' ids.", valueName: "dub-id"), completion: Completions.dubIDs)
     var ids: [Int64] = []
@@ -59,6 +60,6 @@ struct DubRun: AsyncParsableCommand {
             }
         }
         try await DubBatchRun(global: global, store: store, jobs: jobs, budget: budget,
-                              maxDownloadBytes: download.maxBytes).run(dubs, damaged: damaged)
+                              maxDownloadBytes: download.maxBytes, leaseSeconds: try lease.seconds()).run(dubs, damaged: damaged)
     }
 }

@@ -22,15 +22,20 @@ struct DubShow: ParsableCommand {
         var dub: Dub
         var stages: [StageAttempt]
         var chunks: [ChunkLine]?
+        /// The runner holding the dub's claim, when one does and may still be working.
+        var heldBy: ClaimHolder?
+        var paidCalls: [PaidCall]
 
         func encode(to encoder: any Encoder) throws {
             try dub.encode(to: encoder)
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode(stages, forKey: .stages)
             try container.encodeIfPresent(chunks, forKey: .chunks)
+            try container.encode(heldBy, forKey: .heldBy)
+            try container.encode(paidCalls, forKey: .paidCalls)
         }
 
-        enum Keys: String, CodingKey { case stages, chunks }
+        enum Keys: String, CodingKey { case stages, chunks, heldBy = "held_by", paidCalls = "paid_calls" }
     }
 
     /// One chunk of a chunked dub, as `dub show` lists it.
@@ -70,8 +75,10 @@ struct DubShow: ParsableCommand {
         let dub = try store.dub(id)
         let stages = try store.stageAttempts(dub: id)
         let chunks = dub.isChunked ? try store.chunks(of: id).map(ChunkLine.init) : nil
+        let holder = try store.holder(of: .dub(id)).flatMap { $0.isLive() ? $0 : nil }
+        let paid = try store.paidCalls(dub: id)
         if global.json {
-            try Output.json(Detail(dub: dub.forOutput, stages: stages, chunks: chunks))
+            try Output.json(Detail(dub: dub.forOutput, stages: stages, chunks: chunks, heldBy: holder, paidCalls: paid))
             return
         }
         var lines: [(String, String)] = [
@@ -86,6 +93,7 @@ struct DubShow: ParsableCommand {
             ("input", dub.inputDurationMs.map { "\(Double($0) / 1000) s" } ?? "-"),
             ("credits", "\(dub.creditsUsed) used, \(Output.optional(dub.creditsRequired)) required"),
             ("provider job", Output.optional(dub.providerJobID)),
+            ("held by", holder.map { "\($0.description), fence \($0.fence)" } ?? "-"),
             ("result", Output.optional(dub.resultMediaHash)),
             ("sync", dub.syncReport.map { sync in
                 "\(sync.flagged ? "OUT OF SYNC: " : "")drift up to \(sync.maxDriftMs) ms over \(sync.segments.count) segments"
@@ -115,6 +123,16 @@ struct DubShow: ParsableCommand {
                      "\(ChunkSpan.clock(chunk.startMs))-\(ChunkSpan.clock(chunk.endMs))", chunk.status.rawValue,
                      "\(chunk.creditsUsed) used, \(Output.optional(chunk.creditsRequired)) required",
                      chunk.errorCode.map { "\($0): \(chunk.errorMessage ?? "")" } ?? ""]
+                },
+                empty: "")
+        }
+        if !paid.isEmpty {
+            print("")
+            Output.table(
+                ["PAID CALL", "OPERATION", "STATE", "CREDITS", "SENDS", "JOB", "OPENED", "NOTE"],
+                paid.map { call in
+                    [Output.optional(call.id), call.operation.rawValue, call.state.rawValue, String(call.credits), String(call.sends),
+                     Output.optional(call.jobID), Output.time(call.openedAt), call.note ?? ""]
                 },
                 empty: "")
         }

@@ -40,7 +40,12 @@ struct DubStatusCommand: AsyncParsableCommand {
         let settled = { (dubs: [Dub]) in dubs.allSatisfy { $0.status.isFinal || $0.status == .error } }
         guard watch else {
             let dubs = try selected()
-            if global.json { try Output.json(dubs.map(\.forOutput)) } else { dubs.forEach { print(DubBoard.line($0, in: store)) } }
+            if global.json { try Output.json(dubs.map(\.forOutput)); return }
+            let holders = try store.dubHolders().filter { $0.value.isLive() }
+            for dub in dubs {
+                let held = dub.id.flatMap { holders[$0] }.map { "  held by \($0.description)" } ?? ""
+                print(DubBoard.line(dub, in: store) + held)
+            }
             return
         }
         if !global.json && Terminal.drawsInPlace {
