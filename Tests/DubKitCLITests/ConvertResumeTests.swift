@@ -87,10 +87,10 @@ struct ConvertResumeTests {
         #expect(try store.dubs().count == 1)
         #expect(fake.calls(.generateDub) == 1)
 
-        // Done: a third run exports again without converting; --new converts anew.
-        #expect(try ChildProcess.run("dubkit", arguments, environment: environment).status == 0)
+        // Done: a third run (replacing the output: --force) exports again without converting; --new converts anew.
+        #expect(try ChildProcess.run("dubkit", arguments + ["--force"], environment: environment).status == 0)
         #expect(try store.dubs().count == 1 && fake.calls(.generateDub) == 1)
-        #expect(try ChildProcess.run("dubkit", arguments + ["--new"], environment: environment).status == 0)
+        #expect(try ChildProcess.run("dubkit", arguments + ["--new", "--force"], environment: environment).status == 0)
         #expect(try store.dubs().count == 2 && fake.calls(.generateDub) == 2)
     }
 }

@@ -101,6 +101,10 @@ struct JSONShapeCLITests {
         for stage in (done["stages"] as? [[String: Any]] ?? []) + (error["stages"] as? [[String: Any]] ?? []) {
             #expect(Self.keys(stage) == shapes["StageAttempt"])
         }
+        for call in (done["paidCalls"] as? [[String: Any]] ?? []) + (error["paidCalls"] as? [[String: Any]] ?? []) {
+            #expect(Self.keys(call) == shapes["PaidCall"])
+        }
+        #expect(done["heldBy"] is NSNull)
         if let sync = done["syncReport"] as? [String: Any] { #expect(Self.keys(sync) == shapes["SyncReport"]) }
         for event in try run.objects(["dub", "log", "--project", "p", "2"]) { #expect(Self.keys(event) == shapes["Event"]) }
         let estimate = try run.object(["dub", "estimate", "--project", "p", "1"])

@@ -222,7 +222,7 @@ extension DubRunner {
         switch error {
         case .unreachable, .answerLost, .pluginCrashed, .pluginTimedOut, .pluginProtocol: false
         case let .remote(_, status, _, _): status.map { (400..<500).contains($0) } ?? false
-        case .rateLimited, .invalidParameter, .missingKey, .unsupported, .unknownProvider, .credentials: true
+        case .rateLimited, .invalidParameter, .missingKey, .unsupported, .unknownProvider, .credentials, .untrustedPlugin: true
         }
     }
 
