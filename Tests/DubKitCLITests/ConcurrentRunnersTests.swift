@@ -115,6 +115,10 @@ struct ConcurrentRunnersTests {
             #expect(snapshot.status == "new" && snapshot.apiCreditsUsed == 0, "job \(job) without its dub is \(snapshot.status)")
         }
         let charged = fake.dubIDs.compactMap { fake.dub($0) }.map(\.apiCreditsUsed).reduce(0, +)
+        let orphans = fake.dubIDs.filter { !owned.contains($0) }.count
+        print("figures: \(runners) VoiceDub runners, 10 kills each, \(busy) found at work; \(ids.count) dubs done, "
+              + "\(fake.calls(.generateDub)) generate requests (\(ids.count) took effect), \(orphans) jobs left new by lost create answers, "
+              + "\(charged) credits charged = recorded")
         #expect(charged == recorded, "the fake charged \(charged) credits, the project recorded \(recorded)")
         #expect(1_000_000 - fake.credits == charged)
         let check = try store.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
@@ -129,6 +133,7 @@ struct ConcurrentRunnersTests {
         let (busy, last) = try runKilled(runners, kills: 10, environment: environment, seed: 100 + UInt64(runners))
         #expect(last.status == 0, "\(last.stderr.suffix(800))")
         #expect(busy >= 10, "only \(busy) kills found a runner at work")
+        print("figures: \(runners) local runners, 10 kills each, \(busy) found at work")
         let store = try store()
         for id in ids {
             let dub = try store.dub(id)
