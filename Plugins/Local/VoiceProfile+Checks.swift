@@ -90,9 +90,56 @@ extension VoiceProfile {
         let profile = VoiceProfile(
             logF0Mean: try number("logF0Mean"), logF0StandardDeviation: try number("logF0StandardDeviation"),
             medianF0: try number("medianF0"), formantScale: try number("formantScale"), longTermSpectrum: spectrum,
-            loudness: try number("loudness"), sampleRate: Int(rate), engineVersion: try text("engineVersion"), origin: origin)
+            loudness: try number("loudness"), sampleRate: Int(rate), engineVersion: try text("engineVersion"), origin: origin,
+            codebook: try codebook(fields["codebook"], voice: voice))
         try profile.validate(voice: voice)
         return profile
+    }
+
+    /// The speaker codebook a `local-2` model holds, checked: nil when there is none, or when it is of a
+    /// format this engine does not know (such a codebook is ignored, not misread); a codebook of this
+    /// format whose shape or values the envelope mapper could not use is refused, naming the field.
+    static func codebook(_ value: JSONValue?, voice: String) throws(LocalEngineError) -> SpeakerCodebook? {
+        guard let value else { return nil }
+        if case .null = value { return nil }
+        guard case let .object(fields) = value, case let .number(format)? = fields["format"] else {
+            throw .invalidVoiceModel(voice: voice, field: "codebook", value: describe(value),
+                                     allowed: "an object with the codebook's format, bands, mean, classes and counts")
+        }
+        guard format == Double(SpeakerCodebook.currentFormat) else { return nil }
+        let codebook: SpeakerCodebook
+        do {
+            codebook = try JSONDecoder().decode(SpeakerCodebook.self, from: Data(DubParameters.canonicalText(value).utf8))
+        } catch {
+            throw .invalidVoiceModel(voice: voice, field: "codebook", value: "unreadable",
+                                     allowed: "bands (a number), mean, classes (arrays of numbers) and counts")
+        }
+        guard (1...EnvelopeBands.count).contains(codebook.bands) else {
+            throw .invalidVoiceModel(voice: voice, field: "codebook.bands", value: String(codebook.bands),
+                                     allowed: "1...\(EnvelopeBands.count) bands")
+        }
+        guard codebook.mean.count == codebook.bands else {
+            throw .invalidVoiceModel(voice: voice, field: "codebook.mean", value: "\(codebook.mean.count) values",
+                                     allowed: "exactly \(codebook.bands) values, one per band")
+        }
+        guard (1...SpeakerCodebook.maxClasses).contains(codebook.classes.count), codebook.counts.count == codebook.classes.count else {
+            throw .invalidVoiceModel(voice: voice, field: "codebook.classes",
+                                     value: "\(codebook.classes.count) classes, \(codebook.counts.count) counts",
+                                     allowed: "1...\(SpeakerCodebook.maxClasses) classes, one count each")
+        }
+        for (band, db) in codebook.mean.enumerated() {
+            try check(Double(db), field: "codebook.mean[\(band)]", in: spectrumLimits, unit: "dB", voice: voice)
+        }
+        for (index, envelope) in codebook.classes.enumerated() {
+            guard envelope.count == codebook.bands else {
+                throw .invalidVoiceModel(voice: voice, field: "codebook.classes[\(index)]", value: "\(envelope.count) values",
+                                         allowed: "exactly \(codebook.bands) values, one per band")
+            }
+            for (band, db) in envelope.enumerated() {
+                try check(Double(db), field: "codebook.classes[\(index)][\(band)]", in: spectrumLimits, unit: "dB", voice: voice)
+            }
+        }
+        return codebook
     }
 
     private static func check(_ value: Double, field: String, in range: ClosedRange<Double>, unit: String,

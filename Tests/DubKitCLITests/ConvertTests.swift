@@ -91,7 +91,7 @@ struct ConvertTests {
         }
         #expect(voice.datasetHash == sha256(Data(files.map(\.mediaHash).sorted().joined(separator: "\n").utf8)))
         let model = try #require(try JSONSerialization.jsonObject(with: Data((voice.modelData ?? "").utf8)) as? [String: Any])
-        #expect(model["engineVersion"] as? String == "local-1")
+        #expect(model["engineVersion"] as? String == "local-2")
         #expect(model["origin"] as? String == "measured")
         let datasetF0 = CorrelationPitchTracker.median(try Self.dataset.flatMap { try CorrelationPitchTracker.track(URL(fileURLWithPath: $0)) }.filter { $0 > 0 })
         let profileF0 = try #require(model["medianF0"] as? Double)

@@ -20,6 +20,18 @@ private func broken(_ change: (inout [String: JSONValue]) -> Void) -> JSONValue 
     return .object(model)
 }
 
+/// A `local-2` model: the good profile with a small codebook of `classes` (each as given).
+private func withCodebook(bands: Int = 12, classes: [[JSONValue]]? = nil, format: Double = 1) -> JSONValue {
+    var model = goodModel()
+    let rows = classes ?? (0..<3).map { c in (0..<bands).map { .number(-20 - Double(c) - Double($0)) } }
+    model["codebook"] = .object([
+        "format": .number(format), "bands": .number(Double(bands)),
+        "mean": .array((0..<bands).map { .number(-25 - Double($0)) }),
+        "classes": .array(rows.map { .array($0) }), "counts": .array(rows.map { _ in .number(40) }),
+    ])
+    return .object(model)
+}
+
 /// One way a model is broken, and the field its refusal must name.
 struct Malformation: Sendable, CustomTestStringConvertible {
     var field: String
@@ -43,6 +55,15 @@ struct VoiceProfileChecksTests {
         for name in BuiltInVoices.names {
             try #require(BuiltInVoices.profile(named: name)).validate(voice: "local:\(name)")
         }
+    }
+
+    @Test("a local-2 model keeps its codebook through the checks; a codebook of an unknown format is ignored")
+    func codebookKept() throws {
+        let profile = try VoiceProfile.checked(withCodebook(), voice: "local:good")
+        let codebook = try #require(profile.codebook, "the checks dropped the codebook, so the envelope mapping never runs")
+        #expect(codebook.bands == 12 && codebook.classes.count == 3 && codebook.isUsable)
+        #expect(try VoiceProfile.checked(withCodebook(format: 99), voice: "local:good").codebook == nil)
+        #expect(try VoiceProfile.checked(.object(goodModel()), voice: "local:good").codebook == nil)
     }
 
     @Test("each malformation is refused naming its field", arguments: [
@@ -71,6 +92,12 @@ struct VoiceProfileChecksTests {
         Malformation("origin", "an unknown origin", broken { $0["origin"] = .string("imagined") }),
         Malformation("engineVersion", "a number for the version", broken { $0["engineVersion"] = .number(1) }),
         Malformation("modelData", "an array for the model", .array([])),
+        Malformation("codebook", "a codebook that is text", broken { $0["codebook"] = .string("classes") }),
+        Malformation("codebook.classes[1]", "a codebook class of the wrong length",
+                     withCodebook(classes: [Array(repeating: .number(-20), count: 12), Array(repeating: .number(-20), count: 11)])),
+        Malformation("codebook.classes[0][2]", "a codebook value out of range",
+                     withCodebook(classes: [(0..<12).map { .number($0 == 2 ? 1e9 : -20) }])),
+        Malformation("codebook.bands", "a codebook of no bands", withCodebook(bands: 0, classes: [[]])),
         Malformation("modelData", "no model", .null),
     ])
     func malformations(_ malformation: Malformation) {
