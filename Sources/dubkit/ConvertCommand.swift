@@ -27,7 +27,7 @@ struct ConvertCommand: AsyncParsableCommand {
               dubkit convert talk.mp4 -o talk.es.mp4 --voice local:deep --language spa
               dubkit convert take.wav -o take-dubbed.wav --reference target-voice.wav
               dubkit convert talk.mp4 -o out.mp4 --voice local:narrator --project demo --force
-              dubkit convert talk.mp4 -o try.mp4 --voice local:warm --start 1:30 --duration 20
+              dubkit convert a.mp4 -o try.mp4 --voice local:warm --start 1:30 --duration 20
             """)
 
     @OptionGroup var global: GlobalOptions

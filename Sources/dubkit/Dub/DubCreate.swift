@@ -12,7 +12,7 @@ struct DubCreate: AsyncParsableCommand {
               dubkit dub create --project films --voice local:deep --file take.wav
               dubkit dub create --project films --voice soxpitch:high --file a.wav --pitch -2
               dubkit dub create --project films --voice local:warm --link https://x.org/a.mp4
-              dubkit dub create --project films --voice voicedub:calm-en --file a.mp4 --separate
+              dubkit dub create --project p --voice voicedub:calm --file a.mp4 --separate
             """)
 
     @OptionGroup var global: GlobalOptions
