@@ -25,6 +25,15 @@ public struct LocalProvider: Provider, VoiceModelChecking {
 
     public func account() async throws -> ProviderAccount { ProviderAccount(credits: nil) }
 
+    public var builtInVoices: [String] { BuiltInVoices.names }
+
+    /// Only the presets pass here: a voice trained in the project is found there before this is asked.
+    public func checkVoice(_ voice: String) throws(ProviderError) {
+        guard BuiltInVoices.profile(named: voice) == nil else { return }
+        throw .invalidParameter(provider: "local", field: "voice", value: voice,
+                                allowed: "a built-in voice (\(BuiltInVoices.names.joined(separator: ", "))) or one trained in the project")
+    }
+
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
         let profile: VoiceProfile
         if let data = request.voiceData {

@@ -14,6 +14,8 @@ public struct AudioExtractionOptions: Sendable, Equatable {
     /// When true, packets that fail to decode are skipped (and counted in the result) and a file
     /// that ends early is kept as far as it goes; by default either is ``MediaError/corrupt(path:detail:)``.
     public var toleratesDamage: Bool
+    /// Only this stretch of the input is written, cut to the sample; nil for the whole input.
+    public var window: MediaWindow?
 
     /// Defaults: keep rate and channels, 16-bit, format from the extension, first audio stream.
     public init(

@@ -34,6 +34,9 @@ final class AudioExtractionPipeline {
     private var skippedPackets = 0
     private var framesDecoded = 0
     private var lastReported = -1.0
+    /// With a window: the converter's output samples so far, counted from the input's start (set by
+    /// the first decoded frame's time, as a seek may start reading later).
+    private var windowClock: Int64?
 
     init(
         input: MediaInput, stream: UnsafeMutablePointer<AVStream>, options: AudioExtractionOptions,
@@ -64,7 +67,8 @@ final class AudioExtractionPipeline {
         let decoded = try MediaFrame(path: input.path)
         var completeness = InputCompleteness(input)
         var read: Int32 = 0
-        while true {
+        seekToWindow()
+        while !windowFilled {
             if let isCancelled, isCancelled() {
                 throw CancellationError()
             }
@@ -88,7 +92,7 @@ final class AudioExtractionPipeline {
         }
         _ = avcodec_send_packet(decoder.context, nil)
         try receiveFrames(into: decoded)
-        if !options.toleratesDamage {
+        if !options.toleratesDamage && options.window == nil {
             try completeness.verify(readResult: read)
         }
 
@@ -100,7 +104,7 @@ final class AudioExtractionPipeline {
                 path: input.path, detail: "\(skippedPackets) of \(packetsSent) audio packets are damaged")
         }
         try flushConverter()
-        while fifo.count > 0 {
+        while fifo.count > 0 && !windowFilled {
             try encodeQueued(encoder: encoder, container: container)
         }
         try encoder.encode(nil, into: container)
@@ -136,6 +140,9 @@ final class AudioExtractionPipeline {
         if container == nil {
             try openOutput(firstFrame: frame)
         }
+        if options.window != nil, windowClock == nil {
+            windowClock = Int64(((seconds(of: frame) ?? 0) * Double(outputRate)).rounded())
+        }
         if inputSignature.map({ $0 != signature }) ?? true {
             try flushConverter()
             try makeConverter(for: frame)
@@ -148,7 +155,7 @@ final class AudioExtractionPipeline {
             let needed = resampler.outputCapacity(forInput: frame.pointee.nb_samples)
             let buffer = try conversionBuffer(capacity: needed)
             let count = try resampler.convert(frame, into: buffer)
-            try fifo.write(buffer, samples: count)
+            try enqueue(buffer, samples: count, into: fifo)
             while fifo.count >= encoder.frameSize {
                 try encodeQueued(encoder: encoder, container: container)
             }
@@ -226,7 +233,7 @@ final class AudioExtractionPipeline {
         filtered = frame
         while try filterGraph.pull(into: frame) {
             defer { av_frame_unref(frame.pointer) }
-            try fifo.write(frame, samples: frame.pointer.pointee.nb_samples)
+            try enqueue(frame, samples: frame.pointer.pointee.nb_samples, into: fifo)
             while fifo.count >= encoder.frameSize {
                 try encodeQueued(encoder: encoder, container: container)
             }
@@ -266,16 +273,53 @@ final class AudioExtractionPipeline {
             let buffer = try conversionBuffer(capacity: max(resampler.outputCapacity(forInput: 0), 1))
             let count = try resampler.convert(nil, into: buffer)
             if count <= 0 { break }
-            try fifo.write(buffer, samples: count)
+            try enqueue(buffer, samples: count, into: fifo)
             while fifo.count >= encoder.frameSize {
                 try encodeQueued(encoder: encoder, container: container)
             }
         }
     }
 
+    /// Queues converted samples; with a window, those before its start are dropped as they come.
+    private func enqueue(_ frame: MediaFrame, samples: Int32, into fifo: AudioSampleFIFO) throws {
+        try fifo.write(frame, samples: samples)
+        guard let window = options.window, let clock = windowClock else { return }
+        windowClock = clock + Int64(samples)
+        let first = Int64((window.start * Double(outputRate)).rounded())
+        // Before the start nothing stays queued, so the samples to drop are the queue's first ones.
+        if clock < first { fifo.drain(Int32(min(Int64(samples), first - clock))) }
+    }
+
+    /// The samples a window holds, or nil for the whole input.
+    private var windowSamples: Int64? {
+        options.window?.duration.map { Int64(($0 * Double(outputRate)).rounded()) }
+    }
+
+    /// Whether a window's samples are all written: reading stops there.
+    private var windowFilled: Bool {
+        guard let limit = windowSamples, outputRate > 0 else { return false }
+        return samplesWritten >= limit
+    }
+
+    /// Seeks near a window's start (a second early: what is before it is dropped sample by sample), so
+    /// a preview late in a long file does not decode all that comes before.
+    private func seekToWindow() {
+        guard let window = options.window, window.start > 1, timeBase.num > 0 else { return }
+        let target = startTime + Int64((window.start - 1) * Double(timeBase.den) / Double(timeBase.num))
+        if av_seek_frame(input.context, streamIndex, target, AVSEEK_FLAG_BACKWARD) >= 0 {
+            avcodec_flush_buffers(decoder.context)
+        }
+    }
+
     private func encodeQueued(encoder: AudioEncoder, container: OutputContainer) throws {
         guard let fifo, let encodeFrame else { return }
-        let count = try fifo.read(into: encodeFrame)
+        let left = windowSamples.map { Int32(clamping: max($0 - samplesWritten, 0)) } ?? encodeFrame.capacity
+        if left == 0 {
+            // The window is full: what is still queued is past its end.
+            fifo.drain(fifo.count)
+            return
+        }
+        let count = try fifo.read(into: encodeFrame, maximum: left)
         guard count > 0 else { return }
         encodeFrame.pointer.pointee.pts = samplesWritten
         samplesWritten += Int64(count)

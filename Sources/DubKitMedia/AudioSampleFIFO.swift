@@ -31,6 +31,12 @@ final class AudioSampleFIFO {
         }
     }
 
+    /// Drops the first `samples` samples waiting.
+    func drain(_ samples: Int32) {
+        guard samples > 0 else { return }
+        _ = av_audio_fifo_drain(fifo, min(samples, count))
+    }
+
     /// Moves up to `frame.capacity` samples into `frame` and sets its sample count.
     func read(into frame: MediaFrame) throws -> Int32 {
         try read(into: frame, maximum: frame.capacity)

@@ -13,6 +13,10 @@ public struct RemuxPlan: Sendable, Equatable {
     public var keepOriginalAudio: Bool
     /// AAC bit rate in bits per second for each encoded dubbed track.
     public var audioBitRate: Int
+    /// Only this stretch of the video is written, starting at its first packet (a keyframe: give the
+    /// start of one, see ``MediaSlicer``), shifted to the video's own start; subtitles and chapters are
+    /// left out. Nil writes the whole video.
+    public var window: MediaWindow?
 
     /// A plan putting `dubbedTracks` into `video`, written to `output`.
     public init(

@@ -7,6 +7,8 @@ struct RemuxSession {
     let muxer: VideoOutputContainer
     let dubs: [any DubTrackWriter]
     let container: VideoContainerFormat
+    /// The stretch of the video written (a preview), or nil for all of it.
+    let window: MediaWindow?
 
     /// Input stream index → output stream, for the streams copied.
     private var copies: [Int32: UnsafeMutablePointer<AVStream>] = [:]
@@ -14,7 +16,9 @@ struct RemuxSession {
     /// Input stream index → converter and output stream, for subtitles converted to the output's text format.
     private var conversions: [Int32: (SubtitleTranscoder, MuxerStream)] = [:]
 
-    init(source: MediaInput, muxer: VideoOutputContainer, dubs: [any DubTrackWriter], container: VideoContainerFormat) {
+    init(source: MediaInput, muxer: VideoOutputContainer, dubs: [any DubTrackWriter], container: VideoContainerFormat,
+         window: MediaWindow? = nil) {
+        self.window = window
         self.source = source
         self.muxer = muxer
         self.dubs = dubs
@@ -64,7 +68,7 @@ struct RemuxSession {
         }
         var subtitles = 0
         var droppedSubtitles = 0
-        for stream in streams where stream.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_SUBTITLE {
+        for stream in streams where window == nil && stream.pointee.codecpar?.pointee.codec_type == AVMEDIA_TYPE_SUBTITLE {
             guard let codec = stream.pointee.codecpar?.pointee.codec_id else { continue }
             if muxer.accepts(codec) {
                 copies[stream.pointee.index] = try muxer.addCopy(of: stream)
@@ -81,7 +85,7 @@ struct RemuxSession {
                 droppedSubtitles += 1
             }
         }
-        let chapters = try muxer.copyMetadataAndChapters(from: source.context)
+        let chapters = window == nil ? try muxer.copyMetadataAndChapters(from: source.context) : 0
         try muxer.open()
 
         let videoStart = videoStreams.compactMap { stream -> Double? in
@@ -96,10 +100,19 @@ struct RemuxSession {
         let packet = try MediaPacket(path: source.path)
         var completeness = InputCompleteness(source)
         var read: Int32 = 0
+        let cut = window.map { VideoCut($0, streams: videoStreams, source: source) }
         while true {
             read = av_read_frame(source.context, packet.pointer)
             if read < 0 { break }
             defer { av_packet_unref(packet.pointer) }
+            if let cut {
+                switch cut.place(packet.pointer) {
+                case .inside: break
+                case .outside: continue
+                case .past: read = FFmpegCode.endOfFile
+                }
+                if read == FFmpegCode.endOfFile { break }
+            }
             if let isCancelled, isCancelled() {
                 throw CancellationError()
             }
@@ -136,7 +149,7 @@ struct RemuxSession {
             }
             try muxer.write(packet.pointer, timeBase: timeBase, to: target)
         }
-        try completeness.verify(readResult: read)
+        if window == nil { try completeness.verify(readResult: read) }
         let length = videoEnd - videoStart
         for (dub, sink) in sinks {
             try dub.advance(to: length, final: true, into: sink)
@@ -159,5 +172,47 @@ struct RemuxSession {
         let base = stream.pointee.time_base
         guard rate.num > 0, rate.den > 0, base.num > 0 else { return 0 }
         return av_rescale_q(1, AVRational(num: rate.den, den: rate.num), base)
+    }
+}
+
+/// Which packets a windowed remux copies, and their timestamps moved so the window starts where the
+/// video did: video packets from the window's start (the keyframe there, found by seeking back to it)
+/// up to its end; nothing of any other stream.
+private struct VideoCut {
+    enum Place { case inside, outside, past }
+
+    /// Per copied video stream: the window's start and end in its time base, and the shift.
+    private let bounds: [Int32: (start: Int64, end: Int64?, shift: Int64)]
+
+    init(_ window: MediaWindow, streams: [UnsafeMutablePointer<AVStream>], source: MediaInput) {
+        var bounds: [Int32: (Int64, Int64?, Int64)] = [:]
+        for stream in streams {
+            let base = stream.pointee.time_base
+            guard base.num > 0, base.den > 0 else { continue }
+            let origin = stream.pointee.start_time == cff_nopts_value() ? 0 : stream.pointee.start_time
+            func ticks(_ seconds: Double) -> Int64 { Int64((seconds * Double(base.den) / Double(base.num)).rounded()) }
+            let start = origin + ticks(window.start)
+            bounds[stream.pointee.index] = (start, window.end.map { origin + ticks($0) }, start - origin)
+        }
+        self.bounds = bounds
+        if let first = streams.first, let (start, _, _) = bounds[first.pointee.index], window.start > 0 {
+            // Back to the keyframe at (or just before) the start; the packets before it are skipped below.
+            _ = av_seek_frame(source.context, first.pointee.index, start, AVSEEK_FLAG_BACKWARD)
+        }
+    }
+
+    /// Where `packet` falls; a packet inside has its timestamps moved.
+    func place(_ packet: UnsafeMutablePointer<AVPacket>) -> Place {
+        guard let (start, end, shift) = bounds[packet.pointee.stream_index] else { return .outside }
+        let pts = packet.pointee.pts != cff_nopts_value() ? packet.pointee.pts : packet.pointee.dts
+        guard pts != cff_nopts_value() else { return .outside }
+        let dts = packet.pointee.dts != cff_nopts_value() ? packet.pointee.dts : pts
+        if let end, dts >= end { return .past }
+        // Tolerance of one tick for the rounding of the keyframe's time.
+        if pts < start - 1 { return .outside }
+        if let end, pts >= end { return .outside }
+        if packet.pointee.pts != cff_nopts_value() { packet.pointee.pts -= shift }
+        if packet.pointee.dts != cff_nopts_value() { packet.pointee.dts -= shift }
+        return .inside
     }
 }

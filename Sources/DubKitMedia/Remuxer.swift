@@ -56,9 +56,12 @@ public enum Remuxer {
         do {
             let muxer = try VideoOutputContainer(
                 format: container, filePath: temporary.temporary.path, displayPath: output.path)
-            let videoSeconds = videoStreams.compactMap {
+            let wholeSeconds = videoStreams.compactMap {
                 MediaStreamInfo.seconds($0.pointee.duration, $0.pointee.time_base)
             }.max() ?? source.durationSeconds
+            let videoSeconds = plan.window.map { window in
+                wholeSeconds.map { min($0 - window.start, window.duration ?? .infinity) } ?? window.duration
+            } ?? wholeSeconds
             let dubs: [any DubTrackWriter] = try plan.dubbedTracks.map { track in
                 if let copier = try DubTrackCopier(track: track, videoSeconds: videoSeconds) {
                     return copier
@@ -66,7 +69,7 @@ public enum Remuxer {
                 return try DubTrackEncoder(
                     track: track, outputPath: output.path, bitRate: plan.audioBitRate, globalHeader: muxer.wantsGlobalHeader)
             }
-            var session = RemuxSession(source: source, muxer: muxer, dubs: dubs, container: container)
+            var session = RemuxSession(source: source, muxer: muxer, dubs: dubs, container: container, window: plan.window)
             let result = try session.run(
                 videoStreams: videoStreams, keepOriginalAudio: plan.keepOriginalAudio, output: output.path,
                 expectedSeconds: videoSeconds, progress: progress, isCancelled: isCancelled)

@@ -91,7 +91,7 @@ extension DubKitError {
     /// Bad input the user can fix by retyping is a usage error (2); everything else a failure (1).
     var exitCode: Int32 {
         switch self {
-        case .invalidProjectName, .invalidField: 2
+        case .invalidProjectName, .invalidField, .unusableInput, .unusableOutput, .unknownVoice, .notOffered, .sliceOutside: 2
         default: 1
         }
     }

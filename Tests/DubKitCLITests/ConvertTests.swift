@@ -131,8 +131,8 @@ struct ConvertTests {
         #expect(abs(TestAudio.cents(after, over: referenceF0)) <= 50)
 
         let unknown = try dubkit(["convert", Self.sample.path, "-o", dir.path("x.mp4").path, "--voice", "local:nobody"], ws)
-        #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("voice_not_found") && unknown.stderr.contains("bright"))
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no voice 'local:nobody'") && unknown.stderr.contains("local:bright"))
         #expect(!FileManager.default.fileExists(atPath: dir.path("x.mp4").path))
         let both = try dubkit(["convert", Self.sample.path, "-o", dir.path("y.mp4").path, "--voice", "local:deep",
                                "--reference", Self.dataset[0]], ws)

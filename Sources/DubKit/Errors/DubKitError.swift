@@ -51,6 +51,18 @@ public enum DubKitError: Error, Sendable, Equatable {
     /// A video whose audio ends more than a second before its picture: a dub of it would not line up,
     /// and its export would be refused; caught before anything is paid.
     case shortAudio(path: String, audioSeconds: Double, pictureSeconds: Double)
+    /// An input (`--file`, `--reference`, convert's input) that cannot be dubbed: missing, unreadable,
+    /// not media, or without an audio stream; refused before anything is created.
+    case unusableInput(field: String, path: String, reason: String)
+    /// An output that cannot be written: its folder is missing or read-only, or no exporter writes its
+    /// extension; refused before anything is created.
+    case unusableOutput(field: String, path: String, reason: String, fix: String)
+    /// A voice the provider does not have (`local:brite`), with the nearest ones it does.
+    case unknownVoice(voice: String, suggestions: [String], known: [String])
+    /// An option the provider cannot honour (`--separate` with the local engine), with what would work.
+    case notOffered(option: String, provider: String, reason: String, fix: String)
+    /// A preview's `--start`/`--duration` outside the input.
+    case sliceOutside(field: String, value: Double, inputSeconds: Double)
 }
 
 extension DubKitError: LocalizedError {
@@ -77,6 +89,11 @@ extension DubKitError: LocalizedError {
         case .claimLost: "claim_lost"
         case .outcomeUnknown: "outcome_unknown"
         case .shortAudio: "short_audio"
+        case .unusableInput: "unusable_input"
+        case .unusableOutput: "unusable_output"
+        case .unknownVoice: "unknown_voice"
+        case .notOffered: "option_not_offered"
+        case .sliceOutside: "slice_outside_input"
         case let .dubFailed(_, _, code, _): code
         }
     }
@@ -134,6 +151,17 @@ extension DubKitError: LocalizedError {
         case let .shortAudio(path, audio, picture):
             String(format: "%@: its audio lasts %.1f s and its picture %.1f s; a dub of it would not line up with the picture, "
                    + "and nothing was sent to the provider", path, audio, picture)
+        case let .unusableInput(field, path, reason):
+            "\(field) \(path): \(reason)"
+        case let .unusableOutput(field, path, reason, _):
+            "\(field) \(path): \(reason)"
+        case let .unknownVoice(voice, suggestions, _):
+            "no voice '\(voice)'" + (suggestions.isEmpty ? "" : "; did you mean "
+                + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?")
+        case let .notOffered(option, provider, reason, _):
+            "\(option) cannot be used with \(provider): \(reason)"
+        case let .sliceOutside(field, value, seconds):
+            String(format: "%@ %.3g s is outside the input, which lasts %.1f s", field, value, seconds)
         }
     }
 
@@ -186,6 +214,18 @@ extension DubKitError: LocalizedError {
                 + "`dubkit dub retry --project \(project) \(dub) --allow-repay`"
         case .shortAudio:
             "give a file whose audio covers its picture (pad the audio), or dub its audio alone: `dubkit media extract FILE -o audio.wav`"
+        case .unusableInput:
+            "give a readable audio or video file with an audio stream (`dubkit media probe FILE` lists its streams)"
+        case let .unusableOutput(_, _, _, fix):
+            fix
+        case let .unknownVoice(voice, _, known):
+            (known.isEmpty ? "" : "voices at hand: \(known.joined(separator: ", ")); ")
+                + "`dubkit voice list --provider \(voice.split(separator: ":").first.map(String.init) ?? "ID")` lists a provider's voices, "
+                + "`dubkit voice train` makes one"
+        case let .notOffered(_, _, _, fix):
+            fix
+        case .sliceOutside:
+            "give --start within the input and a --duration above 0 (seconds, or mm:ss)"
         }
     }
 }

@@ -55,6 +55,9 @@ public struct ProviderRegistry: Sendable {
     /// The ids of the compiled-in adapters.
     public var builtInIDs: [String] { builtIn.keys.sorted() }
 
+    /// What the compiled-in adapters offer, by id (no plugin is run).
+    public var builtInDescriptors: [ProviderDescriptor] { builtIn.keys.sorted().compactMap { builtIn[$0]?.descriptor } }
+
     /// External plugins on disk, the first of each id in search order, skipping ids of built-ins, each
     /// checked by ``PluginTrust`` (nothing is run).
     public func plugins() -> [PluginCandidate] {

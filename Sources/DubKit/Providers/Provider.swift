@@ -30,6 +30,9 @@ public protocol Provider: Sendable {
     /// Refuses a voice id whose form the provider would never accept (`cartesia:../x`, `kits:abc`), at
     /// `dub create` and `convert`, before anything is sent; by default any form passes.
     func checkVoice(_ voice: String) throws(ProviderError)
+    /// The voices the provider has without asking anyone (the local engine's presets), offered as the
+    /// nearest names when a voice is mistyped; empty by default.
+    var builtInVoices: [String] { get }
     /// Whether the paid request of the job (generate), whose answer never came or whose runner stopped
     /// before recording it, reached the provider. By default the job is read: past `preprocessed`, it did;
     /// still `preprocessed`, it did not. A provider that keeps no job to read (it converts in the request)
@@ -81,6 +84,7 @@ extension Provider {
     }
     public func pollDub(jobID: String) async throws -> DubJobState { throw unsupported("dub status") }
     public func checkVoice(_ voice: String) throws(ProviderError) {}
+    public var builtInVoices: [String] { [] }
     public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
         let state = try await pollDub(jobID: jobID)
         switch state.status {

@@ -6,9 +6,10 @@ import GRDB
 /// the same dub (and its paid step is never sent twice) instead of creating a second one.
 extension ProjectStore {
     /// The key of one `convert` job: SHA-256 over the input's content (a link: its address), the provider,
-    /// the voice, the pitch shift, the parameters and the output path.
+    /// the voice, the pitch shift, the parameters, the output path and, for a preview, its slice
+    /// (``PreviewSlice/keyPart``), so a preview is a dub of its own.
     public static func convertKey(input: URL?, link: String?, providerID: String, voiceRef: String, pitchShift: Int,
-                                  parameters: DubParameters, output: URL) throws(DubKitError) -> String {
+                                  parameters: DubParameters, output: URL, slice: String? = nil) throws(DubKitError) -> String {
         let inputPart: String
         if let input {
             do {
@@ -21,9 +22,20 @@ extension ProjectStore {
         } else {
             inputPart = "link " + (link ?? "")
         }
-        let text = [inputPart, providerID, voiceRef, String(pitchShift), parameters.json, output.standardizedFileURL.path]
+        let text = ([inputPart, providerID, voiceRef, String(pitchShift), parameters.json, output.standardizedFileURL.path]
+            + (slice.map { [$0] } ?? []))
             .joined(separator: "\u{1f}")
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The dub an earlier `convert` with `key` left to continue (the latest one not cancelled), if any.
+    public func convertDubContinuing(key: String) throws(DubKitError) -> Dub? {
+        try read { db in
+            guard let id = try Int64.fetchOne(db, sql: """
+                SELECT id FROM dub WHERE convert_key = ? AND status != 'cancelled' ORDER BY id DESC LIMIT 1
+                """, arguments: [key]) else { return nil }
+            return try Self.fetchDub(id, in: db)
+        }
     }
 
     /// The dub `convert` continues for `key` (the latest one not cancelled), or `dub` created with that key

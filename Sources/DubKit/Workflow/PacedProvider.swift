@@ -77,6 +77,7 @@ public struct PacedProvider: Provider {
         try await paced(polls, "dub-\(jobID)") { try await base.lookUpGenerate(jobID: jobID) }
     }
     public func checkVoice(_ voice: String) throws(ProviderError) { try base.checkVoice(voice) }
+    public var builtInVoices: [String] { base.builtInVoices }
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await paced { try await base.downloadDub(jobID: jobID, to: destination) }
     }

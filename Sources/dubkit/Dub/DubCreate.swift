@@ -12,6 +12,7 @@ struct DubCreate: AsyncParsableCommand {
               dubkit dub create --project films --voice local:deep --file take.wav
               dubkit dub create --project films --voice soxpitch:high --file a.wav --pitch -2
               dubkit dub create --project films --voice local:warm --link https://x.org/a.mp4
+              dubkit dub create --project p --voice voicedub:calm --file a.mp4 --separate
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,7 +30,7 @@ struct DubCreate: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Pitch shift in semitones, -24...24 (e.g. --pitch -3).", valueName: "n"))
     var pitch: Int = 0
 
-    @Flag(help: "Separate the vocals from the backing track before converting.")
+    @Flag(help: "Separate the vocals from the backing track before converting (providers that offer it: voicedub, voiceconvert; not local).")
     var separate = false
 
     @Option(help: ArgumentHelp("Cut the input in pauses into chunks of at most this many seconds, converted one by one and joined (inputs longer than the provider takes are cut anyway).", valueName: "seconds"))
@@ -60,13 +61,17 @@ struct DubCreate: AsyncParsableCommand {
             values[String(parts[0])] = JSONValue.parsingArgument(parts.count > 1 ? String(parts[1]) : "")
         }
         let parameters = try DubParameters(values)
+        // Nothing is written before the provider, the voice, the options and the input are checked.
+        let registry = Registry.make(global)
+        let provider = try await registry.provider(providerID)
+        try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
+        try DubPreflight.checkSeparate(separate, provider: provider.descriptor, among: registry.builtInDescriptors)
+        // A voice trained in this project goes by its name; any other must be one the provider has.
+        try DubPreflight.checkVoice(voiceRef, of: provider, trained: try store.voices(provider: providerID).map(\.name))
         let source: String
         if let file {
             let url = URL(fileURLWithPath: file)
-            guard FileManager.default.isReadableFile(atPath: url.path) else {
-                throw DubKitError.invalidField(field: "--file", value: file, allowed: "a readable file")
-            }
-            try SourceCheck.audioCoversPicture(url)
+            try DubPreflight.checkInput(url, field: "--file")
             source = url.standardizedFileURL.path
         } else {
             source = try MediaLink(link ?? "").url.absoluteString
@@ -74,10 +79,6 @@ struct DubCreate: AsyncParsableCommand {
         var dub = try Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: file == nil ? .link : .file,
                           source: source, pitchShift: pitch, separate: separate, parameters: parameters)
         dub.chunkSeconds = chunk
-        let provider = try await Registry.make(global).provider(providerID)
-        try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
-        // A voice trained in this project goes by its name; any other must have the provider's id form.
-        if try !store.voices(provider: providerID).contains(where: { $0.name == voiceRef }) { try provider.checkVoice(voiceRef) }
         let created = try store.createDub(dub)
         if global.json {
             try Output.json(created.forOutput)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DubKit
 import Foundation
 
 /// The words a user typed, read against the command tree before ArgumentParser parses them:

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DubKit
 import Foundation
 
 /// The options typed for a command, checked against those it takes (from ArgumentParser's own

@@ -1,12 +1,13 @@
 /// The names nearest a mistyped word, as git and gh suggest them: those that start with it, and those
 /// within a few edits of it (a swap of two neighbouring letters counts as one), closest first.
-enum NearestNames {
+public enum NearestNames {
     /// At most `limit` of `names` that `word` was probably meant to be; empty when none is close.
-    static func to(_ word: String, among names: [String], limit: Int = 3) -> [String] {
+    /// `wrongShare` is the share of the word's letters that may be wrong (at least one, at most three):
+    /// a third for commands and options; more for a few short names spelled by ear (`brite` → `bright`).
+    public static func to(_ word: String, among names: [String], limit: Int = 3, wrongShare: Double = 1.0 / 3) -> [String] {
         let typed = Array(word.lowercased())
         guard !typed.isEmpty else { return [] }
-        // A third of the word's letters, at least one and at most three, may be wrong.
-        let allowed = min(3, max(1, typed.count / 3))
+        let allowed = min(3, max(1, Int(Double(typed.count) * wrongShare + 1e-9)))
         var scored: [(name: String, score: Int)] = []
         for name in Set(names) {
             let candidate = Array(name.lowercased())
@@ -23,7 +24,7 @@ enum NearestNames {
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
     /// neighbours, each one edit.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)
