@@ -51,6 +51,9 @@ public enum DubKitError: Error, Sendable, Equatable {
     /// A video whose audio ends more than a second before its picture: a dub of it would not line up,
     /// and its export would be refused; caught before anything is paid.
     case shortAudio(path: String, audioSeconds: Double, pictureSeconds: Double)
+    /// A delete refused because other records still need the entity (`usedBy` names them); nothing was
+    /// deleted. `hint` says what to do first.
+    case inUse(entity: EntityKind, key: String, project: String, usedBy: [String], hint: String)
 }
 
 extension DubKitError: LocalizedError {
@@ -77,6 +80,7 @@ extension DubKitError: LocalizedError {
         case .claimLost: "claim_lost"
         case .outcomeUnknown: "outcome_unknown"
         case .shortAudio: "short_audio"
+        case .inUse: "in_use"
         case let .dubFailed(_, _, code, _): code
         }
     }
@@ -134,6 +138,8 @@ extension DubKitError: LocalizedError {
         case let .shortAudio(path, audio, picture):
             String(format: "%@: its audio lasts %.1f s and its picture %.1f s; a dub of it would not line up with the picture, "
                    + "and nothing was sent to the provider", path, audio, picture)
+        case let .inUse(entity, key, project, usedBy, _):
+            "\(entity.rawValue) \(key) of project '\(project)' was not deleted: \(usedBy.joined(separator: "; "))"
         }
     }
 
@@ -184,6 +190,8 @@ extension DubKitError: LocalizedError {
         case let .outcomeUnknown(dub, project, _):
             "check the provider's account; to send it again (and possibly pay twice) run "
                 + "`dubkit dub retry --project \(project) \(dub) --allow-repay`"
+        case let .inUse(_, _, _, _, hint):
+            hint
         case .shortAudio:
             "give a file whose audio covers its picture (pad the audio), or dub its audio alone: `dubkit media extract FILE -o audio.wav`"
         }
