@@ -72,8 +72,9 @@ extension ProjectStore {
         guard let id = voice.id else { throw .notFound(entity: .voice, key: key, project: name) }
         let users = try read { db in
             try Int64.fetchAll(db, sql: """
-                SELECT id FROM dub WHERE (voice_id = ? OR voice_ref = ?) AND status NOT IN ('done', 'cancelled') ORDER BY id
-                """, arguments: [id, voice.reference])
+                SELECT id FROM dub WHERE (voice_id = ? OR (provider_id = ? AND voice_ref IN (?, ?)))
+                    AND status NOT IN ('done', 'cancelled') ORDER BY id
+                """, arguments: [id, voice.providerID, voice.name, voice.reference])
         }
         if !users.isEmpty {
             let list = users.map(String.init).joined(separator: " ")
