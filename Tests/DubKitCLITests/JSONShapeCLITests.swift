@@ -61,7 +61,7 @@ struct JSONShapeCLITests {
     func documentedShapes() throws {
         let shapes = try Self.documented()
         for name in ["Dub", "DubDetail", "StageAttempt", "Event", "ProjectSummary", "ProjectEntry", "Voice", "Dataset",
-                     "DatasetEntry", "DatasetFile", "ProviderEntry", "ErrorDetail"] {
+                     "DatasetEntry", "DatasetFile", "ProviderEntry", "ErrorDetail", "Deletion"] {
             #expect(shapes[name]?.isEmpty == false, "\(name) missing from docs/json.md")
         }
         #expect(shapes["DubDetail"]?.isSuperset(of: shapes["Dub"] ?? []) == true)
@@ -137,6 +137,8 @@ struct JSONShapeCLITests {
         #expect(Self.keys(catalog) == shapes["VoicePage"])
         for voice in catalog["voices"] as? [[String: Any]] ?? [] { #expect(Self.keys(voice) == shapes["ProviderVoice"]) }
         #expect(try run.objects(["voice", "list", "--project", "p"]).isEmpty)
+        // Every delete prints a Deletion, whatever it deleted.
+        #expect(Self.keys(try run.object(["dataset", "delete", "--project", "p", "empty", "--yes"])) == shapes["Deletion"])
 
         let providers = try run.objects(["provider", "list"])
         #expect(providers.count >= 6)
@@ -149,6 +151,19 @@ struct JSONShapeCLITests {
                 #expect(Self.keys(parameter) == ["name", "kind", "summary", "min", "max", "values", "maxLength"])
             }
         }
+    }
+
+    @Test("dub delete and project delete print a Deletion with docs/json.md's keys")
+    func deletions() throws {
+        let shapes = try Self.documented()
+        let run = Run(dir: try TemporaryDirectory())
+        try Fixtures.tone(run.dir.path("take.wav"), seconds: 1)
+        _ = try run.object(["project", "create", "p"])
+        _ = try run.object(["dub", "create", "--project", "p", "--voice", "local:deep", "--file", "take.wav"])
+        let deleted = try run.object(["dub", "delete", "--project", "p", "1", "--yes"])
+        #expect(Self.keys(deleted) == shapes["Deletion"])
+        #expect(deleted["name"] is NSNull && deleted["chunks"] as? [Int] == [])
+        #expect(Self.keys(try run.object(["project", "delete", "p", "--yes"])) == shapes["Deletion"])
     }
 
     @Test("an error is {error: {code, hint, message}}, hint null when there is none")

@@ -63,6 +63,9 @@ public enum DubKitError: Error, Sendable, Equatable {
     case notOffered(option: String, provider: String, reason: String, fix: String)
     /// A preview's `--start`/`--duration` outside the input.
     case sliceOutside(field: String, value: Double, inputSeconds: Double)
+    /// A delete refused because other records still need the entity (`usedBy` names them); nothing was
+    /// deleted. `hint` says what to do first.
+    case inUse(entity: EntityKind, key: String, project: String, usedBy: [String], hint: String)
 }
 
 extension DubKitError: LocalizedError {
@@ -94,6 +97,7 @@ extension DubKitError: LocalizedError {
         case .unknownVoice: "unknown_voice"
         case .notOffered: "option_not_offered"
         case .sliceOutside: "slice_outside_input"
+        case .inUse: "in_use"
         case let .dubFailed(_, _, code, _): code
         }
     }
@@ -162,6 +166,8 @@ extension DubKitError: LocalizedError {
             "\(option) cannot be used with \(provider): \(reason)"
         case let .sliceOutside(field, value, seconds):
             String(format: "%@ %.3g s is outside the input, which lasts %.1f s", field, value, seconds)
+        case let .inUse(entity, key, project, usedBy, _):
+            "\(entity.rawValue) \(key) of project '\(project)' was not deleted: \(usedBy.joined(separator: "; "))"
         }
     }
 
@@ -212,6 +218,8 @@ extension DubKitError: LocalizedError {
         case let .outcomeUnknown(dub, project, _):
             "check the provider's account; to send it again (and possibly pay twice) run "
                 + "`dubkit dub retry --project \(project) \(dub) --allow-repay`"
+        case let .inUse(_, _, _, _, hint):
+            hint
         case .shortAudio:
             "give a file whose audio covers its picture (pad the audio), or dub its audio alone: `dubkit media extract FILE -o audio.wav`"
         case .unusableInput:

@@ -6,7 +6,8 @@ extension ProjectStore {
     /// trained and not yet charged (including a paid request whose intent is recorded and whose answer
     /// has not come), plus those possibly charged: paid requests whose answer was lost where the
     /// provider cannot be asked (the ledger's `unknown` and `abandoned` entries). A dub cut into chunks
-    /// counts through its chunks, which are dubs of their own.
+    /// counts through its chunks, which are dubs of their own. What deleted dubs and voices had spent
+    /// stays counted (`project.deleted_credits_used`).
     public func committedCredits() throws(DubKitError) -> Int64 {
         try read { db in try Self.committedCredits(db) }
     }
@@ -15,6 +16,7 @@ extension ProjectStore {
         try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT (SELECT COALESCE(SUM(credits_used), 0) FROM dub WHERE chunk_count IS NULL)
                  + (SELECT COALESCE(SUM(credits_used), 0) FROM voice)
+                 + (SELECT COALESCE(MAX(deleted_credits_used), 0) FROM project)
                  + (SELECT COALESCE(SUM(credits_required), 0) FROM dub
                     WHERE credits_used = 0 AND chunk_count IS NULL AND (status IN ('queued', 'starting', 'processing', 'finalizing')
                        OR (status = 'preprocessed' AND EXISTS (SELECT 1 FROM stage_attempt a WHERE a.dub_id = dub.id

@@ -13,7 +13,7 @@ public struct ProjectSummary: Sendable, Codable, Hashable {
     public var voices: Int
     public var datasets: Int
     public var exports: Int
-    /// Credits spent on dubs and voice trainings.
+    /// Credits spent on dubs and voice trainings, deleted ones included.
     public var creditsUsed: Int64
     /// Bytes held in the media store (as recorded in the store).
     public var mediaBytes: Int64
@@ -43,6 +43,7 @@ extension ProjectStore {
             }
             let credits = try Int64.fetchOne(db, sql: """
                 SELECT (SELECT COALESCE(SUM(credits_used), 0) FROM dub WHERE chunk_count IS NULL) + (SELECT COALESCE(SUM(credits_used), 0) FROM voice)
+                    + (SELECT COALESCE(MAX(deleted_credits_used), 0) FROM project)
                 """) ?? 0
             return ProjectSummary(
                 name: info.name, path: folder.path, createdAt: info.createdAt, budgetCredits: info.budgetCredits,

@@ -84,6 +84,12 @@ enum StoreSchema {
                 CREATE INDEX dub_convert_key ON dub(convert_key) WHERE convert_key IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v12-paid-call-keeps-deleted") { db in
+            // Deleting a dub or a voice keeps its paid calls, the record of money spent: their dub_id and
+            // voice_id become NULL (SQLite cannot alter a foreign key, so the table is rebuilt), and the
+            // credits the deleted records had used stay counted in `project.deleted_credits_used`.
+            try db.execute(sql: v12)
+        }
         return migrator
     }
 
@@ -119,6 +125,35 @@ enum StoreSchema {
             CREATE INDEX paid_call_dub ON paid_call(dub_id) WHERE dub_id IS NOT NULL;
             CREATE INDEX paid_call_voice ON paid_call(voice_id) WHERE voice_id IS NOT NULL;
             CREATE INDEX paid_call_state ON paid_call(state) WHERE state IN ('open', 'unknown', 'abandoned');
+        """
+
+    private static let v12 = """
+        CREATE TABLE paid_call_v12 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            idempotency_key TEXT NOT NULL UNIQUE CHECK (length(idempotency_key) = 64),
+            provider_id TEXT NOT NULL CHECK (length(provider_id) > 0),
+            operation TEXT NOT NULL CHECK (operation IN ('generate', 'train')),
+            dub_id INTEGER REFERENCES dub(id) ON DELETE SET NULL,
+            voice_id INTEGER REFERENCES voice(id) ON DELETE SET NULL,
+            job_id TEXT,
+            credits INTEGER NOT NULL CHECK (credits >= 0),
+            state TEXT NOT NULL CHECK (state IN ('open', 'completed', 'not_sent', 'unknown', 'abandoned')),
+            sends INTEGER NOT NULL DEFAULT 1 CHECK (sends >= 0),
+            fence INTEGER NOT NULL CHECK (fence >= 0),
+            runner TEXT NOT NULL,
+            opened_at DATETIME NOT NULL,
+            settled_at DATETIME,
+            note TEXT,
+            CHECK (dub_id IS NULL OR voice_id IS NULL)
+        );
+        INSERT INTO paid_call_v12 SELECT id, idempotency_key, provider_id, operation, dub_id, voice_id, job_id, credits, state,
+            sends, fence, runner, opened_at, settled_at, note FROM paid_call;
+        DROP TABLE paid_call;
+        ALTER TABLE paid_call_v12 RENAME TO paid_call;
+        CREATE INDEX paid_call_dub ON paid_call(dub_id) WHERE dub_id IS NOT NULL;
+        CREATE INDEX paid_call_voice ON paid_call(voice_id) WHERE voice_id IS NOT NULL;
+        CREATE INDEX paid_call_state ON paid_call(state) WHERE state IN ('open', 'unknown', 'abandoned');
+        ALTER TABLE project ADD COLUMN deleted_credits_used INTEGER NOT NULL DEFAULT 0 CHECK (deleted_credits_used >= 0);
         """
 
     /// Tables, constraints and the guards that keep the event log append-only and every status

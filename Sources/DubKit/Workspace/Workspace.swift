@@ -91,9 +91,12 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// Deletes a project and everything in its folder. The folder is first renamed to a hidden name,
-    /// so an interrupted delete never leaves a half-deleted project visible.
-    public func deleteProject(_ text: String) throws(DubKitError) {
+    /// Deletes a project and everything in its folder (store, media, exports). Refused with
+    /// ``DubKitError/inUse(entity:key:project:usedBy:hint:)`` while a live runner holds one of its dubs or
+    /// voices (a store that cannot be opened has none to check). The folder is first renamed to a hidden
+    /// name, so an interrupted delete never leaves a half-deleted project visible.
+    @discardableResult
+    public func deleteProject(_ text: String) throws(DubKitError) -> Deletion {
         let name = try ProjectName(text)
         let target = folder(for: name)
         let fm = FileManager.default
@@ -103,6 +106,16 @@ public struct Workspace: Sendable {
         guard fm.fileExists(atPath: target.appendingPathComponent(ProjectStore.databaseName).path) else {
             throw .notAProject(path: target.path)
         }
+        var media: [String] = []
+        if let store = try? ProjectStore.open(folder: target, name: name.rawValue) {
+            let held = try store.liveClaims()
+            if !held.isEmpty {
+                throw .inUse(entity: .project, key: name.rawValue, project: name.rawValue, usedBy: held,
+                             hint: "wait for those runs to finish, or stop them (`dubkit dub cancel`), then delete it")
+            }
+            media = (try? store.read { db in try String.fetchAll(db, sql: "SELECT hash FROM media ORDER BY hash") }) ?? []
+        }
+        let bytes = Self.bytes(under: target)
         let doomed = root.appendingPathComponent(".deleting-\(UUID().uuidString)", isDirectory: true)
         guard rename(target.path, doomed.path) == 0 else {
             throw .workspaceUnavailable(path: target.path, reason: String(cString: strerror(errno)))
@@ -112,5 +125,19 @@ public struct Workspace: Sendable {
         } catch {
             throw .workspaceUnavailable(path: doomed.path, reason: "renamed but not fully removed: \(error.localizedDescription)")
         }
+        return Deletion(entity: .project, name: name.rawValue, mediaRemoved: media, bytesFreed: bytes)
+    }
+
+    /// The bytes of the regular files under `folder`.
+    private static func bytes(under folder: URL) -> Int64 {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey]) else {
+            return 0
+        }
+        var total: Int64 = 0
+        for case let url as URL in walker {
+            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+            if values?.isRegularFile == true { total += Int64(values?.fileSize ?? 0) }
+        }
+        return total
     }
 }

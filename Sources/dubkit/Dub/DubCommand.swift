@@ -4,7 +4,7 @@ import ArgumentParser
 struct DubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dub",
-        abstract: "Create, run, follow, retry, cancel, list and inspect the dubs of a project.",
+        abstract: "Create, run, follow, retry, cancel, delete, list and inspect the dubs of a project.",
         discussion: """
             Examples:
               dubkit dub create --project films --voice local:deep --file take.wav
@@ -12,6 +12,6 @@ struct DubCommand: ParsableCommand {
               dubkit dub list --project films --status error
             """,
         subcommands: [DubCreate.self, DubEstimate.self, DubRun.self, DubStatusCommand.self, DubRetryCommand.self, DubCancel.self,
-                      DubList.self, DubShow.self, DubLog.self]
+                      DubDelete.self, DubList.self, DubShow.self, DubLog.self]
     )
 }

@@ -7,6 +7,8 @@ struct DubLog: ParsableCommand {
         commandName: "log",
         abstract: "Show the events of one dub, with their times.",
         discussion: """
+            A deleted dub's log is kept and shown too, ending with its `deleted` note.
+
             Examples:
               dubkit dub log --project films 3
             """)
@@ -19,8 +21,13 @@ struct DubLog: ParsableCommand {
 
     func run() throws {
         let store = try global.open(project.project)
-        _ = try store.dub(id)
         let events = try store.events(of: .dub, id: id)
+        do {
+            _ = try store.dub(id)
+        } catch {
+            // A deleted dub's log is kept, ending with its `deleted` note.
+            guard case .notFound = error, !events.isEmpty else { throw error }
+        }
         if global.json {
             try Output.json(events)
             return

@@ -8,6 +8,9 @@ struct ProjectDelete: ParsableCommand {
         commandName: "delete",
         abstract: "Delete a project with its store, media and exports.",
         discussion: """
+            On a terminal it asks for the project's name; elsewhere --yes is required. Refused while a \
+            `dub run` or `voice run` is working on one of its dubs or voices.
+
             Examples:
               dubkit project delete films
               dubkit project delete films --yes
@@ -18,25 +21,18 @@ struct ProjectDelete: ParsableCommand {
     @Argument(help: ArgumentHelp("The project's name.", valueName: "project"), completion: Completions.projects)
     var name: String
 
-    @Flag(name: .long, help: "Delete without asking (required when stdin is not a terminal).")
-    var yes = false
+    @OptionGroup var confirmation: ConfirmOption
 
     func run() throws {
         let workspace = global.resolvedWorkspace
-        if !yes {
-            guard isatty(STDIN_FILENO) == 1 else {
-                throw ValidationError("refusing to delete project '\(name)' without --yes")
-            }
-            print("Delete project '\(name)' and all its media and exports? Type its name to confirm: ", terminator: "")
-            guard readLine() == name else {
-                throw ValidationError("not confirmed; project '\(name)' kept")
-            }
-        }
-        try workspace.deleteProject(name)
+        try confirmation.confirm("project '\(name)'",
+                                 question: "Delete project '\(name)' with all its dubs, voices, media and exports? Type its name to confirm:",
+                                 answers: [name], acceptsYes: false)
+        let deletion = try workspace.deleteProject(name)
         if global.json {
-            try Output.json(["deleted": name])
+            try Output.json(deletion)
         } else {
-            print("deleted project \(name)")
+            print(deletion.summary)
         }
     }
 }

@@ -11,6 +11,10 @@ enum UsageError: Error, Equatable {
     case outputExists(path: String, option: String)
     /// `provider login` read nothing from stdin.
     case noKeyRead(provider: String, variable: String?)
+    /// A delete asked for off a terminal (nothing to ask) without `--yes`.
+    case confirmationNeeded(subject: String)
+    /// A delete asked about on a terminal and not confirmed.
+    case notConfirmed(subject: String)
 
     /// The stable code of the error (`--json`'s `error.code`).
     var code: String {
@@ -20,6 +24,8 @@ enum UsageError: Error, Equatable {
         case .repeatedOption: "repeated_option"
         case .outputExists: "output_exists"
         case .noKeyRead: "no_key_read"
+        case .confirmationNeeded: "confirmation_needed"
+        case .notConfirmed: "not_confirmed"
         }
     }
 
@@ -36,6 +42,10 @@ enum UsageError: Error, Equatable {
             "\(path) already exists (\(option)); add --force to replace it"
         case let .noKeyRead(provider, _):
             "no key was read for \(provider): stdin was empty"
+        case let .confirmationNeeded(subject):
+            "refusing to delete \(subject) without --yes: stdin is not a terminal, so there is no one to ask"
+        case let .notConfirmed(subject):
+            "not confirmed; \(subject) kept"
         }
     }
 
@@ -53,6 +63,10 @@ enum UsageError: Error, Equatable {
         case let .noKeyRead(provider, variable):
             "type the key when asked, or pipe it in: printf '%s\\n' \"$KEY\" | dubkit provider login \(provider)"
                 + (variable.map { " (or set \($0) instead of saving a key)" } ?? "")
+        case .confirmationNeeded:
+            "pass --yes to delete it without asking"
+        case .notConfirmed:
+            "answer with what the question asks for, or pass --yes"
         }
     }
 

@@ -4,12 +4,12 @@ import ArgumentParser
 struct VoiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voice",
-        abstract: "List, search and train voices.",
+        abstract: "List, search, train and delete voices.",
         discussion: """
             Examples:
               dubkit voice list --provider local
               dubkit voice list --project films
             """,
-        subcommands: [VoiceList.self, VoiceTrain.self, VoiceRun.self, VoiceExportCommand.self, VoiceImport.self]
+        subcommands: [VoiceList.self, VoiceTrain.self, VoiceRun.self, VoiceExportCommand.self, VoiceImport.self, VoiceDelete.self]
     )
 }
