@@ -142,9 +142,11 @@ struct WorkflowControlTests {
     @Test("in a batch, a dub with a broken source and one VoiceDub fails end in clear errors while the others finish")
     func oneFailingDubDoesNotStopTheBatch() throws {
         let ids = try createDubs(4)
+        // dub create refuses a file that is not audio, so the file breaks after the dub was created.
         let broken = dir.path("broken.wav")
-        try Data("this is not audio at all".utf8).write(to: broken)
+        try Fixtures.tone(broken, seconds: 1)
         let brokenID = try createDub(voice: try #require(fake.publicVoices.first?.id), file: broken)
+        try Data("this is not audio at all".utf8).write(to: broken)
         fake.inject(.dubFails(code: "voice_model_unavailable", message: "the voice model could not be loaded"), on: .generateDub)
 
         let ran = try dubkit(["dub", "run", "--project", "p", "--all", "--jobs", "3"])

@@ -18,7 +18,7 @@ struct StoreTests {
                           "export", "export_dub", "event", "lifecycle_transition"] {
                 #expect(tables.contains(table), "missing table \(table)")
             }
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1-domain-model", "v2-voice-model-data", "v3-voice-training-request", "v4-dataset-file-analysis", "v5-dub-link-download", "v6-dub-sync-report", "v7-voice-credits-required", "v8-voice-training-parameters", "v9-dub-chunks", "v10-claims-and-paid-calls", "v11-dub-convert-key"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1-domain-model", "v2-voice-model-data", "v3-voice-training-request", "v4-dataset-file-analysis", "v5-dub-link-download", "v6-dub-sync-report", "v7-voice-credits-required", "v8-voice-training-parameters", "v9-dub-chunks", "v10-claims-and-paid-calls", "v11-dub-convert-key", "v12-paid-call-keeps-deleted"])
         }
         #expect(try store.info().name == "fresh")
         for sub in ["media", "exports"] {
