@@ -41,13 +41,9 @@ extension VoiceConvertError {
     /// The error for a request that failed without a readable answer: answer lost when the request had
     /// left whole, else unreachable.
     static func noAnswer(_ error: HTTPError, operation: String, detail: String) -> VoiceConvertError {
-        var http = error
-        if case let .retriesExhausted(_, _, _, last) = http { http = last }
-        switch http {
-        case .answerLost, .stalled: return .answerLost(operation: operation, detail: detail)
-        default: break
-        }
-        return .unreachable(operation: operation, detail: detail)
+        error.answerMayHaveBeenActedOn
+            ? .answerLost(operation: operation, detail: detail)
+            : .unreachable(operation: operation, detail: detail)
     }
 }
 

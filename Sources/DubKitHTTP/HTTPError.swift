@@ -49,6 +49,17 @@ public indirect enum HTTPError: Error, LocalizedError, Sendable, Equatable {
         }
     }
 
+    /// True when the request had left and no whole answer came (lost, cut off, or a stall within the
+    /// bounds), also as the last of exhausted retries: the server may have carried the request out, so a
+    /// paid request must not be sent again on this alone.
+    public var answerMayHaveBeenActedOn: Bool {
+        switch self {
+        case .answerLost, .stalled: true
+        case let .retriesExhausted(_, _, _, last): last.answerMayHaveBeenActedOn
+        default: false
+        }
+    }
+
     /// A sentence a user can act on.
     public var errorDescription: String? {
         switch self {

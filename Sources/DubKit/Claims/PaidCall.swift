@@ -75,7 +75,7 @@ public struct PaidCall: Codable, Sendable, Hashable, FetchableRecord, MutablePer
         }
         let text = ([provider, operation.rawValue, subjectText, jobID ?? "", String(generation)] + content)
             .joined(separator: "\u{1f}")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return MediaStore.hex(SHA256.hash(data: Data(text.utf8)))
     }
 }
 

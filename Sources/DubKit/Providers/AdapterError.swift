@@ -25,15 +25,9 @@ extension AdapterError {
     /// The adapter's error for a request that failed without a readable answer: answer lost when the
     /// request had left whole (see ``HTTPError/answerLost(method:url:status:message:)``), else unreachable.
     public static func noAnswer(_ error: any Error, operation: String, detail: String) -> Self {
-        var http = error as? HTTPError
-        if case let .retriesExhausted(_, _, _, last)? = http { http = last }
-        switch http {
-        case .answerLost?, .stalled?:
-            // Sent, then no answer (or a cut one) within the bounds: it may have been carried out.
-            return .answerLost(operation: operation, detail: detail)
-        default: break
-        }
-        return .unreachable(operation: operation, detail: detail)
+        (error as? HTTPError)?.answerMayHaveBeenActedOn == true
+            ? .answerLost(operation: operation, detail: detail)
+            : .unreachable(operation: operation, detail: detail)
     }
 
     /// A service's message as an error quotes it: on one line, at most 300 characters, `(no details)` when empty.

@@ -69,9 +69,10 @@ extension ProjectStore {
     /// is renewed a third of the way through while it runs, and the claim is released when it ends. When
     /// the claim is taken over, `body` is cancelled and ``DubKitError/claimLost(entity:id:fence:holder:)``
     /// thrown.
-    public func withClaim<T: Sendable>(_ subject: ClaimSubject, leaseSeconds: Double,
+    /// With `force` (`dub cancel`) the claim is taken whoever holds it.
+    public func withClaim<T: Sendable>(_ subject: ClaimSubject, leaseSeconds: Double, force: Bool = false,
                                        _ body: @escaping @Sendable (ProjectStore) async throws -> T) async throws -> T {
-        let claim = try self.claim(subject, leaseSeconds: leaseSeconds)
+        let claim = try self.claim(subject, leaseSeconds: leaseSeconds, force: force)
         let fenced = fenced(by: claim)
         do {
             let value = try await withThrowingTaskGroup(of: T?.self) { group in

@@ -25,7 +25,7 @@ extension ProjectStore {
         let text = ([inputPart, providerID, voiceRef, String(pitchShift), parameters.json, output.standardizedFileURL.path]
             + (slice.map { [$0] } ?? []))
             .joined(separator: "\u{1f}")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return MediaStore.hex(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// The dub an earlier `convert` with `key` left to continue (the latest one not cancelled), if any.

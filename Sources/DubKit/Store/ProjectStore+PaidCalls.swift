@@ -46,7 +46,8 @@ extension ProjectStore {
                 SELECT COUNT(*) FROM paid_call WHERE dub_id = ? AND operation = 'generate'
                 """), arguments: [id]) == 0 {
                 // A store from before the ledger: an attempt that did not succeed is looked up first, as it was then.
-                var adopted = Self.newEntry(key: entryKey, provider: providerID, dub: id, jobID: jobID, credits: required, claim: claim)
+                var adopted = Self.newEntry(key: entryKey, provider: providerID, operation: .generate, subject: .dub(id), jobID: jobID,
+                                            credits: required, claim: claim)
                 try adopted.insert(db)
                 return .pending(adopted, running)
             }
@@ -56,19 +57,8 @@ extension ProjectStore {
                     throw DubKitError.budgetExceeded(dub: id, required: required, committed: committed, budget: limit)
                 }
             }
-            var entry = found ?? Self.newEntry(key: entryKey, provider: providerID, dub: id, jobID: jobID, credits: required, claim: claim)
-            if found != nil {
-                // Never sent (refused, or it did not leave): sent again under the same key.
-                entry.state = .open
-                entry.sends += 1
-                entry.credits = required
-                entry.fence = claim?.fence ?? 0
-                entry.runner = (claim?.runner ?? .current).recorded
-                entry.settledAt = nil
-                try entry.update(db)
-            } else {
-                try entry.insert(db)
-            }
+            let entry = try Self.open(found, key: entryKey, provider: providerID, operation: .generate, subject: .dub(id), jobID: jobID,
+                                      credits: required, claim: claim, in: db)
             var attempt = StageAttempt(dubID: id, voiceID: nil, stage: .generate, attempt: (earlier?.attempt ?? 0) + 1,
                                        outcome: .running, providerJobID: jobID, requestFingerprint: fingerprint, startedAt: Date())
             try attempt.insertRow(db)
@@ -76,10 +66,38 @@ extension ProjectStore {
         }
     }
 
-    private static func newEntry(key: String, provider: String, dub id: Int64, jobID: String?, credits: Int64, claim: Claim?) -> PaidCall {
-        PaidCall(idempotencyKey: key, providerID: provider, operation: .generate, dubID: id, voiceID: nil, jobID: jobID,
-                 credits: credits, state: .open, sends: 1, fence: claim?.fence ?? 0,
-                 runner: (claim?.runner ?? .current).recorded, openedAt: Date(), settledAt: nil, note: nil)
+    /// A new open entry for `subject`'s paid request of `key`, sent under `claim`.
+    private static func newEntry(key: String, provider: String, operation: PaidCall.Operation, subject: ClaimSubject,
+                                 jobID: String?, credits: Int64, claim: Claim?) -> PaidCall {
+        var dubID: Int64?
+        var voiceID: Int64?
+        switch subject {
+        case let .dub(id): dubID = id
+        case let .voice(id): voiceID = id
+        }
+        return PaidCall(idempotencyKey: key, providerID: provider, operation: operation, dubID: dubID, voiceID: voiceID, jobID: jobID,
+                        credits: credits, state: .open, sends: 1, fence: claim?.fence ?? 0,
+                        runner: (claim?.runner ?? .current).recorded, openedAt: Date(), settledAt: nil, note: nil)
+    }
+
+    /// Writes the open entry of a paid request about to be sent, inside the caller's transaction: `found`
+    /// (the same key, never sent: refused, or it did not leave) sent once more, else a new entry.
+    private static func open(_ found: PaidCall?, key: String, provider: String, operation: PaidCall.Operation,
+                             subject: ClaimSubject, jobID: String?, credits: Int64, claim: Claim?, in db: Database) throws -> PaidCall {
+        guard var entry = found else {
+            var entry = newEntry(key: key, provider: provider, operation: operation, subject: subject, jobID: jobID,
+                                 credits: credits, claim: claim)
+            try entry.insert(db)
+            return entry
+        }
+        entry.state = .open
+        entry.sends += 1
+        entry.credits = credits
+        entry.fence = claim?.fence ?? 0
+        entry.runner = (claim?.runner ?? .current).recorded
+        entry.settledAt = nil
+        try entry.update(db)
+        return entry
     }
 
     /// Settles a ledger entry inside the caller's transaction.
@@ -123,21 +141,9 @@ extension ProjectStore {
             """, arguments: [id]) ?? 0
         let key = PaidCall.key(provider: voice.providerID, operation: .train, subject: .voice(id), jobID: jobID,
                                content: [voice.datasetHash ?? ""], generation: generation)
-        let runner = (claim?.runner ?? .current).recorded
-        if var found = try PaidCall.filter(Column("idempotency_key") == key).fetchOne(db) {
-            found.state = .open
-            found.sends += 1
-            found.credits = credits
-            found.fence = claim?.fence ?? 0
-            found.runner = runner
-            found.settledAt = nil
-            try found.update(db)
-            return
-        }
-        var entry = PaidCall(idempotencyKey: key, providerID: voice.providerID, operation: .train, dubID: nil, voiceID: id,
-                             jobID: jobID, credits: credits, state: .open, sends: 1, fence: claim?.fence ?? 0, runner: runner,
-                             openedAt: Date(), settledAt: nil, note: nil)
-        try entry.insert(db)
+        let found = try PaidCall.filter(Column("idempotency_key") == key).fetchOne(db)
+        _ = try open(found, key: key, provider: voice.providerID, operation: .train, subject: .voice(id), jobID: jobID,
+                     credits: credits, claim: claim, in: db)
     }
 
     /// The ledger entries of a voice's trainings, oldest first.

@@ -24,21 +24,16 @@ extension DubRunner {
         try await holding(.dub(id)) { runner in try await runner.retryHeld(id, allowRepay: allowRepay) }
     }
 
-    /// Runs `body` with a copy of this runner whose store is fenced by a claim on `subject`, taken for the
-    /// length of `body` (by force for `dub cancel`, which must win over a runner at work).
+    /// Runs `body` with a copy of this runner whose store is fenced by a claim on `subject`, held (and
+    /// renewed) for the length of `body` (``ProjectStore/withClaim(_:leaseSeconds:force:_:)``); by force
+    /// for `dub cancel`, which must win over a runner at work.
     func holding<T: Sendable>(_ subject: ClaimSubject, force: Bool = false,
-                              _ body: (DubRunner) async throws -> T) async throws -> T {
-        let plain = store.unfenced
-        let claim = try plain.claim(subject, leaseSeconds: leaseSeconds, force: force)
-        var runner = self
-        runner.store = plain.fenced(by: claim)
-        do {
-            let value = try await body(runner)
-            try? plain.release(claim)
-            return value
-        } catch {
-            try? plain.release(claim)
-            throw error
+                              _ body: @escaping @Sendable (DubRunner) async throws -> T) async throws -> T {
+        let runner = self
+        return try await store.unfenced.withClaim(subject, leaseSeconds: leaseSeconds, force: force) { fenced in
+            var held = runner
+            held.store = fenced
+            return try await body(held)
         }
     }
 

@@ -55,13 +55,8 @@ public struct DubRunner: Sendable {
     public func run(_ id: Int64, until stops: Set<DubStatus> = []) async throws -> Dub {
         let current = try store.dub(id)
         if current.status.isFinal || current.status == .error || stops.contains(current.status) { return current }
-        let runner = self
         do {
-            return try await store.unfenced.withClaim(.dub(id), leaseSeconds: leaseSeconds) { fenced in
-                var claimed = runner
-                claimed.store = fenced
-                return try await claimed.advance(id, until: stops)
-            }
+            return try await holding(.dub(id)) { runner in try await runner.advance(id, until: stops) }
         } catch let error as DubKitError {
             if case let .claimLost(_, _, fence, holder) = error {
                 // `dub cancel` takes the claim to stop the dub: that is no loss to report.

@@ -51,9 +51,7 @@ struct DubBatchRun {
                 failed = true
             case let .leftToHolder(current, holder):
                 // Not a failure: another runner is advancing it, and this one must not pay for it again.
-                if !global.json {
-                    FileHandle.standardError.write(Data("dubkit: dub \(id) is being run by \(holder.description); left to it\n".utf8))
-                }
+                global.note("dubkit: " + (DubKitError.claimedElsewhere(entity: .dub, id: id, holder: holder).errorDescription ?? ""))
                 results.append(current)
             case let .failed(_, error):
                 ErrorReport.failure(any: error, json: global.json)
