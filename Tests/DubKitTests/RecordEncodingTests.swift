@@ -4,8 +4,8 @@ import Foundation
 import GRDB
 import Testing
 
-/// The engine writes dubs, stage attempts and events column by column instead of through Codable;
-/// what reaches the store must be what the Codable path wrote before, value for value.
+/// Records are written by GRDB's Codable support with the store's own date text and JSON columns
+/// (``StoreRecord``); what reaches the store must be what GRDB's plain Codable path writes, value for value.
 @Suite("Records written by hand")
 struct RecordEncodingTests {
     /// Encodes a record through its Codable conformance, the way GRDB did before the hand-written encoders.
@@ -140,7 +140,7 @@ struct RecordEncodingTests {
                 change(&byHand)
                 change(&byGRDB)
                 byHand.id = before.id
-                try byHand.updateColumns(changedFrom: before, db)
+                try byHand.updateChanges(db, from: before)
                 try byGRDB.update(db)
                 #expect(try Self.columns(db, "dub", byHand.id) == Self.columns(db, "dub", byGRDB.id))
             }
@@ -153,7 +153,7 @@ struct RecordEncodingTests {
                 byGRDB.id = nil
                 byGRDB.attempt += 100
                 byHand.attempt += 200
-                try byHand.insertRow(db)
+                try byHand.insert(db)
                 try byGRDB.insert(db)
                 var handRow = try Self.columns(db, "stage_attempt", byHand.id)
                 var grdbRow = try Self.columns(db, "stage_attempt", byGRDB.id)
@@ -169,7 +169,7 @@ struct RecordEncodingTests {
                     byGRDB.providerJobID = end.1
                     byHand.errorCode = end.2
                     byGRDB.errorCode = end.2
-                    try byHand.updateEnd(db)
+                    try byHand.update(db)
                     try byGRDB.update(db)
                     handRow = try Self.columns(db, "stage_attempt", byHand.id)
                     grdbRow = try Self.columns(db, "stage_attempt", byGRDB.id)
@@ -181,7 +181,7 @@ struct RecordEncodingTests {
             var byHand = Event(at: Date(timeIntervalSince1970: 1_700_000_000.5), entity: .dub, entityID: dub, kind: .transition,
                                fromStatus: "new", toStatus: "uploading", message: "a \"note\" ✓")
             var byGRDB = byHand
-            try byHand.insertRow(db)
+            try byHand.insert(db)
             try byGRDB.insert(db)
             #expect(try Self.columns(db, "event", byHand.id) == Self.columns(db, "event", byGRDB.id))
         }

@@ -5,7 +5,7 @@ import GRDB
 /// One paid request in the ledger: written (`open`) before the request is sent and settled after it,
 /// keyed by a deterministic idempotency key, so whichever runner comes to the same paid step finds it
 /// and reconciles it instead of sending again.
-public struct PaidCall: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct PaidCall: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord, StoreRecord {
     public static let databaseTableName = "paid_call"
 
     /// The paid operations.
@@ -53,11 +53,15 @@ public struct PaidCall: Codable, Sendable, Hashable, FetchableRecord, MutablePer
     /// What was decided about it, in words.
     public var note: String?
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of its table (their names written here once), for GRDB and queries.
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, idempotencyKey = "idempotency_key", providerID = "provider_id", operation
         case dubID = "dub_id", voiceID = "voice_id", jobID = "job_id", credits, state, sends, fence, runner
         case openedAt = "opened_at", settledAt = "settled_at", note
     }
+
+    /// The table's columns, for queries.
+    public typealias Columns = CodingKeys
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -2,7 +2,7 @@
 ///
 /// `done` means the converted audio is in the project's media store and decodes; a provider's own
 /// "done" is seen while the dub is still `finalizing` (downloading and checking the result).
-public enum DubStatus: String, LifecycleStatus {
+public enum DubStatus: String, LifecycleStatus, StoredEnum {
     case new, uploading, uploaded, preprocessing, preprocessed
     case queued, starting, processing, finalizing, done, error, cancelled
 

@@ -39,7 +39,7 @@ enum Transition {
             at: now, entity: S.entity, entityID: id, kind: .transition,
             fromStatus: current.rawValue, toStatus: next.rawValue,
             message: message ?? (entersError ? failure.map { "\($0.code): \($0.message)" } : nil))
-        try event.insertRow(db)
+        try event.insert(db)
         return current
     }
 }

@@ -101,23 +101,29 @@ public struct DamagedRecord: Error, Sendable, Hashable, Codable {
                                      allowed: "a value this DubKit reads (\(context?.debugDescription ?? "unreadable"))")
             }
             return DamagedRecord(entity: entity, id: id, field: "row", value: "unreadable", allowed: "\(error)")
+        case let error as RowDecodingError:
+            // GRDB's own reading of a column failed (a time that is not one, a JSON column that is not
+            // its record's): its message is the only place that names the column.
+            let text = String(describing: error)
+            guard let column = quoted(after: "column: ", in: text) else {
+                return DamagedRecord(entity: entity, id: id, field: "row", value: "unreadable", allowed: text)
+            }
+            return DamagedRecord(entity: entity, id: id, field: column, value: stored(column),
+                                 allowed: text.hasPrefix("could not decode Date ") ? Self.storedTime
+                                     : "a value this DubKit reads (\(text.components(separatedBy: " - column: ")[0]))")
         default:
             return DamagedRecord(entity: entity, id: id, field: "row", value: "unreadable", allowed: "\(error)")
         }
     }
-}
 
-extension Row {
-    /// The time stored in `column` of a `table` row, or ``DubKitError/invalidField(field:value:allowed:)``
-    /// naming the column when it holds something else (GRDB's subscript would stop the process).
-    func storedDate(_ column: String, of table: String) throws -> Date {
-        do {
-            return try decode(Date.self, forColumn: column)
-        } catch {
-            let value = ((try? decode(DatabaseValue?.self, forColumn: column)) ?? nil) ?? .null
-            throw DubKitError.invalidField(field: "\(table).\(column)", value: value.isNull ? "NULL" : value.description,
-                                           allowed: "a time as DubKit stores it (YYYY-MM-DD HH:MM:SS.SSS, UTC)")
-        }
+    /// What a time column may hold.
+    static let storedTime = "a time as DubKit stores it (YYYY-MM-DD HH:MM:SS.SSS, UTC)"
+
+    /// The double-quoted text right after `marker` in `text` (escapes not undone: column names have none).
+    private static func quoted(after marker: String, in text: String) -> String? {
+        guard let start = text.range(of: marker + "\"")?.upperBound,
+              let end = text[start...].firstIndex(of: "\"") else { return nil }
+        return String(text[start..<end])
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A named collection of recordings of one speaker, used to train a voice.
-public struct Dataset: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct Dataset: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord, StoreRecord {
     public static let databaseTableName = "dataset"
 
     public internal(set) var id: Int64?
@@ -15,9 +15,13 @@ public struct Dataset: Codable, Sendable, Hashable, FetchableRecord, MutablePers
         self.createdAt = now
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of its table (their names written here once), for GRDB and queries.
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, name, createdAt = "created_at"
     }
+
+    /// The table's columns, for queries.
+    public typealias Columns = CodingKeys
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
@@ -25,7 +29,7 @@ public struct Dataset: Codable, Sendable, Hashable, FetchableRecord, MutablePers
 }
 
 /// One recording in a dataset: its audio in the media store and what was measured of it.
-public struct DatasetFile: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct DatasetFile: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord, StoreRecord {
     public static let databaseTableName = "dataset_file"
 
     public internal(set) var id: Int64?
@@ -63,12 +67,16 @@ public struct DatasetFile: Codable, Sendable, Hashable, FetchableRecord, Mutable
         self.analysed = false
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of its table (their names written here once), for GRDB and queries.
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, datasetID = "dataset_id", mediaHash = "media_hash", originalName = "original_name"
         case durationSeconds = "duration_seconds", sampleRate = "sample_rate", channels
         case addedAt = "added_at", loudnessLUFS = "loudness_lufs", peakDBFS = "peak_dbfs"
         case clippedSamples = "clipped_samples", speechShare = "speech_share", snrDB = "snr_db", analysed
     }
+
+    /// The table's columns, for queries.
+    public typealias Columns = CodingKeys
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

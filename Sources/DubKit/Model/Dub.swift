@@ -2,11 +2,11 @@ import Foundation
 import GRDB
 
 /// One piece of audio or video converted into another voice by one provider.
-public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord, StoreRecord {
     public static let databaseTableName = "dub"
 
     /// Where the dub's input comes from.
-    public enum SourceKind: String, Codable, Sendable {
+    public enum SourceKind: String, Codable, Sendable, CaseIterable, StoredEnum {
         /// A local file path.
         case file
         /// An http(s) link to media or a video page.
@@ -107,7 +107,10 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
     /// The `PROVIDER:VOICE` reference of the voice used.
     public var voice: String { "\(providerID):\(voiceRef)" }
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of the `dub` table (their names are written here once; the `convert_key` and
+    /// `claim_*` columns belong to the store, not to the record), also the keys of a dub's JSON, which
+    /// turns them into camelCase. Queries name them through ``Columns``.
+    public enum CodingKeys: String, CodingKey, ColumnExpression, CaseIterable {
         case id, providerID = "provider_id", voiceRef = "voice_ref", voiceID = "voice_id"
         case sourceKind = "source_kind", source, linkMediaHash = "link_media_hash", sourceMediaHash = "source_media_hash"
         case resultMediaHash = "result_media_hash", pitchShift = "pitch_shift", separate, parameters
@@ -119,134 +122,8 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         case chunkSeconds = "chunk_seconds", chunkCount = "chunk_count"
     }
 
-    /// Reads a row column by column: listings of thousands of dubs spend most of their time here
-    /// otherwise (the Codable path decodes each row's parameters with a JSONDecoder of its own).
-    public init(row: Row) throws {
-        id = row["id"]
-        providerID = row["provider_id"]
-        voiceRef = row["voice_ref"]
-        voiceID = row["voice_id"]
-        let kind: String = row["source_kind"]
-        guard let sourceKind = SourceKind(rawValue: kind) else {
-            throw DubKitError.invalidField(field: "dub.source_kind", value: kind, allowed: "file, link")
-        }
-        self.sourceKind = sourceKind
-        source = row["source"]
-        linkMediaHash = row["link_media_hash"]
-        sourceMediaHash = row["source_media_hash"]
-        resultMediaHash = row["result_media_hash"]
-        pitchShift = row["pitch_shift"]
-        separate = row["separate"]
-        let parameters: String = row["parameters"]
-        self.parameters = parameters == "{}" ? .empty : try DubParameters(json: parameters)
-        let status: String = row["status"]
-        guard let known = DubStatus(rawValue: status) else {
-            throw DubKitError.invalidField(field: "dub.status", value: status, allowed: DubStatus.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        self.status = known
-        providerJobID = row["provider_job_id"]
-        inputDurationMs = row["input_duration_ms"]
-        creditsRequired = row["credits_required"]
-        creditsUsed = row["credits_used"]
-        errorCode = row["error_code"]
-        errorMessage = row["error_message"]
-        createdAt = try row.storedDate("created_at", of: "dub")
-        updatedAt = try row.storedDate("updated_at", of: "dub")
-        let sync: String? = row["sync_report"]
-        syncReport = sync.flatMap(SyncReport.decodeStored)
-        parentID = row["parent_id"]
-        chunkIndex = row["chunk_index"]
-        chunkStartMs = row["chunk_start_ms"]
-        chunkEndMs = row["chunk_end_ms"]
-        chunkSeconds = row["chunk_seconds"]
-        chunkCount = row["chunk_count"]
-    }
-
-    /// Writes the columns as the Codable path would (same values, JSON text for `parameters` and
-    /// `sync_report` from GRDB's JSON encoder), without a Codable encoder per row: every stage of a
-    /// dub writes its row, and that encoder was a tenth of a batch's CPU.
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["provider_id"] = providerID
-        container["voice_ref"] = voiceRef
-        container["voice_id"] = voiceID
-        container["source_kind"] = sourceKind.rawValue
-        container["source"] = source
-        container["link_media_hash"] = linkMediaHash
-        container["source_media_hash"] = sourceMediaHash
-        container["result_media_hash"] = resultMediaHash
-        container["pitch_shift"] = pitchShift
-        container["separate"] = separate
-        container["parameters"] = parameters.values.isEmpty ? "{}" : try Self.jsonColumn(parameters, "parameters")
-        container["status"] = status.rawValue
-        container["provider_job_id"] = providerJobID
-        container["input_duration_ms"] = inputDurationMs
-        container["credits_required"] = creditsRequired
-        container["credits_used"] = creditsUsed
-        container["error_code"] = errorCode
-        container["error_message"] = errorMessage
-        container["created_at"] = UTCDateText.storeValue(createdAt)
-        container["updated_at"] = UTCDateText.storeValue(updatedAt)
-        container["sync_report"] = try syncReport.map { try Self.jsonColumn($0, "sync_report") }
-        container["parent_id"] = parentID
-        container["chunk_index"] = chunkIndex
-        container["chunk_start_ms"] = chunkStartMs
-        container["chunk_end_ms"] = chunkEndMs
-        container["chunk_seconds"] = chunkSeconds
-        container["chunk_count"] = chunkCount
-    }
-
-    /// Updates the columns whose values differ from `old` (the row as read in this transaction) with
-    /// a cached statement per set of columns; the row ends as `update(_:)` would leave it.
-    func updateColumns(changedFrom old: Dub, _ db: Database) throws {
-        guard let id else { throw RecordError.recordNotFound(databaseTableName: Self.databaseTableName, key: ["id": .null]) }
-        var columns: [String] = []
-        var values: [(any DatabaseValueConvertible)?] = []
-        func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
-            columns.append(column)
-            values.append(value)
-        }
-        if providerID != old.providerID { set("provider_id", providerID) }
-        if voiceRef != old.voiceRef { set("voice_ref", voiceRef) }
-        if voiceID != old.voiceID { set("voice_id", voiceID) }
-        if sourceKind != old.sourceKind { set("source_kind", sourceKind.rawValue) }
-        if source != old.source { set("source", source) }
-        if linkMediaHash != old.linkMediaHash { set("link_media_hash", linkMediaHash) }
-        if sourceMediaHash != old.sourceMediaHash { set("source_media_hash", sourceMediaHash) }
-        if resultMediaHash != old.resultMediaHash { set("result_media_hash", resultMediaHash) }
-        if pitchShift != old.pitchShift { set("pitch_shift", pitchShift) }
-        if separate != old.separate { set("separate", separate) }
-        if parameters != old.parameters {
-            set("parameters", parameters.values.isEmpty ? "{}" : try Self.jsonColumn(parameters, "parameters"))
-        }
-        if status != old.status { set("status", status.rawValue) }
-        if providerJobID != old.providerJobID { set("provider_job_id", providerJobID) }
-        if inputDurationMs != old.inputDurationMs { set("input_duration_ms", inputDurationMs) }
-        if creditsRequired != old.creditsRequired { set("credits_required", creditsRequired) }
-        if creditsUsed != old.creditsUsed { set("credits_used", creditsUsed) }
-        if errorCode != old.errorCode { set("error_code", errorCode) }
-        if errorMessage != old.errorMessage { set("error_message", errorMessage) }
-        if createdAt != old.createdAt { set("created_at", UTCDateText.storeValue(createdAt)) }
-        if updatedAt != old.updatedAt { set("updated_at", UTCDateText.storeValue(updatedAt)) }
-        if syncReport != old.syncReport { set("sync_report", try syncReport.map { try Self.jsonColumn($0, "sync_report") }) }
-        if parentID != old.parentID { set("parent_id", parentID) }
-        if chunkIndex != old.chunkIndex { set("chunk_index", chunkIndex) }
-        if chunkStartMs != old.chunkStartMs { set("chunk_start_ms", chunkStartMs) }
-        if chunkEndMs != old.chunkEndMs { set("chunk_end_ms", chunkEndMs) }
-        if chunkSeconds != old.chunkSeconds { set("chunk_seconds", chunkSeconds) }
-        if chunkCount != old.chunkCount { set("chunk_count", chunkCount) }
-        guard !columns.isEmpty else { return }
-        let assignments = columns.map { "\($0) = ?" }.joined(separator: ", ")
-        values.append(id)
-        try db.cachedStatement(sql: "UPDATE dub SET \(assignments) WHERE id = ?").execute(arguments: StatementArguments(values))
-        guard db.changesCount > 0 else {
-            throw RecordError.recordNotFound(databaseTableName: Self.databaseTableName, key: ["id": id.databaseValue])
-        }
-    }
-
-    private static func jsonColumn(_ value: some Encodable, _ column: String) throws -> String {
-        String(decoding: try databaseJSONEncoder(for: column).encode(value), as: UTF8.self)
-    }
+    /// The table's columns, for queries (`Dub.Columns.status == ...`).
+    public typealias Columns = CodingKeys
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

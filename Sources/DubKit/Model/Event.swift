@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// One line of the project's append-only log: a creation, a status change, or a note.
-public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord, StoreRecord {
     public static let databaseTableName = "event"
 
     /// What happened.
@@ -30,32 +30,14 @@ public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
         self.message = message
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of the `event` table (their names written here once), for GRDB and queries.
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, at, entity, entityID = "entity_id", kind
         case fromStatus = "from_status", toStatus = "to_status", message
     }
 
-    /// Writes the columns as the Codable path would, without a Codable encoder per row.
-    public func encode(to container: inout PersistenceContainer) {
-        container["id"] = id
-        container["at"] = UTCDateText.storeValue(at)
-        container["entity"] = entity.rawValue
-        container["entity_id"] = entityID
-        container["kind"] = kind.rawValue
-        container["from_status"] = fromStatus
-        container["to_status"] = toStatus
-        container["message"] = message
-    }
-
-    /// Appends the event with a cached statement (every status change of every dub logs one); the
-    /// same row as `insert(_:)`.
-    mutating func insertRow(_ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO event (at, entity, entity_id, kind, from_status, to_status, message) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [UTCDateText.storeValue(at), entity.rawValue, entityID, kind.rawValue, fromStatus,
-                                     toStatus, message])
-        id = db.lastInsertedRowID
-    }
+    /// The table's columns, for queries.
+    public typealias Columns = CodingKeys
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

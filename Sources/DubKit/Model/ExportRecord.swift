@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A file written from one or more dubs (a video with dubbed tracks, or audio), with its settings.
-public struct ExportRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct ExportRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord, StoreRecord {
     public static let databaseTableName = "export"
 
     public internal(set) var id: Int64?
@@ -24,9 +24,13 @@ public struct ExportRecord: Codable, Sendable, Hashable, FetchableRecord, Mutabl
         self.createdAt = now
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of its table (their names written here once), for GRDB and queries.
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, path, format, settings, fileHash = "file_hash", createdAt = "created_at"
     }
+
+    /// The table's columns, for queries.
+    public typealias Columns = CodingKeys
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A voice known to the project: a custom voice being trained, or a provider voice registered for use.
-public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord, StoreRecord {
     public static let databaseTableName = "voice"
 
     public internal(set) var id: Int64?
@@ -68,7 +68,8 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     /// The `PROVIDER:VOICE` reference users type.
     public var reference: String { "\(providerID):\(name)" }
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of its table (their names written here once), for GRDB and queries.
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, providerID = "provider_id", providerVoiceID = "provider_voice_id", name, status
         case languages, genres, styles, datasetID = "dataset_id", creditsUsed = "credits_used"
         case creditsRequired = "credits_required"
@@ -77,6 +78,9 @@ public struct Voice: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
         case errorCode = "error_code", errorMessage = "error_message"
         case createdAt = "created_at", updatedAt = "updated_at"
     }
+
+    /// The table's columns, for queries.
+    public typealias Columns = CodingKeys
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -143,7 +143,7 @@ extension ProjectStore {
         voice.modelData = export.modelData.map(DubParameters.canonicalText)
         let imported = voice
         return try write { db in
-            if try Voice.filter(Column("provider_id") == imported.providerID && Column("name") == imported.name).fetchCount(db) > 0 {
+            if try Voice.filter(Voice.Columns.providerID == imported.providerID && Voice.Columns.name == imported.name).fetchCount(db) > 0 {
                 throw DubKitError.duplicate(entity: .voice, key: imported.reference, project: self.name)
             }
             var stored = imported

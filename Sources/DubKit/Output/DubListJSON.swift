@@ -3,11 +3,11 @@ import Foundation
 /// Writes dubs as `JSONOutput.encode(dubs.map(\.forOutput), pretty: true)` would, byte for byte, as
 /// they are formatted: a listing of 10,000 dubs spent most of its time in JSONEncoder.
 ///
-/// Which keys a dub has is not written here: it is read once from `Dub`'s own `Encodable` conformance
-/// through ``KeepingNulls`` (the rule that makes every absent value `null`), and each key is written by
-/// the fast writer of ``fields`` of that name. A key with no fast writer (a column added to `Dub`
-/// since) switches the listing to ``PrettyJSONEncoder``, which writes any `Encodable` the same way,
-/// only slower; so a new column is listed at once, and DubListJSONTests asks for its fast writer.
+/// Which keys a dub has is not written here: they are `Dub`'s columns (its coding keys, camelCased as
+/// the output does), each written by its writer (``writer(_:)``, a switch over every column, so a new
+/// column does not build without one). Should `Dub`'s `Encodable` conformance ever write other keys
+/// (read once through ``KeepingNulls``, the rule that makes every absent value `null`), the listing
+/// switches to ``PrettyJSONEncoder``, which writes any `Encodable` the same way, only slower.
 public enum DubListJSON {
     /// Formats `dubs` (in id order) and, each in its place by id, the rows that could not be read as
     /// dubs, handing `output` the text in pieces of about 64 KiB (no final newline). A dub's source is
@@ -52,11 +52,12 @@ public enum DubListJSON {
         try output(writer.bytes)
     }
 
-    /// True when every key of a dub has a fast writer (DubListJSONTests holds it).
+    /// True when the keys a dub's `Encodable` conformance writes are its columns' (DubListJSONTests holds it).
     static var writesEveryKeyFast: Bool { Plan.shared.fields != nil }
 
     /// The keys of a dub in the encoder's order (sorted by their UTF-8 bytes), each with its writer;
-    /// `fields` is nil when one has none.
+    /// `fields` is nil when the conformance writes other keys than the columns' (then every dub goes
+    /// through the generic writer).
     private struct Plan: Sendable {
         let fields: [(key: [UInt8], write: FieldWriter)]?
         let syncReportIsKnown: Bool
@@ -64,11 +65,10 @@ public enum DubListJSON {
         static let shared = Plan()
 
         private init() {
-            let keys = Self.keys(of: Self.sampleDub) ?? []
-            let writers = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { key in
-                DubListJSON.fields[key].map { (JSONText.quoted(key), $0) }
-            }
-            fields = keys.isEmpty || writers.contains { $0 == nil } ? nil : writers.compactMap { $0 }
+            let columns = Dub.CodingKeys.allCases.map { (key: JSONOutput.camelCase($0.rawValue), column: $0) }
+                .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            let encoded = Self.keys(of: Self.sampleDub)
+            fields = encoded == Set(columns.map(\.key)) ? columns.map { (JSONText.quoted($0.key), DubListJSON.writer($0.column)) } : nil
             syncReportIsKnown = Self.keys(of: SyncReport(lengthDifferenceMs: 0, segments: [], unmatchedSegments: 0, maxDriftMs: 0,
                                                          thresholdMs: 0, flagged: false)) == Writer.syncReportKeys
         }
@@ -85,37 +85,40 @@ public enum DubListJSON {
 
     fileprivate typealias FieldWriter = @Sendable (Dub, inout Writer) throws -> Void
 
-    /// How each key of a dub is written: the value of the field, `null` when it has none.
-    private static let fields: [String: FieldWriter] = [
-        "chunkCount": { dub, w in w.optional(dub.chunkCount) { w, v in w.number(Int64(v)) } },
-        "chunkEndMs": { dub, w in w.optional(dub.chunkEndMs) { w, v in w.number(v) } },
-        "chunkIndex": { dub, w in w.optional(dub.chunkIndex) { w, v in w.number(Int64(v)) } },
-        "chunkSeconds": { dub, w in try w.optional(dub.chunkSeconds) { w, v in try JSONText.appendDouble(v, to: &w.bytes) } },
-        "chunkStartMs": { dub, w in w.optional(dub.chunkStartMs) { w, v in w.number(v) } },
-        "createdAt": { dub, w in JSONText.appendDate(dub.createdAt, to: &w.bytes) },
-        "creditsRequired": { dub, w in w.optional(dub.creditsRequired) { w, v in w.number(v) } },
-        "creditsUsed": { dub, w in w.number(dub.creditsUsed) },
-        "errorCode": { dub, w in w.optional(dub.errorCode) { w, v in JSONText.appendString(v, to: &w.bytes) } },
-        "errorMessage": { dub, w in w.optional(dub.errorMessage) { w, v in JSONText.appendString(v, to: &w.bytes) } },
-        "id": { dub, w in w.optional(dub.id) { w, v in w.number(v) } },
-        "inputDurationMs": { dub, w in w.optional(dub.inputDurationMs) { w, v in w.number(v) } },
-        "linkMediaHash": { dub, w in w.optional(dub.linkMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
-        "parameters": { dub, w in try w.parameters(dub.parameters) },
-        "parentId": { dub, w in w.optional(dub.parentID) { w, v in w.number(v) } },
-        "pitchShift": { dub, w in w.number(Int64(dub.pitchShift)) },
-        "providerId": { dub, w in JSONText.appendString(dub.providerID, to: &w.bytes) },
-        "providerJobId": { dub, w in w.optional(dub.providerJobID) { w, v in JSONText.appendString(v, to: &w.bytes) } },
-        "resultMediaHash": { dub, w in w.optional(dub.resultMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
-        "separate": { dub, w in JSONText.appendBool(dub.separate, to: &w.bytes) },
-        "source": { dub, w in JSONText.appendString(dub.shownSource, to: &w.bytes) },
-        "sourceKind": { dub, w in JSONText.appendString(dub.sourceKind.rawValue, to: &w.bytes) },
-        "sourceMediaHash": { dub, w in w.optional(dub.sourceMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } },
-        "status": { dub, w in JSONText.appendString(dub.status.rawValue, to: &w.bytes) },
-        "syncReport": { dub, w in try w.optional(dub.syncReport) { w, v in try w.sync(v) } },
-        "updatedAt": { dub, w in JSONText.appendDate(dub.updatedAt, to: &w.bytes) },
-        "voiceId": { dub, w in w.optional(dub.voiceID) { w, v in w.number(v) } },
-        "voiceRef": { dub, w in JSONText.appendString(dub.voiceRef, to: &w.bytes) },
-    ]
+    /// How the key of each column is written: the value of the field, `null` when it has none. (The
+    /// switch covers every column: a column added to `Dub` does not build until it has its writer.)
+    private static func writer(_ column: Dub.CodingKeys) -> FieldWriter {
+        switch column {
+        case .chunkCount: { dub, w in w.optional(dub.chunkCount) { w, v in w.number(Int64(v)) } }
+        case .chunkEndMs: { dub, w in w.optional(dub.chunkEndMs) { w, v in w.number(v) } }
+        case .chunkIndex: { dub, w in w.optional(dub.chunkIndex) { w, v in w.number(Int64(v)) } }
+        case .chunkSeconds: { dub, w in try w.optional(dub.chunkSeconds) { w, v in try JSONText.appendDouble(v, to: &w.bytes) } }
+        case .chunkStartMs: { dub, w in w.optional(dub.chunkStartMs) { w, v in w.number(v) } }
+        case .createdAt: { dub, w in JSONText.appendDate(dub.createdAt, to: &w.bytes) }
+        case .creditsRequired: { dub, w in w.optional(dub.creditsRequired) { w, v in w.number(v) } }
+        case .creditsUsed: { dub, w in w.number(dub.creditsUsed) }
+        case .errorCode: { dub, w in w.optional(dub.errorCode) { w, v in JSONText.appendString(v, to: &w.bytes) } }
+        case .errorMessage: { dub, w in w.optional(dub.errorMessage) { w, v in JSONText.appendString(v, to: &w.bytes) } }
+        case .id: { dub, w in w.optional(dub.id) { w, v in w.number(v) } }
+        case .inputDurationMs: { dub, w in w.optional(dub.inputDurationMs) { w, v in w.number(v) } }
+        case .linkMediaHash: { dub, w in w.optional(dub.linkMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } }
+        case .parameters: { dub, w in try w.parameters(dub.parameters) }
+        case .parentID: { dub, w in w.optional(dub.parentID) { w, v in w.number(v) } }
+        case .pitchShift: { dub, w in w.number(Int64(dub.pitchShift)) }
+        case .providerID: { dub, w in JSONText.appendString(dub.providerID, to: &w.bytes) }
+        case .providerJobID: { dub, w in w.optional(dub.providerJobID) { w, v in JSONText.appendString(v, to: &w.bytes) } }
+        case .resultMediaHash: { dub, w in w.optional(dub.resultMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } }
+        case .separate: { dub, w in JSONText.appendBool(dub.separate, to: &w.bytes) }
+        case .source: { dub, w in JSONText.appendString(dub.shownSource, to: &w.bytes) }
+        case .sourceKind: { dub, w in JSONText.appendString(dub.sourceKind.rawValue, to: &w.bytes) }
+        case .sourceMediaHash: { dub, w in w.optional(dub.sourceMediaHash) { w, v in JSONText.appendString(v, to: &w.bytes) } }
+        case .status: { dub, w in JSONText.appendString(dub.status.rawValue, to: &w.bytes) }
+        case .syncReport: { dub, w in try w.optional(dub.syncReport) { w, v in try w.sync(v) } }
+        case .updatedAt: { dub, w in JSONText.appendDate(dub.updatedAt, to: &w.bytes) }
+        case .voiceID: { dub, w in w.optional(dub.voiceID) { w, v in w.number(v) } }
+        case .voiceRef: { dub, w in JSONText.appendString(dub.voiceRef, to: &w.bytes) }
+        }
+    }
 
     fileprivate struct Writer {
         var bytes: [UInt8] = []

@@ -5,7 +5,7 @@ extension ProjectStore {
     /// The chunks of dub `parent`, in order (none when it is not chunked).
     public func chunks(of parent: Int64) throws(DubKitError) -> [Dub] {
         try read { db in
-            try Dub.filter(Column("parent_id") == parent).order(Column("chunk_index")).fetchAll(db)
+            try Dub.filter(Dub.Columns.parentID == parent).order(Dub.Columns.chunkIndex).fetchAll(db)
         }
     }
 
@@ -69,7 +69,7 @@ extension ProjectStore {
             try owner.update(db)
             try ended.update(db)
             try Dub.transition(parent, to: .uploaded, message: "split into \(count) chunks", in: db)
-            return try Dub.filter(Column("parent_id") == parent).order(Column("chunk_index")).fetchAll(db)
+            return try Dub.filter(Dub.Columns.parentID == parent).order(Dub.Columns.chunkIndex).fetchAll(db)
         }
     }
 

@@ -13,7 +13,7 @@ extension ProjectStore {
                                 allowed: "1 to 100 printable characters, no leading or trailing spaces")
         }
         return try write { db in
-            if try Dataset.filter(Column("name") == datasetName).fetchCount(db) > 0 {
+            if try Dataset.filter(Dataset.Columns.name == datasetName).fetchCount(db) > 0 {
                 throw DubKitError.duplicate(entity: .dataset, key: datasetName, project: name)
             }
             var dataset = Dataset(name: datasetName)
@@ -28,12 +28,12 @@ extension ProjectStore {
 
     /// Every dataset, by name.
     public func datasets() throws(DubKitError) -> [Dataset] {
-        try read { db in try Dataset.order(Column("name")).fetchAll(db) }
+        try read { db in try Dataset.order(Dataset.Columns.name).fetchAll(db) }
     }
 
     /// The dataset with this name, or `.notFound`.
     public func dataset(named datasetName: String) throws(DubKitError) -> Dataset {
-        guard let dataset = try read({ db in try Dataset.filter(Column("name") == datasetName).fetchOne(db) }) else {
+        guard let dataset = try read({ db in try Dataset.filter(Dataset.Columns.name == datasetName).fetchOne(db) }) else {
             throw .notFound(entity: .dataset, key: datasetName, project: name)
         }
         return dataset
@@ -50,7 +50,7 @@ extension ProjectStore {
     /// The files of a dataset, in the order they were added.
     public func files(of dataset: Dataset) throws(DubKitError) -> [DatasetFile] {
         try read { db in
-            try DatasetFile.filter(Column("dataset_id") == dataset.id).order(Column("id")).fetchAll(db)
+            try DatasetFile.filter(DatasetFile.Columns.datasetID == dataset.id).order(DatasetFile.Columns.id).fetchAll(db)
         }
     }
 
@@ -121,7 +121,7 @@ extension ProjectStore {
         guard let datasetID = dataset.id else { throw .notFound(entity: .dataset, key: dataset.name, project: name) }
         return try write { db in
             if let existing = try DatasetFile
-                .filter(Column("dataset_id") == datasetID && Column("media_hash") == ref.hash).fetchOne(db) {
+                .filter(DatasetFile.Columns.datasetID == datasetID && DatasetFile.Columns.mediaHash == ref.hash).fetchOne(db) {
                 return existing
             }
             try MediaStore.register(ref, in: db)

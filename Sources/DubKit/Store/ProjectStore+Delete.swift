@@ -47,12 +47,12 @@ extension ProjectStore {
             for export in exports {
                 var event = Event(entity: .export, entityID: export, kind: .note,
                                   message: "dub \(id), one of its tracks, deleted; the exported file is kept")
-                try event.insertRow(db)
+                try event.insert(db)
             }
             try Self.countDeleted(credits: credits, in: db)
             var event = Event(entity: .dub, entityID: id, kind: .note, message: "deleted"
                 + (chunkIDs.isEmpty ? "" : " with its \(chunkIDs.count) chunks") + " (status \(dub.status.rawValue))")
-            try event.insertRow(db)
+            try event.insert(db)
             // Its chunks go with it (parent_id ON DELETE CASCADE), and with each its stage attempts.
             try db.execute(sql: "DELETE FROM dub WHERE id = ?", arguments: [id])
             let media = try Self.dropUnusedMedia(hashes, in: db)
@@ -93,7 +93,7 @@ extension ProjectStore {
             try Self.countDeleted(credits: credits, in: db)
             var event = Event(entity: .voice, entityID: id, kind: .note,
                               message: "deleted (voice \(voice.reference), status \(voice.status.rawValue))")
-            try event.insertRow(db)
+            try event.insert(db)
             // Finished dubs keep their voice_ref; voice_id becomes null (ON DELETE SET NULL).
             try db.execute(sql: "DELETE FROM voice WHERE id = ?", arguments: [id])
             return Deletion(entity: .voice, id: id, name: voice.reference, paidCallsKept: calls, creditsKept: credits)
@@ -124,7 +124,7 @@ extension ProjectStore {
             let files = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dataset_file WHERE dataset_id = ?", arguments: [id]) ?? 0
             var event = Event(entity: .dataset, entityID: id, kind: .note,
                               message: "deleted (dataset \(datasetName), \(files) recording\(files == 1 ? "" : "s"))")
-            try event.insertRow(db)
+            try event.insert(db)
             // Its files go with it (ON DELETE CASCADE); trained voices' dataset_id becomes null.
             try db.execute(sql: "DELETE FROM dataset WHERE id = ?", arguments: [id])
             let media = try Self.dropUnusedMedia(hashes, in: db)

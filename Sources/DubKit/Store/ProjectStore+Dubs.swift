@@ -56,9 +56,9 @@ extension ProjectStore {
     /// is listed and reported as such, and never stops the listing or the others' work.
     public func dubListing(status: DubStatus? = nil, chunks: Bool = false) throws(DubKitError) -> (dubs: [Dub], damaged: [DamagedRecord]) {
         try read { db in
-            var request = Dub.order(Column("id"))
-            if let status { request = request.filter(Column("status") == status.rawValue) }
-            if !chunks { request = request.filter(Column("parent_id") == nil) }
+            var request = Dub.order(Dub.Columns.id)
+            if let status { request = request.filter(Dub.Columns.status == status.rawValue) }
+            if !chunks { request = request.filter(Dub.Columns.parentID == nil) }
             let (dubs, damaged) = try DamagedRecord.readAll(request, in: db, as: .dub, Dub.init(row:))
             return (dubs, damaged)
         }
@@ -98,7 +98,7 @@ extension ProjectStore {
     /// The stage attempts of a dub, in the order they started.
     public func stageAttempts(dub id: Int64) throws(DubKitError) -> [StageAttempt] {
         try read { db in
-            try StageAttempt.filter(Column("dub_id") == id).order(Column("id")).fetchAll(db)
+            try StageAttempt.filter(StageAttempt.Columns.dubID == id).order(StageAttempt.Columns.id).fetchAll(db)
         }
     }
 }

@@ -5,9 +5,9 @@ extension ProjectStore {
     /// The log of one entity (or of the whole project when `id` is nil), oldest first.
     public func events(of entity: EntityKind? = nil, id: Int64? = nil) throws(DubKitError) -> [Event] {
         try read { db in
-            var request = Event.order(Column("id"))
-            if let entity { request = request.filter(Column("entity") == entity.rawValue) }
-            if let id { request = request.filter(Column("entity_id") == id) }
+            var request = Event.order(Event.Columns.id)
+            if let entity { request = request.filter(Event.Columns.entity == entity.rawValue) }
+            if let id { request = request.filter(Event.Columns.entityID == id) }
             return try request.fetchAll(db)
         }
     }

@@ -61,7 +61,7 @@ extension ProjectStore {
                                       credits: required, claim: claim, in: db)
             var attempt = StageAttempt(dubID: id, voiceID: nil, stage: .generate, attempt: (earlier?.attempt ?? 0) + 1,
                                        outcome: .running, providerJobID: jobID, requestFingerprint: fingerprint, startedAt: Date())
-            try attempt.insertRow(db)
+            try attempt.insert(db)
             return .send(attempt, entry)
         }
     }
@@ -141,14 +141,14 @@ extension ProjectStore {
             """, arguments: [id]) ?? 0
         let key = PaidCall.key(provider: voice.providerID, operation: .train, subject: .voice(id), jobID: jobID,
                                content: [voice.datasetHash ?? ""], generation: generation)
-        let found = try PaidCall.filter(Column("idempotency_key") == key).fetchOne(db)
+        let found = try PaidCall.filter(PaidCall.Columns.idempotencyKey == key).fetchOne(db)
         _ = try open(found, key: key, provider: voice.providerID, operation: .train, subject: .voice(id), jobID: jobID,
                      credits: credits, claim: claim, in: db)
     }
 
     /// The ledger entries of a voice's trainings, oldest first.
     public func paidCalls(voice id: Int64) throws(DubKitError) -> [PaidCall] {
-        try read { db in try PaidCall.filter(Column("voice_id") == id).order(Column("id")).fetchAll(db) }
+        try read { db in try PaidCall.filter(PaidCall.Columns.voiceID == id).order(PaidCall.Columns.id).fetchAll(db) }
     }
 
     /// Marks the dub's requests of unknown outcome `abandoned` (`dub retry --allow-repay`): they stay
@@ -164,12 +164,12 @@ extension ProjectStore {
 
     /// The ledger entries of a dub (its chunks' are theirs), oldest first.
     public func paidCalls(dub id: Int64) throws(DubKitError) -> [PaidCall] {
-        try read { db in try PaidCall.filter(Column("dub_id") == id).order(Column("id")).fetchAll(db) }
+        try read { db in try PaidCall.filter(PaidCall.Columns.dubID == id).order(PaidCall.Columns.id).fetchAll(db) }
     }
 
     /// Every ledger entry of the project, oldest first.
     public func paidCalls() throws(DubKitError) -> [PaidCall] {
-        try read { db in try PaidCall.order(Column("id")).fetchAll(db) }
+        try read { db in try PaidCall.order(PaidCall.Columns.id).fetchAll(db) }
     }
 }
 

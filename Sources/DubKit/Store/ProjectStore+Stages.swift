@@ -49,7 +49,7 @@ extension ProjectStore {
             arguments: [id, start.stage.rawValue]) ?? 0
         var attempt = StageAttempt(dubID: id, voiceID: nil, stage: start.stage, attempt: number + 1, outcome: .running,
                                    providerJobID: start.jobID, requestFingerprint: fingerprint, startedAt: Date())
-        try attempt.insertRow(db)
+        try attempt.insert(db)
         return attempt
     }
 
@@ -103,7 +103,7 @@ extension ProjectStore {
     /// attempt's dub, if it is a dub's.
     func finish(_ finished: StageAttempt, failure: FailureInfo?, then next: DubStatus?, registering media: [MediaRef],
                         updating change: ((inout Dub) -> Void)?, in db: Database) throws -> Int64? {
-        try finished.updateEnd(db)
+        try finished.update(db)
         for ref in media { try MediaStore.register(ref, in: db) }
         guard let id = finished.dubID else { return nil }
         if let change { try changeDub(id, in: db, change) }
@@ -150,8 +150,8 @@ extension ProjectStore {
     /// The latest attempt at a voice's stage, if any.
     public func lastAttempt(_ stage: StageAttempt.Stage, voice id: Int64) throws(DubKitError) -> StageAttempt? {
         try read { db in
-            try StageAttempt.filter(Column("voice_id") == id && Column("stage") == stage.rawValue)
-                .order(Column("attempt").desc).fetchOne(db)
+            try StageAttempt.filter(StageAttempt.Columns.voiceID == id && StageAttempt.Columns.stage == stage.rawValue)
+                .order(StageAttempt.Columns.attempt.desc).fetchOne(db)
         }
     }
 
@@ -194,7 +194,7 @@ extension ProjectStore {
         }
         dub.updatedAt = Date()
         // Only the columns that changed (the row was read in this transaction).
-        try dub.updateColumns(changedFrom: before, db)
+        try dub.updateChanges(db, from: before)
         return dub
     }
 }

@@ -5,7 +5,7 @@ extension ProjectStore {
     /// Stores a new custom voice (status `new`) and logs its creation.
     public func createVoice(_ voice: Voice) throws(DubKitError) -> Voice {
         try write { db in
-            if try Voice.filter(Column("provider_id") == voice.providerID && Column("name") == voice.name).fetchCount(db) > 0 {
+            if try Voice.filter(Voice.Columns.providerID == voice.providerID && Voice.Columns.name == voice.name).fetchCount(db) > 0 {
                 throw DubKitError.duplicate(entity: .voice, key: voice.reference, project: name)
             }
             var voice = voice
@@ -38,8 +38,8 @@ extension ProjectStore {
     /// naming its id and field.
     public func voiceListing(provider: String? = nil) throws(DubKitError) -> (voices: [Voice], damaged: [DamagedRecord]) {
         try read { db in
-            var request = Voice.order(Column("provider_id"), Column("name"))
-            if let provider { request = request.filter(Column("provider_id") == provider) }
+            var request = Voice.order(Voice.Columns.providerID, Voice.Columns.name)
+            if let provider { request = request.filter(Voice.Columns.providerID == provider) }
             let (voices, damaged) = try DamagedRecord.readAll(request, in: db, as: .voice, Voice.init(row:))
             return (voices, damaged)
         }
