@@ -102,6 +102,41 @@ struct RecordEncodingTests {
         }
     }
 
+    @Test("a dub read through its columns equals the Codable decoding of its row, with every column set")
+    func dubRows() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Workspace(root: dir.url).createProject("rows")
+        try store.write { (db: Database) throws in
+            for letter in ["a", "b", "c"] {
+                try MediaStore.register(MediaRef(hash: String(repeating: letter, count: 64), byteCount: 1), in: db)
+            }
+            var parent = try Self.dubs()[1]
+            parent.id = nil
+            parent.voiceID = nil
+            parent.chunkSeconds = 600.5
+            parent.chunkCount = 2
+            try parent.insert(db)
+            var chunk = parent
+            chunk.id = nil
+            chunk.chunkSeconds = nil
+            chunk.chunkCount = nil
+            chunk.parentID = parent.id
+            chunk.chunkIndex = 1
+            chunk.chunkStartMs = 599_000
+            chunk.chunkEndMs = 1_200_250
+            try chunk.insert(db)
+            var plain = try Self.dubs()[0]
+            try plain.insert(db)
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM dub ORDER BY id")
+            #expect(rows.count == 3)
+            for row in rows {
+                #expect(try Dub(row: row) == ViaDecodable<Dub>(row: row).record)
+            }
+            #expect(try Dub(row: rows[1]).chunkEndMs == 1_200_250 && Dub(row: rows[0]).chunkCount == 2
+                    && Dub(row: rows[0]).syncReport == parent.syncReport && Dub(row: rows[0]).parameters == parent.parameters)
+        }
+    }
+
     /// A row without its id, for comparing rows written by two paths.
     static func columns(_ db: Database, _ table: String, _ id: Int64?) throws -> [String: DatabaseValue] {
         let row = try #require(try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]))
