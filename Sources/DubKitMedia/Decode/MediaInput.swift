@@ -118,26 +118,20 @@ final class MediaInput {
     /// missing; nil for complete files, other formats, and sizes left open by a streaming writer.
     /// (FFmpeg quietly shortens such a file's duration to what is there.) `bytes` is the file's head.
     private static func wavShortfall(_ bytes: [UInt8], fileSize: Int64) -> String? {
-        guard bytes.count >= 12, bytes.prefix(4).elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WAVE".utf8) else { return nil }
-        func word(_ at: Int) -> UInt32 {
-            (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[at + $1]) << (8 * UInt32($1)) }
-        }
-        var offset = 12
-        while offset + 8 <= bytes.count {
-            let size = word(offset + 4)
-            if bytes[offset..<offset + 4].elementsEqual("data".utf8) {
-                let available = fileSize - Int64(offset + 8)
-                guard size != 0, size != UInt32.max, Int64(size) > available else { return nil }
-                return "its header declares \(size) bytes of audio but the file holds \(max(available, 0))"
+        guard var chunks = WAVChunks(head: bytes) else { return nil }
+        while let chunk = chunks.next() {
+            if chunk.is("data") {
+                let available = fileSize - chunk.bodyOffset
+                guard chunk.size != 0, chunk.size != UInt32.max, Int64(chunk.size) > available else { return nil }
+                return "its header declares \(chunk.size) bytes of audio but the file holds \(max(available, 0))"
             }
-            offset += 8 + Int(size) + Int(size & 1)
         }
         return nil
     }
 
     /// True when the head read starts with a RIFF/WAVE header.
     private static func isWAV(_ head: [UInt8]) -> Bool {
-        head.count >= 12 && head.prefix(4).elementsEqual("RIFF".utf8) && head[8..<12].elementsEqual("WAVE".utf8)
+        WAVChunks.opensRIFFWAVE(head)
     }
 
     /// Why opening failed: a file that sniffs as a known format is damaged; anything else is not media.

@@ -58,12 +58,7 @@ final class AudioMixGraph {
 
     /// Takes the next mixed frame into `frame`; false when the mix needs more input or is finished.
     func pull(into frame: MediaFrame) throws -> Bool {
-        let got = av_buffersink_get_frame(sink, frame.pointer)
-        if got == FFmpegCode.again || got == FFmpegCode.endOfFile { return false }
-        if got < 0 {
-            throw MediaError.processingFailed(path: path, detail: "mixing failed: \(FFmpegCode(got))")
-        }
-        return true
+        try pullFrame(from: sink, into: frame, path: path, failure: "mixing failed")
     }
 
     private func add(_ filter: String, _ name: String, _ arguments: String?) throws -> UnsafeMutablePointer<AVFilterContext> {

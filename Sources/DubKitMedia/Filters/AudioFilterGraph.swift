@@ -76,11 +76,6 @@ final class AudioFilterGraph {
 
     /// Takes the next filtered frame into `frame`; false when the graph needs more input or is finished.
     func pull(into frame: MediaFrame) throws -> Bool {
-        let got = av_buffersink_get_frame(sink, frame.pointer)
-        if got == FFmpegCode.again || got == FFmpegCode.endOfFile { return false }
-        if got < 0 {
-            throw MediaError.processingFailed(path: path, detail: "filtering failed: \(FFmpegCode(got))")
-        }
-        return true
+        try pullFrame(from: sink, into: frame, path: path, failure: "filtering failed")
     }
 }

@@ -90,31 +90,23 @@ final class PCMWAVReader {
             guard let base = raw.baseAddress else { return -1 }
             return pread(descriptor, base, raw.count, 0)
         }
-        guard count >= 12 else { return nil }
-        func word16(_ at: Int) -> UInt32 { UInt32(head[at]) | UInt32(head[at + 1]) << 8 }
-        func word32(_ at: Int) -> UInt32 { word16(at) | word16(at + 2) << 16 }
-        guard head[0..<4].elementsEqual("RIFF".utf8), head[8..<12].elementsEqual("WAVE".utf8) else { return nil }
-        var cursor = 12
-        var found: (rate: UInt32, channels: UInt32)?
-        while cursor + 8 <= count {
-            let id = head[cursor..<cursor + 4]
-            let size = Int(word32(cursor + 4))
-            let body = cursor + 8
-            if id.elementsEqual("fmt ".utf8) {
-                guard found == nil, size >= 16, body + 16 <= count else { return nil }
-                let tag = word16(body), channels = word16(body + 2), rate = word32(body + 4)
-                let align = word16(body + 12), bits = word16(body + 14)
-                guard tag == 1, bits == 16, (1...8).contains(channels), align == channels * 2,
-                      rate > 0, rate <= UInt32(Int32.max) else { return nil }
-                found = (rate, channels)
-            } else if id.elementsEqual("data".utf8) {
+        guard count >= 12, var chunks = WAVChunks(head: Array(head.prefix(count))) else { return nil }
+        var found: WAVChunks.Format?
+        while let chunk = chunks.next() {
+            if chunk.is("fmt ") {
+                guard found == nil, chunk.size >= 16, let format = WAVChunks.Format(chunks.body(of: chunk, count: 16)) else { return nil }
+                let channels = UInt32(format.channels)
+                guard format.formatTag == 1, format.bitsPerSample == 16, (1...8).contains(channels),
+                      UInt32(format.blockAlign) == channels * 2, format.sampleRate > 0,
+                      format.sampleRate <= UInt32(Int32.max) else { return nil }
+                found = format
+            } else if chunk.is("data") {
                 // Whole sample frames only: FFmpeg's decoder refuses a packet with a partial one.
-                guard let found, size > 0, size != Int(UInt32.max), size % Int(found.channels * 2) == 0,
-                      Int64(body) + Int64(size) <= fileSize else { return nil }
-                return Format(sampleRate: Int32(found.rate), channels: Int32(found.channels),
-                              dataOffset: Int64(body), dataSize: Int64(size))
+                guard let found, chunk.size > 0, chunk.size != UInt32.max, chunk.size % (UInt32(found.channels) * 2) == 0,
+                      chunk.bodyOffset + Int64(chunk.size) <= fileSize else { return nil }
+                return Format(sampleRate: Int32(found.sampleRate), channels: Int32(found.channels),
+                              dataOffset: chunk.bodyOffset, dataSize: Int64(chunk.size))
             }
-            cursor = body + size + (size & 1)
         }
         return nil
     }

@@ -63,14 +63,6 @@ public final class PCMWAVWriter {
     public var duration: Double { Double(dataBytes / 2 / channels) / Double(sampleRate) }
 
     private static func header(sampleRate: Int, channels: Int, dataBytes: Int) -> Data {
-        var data = Data()
-        func append(_ value: UInt32, _ size: Int) {
-            for index in 0..<size { data.append(UInt8((value >> (8 * UInt32(index))) & 0xff)) }
-        }
-        data.append(contentsOf: Array("RIFF".utf8)); append(UInt32(36 + dataBytes), 4)
-        data.append(contentsOf: Array("WAVEfmt ".utf8)); append(16, 4); append(1, 2); append(UInt32(channels), 2)
-        append(UInt32(sampleRate), 4); append(UInt32(sampleRate * channels * 2), 4); append(UInt32(channels * 2), 2); append(16, 2)
-        data.append(contentsOf: Array("data".utf8)); append(UInt32(dataBytes), 4)
-        return data
+        RawAudioWAV.header(encoding: .s16le, sampleRate: sampleRate, channels: channels, dataBytes: UInt32(clamping: dataBytes))
     }
 }

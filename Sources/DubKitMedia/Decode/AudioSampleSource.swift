@@ -178,11 +178,7 @@ final class AudioSampleSource {
     private func makeResampler(for frame: UnsafeMutablePointer<AVFrame>) throws {
         var inputLayout = AVChannelLayout()
         defer { av_channel_layout_uninit(&inputLayout) }
-        if cff_layout_is_unspecified(&frame.pointee.ch_layout) != 0 {
-            cff_default_layout(&inputLayout, frame.pointee.ch_layout.nb_channels)
-        } else {
-            _ = av_channel_layout_copy(&inputLayout, &frame.pointee.ch_layout)
-        }
+        frameChannelLayout(frame, into: &inputLayout)
         resampler = try AudioResampler(
             path: path, input: &inputLayout, inputFormat: AVSampleFormat(rawValue: frame.pointee.format),
             inputRate: frame.pointee.sample_rate, output: &layout, outputFormat: AV_SAMPLE_FMT_FLTP, outputRate: rate,

@@ -69,35 +69,30 @@ public enum RawAudioWAV {
     public static func layout(of wav: URL) throws(MediaError) -> Layout {
         guard let handle = try? FileHandle(forReadingFrom: wav) else { throw .fileMissing(path: wav.path) }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 12)) ?? Data()
-        guard head.count == 12, head.prefix(4) == Data("RIFF".utf8), head.suffix(4) == Data("WAVE".utf8) else {
+        guard var chunks = WAVChunks(read: { offset, count in
+            guard (try? handle.seek(toOffset: UInt64(offset))) != nil, let bytes = try? handle.read(upToCount: count) else { return nil }
+            return [UInt8](bytes)
+        }) else {
             throw .notMedia(path: wav.path)
         }
-        var offset: UInt64 = 12
-        var format: (tag: Int, rate: Int, channels: Int, bits: Int)?
+        var format: WAVChunks.Format?
         while true {
-            guard (try? handle.seek(toOffset: offset)) != nil, let chunk = try? handle.read(upToCount: 8), chunk.count == 8 else {
-                throw .corrupt(path: wav.path, detail: "no data chunk")
-            }
-            let id = String(decoding: chunk.prefix(4), as: UTF8.self)
-            let length = UInt64(littleEndian32(chunk, 4))
-            if id == "fmt " {
-                guard length >= 16, let body = try? handle.read(upToCount: 16), body.count == 16 else {
+            guard let chunk = chunks.next() else { throw .corrupt(path: wav.path, detail: "no data chunk") }
+            if chunk.is("fmt ") {
+                guard chunk.size >= 16, let fields = WAVChunks.Format(chunks.body(of: chunk, count: 16)) else {
                     throw .corrupt(path: wav.path, detail: "short fmt chunk")
                 }
-                format = (Int(littleEndian16(body, 0)), Int(littleEndian32(body, 4)), Int(littleEndian16(body, 2)),
-                          Int(littleEndian16(body, 14)))
-            } else if id == "data" {
+                format = fields
+            } else if chunk.is("data") {
                 guard let format else { throw .corrupt(path: wav.path, detail: "data chunk before the fmt chunk") }
                 let total = (try? FileManager.default.attributesOfItem(atPath: wav.path))?[.size] as? NSNumber
-                let available = (total?.int64Value ?? 0) - Int64(offset + 8)
+                let available = (total?.int64Value ?? 0) - chunk.bodyOffset
                 // Streamed WAVs announce 0 or 0xFFFFFFFF: the data then runs to the end of the file.
-                let declared = Int64(length)
+                let declared = Int64(chunk.size)
                 let bytes = declared == 0 || declared > available ? max(0, available) : declared
-                return Layout(formatTag: format.tag, sampleRate: format.rate, channels: format.channels,
-                              bitsPerSample: format.bits, dataOffset: Int64(offset + 8), dataBytes: bytes)
+                return Layout(formatTag: Int(format.formatTag), sampleRate: Int(format.sampleRate), channels: Int(format.channels),
+                              bitsPerSample: Int(format.bitsPerSample), dataOffset: chunk.bodyOffset, dataBytes: bytes)
             }
-            offset += 8 + length + (length & 1)
         }
     }
 
@@ -109,6 +104,8 @@ public enum RawAudioWAV {
         return layout
     }
 
+    /// The RIFF/WAVE header of `dataBytes` of samples: the one header writer (``PCMWAVWriter``, ``PCMWAVSlice``
+    /// and ``wrap(_:encoding:sampleRate:channels:to:)`` use it). Sizes past 4 GiB are written as the largest a WAV holds.
     static func header(encoding: Encoding, sampleRate: Int, channels: Int, dataBytes: UInt32) -> Data {
         var data = Data()
         func append(_ value: UInt32, _ size: Int) {
@@ -117,7 +114,7 @@ public enum RawAudioWAV {
         let bytesPerSample = encoding.bytesPerSample
         // PCM has a 16-byte fmt chunk; other tags add cbSize and a fact chunk (the sample count).
         let extra: UInt32 = encoding == .s16le ? 0 : 2 + 12
-        data.append(contentsOf: Array("RIFF".utf8)); append(36 + extra + dataBytes, 4)
+        data.append(contentsOf: Array("RIFF".utf8)); append(UInt32(clamping: 36 + UInt64(extra) + UInt64(dataBytes)), 4)
         data.append(contentsOf: Array("WAVEfmt ".utf8)); append(encoding == .s16le ? 16 : 18, 4)
         append(UInt32(encoding.formatTag), 2); append(UInt32(channels), 2); append(UInt32(sampleRate), 4)
         append(UInt32(sampleRate * channels * bytesPerSample), 4); append(UInt32(channels * bytesPerSample), 2)
@@ -150,15 +147,5 @@ public enum RawAudioWAV {
         } catch {
             throw .writeFailed(path: destination.path, detail: error.localizedDescription)
         }
-    }
-
-    private static func littleEndian16(_ data: Data, _ at: Int) -> UInt16 {
-        let base = data.startIndex + at
-        return UInt16(data[base]) | UInt16(data[base + 1]) << 8
-    }
-
-    private static func littleEndian32(_ data: Data, _ at: Int) -> UInt32 {
-        let base = data.startIndex + at
-        return UInt32(data[base]) | UInt32(data[base + 1]) << 8 | UInt32(data[base + 2]) << 16 | UInt32(data[base + 3]) << 24
     }
 }

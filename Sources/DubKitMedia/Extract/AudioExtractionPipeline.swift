@@ -209,11 +209,7 @@ final class AudioExtractionPipeline {
         }
         var inputLayout = AVChannelLayout()
         defer { av_channel_layout_uninit(&inputLayout) }
-        if cff_layout_is_unspecified(&frame.pointee.ch_layout) != 0 {
-            cff_default_layout(&inputLayout, frame.pointee.ch_layout.nb_channels)
-        } else {
-            _ = av_channel_layout_copy(&inputLayout, &frame.pointee.ch_layout)
-        }
+        frameChannelLayout(frame, into: &inputLayout)
         if options.filters.isEmpty {
             resampler = try AudioResampler(
                 path: input.path, input: &inputLayout, inputFormat: AVSampleFormat(rawValue: frame.pointee.format),
