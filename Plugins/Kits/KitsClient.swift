@@ -1,3 +1,4 @@
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
@@ -9,11 +10,11 @@ public struct KitsClient: Sendable {
     private let key: @Sendable () throws(KitsError) -> String
     private let http: HTTPClient
 
-    /// A client for `baseURL`; `key` is asked for on every request so a missing key only fails requests.
-    public init(baseURL: URL, log: (@Sendable (String) -> Void)? = nil,
-                key: @escaping @Sendable () throws(KitsError) -> String) throws {
-        self.baseURL = baseURL
-        self.key = key
+    /// A client for the API `configuration` places; its key is asked for on every request so a missing
+    /// key only fails requests.
+    public init(_ configuration: ProviderConfiguration<KitsError>, log: (@Sendable (String) -> Void)? = nil) throws {
+        baseURL = configuration.baseURL
+        key = configuration.key
         http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: .standard, log: log))
     }
 

@@ -1,8 +1,9 @@
 import DubKit
+import DubKitProviderKit
 import Foundation
 
 /// Why a Kits.ai request or step failed; every message names the operation or the field and what to do.
-public enum KitsError: Error, Sendable, Equatable {
+public enum KitsError: ProviderWireError, Equatable {
     /// No key in `KITS_API_KEY` nor saved with `dubkit provider login kits`.
     case missingKey(variable: String)
     /// A value Kits would refuse, caught before any request.

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
@@ -11,11 +12,11 @@ public struct VoiceConvertClient: Sendable {
     private let key: @Sendable () throws(VoiceConvertError) -> String
     private let http: HTTPClient
 
-    /// A client for `baseURL`; `key` is asked for on every request so a missing key only fails requests.
-    public init(baseURL: URL, log: (@Sendable (String) -> Void)? = nil,
-                key: @escaping @Sendable () throws(VoiceConvertError) -> String) throws {
-        self.baseURL = baseURL
-        self.key = key
+    /// A client for the API `configuration` places; its key is asked for on every request so a missing
+    /// key only fails requests.
+    public init(_ configuration: ProviderConfiguration<VoiceConvertError>, log: (@Sendable (String) -> Void)? = nil) throws {
+        baseURL = configuration.baseURL
+        key = configuration.key
         http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: .standard, log: log))
     }
 

@@ -1,9 +1,10 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
 /// Why a voice-convert request or step failed; every message names the operation or the field and what to do.
-public enum VoiceConvertError: Error, Sendable, Equatable {
+public enum VoiceConvertError: ProviderWireError, Equatable {
     /// No key in `VOICECONVERT_API_KEY` nor saved with `dubkit provider login voiceconvert`.
     case missingKey(variable: String)
     /// A value the service would refuse, caught before any request.
