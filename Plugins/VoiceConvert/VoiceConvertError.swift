@@ -38,16 +38,6 @@ public enum VoiceConvertError: ProviderWireError, Equatable {
     case jobState(path: String, detail: String)
 }
 
-extension VoiceConvertError {
-    /// The error for a request that failed without a readable answer: answer lost when the request had
-    /// left whole, else unreachable.
-    static func noAnswer(_ error: HTTPError, operation: String, detail: String) -> VoiceConvertError {
-        error.answerMayHaveBeenActedOn
-            ? .answerLost(operation: operation, detail: detail)
-            : .unreachable(operation: operation, detail: detail)
-    }
-}
-
 extension VoiceConvertError: LocalizedError {
     public var errorDescription: String? {
         switch self {
@@ -117,5 +107,16 @@ extension VoiceConvertError {
     var isExpiredLink: Bool {
         if case let .unexpected(_, status, _, _) = self { return status == 403 || status == 410 }
         return false
+    }
+}
+
+extension VoiceConvertError: AdapterError {
+    public var isAnswerLost: Bool {
+        if case .answerLost = self { true } else { false }
+    }
+
+    /// A status other than 2xx, read by ``VoiceConvertClient/map(status:body:retryAfter:operation:)``.
+    public static func refusal(_ response: HTTPResponse, operation: String) -> VoiceConvertError {
+        VoiceConvertClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
     }
 }
