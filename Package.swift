@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "DubKit", targets: ["DubKit"]),
         .library(name: "DubKitMedia", targets: ["DubKitMedia"]),
         .library(name: "DubKitHTTP", targets: ["DubKitHTTP"]),
+        .library(name: "DubKitProviderKit", targets: ["DubKitProviderKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -34,6 +35,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "DubKitProviderKit",
+            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"]
+        ),
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat",
@@ -47,32 +52,32 @@ let package = Package(
         ),
         .target(
             name: "LocalEngine",
-            dependencies: ["DubKit", "DubKitMedia"],
+            dependencies: ["DubKit", "DubKitProviderKit", "DubKitMedia"],
             path: "Plugins/Local"
         ),
         .target(
             name: "VoiceDubProvider",
-            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            dependencies: ["DubKit", "DubKitProviderKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/VoiceDub"
         ),
         .target(
             name: "KitsProvider",
-            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            dependencies: ["DubKit", "DubKitProviderKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/Kits"
         ),
         .target(
             name: "VoiceConvertProvider",
-            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            dependencies: ["DubKit", "DubKitProviderKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/VoiceConvert"
         ),
         .target(
             name: "ElevenLabsProvider",
-            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            dependencies: ["DubKit", "DubKitProviderKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/ElevenLabs"
         ),
         .target(
             name: "CartesiaProvider",
-            dependencies: ["DubKit", "DubKitHTTP", "DubKitMedia"],
+            dependencies: ["DubKit", "DubKitProviderKit", "DubKitHTTP", "DubKitMedia"],
             path: "Plugins/Cartesia"
         ),
         .executableTarget(
@@ -186,6 +191,10 @@ let package = Package(
         .testTarget(
             name: "LocalEngineTests",
             dependencies: ["LocalEngine", "DubKitMedia", "DubKitTestSupport"]
+        ),
+        .testTarget(
+            name: "DubKitProviderKitTests",
+            dependencies: ["DubKitProviderKit", "DubKit", "DubKitHTTP", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "VoiceDubTests",

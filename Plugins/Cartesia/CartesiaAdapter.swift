@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
@@ -30,21 +31,10 @@ public struct CartesiaAdapter: Provider {
     /// interval from `environment` (`CARTESIA_API_KEY` or a saved key, `CARTESIA_BASE_URL`, `DUBKIT_POLL_INTERVAL`).
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 log: (@Sendable (String) -> Void)? = nil) throws {
-        let descriptor = CartesiaDescriptor.value
-        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.cartesia.ai"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw CartesiaError.invalidValue(field: "CARTESIA_BASE_URL", value: base, allowed: "an http(s) URL").providerError
-        }
-        let credentials = Credentials(environment: environment)
-        client = try CartesiaClient(baseURL: url, log: log) { () throws(CartesiaError) -> String in
-            do {
-                return try credentials.key(for: descriptor)
-            } catch {
-                throw .missingKey(variable: descriptor.keyVariable ?? "CARTESIA_API_KEY")
-            }
-        }
-        let override = environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
-        pollInterval = override ?? CartesiaDescriptor.fineTunePollInterval
+        let configuration = try ProviderConfiguration<CartesiaError>(CartesiaDescriptor.value, environment: environment,
+                                                                   pollInterval: CartesiaDescriptor.fineTunePollInterval)
+        client = try CartesiaClient(configuration, log: log)
+        pollInterval = configuration.pollInterval
         dubs = SynchronousDubs(folder: stateFolder, service: CartesiaVoiceChanger(client: client))
         trainings = CartesiaTrainingFolder(folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
         gate = CartesiaPollGate(interval: pollInterval, folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
@@ -357,14 +347,5 @@ public struct CartesiaAdapter: Provider {
     static func text(_ value: JSONValue?) -> String? {
         if case let .string(text)? = value { return text }
         return nil
-    }
-
-    /// Runs `body`, turning ``CartesiaError`` into the core's ``ProviderError``.
-    private func typed<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as CartesiaError {
-            throw error.providerError
-        }
     }
 }

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
@@ -10,10 +11,10 @@ public struct CartesiaClient: Sendable {
     public var baseURL: URL { api.baseURL }
     private let api: ProviderAPI<CartesiaError>
 
-    /// A client for `baseURL`; `key` is asked for on every request so a missing key only fails requests.
-    public init(baseURL: URL, log: (@Sendable (String) -> Void)? = nil,
-                key: @escaping @Sendable () throws(CartesiaError) -> String) throws {
-        api = try ProviderAPI(baseURL: baseURL, variable: "CARTESIA_BASE_URL", log: log, key: key)
+    /// A client for the API `configuration` places; its key is asked for on every request so a missing
+    /// key only fails requests.
+    public init(_ configuration: ProviderConfiguration<CartesiaError>, log: (@Sendable (String) -> Void)? = nil) throws {
+        api = try ProviderAPI(configuration, log: log)
     }
 
     // MARK: Voices

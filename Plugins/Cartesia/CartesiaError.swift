@@ -1,10 +1,11 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
 /// Why a Cartesia request or step failed; every message names the operation or the field, carries
 /// Cartesia's own code, message and request id when it sent them, and says what to do. Never holds the key.
-public enum CartesiaError: Error, Sendable, Equatable {
+public enum CartesiaError: ProviderWireError, Equatable {
     /// No key in `CARTESIA_API_KEY` nor saved with `dubkit provider login cartesia`.
     case missingKey(variable: String)
     /// A value Cartesia would refuse, caught before any request.

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import Foundation
 
 /// A Cartesia training as the adapter keeps it between steps and processes: the dataset (whose id is

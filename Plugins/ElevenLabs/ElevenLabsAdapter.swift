@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
@@ -21,19 +22,7 @@ public struct ElevenLabsAdapter: Provider {
     /// (`ELEVENLABS_API_KEY` or a saved key, `ELEVENLABS_BASE_URL`).
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 log: (@Sendable (String) -> Void)? = nil) throws {
-        let descriptor = ElevenLabsDescriptor.value
-        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.elevenlabs.io"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw ElevenLabsError.invalidValue(field: "ELEVENLABS_BASE_URL", value: base, allowed: "an http(s) URL").providerError
-        }
-        let credentials = Credentials(environment: environment)
-        client = try ElevenLabsClient(baseURL: url, log: log) { () throws(ElevenLabsError) -> String in
-            do {
-                return try credentials.key(for: descriptor)
-            } catch {
-                throw .missingKey(variable: descriptor.keyVariable ?? "ELEVENLABS_API_KEY")
-            }
-        }
+        client = try ElevenLabsClient(ProviderConfiguration(ElevenLabsDescriptor.value, environment: environment), log: log)
         dubs = SynchronousDubs(folder: stateFolder, service: ElevenLabsSpeechToSpeech(client: client))
     }
 
@@ -166,14 +155,5 @@ public struct ElevenLabsAdapter: Provider {
     /// Voice ids are letters and digits (20 of them today); nothing that could leave the URL path.
     static func isVoiceID(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 64 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
-    }
-
-    /// Runs `body`, turning ``ElevenLabsError`` into the core's ``ProviderError``.
-    private func typed<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as ElevenLabsError {
-            throw error.providerError
-        }
     }
 }

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
@@ -9,10 +10,10 @@ public struct ElevenLabsClient: Sendable {
     public var baseURL: URL { api.baseURL }
     private let api: ProviderAPI<ElevenLabsError>
 
-    /// A client for `baseURL`; `key` is asked for on every request so a missing key only fails requests.
-    public init(baseURL: URL, log: (@Sendable (String) -> Void)? = nil,
-                key: @escaping @Sendable () throws(ElevenLabsError) -> String) throws {
-        api = try ProviderAPI(baseURL: baseURL, variable: "ELEVENLABS_BASE_URL", log: log, key: key)
+    /// A client for the API `configuration` places; its key is asked for on every request so a missing
+    /// key only fails requests.
+    public init(_ configuration: ProviderConfiguration<ElevenLabsError>, log: (@Sendable (String) -> Void)? = nil) throws {
+        api = try ProviderAPI(configuration, log: log)
     }
 
     /// `GET /v2/voices`: one page of the voices the account can use; `pageToken` is the previous page's

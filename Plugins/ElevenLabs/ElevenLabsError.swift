@@ -1,10 +1,11 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
 /// Why an ElevenLabs request or step failed; every message names the operation or the field, carries
 /// ElevenLabs's own status and message when it sent one, and says what to do. Never holds the key.
-public enum ElevenLabsError: Error, Sendable, Equatable {
+public enum ElevenLabsError: ProviderWireError, Equatable {
     /// No key in `ELEVENLABS_API_KEY` nor saved with `dubkit provider login elevenlabs`.
     case missingKey(variable: String)
     /// A value ElevenLabs would refuse, caught before any request.

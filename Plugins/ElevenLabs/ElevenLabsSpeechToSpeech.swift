@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import DubKitMedia
 import Foundation

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
@@ -19,19 +20,7 @@ public struct KitsAdapter: Provider {
     /// (`KITS_API_KEY` or a saved key, `KITS_BASE_URL`); `maxSoundFileBytes` is Kits's 100 MB unless a test lowers it.
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 maxSoundFileBytes: Int64 = KitsDescriptor.maxSoundFileBytes, log: (@Sendable (String) -> Void)? = nil) throws {
-        let descriptor = KitsDescriptor.value
-        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://arpeggi.io/api/kits/v1"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw KitsError.invalidValue(field: "KITS_BASE_URL", value: base, allowed: "an http(s) URL").providerError
-        }
-        let credentials = Credentials(environment: environment)
-        client = try KitsClient(baseURL: url, log: log) { () throws(KitsError) -> String in
-            do {
-                return try credentials.key(for: descriptor)
-            } catch {
-                throw .missingKey(variable: descriptor.keyVariable ?? "KITS_API_KEY")
-            }
-        }
+        client = try KitsClient(ProviderConfiguration(KitsDescriptor.value, environment: environment), log: log)
         jobs = KitsJobFolder(folder: stateFolder)
         self.maxSoundFileBytes = maxSoundFileBytes
     }
@@ -272,14 +261,5 @@ public struct KitsAdapter: Provider {
 
     private static func number(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-
-    /// Runs `body`, turning ``KitsError`` into the core's ``ProviderError``.
-    private func typed<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as KitsError {
-            throw error.providerError
-        }
     }
 }

@@ -1,20 +1,19 @@
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
-/// The Kits.ai HTTP API over DubKitHTTP: `Authorization: Bearer <key>`, one attempt per call (the
-/// workflow decides when to try again, honouring a 429's `Retry-After`), failures as ``KitsError``.
+/// The Kits.ai HTTP API over the kit's ``ProviderAPI``: `Authorization: Bearer <key>`, the HTTP layer's
+/// standard retries (the workflow decides when to try a step again, honouring a 429's `Retry-After`),
+/// failures as ``KitsError``.
 public struct KitsClient: Sendable {
     /// The API's base URL (`https://arpeggi.io/api/kits/v1` or the `KITS_BASE_URL` override).
-    public let baseURL: URL
-    private let key: @Sendable () throws(KitsError) -> String
-    private let http: HTTPClient
+    public var baseURL: URL { api.baseURL }
+    private let api: ProviderAPI<KitsError>
 
-    /// A client for `baseURL`; `key` is asked for on every request so a missing key only fails requests.
-    public init(baseURL: URL, log: (@Sendable (String) -> Void)? = nil,
-                key: @escaping @Sendable () throws(KitsError) -> String) throws {
-        self.baseURL = baseURL
-        self.key = key
-        http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: .standard, log: log))
+    /// A client for the API `configuration` places; its key is asked for on every request so a missing
+    /// key only fails requests.
+    public init(_ configuration: ProviderConfiguration<KitsError>, log: (@Sendable (String) -> Void)? = nil) throws {
+        api = try ProviderAPI(configuration, retry: .standard, log: log)
     }
 
     /// `GET /voice-models`: one page of voice models (pages count from 1).
@@ -54,45 +53,16 @@ public struct KitsClient: Sendable {
         guard let url = URL(string: signed), url.scheme == "http" || url.scheme == "https" else {
             throw .invalidResponse(operation: operation, detail: "outputFileUrl is not an http(s) URL")
         }
-        do {
-            _ = try await http.download(HTTPRequest(.get, url), to: destination)
-        } catch let error as HTTPError {
-            if let status = error.statusCode {
-                throw Self.map(status: status, body: "", retryAfter: nil, operation: operation)
-            }
-            throw .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
-        } catch {
-            throw .unreachable(operation: operation, detail: "\(error)")
-        }
+        try await api.download(url, to: destination, operation: operation)
     }
 
     private func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],
                                         body: HTTPRequestBody = .empty, decoding: Value.Type) async throws(KitsError) -> Value {
-        let operation = "\(method.rawValue) /\(path)"
-        guard var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false) else {
-            throw .invalidValue(field: "KITS_BASE_URL", value: baseURL.absoluteString, allowed: "an http(s) URL")
-        }
-        if !query.isEmpty { components.queryItems = query }
-        guard let url = components.url else { throw .invalidValue(field: "request URL", value: path, allowed: "a valid URL") }
         var headers = HTTPHeaders()
-        headers.set("Authorization", "Bearer \(try key())")
+        headers.set("Authorization", "Bearer \(try api.key())")
         headers.set("Accept", "application/json")
-        let response: HTTPResponse
-        do {
-            response = try await http.exchange(HTTPRequest(method, url, headers: headers, body: body, timeout: method == .post ? 0 : nil))
-        } catch let error as HTTPError {
-            throw .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
-        } catch {
-            throw .unreachable(operation: operation, detail: "\(error)")
-        }
-        guard (200..<300).contains(response.status) else {
-            throw Self.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
-        }
-        do {
-            return try response.decode(Value.self)
-        } catch {
-            throw .invalidResponse(operation: operation, detail: "\(Value.self) expected: \(error)")
-        }
+        let request = HTTPRequest(method, try api.url(path, query: query), headers: headers, body: body, timeout: method == .post ? 0 : nil)
+        return try await api.call(request, operation: "\(method.rawValue) /\(path)", decoding: Value.self)
     }
 
     /// The typed error for a status, the start of its body and its `Retry-After`.

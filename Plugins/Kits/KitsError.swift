@@ -1,8 +1,10 @@
 import DubKit
+import DubKitProviderKit
+import DubKitHTTP
 import Foundation
 
 /// Why a Kits.ai request or step failed; every message names the operation or the field and what to do.
-public enum KitsError: Error, Sendable, Equatable {
+public enum KitsError: ProviderWireError, Equatable {
     /// No key in `KITS_API_KEY` nor saved with `dubkit provider login kits`.
     case missingKey(variable: String)
     /// A value Kits would refuse, caught before any request.
@@ -93,5 +95,20 @@ extension KitsError {
         case let .unexpected(_, status, _): status == 410
         default: false
         }
+    }
+}
+
+extension KitsError: AdapterError {
+    /// Kits reports every request without a readable answer as unreachable: the adapter looks a lost
+    /// POST up among the account's conversions either way.
+    public static func answerLost(operation: String, detail: String) -> KitsError {
+        .unreachable(operation: operation, detail: detail)
+    }
+
+    public var isAnswerLost: Bool { false }
+
+    /// A status other than 2xx, read by ``KitsClient/map(status:body:retryAfter:operation:)``.
+    public static func refusal(_ response: HTTPResponse, operation: String) -> KitsError {
+        KitsClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
     }
 }

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import Foundation
 
 /// A Kits.ai dub as DubKit keeps it between steps: Kits has one request (the multipart POST that

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import Foundation
 
 /// A dub or a training of the local engine, kept as a JSON file so it outlives one DubKit process.

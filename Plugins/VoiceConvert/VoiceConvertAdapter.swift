@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import DubKitMedia
 import Foundation
@@ -22,19 +23,7 @@ public struct VoiceConvertAdapter: Provider {
     /// `VOICECONVERT_PUBLIC_URL`.
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 log: (@Sendable (String) -> Void)? = nil) throws {
-        let descriptor = VoiceConvertDescriptor.value
-        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.aiclonevoicefree.com"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw VoiceConvertError.invalidValue(field: "VOICECONVERT_BASE_URL", value: base, allowed: "an http(s) URL").providerError
-        }
-        let credentials = Credentials(environment: environment)
-        client = try VoiceConvertClient(baseURL: url, log: log) { () throws(VoiceConvertError) -> String in
-            do {
-                return try credentials.key(for: descriptor)
-            } catch {
-                throw .missingKey(variable: descriptor.keyVariable ?? "VOICECONVERT_API_KEY")
-            }
-        }
+        client = try VoiceConvertClient(ProviderConfiguration(VoiceConvertDescriptor.value, environment: environment), log: log)
         do {
             publisher = try VoiceConvertPublisher(environment: environment)
         } catch {
@@ -317,14 +306,5 @@ public struct VoiceConvertAdapter: Provider {
         let names = ((try? MediaProbe.probe(file))?.formatName ?? "").split(separator: ",").map { String($0).lowercased() }
         for known in ["wav", "mp3", "flac", "ogg", "mp4", "m4a"] where names.contains(known) { return known }
         return file.pathExtension.isEmpty ? "wav" : file.pathExtension.lowercased()
-    }
-
-    /// Runs `body`, turning ``VoiceConvertError`` into the core's ``ProviderError``.
-    private func typed<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as VoiceConvertError {
-            throw error.providerError
-        }
     }
 }

@@ -1,22 +1,20 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
-/// The voice-convert HTTP API over DubKitHTTP: `Authorization: Bearer <key>`, JSON, one attempt per
-/// call (the workflow decides when to try again, honouring a 429's `Retry-After`), failures as
-/// ``VoiceConvertError``.
+/// The voice-convert HTTP API over the kit's ``ProviderAPI``: `Authorization: Bearer <key>`, JSON, the
+/// HTTP layer's standard retries (the workflow decides when to try a step again, honouring a 429's
+/// `Retry-After`), failures as ``VoiceConvertError``.
 public struct VoiceConvertClient: Sendable {
     /// The API's base URL (`https://api.aiclonevoicefree.com` or the `VOICECONVERT_BASE_URL` override).
-    public let baseURL: URL
-    private let key: @Sendable () throws(VoiceConvertError) -> String
-    private let http: HTTPClient
+    public var baseURL: URL { api.baseURL }
+    private let api: ProviderAPI<VoiceConvertError>
 
-    /// A client for `baseURL`; `key` is asked for on every request so a missing key only fails requests.
-    public init(baseURL: URL, log: (@Sendable (String) -> Void)? = nil,
-                key: @escaping @Sendable () throws(VoiceConvertError) -> String) throws {
-        self.baseURL = baseURL
-        self.key = key
-        http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: .standard, log: log))
+    /// A client for the API `configuration` places; its key is asked for on every request so a missing
+    /// key only fails requests.
+    public init(_ configuration: ProviderConfiguration<VoiceConvertError>, log: (@Sendable (String) -> Void)? = nil) throws {
+        api = try ProviderAPI(configuration, retry: .standard, log: log)
     }
 
     /// `POST /api/v2/voice/convert`: queues a conversion and answers its task id.
@@ -43,42 +41,16 @@ public struct VoiceConvertClient: Sendable {
         guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https" else {
             throw .invalidResponse(operation: operation, detail: "\(address) is not an http(s) URL")
         }
-        do {
-            _ = try await http.download(HTTPRequest(.get, url), to: destination)
-        } catch let error as HTTPError {
-            if let status = error.statusCode {
-                throw Self.map(status: status, body: "", retryAfter: nil, operation: operation)
-            }
-            throw .unreachable(operation: operation, detail: error.errorDescription ?? "\(error)")
-        } catch {
-            throw .unreachable(operation: operation, detail: "\(error)")
-        }
+        try await api.download(url, to: destination, operation: operation)
     }
 
     private func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, body: HTTPRequestBody = .empty,
                                         decoding: Value.Type) async throws(VoiceConvertError) -> Value {
-        let operation = "\(method.rawValue) /\(path)"
-        let url = baseURL.appendingPathComponent(path)
         var headers = HTTPHeaders()
-        headers.set("Authorization", "Bearer \(try key())")
+        headers.set("Authorization", "Bearer \(try api.key())")
         headers.set("Accept", "application/json")
-        let response: HTTPResponse
-        do {
-            response = try await http.exchange(HTTPRequest(method, url, headers: headers, body: body))
-        } catch let error as HTTPError {
-            throw .noAnswer(error, operation: operation, detail: error.errorDescription ?? "\(error)")
-        } catch {
-            throw .unreachable(operation: operation, detail: "\(error)")
-        }
-        guard (200..<300).contains(response.status) else {
-            throw Self.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"],
-                           operation: operation)
-        }
-        do {
-            return try response.decode(Value.self)
-        } catch {
-            throw .invalidResponse(operation: operation, detail: "\(Value.self) expected: \(error)")
-        }
+        let request = HTTPRequest(method, try api.url(path), headers: headers, body: body)
+        return try await api.call(request, operation: "\(method.rawValue) /\(path)", decoding: Value.self)
     }
 
     /// The typed error for a status, its body (`{error: {code, type, message}}` or text) and `Retry-After`.

@@ -1,9 +1,10 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
 /// Why a voice-convert request or step failed; every message names the operation or the field and what to do.
-public enum VoiceConvertError: Error, Sendable, Equatable {
+public enum VoiceConvertError: ProviderWireError, Equatable {
     /// No key in `VOICECONVERT_API_KEY` nor saved with `dubkit provider login voiceconvert`.
     case missingKey(variable: String)
     /// A value the service would refuse, caught before any request.
@@ -35,16 +36,6 @@ public enum VoiceConvertError: Error, Sendable, Equatable {
     case invalidResponse(operation: String, detail: String)
     /// A local job file that cannot be read or written.
     case jobState(path: String, detail: String)
-}
-
-extension VoiceConvertError {
-    /// The error for a request that failed without a readable answer: answer lost when the request had
-    /// left whole, else unreachable.
-    static func noAnswer(_ error: HTTPError, operation: String, detail: String) -> VoiceConvertError {
-        error.answerMayHaveBeenActedOn
-            ? .answerLost(operation: operation, detail: detail)
-            : .unreachable(operation: operation, detail: detail)
-    }
 }
 
 extension VoiceConvertError: LocalizedError {
@@ -116,5 +107,16 @@ extension VoiceConvertError {
     var isExpiredLink: Bool {
         if case let .unexpected(_, status, _, _) = self { return status == 403 || status == 410 }
         return false
+    }
+}
+
+extension VoiceConvertError: AdapterError {
+    public var isAnswerLost: Bool {
+        if case .answerLost = self { true } else { false }
+    }
+
+    /// A status other than 2xx, read by ``VoiceConvertClient/map(status:body:retryAfter:operation:)``.
+    public static func refusal(_ response: HTTPResponse, operation: String) -> VoiceConvertError {
+        VoiceConvertClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
     }
 }

@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import Foundation
 
 /// A voice-convert dub as DubKit keeps it between steps: the service has one request (the POST that

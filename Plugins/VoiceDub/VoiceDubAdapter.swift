@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitHTTP
 import DubKitMedia
 import Foundation
@@ -26,21 +27,9 @@ public struct VoiceDubAdapter: Provider {
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 retry: RetryPolicy = RetryPolicy(retriesRateLimitedWrites: true),
                 log: (@Sendable (String) -> Void)? = nil) throws {
-        let descriptor = VoiceDubDescriptor.value
-        let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.voicedub.ai"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw VoiceDubError.invalidValue(field: "VOICEDUB_BASE_URL", value: base, allowed: "an http(s) URL").providerError
-        }
-        let credentials = Credentials(environment: environment)
-        client = try VoiceDubClient(baseURL: url, retry: retry, log: log) { () throws(VoiceDubError) -> String in
-            do {
-                return try credentials.key(for: descriptor)
-            } catch {
-                throw .missingKey(variable: descriptor.keyVariable ?? "VOICEDUB_API_KEY")
-            }
-        }
-        let override = environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
-        pollInterval = override ?? VoiceDubDescriptor.minimumPollInterval
+        let configuration = try ProviderConfiguration<VoiceDubError>(VoiceDubDescriptor.value, environment: environment)
+        client = try VoiceDubClient(baseURL: configuration.baseURL, retry: retry, log: log, key: configuration.key)
+        pollInterval = configuration.pollInterval
         gate = VoiceDubPollGate(interval: pollInterval, folder: stateFolder)
         uploads = VoiceDubUploadURLs(folder: stateFolder)
     }
@@ -408,15 +397,6 @@ public struct VoiceDubAdapter: Provider {
         }
         guard voice.status != .new else { throw error }
         return voice
-    }
-
-    /// Runs `work`, handing the core a ``ProviderError`` for any ``VoiceDubError``.
-    private func typed<T>(_ work: () async throws -> T) async throws -> T {
-        do {
-            return try await work()
-        } catch let error as VoiceDubError {
-            throw error.providerError
-        }
     }
 
     /// The training costs 10 credits per maxMinute asked for (10 minutes when none are).

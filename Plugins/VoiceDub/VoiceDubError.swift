@@ -1,9 +1,10 @@
 import DubKit
+import DubKitProviderKit
 import Foundation
 
 /// What went wrong talking to VoiceDub: every error body of the spec, 401/429/5xx, and the checks made
 /// before a request. Each case carries the provider's code and message and says what to do next.
-public enum VoiceDubError: Error, Sendable, Equatable {
+public enum VoiceDubError: ProviderWireError, Equatable {
     /// 400 `invalid_arguments`: a field the API refused; `details` is its `errors` object.
     case invalidArguments(operation: String, message: String, details: String?)
     /// 404 `not_found`: no such dub or voice for this key.

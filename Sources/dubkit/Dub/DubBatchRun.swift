@@ -20,7 +20,7 @@ struct DubBatchRun {
         let seconds = { (name: String) in environment[name].flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil } }
         let board = global.showsProgress && Terminal.drawsInPlace ? DubBoard(store: store, ids: dubs.compactMap(\.id)) : nil
         let json = global.json
-        var batch = DubBatch(store: store, jobsPerProvider: jobs, pollInterval: seconds("DUBKIT_POLL_INTERVAL").flatMap { $0 > 0 ? $0 : nil },
+        var batch = DubBatch(store: store, jobsPerProvider: jobs, pollInterval: PollInterval.override(environment: environment),
                              budget: budget, retryDelay: seconds("DUBKIT_RETRY_DELAY")) { line in
             if board == nil && !json && !Terminal.quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }

@@ -44,7 +44,7 @@ struct VoiceRun: AsyncParsableCommand {
             return voice
         }
         let registry = Registry.make(global)
-        let interval = ProcessInfo.processInfo.environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+        let interval = PollInterval.override()
         var results: [Voice] = []
         for voice in selected {
             guard let id = voice.id else { continue }

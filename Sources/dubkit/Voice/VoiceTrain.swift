@@ -45,7 +45,7 @@ struct VoiceTrain: AsyncParsableCommand {
         let provider = try await Registry.make(global).provider(self.provider)
         let progress = StageProgress(json: global.json)
         // As for `dub run`: polling faster than the provider's minimum only for test and self-hosted servers.
-        let interval = ProcessInfo.processInfo.environment["DUBKIT_POLL_INTERVAL"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+        let interval = PollInterval.override()
         let trainer = VoiceTrainer(store: store, provider: provider, pollInterval: interval, budget: budget) { progress.report($0) }
         let voice = try await trainer.train(name: name, dataset: dataset, maxMinutes: maxMinutes, separate: separate,
                                           parameters: parameters)

@@ -1,3 +1,4 @@
+import DubKit
 import DubKitHTTP
 import Foundation
 

@@ -1,3 +1,4 @@
+import DubKit
 import Foundation
 
 /// A dub at a service that converts synchronously, as its adapter keeps it between steps and runs.

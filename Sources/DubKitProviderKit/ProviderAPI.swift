@@ -1,3 +1,4 @@
+import DubKit
 import DubKitHTTP
 import Foundation
 
@@ -14,12 +15,14 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
     private let http: HTTPClient
 
     /// The API at `baseURL`; `key` is asked for on every request, `log` sees every exchange (key masked).
-    public init(baseURL: URL, variable: String, log: (@Sendable (String) -> Void)? = nil,
+    /// `retry` is the HTTP layer's policy (honouring `Retry-After`); one attempt unless an adapter's
+    /// service documents safe repeats, as the workflow decides when to try a step again.
+    public init(baseURL: URL, variable: String, retry: RetryPolicy = .never, log: (@Sendable (String) -> Void)? = nil,
                 key: @escaping @Sendable () throws(Failure) -> String) throws {
         self.baseURL = baseURL
         baseURLVariable = variable
         self.key = key
-        http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: .never, log: log))
+        http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: retry, log: log))
     }
 
     /// The URL of `path` below the base URL, with `query`.
@@ -56,6 +59,22 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         return try Self.accepted(response, operation: operation)
     }
 
+    /// Downloads `url` (a signed storage URL: no key is sent) into `destination`, continuing a transfer
+    /// the HTTP layer's policy retries; a non-2xx answer is the adapter's ``AdapterError/refusal(_:operation:)``
+    /// (with no body), any other failure ``AdapterError/unreachable(operation:detail:)``.
+    public func download(_ url: URL, to destination: URL, operation: String) async throws(Failure) {
+        do {
+            _ = try await http.download(HTTPRequest(.get, url), to: destination)
+        } catch let error as HTTPError {
+            if let status = error.statusCode {
+                throw .refusal(HTTPResponse(status: status, headers: HTTPHeaders(), body: Data()), operation: operation)
+            }
+            throw .unreachable(operation: operation, detail: Self.describe(error))
+        } catch {
+            throw .unreachable(operation: operation, detail: "\(error)")
+        }
+    }
+
     /// Sends `request` once and decodes its JSON answer as `Value`.
     public func call<Value: Decodable>(_ request: HTTPRequest, operation: String, decoding: Value.Type) async throws(Failure) -> Value {
         let response = try await exchange(request, operation: operation)
@@ -73,5 +92,15 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
 
     private static func describe(_ error: any Error) -> String {
         (error as? HTTPError)?.errorDescription ?? "\(error)"
+    }
+}
+
+extension ProviderAPI where Failure: ProviderWireError {
+    /// The API as `configuration` places it, with the HTTP layer's `retry` policy; `log` sees every
+    /// exchange (key masked).
+    public init(_ configuration: ProviderConfiguration<Failure>, retry: RetryPolicy = .never,
+                log: (@Sendable (String) -> Void)? = nil) throws {
+        try self.init(baseURL: configuration.baseURL, variable: configuration.baseURLVariable, retry: retry, log: log,
+                      key: configuration.key)
     }
 }

@@ -1,3 +1,4 @@
+import DubKit
 import Foundation
 
 /// A record an adapter keeps in a ``JobFolder``, named by its id.

@@ -1,3 +1,4 @@
+import DubKit
 import DubKitMedia
 import Foundation
 

@@ -1,7 +1,8 @@
+import DubKit
 import DubKitHTTP
 import Foundation
 
-/// An adapter's own error type as the core's shared pieces (``ProviderAPI``, ``SynchronousDubs``) make
+/// An adapter's own error type as the kit's shared pieces (``ProviderAPI``, ``SynchronousDubs``) make
 /// it: the failures every adapter has, under the same names (an enum's cases of these names and labels
 /// fit), and the adapter's reading of a refusal. The adapter words each one in its messages.
 public protocol AdapterError: Error {

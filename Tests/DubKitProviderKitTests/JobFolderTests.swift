@@ -1,4 +1,5 @@
 import DubKit
+import DubKitProviderKit
 import DubKitTestSupport
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import DubKit
 import Foundation
 
 /// The input of a synchronous conversion, staged in its job's folder as it will be sent.
