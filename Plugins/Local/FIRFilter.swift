@@ -1,20 +1,23 @@
+import DubKitMedia
 import Foundation
 
-/// A linear-phase FIR equaliser built from per-band gains, applied by FFT overlap-add (two real blocks
-/// per complex FFT); its output is aligned with its input (the filter's group delay is dropped).
+/// A linear-phase FIR equaliser built from per-band gains, applied by FFT overlap-add (one real
+/// transform and its inverse per block, scratch reused); its output is aligned with its input (the
+/// filter's group delay is dropped).
 final class FIRFilter {
-    private let fft: FFT
+    private let fft: RealFFT
     private let block: Int
     private let taps: Int
     private let responseRe: [Float]
     private let responseIm: [Float]
     /// The tail of the last block's convolution, added to the next block's output.
     private var overlap: [Float]
-    /// Input waiting for a pair of blocks (two real blocks share one complex FFT).
+    /// Input waiting for a whole block, zero-padded to the transform's size.
     private var pending: [Float]
     private var pendingCount = 0
     private var re: [Float]
     private var im: [Float]
+    private var convolved: [Float]
     private var toDrop: Int
 
     /// `gains` in dB at ``SpectralBands/centres``, held flat below the first and above the last band.
@@ -24,12 +27,12 @@ final class FIRFilter {
         taps += 1
         self.taps = taps
         block = taps - 1
-        fft = FFT(size: 2 * (taps - 1))
-        let n = fft.size
+        // Sizes of at least 4 that are powers of two always make a transform.
+        let m = max(4, (taps - 1) * 2)
+        fft = RealFFT(size: m) ?? RealFFT(size: 4)!
+        let bins = fft.bins
         // Zero-phase magnitude on a grid of taps-1 points (half of a (taps-1)*2 DFT), then a windowed linear-phase kernel.
-        let m = (taps - 1) * 2
-        let design = FFT(size: m)
-        var re = [Float](repeating: 0, count: m), im = [Float](repeating: 0, count: m)
+        var magnitude = [Float](repeating: 0, count: bins), zero = [Float](repeating: 0, count: bins)
         let logCentres = SpectralBands.centres.map { log($0) }
         for bin in 0...(m / 2) {
             let f = max(1, Double(bin) * Double(sampleRate) / Double(m))
@@ -41,50 +44,47 @@ final class FIRFilter {
                 let t = x - Double(i0)
                 g = gains[i0] * (1 - t) + gains[i0 + 1] * t
             }
-            re[bin] = Float(pow(10, g / 20))
-            if bin > 0, bin < m / 2 { re[m - bin] = re[bin] }
+            magnitude[bin] = Float(pow(10, g / 20))
         }
-        design.transform(&re, &im, inverse: true)
-        var kernel = [Float](repeating: 0, count: taps)
+        var impulse = [Float](repeating: 0, count: m)
+        Self.inverse(fft, &magnitude, &zero, into: &impulse)
+        var kernel = [Float](repeating: 0, count: m)
         let half = taps / 2
         for i in 0..<taps {
             let k = (i - half + m) % m
             let w = 0.5 - 0.5 * cos(2 * Double.pi * Double(i) / Double(taps - 1))
-            kernel[i] = re[k] * Float(w)
+            kernel[i] = impulse[k] * Float(w)
         }
-        var hr = [Float](repeating: 0, count: n), hi = [Float](repeating: 0, count: n)
-        for i in 0..<taps { hr[i] = kernel[i] }
-        fft.transform(&hr, &hi)
-        responseRe = hr
-        responseIm = hi
-        overlap = [Float](repeating: 0, count: block)
-        pending = [Float](repeating: 0, count: 2 * block)
-        self.re = [Float](repeating: 0, count: n)
-        self.im = [Float](repeating: 0, count: n)
+        (responseRe, responseIm) = fft.forward(kernel)
+        overlap = [Float](repeating: 0, count: m - block)
+        pending = [Float](repeating: 0, count: m)
+        re = [Float](repeating: 0, count: bins)
+        im = re
+        convolved = [Float](repeating: 0, count: m)
         toDrop = half
     }
 
     /// Filters `samples`; returns what is ready (possibly less than given until ``finish(total:)``).
     func process(_ samples: [Float]) -> [Float] {
         var out: [Float] = []
-        out.reserveCapacity(samples.count + 2 * block)
+        out.reserveCapacity(samples.count + block)
         var i = 0
         while i < samples.count {
-            let take = min(2 * block - pendingCount, samples.count - i)
+            let take = min(block - pendingCount, samples.count - i)
             pending.replaceSubrange(pendingCount..<(pendingCount + take), with: samples[i..<(i + take)])
             pendingCount += take
             i += take
-            if pendingCount == 2 * block { runPair(into: &out) }
+            if pendingCount == block { runBlock(into: &out) }
         }
         return drop(out)
     }
 
-    /// The remaining `remaining` samples of output: flushes the last partial blocks and the filter's tail.
+    /// The remaining `remaining` samples of output: flushes the last partial block and the filter's tail.
     func finish(total remaining: Int) -> [Float] {
         var out: [Float] = []
         while out.count < remaining + toDrop {
-            for i in pendingCount..<(2 * block) { pending[i] = 0 }
-            runPair(into: &out)
+            for i in pendingCount..<block { pending[i] = 0 }
+            runBlock(into: &out)
         }
         return Array(drop(out).prefix(remaining))
     }
@@ -96,40 +96,46 @@ final class FIRFilter {
         return Array(out.dropFirst(d))
     }
 
-    /// Convolves the two pending blocks (one as the real, one as the imaginary part) and appends both outputs.
-    private func runPair(into out: inout [Float]) {
-        let n = fft.size, block = block
+    /// Convolves the pending block (zero-padded to the transform's size) and appends its output.
+    private func runBlock(into out: inout [Float]) {
+        let block = block, tail = fft.size - block
         pending.withUnsafeBufferPointer { p in
             re.withUnsafeMutableBufferPointer { r in
                 im.withUnsafeMutableBufferPointer { m in
-                    for k in 0..<block {
-                        r[k] = p[k]
-                        m[k] = p[block + k]
-                    }
-                    for k in block..<n {
-                        r[k] = 0
-                        m[k] = 0
-                    }
-                    guard let rp = r.baseAddress, let mp = m.baseAddress else { return }
-                    fft.transform(rp, mp)
+                    guard let pp = p.baseAddress, let rp = r.baseAddress, let mp = m.baseAddress else { return }
+                    fft.forward(pp, re: rp, im: mp)
                     responseRe.withUnsafeBufferPointer { hr in
                         responseIm.withUnsafeBufferPointer { hi in
-                            for k in 0..<n {
+                            for k in 0..<r.count {
                                 let a = r[k], b = m[k]
                                 r[k] = a * hr[k] - b * hi[k]
                                 m[k] = a * hi[k] + b * hr[k]
                             }
                         }
                     }
-                    fft.transform(rp, mp, inverse: true)
-                    overlap.withUnsafeMutableBufferPointer { o in
-                        for k in 0..<block { out.append(o[k] + r[k]) }
-                        for k in 0..<block { out.append(r[block + k] + m[k]) }
-                        for k in 0..<block { o[k] = m[block + k] }
+                    convolved.withUnsafeMutableBufferPointer { y in
+                        guard let yp = y.baseAddress else { return }
+                        fft.inverse(re: rp, im: mp, output: yp)
+                        overlap.withUnsafeMutableBufferPointer { o in
+                            // The tail (at least a block long) overlaps the next block's output.
+                            for k in 0..<block { out.append(o[k] + y[k]) }
+                            for k in 0..<tail { o[k] = y[block + k] + (k + block < tail ? o[k + block] : 0) }
+                        }
                     }
                 }
             }
         }
         pendingCount = 0
+    }
+
+    /// The inverse real transform of `re`/`im` into `output` (the transform's size).
+    private static func inverse(_ fft: RealFFT, _ re: inout [Float], _ im: inout [Float], into output: inout [Float]) {
+        re.withUnsafeBufferPointer { r in
+            im.withUnsafeBufferPointer { m in
+                output.withUnsafeMutableBufferPointer { o in
+                    if let rp = r.baseAddress, let mp = m.baseAddress, let op = o.baseAddress { fft.inverse(re: rp, im: mp, output: op) }
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import DubKitMedia
 import Foundation
 
 /// Streams samples through fixed frames, finds each frame's F0 (YIN) and band powers, and accumulates
@@ -28,8 +29,15 @@ final class FrameAnalyzer {
     private let minLag: Int
     private let maxLag: Int
     private let frameLength: Int
-    private let fft: FFT
+    private let fft: RealFFT
     private let hann: [Float]
+    /// Scratch reused frame after frame: a zero-padded frame and two spectra of `fft.bins` values.
+    private var padded: [Float]
+    private var spectrumRe: [Float]
+    private var spectrumIm: [Float]
+    private var otherRe: [Float]
+    private var otherIm: [Float]
+    private var differences: [Double]
     private let binBands: [Int?]
     private let binCount: [Int]
     private var pending: [Float] = []
@@ -59,7 +67,14 @@ final class FrameAnalyzer {
         frameLength = length
         var size = 2
         while size < length { size *= 2 }
-        fft = FFT(size: size)
+        // A power of two of at least 16 + 2 always makes a transform.
+        fft = RealFFT(size: max(size, 4)) ?? RealFFT(size: 4)!
+        padded = [Float](repeating: 0, count: fft.size)
+        spectrumRe = [Float](repeating: 0, count: fft.bins)
+        spectrumIm = spectrumRe
+        otherRe = spectrumRe
+        otherIm = spectrumRe
+        differences = [Double](repeating: 0, count: maxLag + 1)
         hann = (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length - 1))) }
         binBands = SpectralBands.binBands(size: size, sampleRate: sampleRate)
         var counts = [Int](repeating: 0, count: SpectralBands.count)
@@ -102,13 +117,17 @@ final class FrameAnalyzer {
         loudFrames += 1
         loudPower += rms * rms
 
-        // Band powers of the Hann-windowed frame.
-        var re = [Float](repeating: 0, count: n), im = [Float](repeating: 0, count: n)
+        // Band powers of the Hann-windowed frame (one real transform).
+        // Filled through a local (the scratch swapped out), so the loop pays no exclusivity checks.
+        var frame: [Float] = []
+        swap(&frame, &padded)
         var i = 0
-        for v in x { re[i] = v * hann[i]; i += 1 }
-        fft.transform(&re, &im)
+        for v in x { frame[i] = v * hann[i]; i += 1 }
+        for j in i..<n { frame[j] = 0 }
+        swap(&frame, &padded)
+        forward(into: &spectrumRe, &spectrumIm)
         for bin in 0...(n / 2) {
-            if let band = binBands[bin] { bandPower[band] += Double(re[bin] * re[bin] + im[bin] * im[bin]) }
+            if let band = binBands[bin] { bandPower[band] += Double(spectrumRe[bin] * spectrumRe[bin] + spectrumIm[bin] * spectrumIm[bin]) }
         }
 
         let (f0, weakF0) = tracksPitch ? pitch(x) : (nil, nil)
@@ -123,43 +142,72 @@ final class FrameAnalyzer {
         return Frame(f0: f0, weakF0: weakF0, rmsDB: rmsDB)
     }
 
-    /// YIN: cumulative-mean-normalised difference via one FFT cross-correlation; the F0 of a clearly
-    /// voiced frame (nil when not) and of an at least weakly periodic one.
+    /// The real transform of `padded` into `re`/`im` (``RealFFT/bins`` values each).
+    private func forward(into re: inout [Float], _ im: inout [Float]) {
+        padded.withUnsafeBufferPointer { x in
+            re.withUnsafeMutableBufferPointer { r in
+                im.withUnsafeMutableBufferPointer { m in
+                    if let xp = x.baseAddress, let rp = r.baseAddress, let mp = m.baseAddress { fft.forward(xp, re: rp, im: mp) }
+                }
+            }
+        }
+    }
+
+    /// YIN: cumulative-mean-normalised difference via one FFT cross-correlation (the window's spectrum
+    /// against the frame's, two real transforms and one inverse); the F0 of a clearly voiced frame (nil
+    /// when not) and of an at least weakly periodic one.
     private func pitch(_ x: ArraySlice<Float>) -> (Double?, Double?) {
-        let n = fft.size
-        var re = [Float](repeating: 0, count: n), im = [Float](repeating: 0, count: n)
+        let n = fft.size, bins = fft.bins
+        // A: the comparison window; B: the whole frame.
+        var frame: [Float] = []
+        swap(&frame, &padded)
         var i = 0
         for v in x {
-            im[i] = v
-            if i < window { re[i] = v }
+            frame[i] = i < window ? v : 0
             i += 1
         }
-        fft.transform(&re, &im)
-        // Split Z = A + iB into A and B, form conj(A)·B.
-        var pr = [Float](repeating: 0, count: n), pi = [Float](repeating: 0, count: n)
-        for k in 0..<n {
-            let nk = (n - k) & (n - 1)
-            let ar = 0.5 * (re[k] + re[nk]), ai = 0.5 * (im[k] - im[nk])
-            let br = 0.5 * (im[k] + im[nk]), bi = -0.5 * (re[k] - re[nk])
-            pr[k] = ar * br + ai * bi
-            pi[k] = ar * bi - ai * br
+        for j in i..<n { frame[j] = 0 }
+        swap(&frame, &padded)
+        forward(into: &spectrumRe, &spectrumIm)
+        swap(&frame, &padded)
+        i = 0
+        for v in x { frame[i] = v; i += 1 }
+        swap(&frame, &padded)
+        forward(into: &otherRe, &otherIm)
+        // conj(A)·B, whose inverse is the cross-correlation of the window with the frame at each lag.
+        for k in 0..<bins {
+            let ar = spectrumRe[k], ai = spectrumIm[k], br = otherRe[k], bi = otherIm[k]
+            spectrumRe[k] = ar * br + ai * bi
+            spectrumIm[k] = ar * bi - ai * br
         }
-        fft.transform(&pr, &pi, inverse: true)
-        // Energies of the lagged windows.
+        spectrumRe.withUnsafeBufferPointer { r in
+            spectrumIm.withUnsafeBufferPointer { m in
+                padded.withUnsafeMutableBufferPointer { out in
+                    if let rp = r.baseAddress, let mp = m.baseAddress, let op = out.baseAddress { fft.inverse(re: rp, im: mp, output: op) }
+                }
+            }
+        }
+        // Energies of the lagged windows; the correlation and the differences held in locals for the loop.
+        let correlation = padded
+        var differences: [Double] = []
+        swap(&differences, &self.differences)
+        defer { swap(&differences, &self.differences) }
         let base = x.startIndex
         var e0 = 0.0
         for j in 0..<window { e0 += Double(x[base + j] * x[base + j]) }
         var eLag = e0
-        var d = [Double](repeating: 0, count: maxLag + 1)
         var cumulative = 0.0
         var best: (lag: Int, value: Double)?
         var chosen: Int?
         var prevNorm = 1.0
+        var last = 0
         for lag in 1...maxLag {
             eLag += Double(x[base + lag + window - 1] * x[base + lag + window - 1]) - Double(x[base + lag - 1] * x[base + lag - 1])
-            d[lag] = max(0, e0 + eLag - 2 * Double(pr[lag]))
-            cumulative += d[lag]
-            let norm = cumulative > 0 ? d[lag] * Double(lag) / cumulative : 1
+            let d = max(0, e0 + eLag - 2 * Double(correlation[lag]))
+            differences[lag] = d
+            last = lag
+            cumulative += d
+            let norm = cumulative > 0 ? d * Double(lag) / cumulative : 1
             if lag >= minLag {
                 if norm < (best?.value ?? .infinity) { best = (lag, norm) }
                 if chosen == nil, prevNorm < 0.15, norm > prevNorm, lag - 1 >= minLag { chosen = lag - 1 }
@@ -167,10 +215,12 @@ final class FrameAnalyzer {
             prevNorm = norm
             if chosen != nil { break }
         }
+        let d = differences, computed = last
         func frequency(_ lag: Int) -> Double? {
             var refined = Double(lag)
             if lag > 1, lag < maxLag {
-                let a = d[lag - 1], b = d[lag], c = d[lag + 1]
+                // Past the last lag computed the difference reads as 0, as the fresh array of each frame held.
+                let a = d[lag - 1], b = d[lag], c = lag + 1 <= computed ? d[lag + 1] : 0
                 let denom = a - 2 * b + c
                 if denom > 0 { refined += 0.5 * (a - c) / denom }
             }

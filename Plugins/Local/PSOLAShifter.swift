@@ -110,26 +110,39 @@ final class PSOLAShifter {
             output.append(contentsOf: repeatElement(0, count: hi - outputStart + 1 - output.count))
         }
         let scale = Double(Self.tableSize) / half
-        let alpha = alpha, inputStart = inputStart, outputStart = outputStart
+        let alpha = alpha, outputStart = outputStart
+        // Relative to the buffers: the grain's first output sample's distance from its centre, and the input position it reads.
+        let firstOffset = Double(lo) - s
+        let firstPosition = a + alpha * firstOffset - Double(inputStart)
+        let count = hi - lo + 1
         input.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
+            output.withUnsafeMutableBufferPointer { out in
                 Self.window.withUnsafeBufferPointer { w in
-                    let count = x.count
-                    for n in lo...hi {
-                        let d = Double(n) - s
-                        let weight = w[min(Self.tableSize, Int(abs(d) * scale))]
-                        let p = a + alpha * d - Double(inputStart)
-                        let i = Int(p.rounded(.down))
-                        let f = Float(p - Double(i))
-                        let x0: Float, x1: Float
-                        if i >= 0 && i + 1 < count {
-                            x0 = x[i]
-                            x1 = x[i + 1]
-                        } else {
-                            x0 = i >= 0 && i < count ? x[i] : 0
-                            x1 = i + 1 >= 0 && i + 1 < count ? x[i + 1] : 0
+                    guard let xp = x.baseAddress, let wp = w.baseAddress, let yp = out.baseAddress else { return }
+                    let y = yp + (lo - outputStart)
+                    let lastPosition = firstPosition + alpha * Double(count - 1)
+                    if firstPosition >= 0 && Int(lastPosition) + 1 < x.count {
+                        // Every read inside the input: no checks in the loop.
+                        for k in 0..<count {
+                            let d = firstOffset + Double(k)
+                            let weight = wp[min(Self.tableSize, Int(abs(d) * scale))]
+                            let p = firstPosition + alpha * Double(k)
+                            let i = Int(p)
+                            let f = Float(p - Double(i))
+                            let x0 = xp[i], x1 = xp[i + 1]
+                            y[k] += gain * weight * (x0 + (x1 - x0) * f)
                         }
-                        y[n - outputStart] += gain * weight * (x0 + (x1 - x0) * f)
+                    } else {
+                        for k in 0..<count {
+                            let d = firstOffset + Double(k)
+                            let weight = wp[min(Self.tableSize, Int(abs(d) * scale))]
+                            let p = firstPosition + alpha * Double(k)
+                            let i = Int(p.rounded(.down))
+                            let f = Float(p - Double(i))
+                            let x0: Float = i >= 0 && i < x.count ? xp[i] : 0
+                            let x1: Float = i + 1 >= 0 && i + 1 < x.count ? xp[i + 1] : 0
+                            y[k] += gain * weight * (x0 + (x1 - x0) * f)
+                        }
                     }
                 }
             }

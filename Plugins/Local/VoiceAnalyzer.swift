@@ -15,8 +15,7 @@ public enum VoiceAnalyzer {
         var analyzers: [FrameAnalyzer] = []
         var collectors: [EnvelopeCollector] = []
         for (i, file) in files.enumerated() {
-            let wav = try normalise(file, into: scratch.url.appendingPathComponent("in\(i).wav"), denoise: denoise)
-            let reader = try WAVReader(url: wav)
+            let reader = try Self.monoReader(of: file, decodingInto: scratch.url.appendingPathComponent("in\(i).wav"), denoise: denoise)
             let analyzer = FrameAnalyzer(sampleRate: reader.sampleRate)
             let collector = EnvelopeCollector(sampleRate: reader.sampleRate)
             while true {
@@ -43,6 +42,13 @@ public enum VoiceAnalyzer {
             for f in 0..<(c.envelopes.count / max(1, own)) { envelopes.append(contentsOf: c.envelopes[(f * own)..<(f * own + bands)]) }
         }
         return SpeakerCodebook.train(envelopes: envelopes, bands: bands)
+    }
+
+    /// A reader of `file` as mono 16-bit WAV: the file itself when it is one already (as the store's
+    /// extracted audio of a mono source is) and nothing is to be denoised, else its decoding into `wav`.
+    static func monoReader(of file: URL, decodingInto wav: URL, denoise: Bool) throws -> WAVReader {
+        if !denoise, let direct = try? WAVReader(url: file), direct.isPlainPCM { return direct }
+        return try WAVReader(url: normalise(file, into: wav, denoise: denoise))
     }
 
     /// Decodes `file` to mono 16-bit WAV at its own rate (denoised when asked), the form the engine reads.

@@ -32,12 +32,12 @@ public enum VoiceConverter {
         // The target may come from a project's store or an imported file: never index or divide by what it holds unchecked.
         try target.validate(voice: "(the conversion's target)")
         let scratch = try ScratchFolder()
-        let wav = try VoiceAnalyzer.normalise(input, into: scratch.url.appendingPathComponent("source.wav"), denoise: settings.denoise)
         let k = settings.conversionStrength
         let shiftLog = settings.pitchShift * log(2) / 12
         let partial = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial")
         defer { try? FileManager.default.removeItem(at: partial) }
-        let reader = try WAVReader(url: wav)
+        let reader = try VoiceAnalyzer.monoReader(of: input, decodingInto: scratch.url.appendingPathComponent("source.wav"),
+                                              denoise: settings.denoise)
         let total = reader.sampleCount
         var summary = Summary(source: nil, meanPitchRatio: exp(shiftLog), formantRatio: 1,
                               equaliser: [Double](repeating: 0, count: SpectralBands.count), gain: 0)
@@ -78,7 +78,7 @@ public enum VoiceConverter {
             var linear: Float = 1
             if let plan, settings.mapsEnvelopes == true, let codebook = target.codebook, codebook.isUsable {
                 let collector = EnvelopeCollector(sampleRate: reader.sampleRate, keepEvery: .max)
-                let shifted = try Self.previewAnalysis(reader, contour: contour, formantRatio: summary.formantRatio, collector: collector)
+                let shifted = try Self.previewAnalysis(reader, contour: contour, formantRatio: summary.formantRatio, collector: collector).analyzer
                 if let mean = collector.mean, let loudness = shifted.spectrumAndLoudness()?.loudness {
                     mapper = EnvelopeMapper(sampleRate: reader.sampleRate, sourceMean: mean, codebook: codebook, strength: k)
                     summary.gain = plan.wantedLoudness(volumeMix: settings.modelVolumeMix) - loudness
@@ -86,13 +86,14 @@ public enum VoiceConverter {
                 }
                 linear = Float(pow(10, summary.gain / 20))
             } else if let plan {
-                let shifted = try Self.previewAnalysis(reader, contour: contour, formantRatio: summary.formantRatio)
+                let (shifted, excerpts) = try Self.previewAnalysis(reader, contour: contour, formantRatio: summary.formantRatio,
+                                                                   keep: true)
                 if let measured = shifted.spectrumAndLoudness() {
                     (summary.equaliser, summary.gain) = plan.equaliser(
                         shifted: measured.spectrum, shiftedLoudness: measured.loudness, volumeMix: settings.modelVolumeMix)
-                    // The EQ's effect on loudness, measured rather than estimated from the bands.
-                    let equalised = try Self.previewAnalysis(
-                        reader, contour: contour, formantRatio: summary.formantRatio, equaliser: summary.equaliser)
+                    // The EQ's effect on loudness, measured rather than estimated from the bands: on the
+                    // shifted preview kept in memory, so it is not read and shifted a second time.
+                    let equalised = Self.equalisedAnalysis(excerpts, gains: summary.equaliser, sampleRate: reader.sampleRate)
                     if let loudness = equalised.spectrumAndLoudness()?.loudness {
                         summary.gain = plan.wantedLoudness(volumeMix: settings.modelVolumeMix) - loudness
                     }
@@ -161,42 +162,55 @@ public enum VoiceConverter {
     static let previewExcerpts = 20
 
     /// Shifts a preview of `reader`'s file (all of it up to a minute, else 20 excerpts of 3 s spread
-    /// evenly), equalised by `gains` when given, and returns an analyser that measured the result's
-    /// spectrum and loudness.
+    /// evenly) and returns an analyser that measured the result's spectrum and loudness, and with
+    /// `keep` the shifted excerpts themselves; `collector` gets the shifted samples too.
     static func previewAnalysis(
-        _ reader: WAVReader, contour: PitchContour, formantRatio: Double, equaliser gains: [Double]? = nil,
-        collector: EnvelopeCollector? = nil
-    ) throws -> FrameAnalyzer {
+        _ reader: WAVReader, contour: PitchContour, formantRatio: Double, collector: EnvelopeCollector? = nil, keep: Bool = false
+    ) throws -> (analyzer: FrameAnalyzer, excerpts: [[Float]]) {
         let total = reader.sampleCount
         let excerpt = previewExcerpt * reader.sampleRate
         let whole = total <= excerpt * previewExcerpts
         let length = whole ? total : excerpt
         let starts = whole ? [0] : (0..<previewExcerpts).map { $0 * (total - excerpt) / (previewExcerpts - 1) }
         let analyzer = FrameAnalyzer(sampleRate: reader.sampleRate, tracksPitch: false)
+        var excerpts: [[Float]] = []
         for start in starts {
             try reader.seek(toSample: start)
             let shifter = PSOLAShifter(contour: contour, formantRatio: formantRatio, start: start)
-            let equaliser = gains.map { FIRFilter(gains: $0, sampleRate: reader.sampleRate) }
-            var read = 0, produced = 0
+            var kept: [Float] = []
+            if keep { kept.reserveCapacity(length) }
+            var read = 0
             func feed(_ samples: [Float]) {
-                produced += samples.count
                 analyzer.feed(samples)
                 collector?.feed(samples)
+                if keep { kept.append(contentsOf: samples) }
             }
             while read < length {
                 let block = try reader.read(min(length - read, reader.sampleRate))
                 if block.isEmpty { break }
                 read += block.count
-                let shifted = shifter.process(block)
-                feed(equaliser?.process(shifted) ?? shifted)
+                feed(shifter.process(block))
             }
-            let tail = shifter.finish(end: start + read)
-            if let equaliser {
-                feed(equaliser.process(tail))
-                feed(equaliser.finish(total: read - produced))
-            } else {
-                feed(tail)
+            feed(shifter.finish(end: start + read))
+            if keep { excerpts.append(kept) }
+        }
+        return (analyzer, excerpts)
+    }
+
+    /// The shifted preview `excerpts`, each equalised by `gains` on its own, measured by a fresh analyser.
+    static func equalisedAnalysis(_ excerpts: [[Float]], gains: [Double], sampleRate: Int) -> FrameAnalyzer {
+        let analyzer = FrameAnalyzer(sampleRate: sampleRate, tracksPitch: false)
+        for excerpt in excerpts {
+            let equaliser = FIRFilter(gains: gains, sampleRate: sampleRate)
+            var start = 0, produced = 0
+            while start < excerpt.count {
+                let end = min(excerpt.count, start + sampleRate)
+                let filtered = equaliser.process(Array(excerpt[start..<end]))
+                produced += filtered.count
+                analyzer.feed(filtered)
+                start = end
             }
+            analyzer.feed(equaliser.finish(total: excerpt.count - produced))
         }
         return analyzer
     }

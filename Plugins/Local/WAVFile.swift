@@ -6,6 +6,8 @@ final class WAVReader {
     let sampleRate: Int
     /// Number of samples in the file.
     let sampleCount: Int
+    /// Whether the format is plain PCM (tag 1) rather than WAVE_FORMAT_EXTENSIBLE, whose sub-format this reader does not check.
+    let isPlainPCM: Bool
     private let handle: FileHandle
     private var remainingBytes: Int
     /// Byte offset of the first sample.
@@ -22,6 +24,7 @@ final class WAVReader {
                   riff.prefix(4).elementsEqual("RIFF".utf8), riff.dropFirst(8).prefix(4).elementsEqual("WAVE".utf8)
             else { throw fail("not a RIFF/WAVE file") }
             var rate: Int?
+            var plain = false
             while true {
                 guard let header = try handle.read(upToCount: 8), header.count == 8 else { throw fail("no data chunk") }
                 let id = String(decoding: header.prefix(4), as: UTF8.self)
@@ -36,10 +39,12 @@ final class WAVReader {
                         throw fail("expected mono 16-bit PCM, found format \(format), \(channels) channels, \(bits) bits")
                     }
                     rate = Int(Self.uint32(fmt, at: 4))
+                    plain = format == 1
                     if size % 2 == 1 { _ = try handle.read(upToCount: 1) }
                 } else if id == "data" {
                     guard let rate, rate > 0 else { throw fail("data before fmt chunk") }
                     sampleRate = rate
+                    isPlainPCM = plain
                     // FFmpeg may leave the size at 0xFFFFFFFF when streaming; fall back to the file's length.
                     let offset = try handle.offset()
                     let end = try handle.seekToEnd()
