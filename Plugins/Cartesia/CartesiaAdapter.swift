@@ -32,7 +32,7 @@ public struct CartesiaAdapter: Provider {
                 log: (@Sendable (String) -> Void)? = nil) throws {
         let descriptor = CartesiaDescriptor.value
         let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.cartesia.ai"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+        guard let url = WebAddress.url(base) else {
             throw CartesiaError.invalidValue(field: "CARTESIA_BASE_URL", value: base, allowed: "an http(s) URL").providerError
         }
         let credentials = Credentials(environment: environment)

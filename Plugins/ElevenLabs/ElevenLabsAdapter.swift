@@ -23,7 +23,7 @@ public struct ElevenLabsAdapter: Provider {
                 log: (@Sendable (String) -> Void)? = nil) throws {
         let descriptor = ElevenLabsDescriptor.value
         let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.elevenlabs.io"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+        guard let url = WebAddress.url(base) else {
             throw ElevenLabsError.invalidValue(field: "ELEVENLABS_BASE_URL", value: base, allowed: "an http(s) URL").providerError
         }
         let credentials = Credentials(environment: environment)

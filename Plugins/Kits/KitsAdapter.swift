@@ -21,7 +21,7 @@ public struct KitsAdapter: Provider {
                 maxSoundFileBytes: Int64 = KitsDescriptor.maxSoundFileBytes, log: (@Sendable (String) -> Void)? = nil) throws {
         let descriptor = KitsDescriptor.value
         let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://arpeggi.io/api/kits/v1"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+        guard let url = WebAddress.url(base) else {
             throw KitsError.invalidValue(field: "KITS_BASE_URL", value: base, allowed: "an http(s) URL").providerError
         }
         let credentials = Credentials(environment: environment)
@@ -261,9 +261,7 @@ public struct KitsAdapter: Provider {
         for name in ["conversionStrength", "modelVolumeMix"] {
             if case let .number(value)? = values[name] { fields.append([name, number(value)]) }
         }
-        var pitch = request.pitchShift
-        if case let .number(value)? = values["pitchShift"], let whole = Int(exactly: value) { pitch = whole }
-        if pitch != 0 { fields.append(["pitchShift", String(pitch)]) }
+        if request.pitchShift != 0 { fields.append(["pitchShift", String(request.pitchShift)]) }
         let effects = KitsEffects.formFields(request.parameters)
         if let pre = effects.pre { fields.append(["pre", pre]) }
         if let post = effects.post { fields.append(["post", post]) }

@@ -24,7 +24,7 @@ public struct VoiceConvertAdapter: Provider {
                 log: (@Sendable (String) -> Void)? = nil) throws {
         let descriptor = VoiceConvertDescriptor.value
         let base = descriptor.effectiveBaseURL(environment: environment) ?? "https://api.aiclonevoicefree.com"
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+        guard let url = WebAddress.url(base) else {
             throw VoiceConvertError.invalidValue(field: "VOICECONVERT_BASE_URL", value: base, allowed: "an http(s) URL").providerError
         }
         let credentials = Credentials(environment: environment)
@@ -295,7 +295,7 @@ public struct VoiceConvertAdapter: Provider {
             }
             metadata = value
         }
-        let pitch = number("pitch_shift").flatMap { Int(exactly: $0) } ?? request.pitchShift
+        let pitch = request.pitchShift
         let separation = flag("enable_separation") ?? (request.separate ? true : nil)
         var returnFormat: String?
         if case let .string(format)? = values["return_format"] { returnFormat = format }
@@ -309,8 +309,7 @@ public struct VoiceConvertAdapter: Provider {
     }
 
     private static func isWebURL(_ text: String) -> Bool {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
-        return (scheme == "http" || scheme == "https") && url.host != nil
+        WebAddress.url(text) != nil
     }
 
     private static func fileExtension(_ file: URL) -> String {
