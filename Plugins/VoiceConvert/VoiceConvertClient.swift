@@ -40,7 +40,7 @@ public struct VoiceConvertClient: Sendable {
 
     /// Downloads a result URL (no key sent: it is storage, not the API) into `destination`, resuming a cut transfer.
     public func download(_ address: String, to destination: URL, operation: String = "GET audioUrl") async throws(VoiceConvertError) {
-        guard let url = WebAddress.url(address) else {
+        guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https" else {
             throw .invalidResponse(operation: operation, detail: "\(address) is not an http(s) URL")
         }
         do {

@@ -1,5 +1,4 @@
 import DubKit
-import DubKitHTTP
 import Foundation
 
 /// A voice-convert dub as DubKit keeps it between steps: the service has one request (the POST that
@@ -64,7 +63,7 @@ struct VoiceConvertPublisher: Sendable {
     init?(environment: [String: String]) throws(VoiceConvertError) {
         guard let dir = environment["VOICECONVERT_PUBLISH_DIR"], !dir.isEmpty,
               let base = environment["VOICECONVERT_PUBLIC_URL"], !base.isEmpty else { return nil }
-        guard let url = WebAddress.url(base) else {
+        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw .invalidValue(field: "VOICECONVERT_PUBLIC_URL", value: base, allowed: "an http(s) URL")
         }
         folder = URL(fileURLWithPath: dir, isDirectory: true)
