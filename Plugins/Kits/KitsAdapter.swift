@@ -250,9 +250,7 @@ public struct KitsAdapter: Provider {
         for name in ["conversionStrength", "modelVolumeMix"] {
             if case let .number(value)? = values[name] { fields.append([name, number(value)]) }
         }
-        var pitch = request.pitchShift
-        if case let .number(value)? = values["pitchShift"], let whole = Int(exactly: value) { pitch = whole }
-        if pitch != 0 { fields.append(["pitchShift", String(pitch)]) }
+        if request.pitchShift != 0 { fields.append(["pitchShift", String(request.pitchShift)]) }
         let effects = KitsEffects.formFields(request.parameters)
         if let pre = effects.pre { fields.append(["pre", pre]) }
         if let post = effects.post { fields.append(["post", post]) }

@@ -50,7 +50,7 @@ public struct KitsClient: Sendable {
     /// Downloads a signed result URL (no key sent) into `destination`, resuming a dropped transfer.
     public func download(_ signed: String, to destination: URL) async throws(KitsError) {
         let operation = "GET outputFileUrl"
-        guard let url = URL(string: signed), url.scheme == "http" || url.scheme == "https" else {
+        guard let url = WebAddress.url(signed) else {
             throw .invalidResponse(operation: operation, detail: "outputFileUrl is not an http(s) URL")
         }
         try await api.download(url, to: destination, operation: operation)

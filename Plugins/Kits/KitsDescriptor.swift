@@ -20,7 +20,7 @@ public enum KitsDescriptor {
     public static let value = ProviderDescriptor(
         id: id, name: "Kits.ai",
         capabilities: [.convert, .catalog, .pitchShift],
-        limits: ProviderLimits(maxFileBytes: maxSoundFileBytes, inputFormats: soundFileFormats, pitchShift: -24...24,
+        limits: ProviderLimits(maxFileBytes: maxSoundFileBytes, inputFormats: soundFileFormats, pitchShift: ParameterCatalogue.pitchShift.range,
                                submissionsPerMinute: conversionsPerMinute),
         billing: .free,
         keyVariable: "KITS_API_KEY",
@@ -30,6 +30,6 @@ public enum KitsDescriptor {
         parameters: [
             ParameterSpec("conversionStrength", .number(0...1), "accent of the voice model (high values may mispronounce)"),
             ParameterSpec("modelVolumeMix", .number(0...1), "1 follows the model's volume, 0 keeps the input's dynamics"),
-            ParameterSpec("pitchShift", .integer(-24...24), "semitones; the same as --pitch, and wins over it when given"),
+            ParameterCatalogue.pitchShift.spec(),
         ] + KitsEffects.parameterSpecs)
 }

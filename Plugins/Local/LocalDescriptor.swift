@@ -5,7 +5,7 @@ enum LocalDescriptor {
     static let value = ProviderDescriptor(
         id: "local", name: "Local engine (offline)",
         capabilities: [.convert, .train, .catalog, .referenceAudio, .pitchShift],
-        limits: ProviderLimits(pitchShift: -24...24, datasetFiles: 1...200, datasetSeconds: 1...14_400),
+        limits: ProviderLimits(pitchShift: ParameterCatalogue.pitchShift.range, datasetFiles: 1...200, datasetSeconds: 1...14_400),
         billing: .free, minimumPollInterval: 0,
         parameters: [
             ParameterSpec("conversionStrength", .number(0...1), "0 leaves the voice unchanged, 1 maps it fully"),

@@ -284,7 +284,7 @@ public struct VoiceConvertAdapter: Provider {
             }
             metadata = value
         }
-        let pitch = number("pitch_shift").flatMap { Int(exactly: $0) } ?? request.pitchShift
+        let pitch = request.pitchShift
         let separation = flag("enable_separation") ?? (request.separate ? true : nil)
         var returnFormat: String?
         if case let .string(format)? = values["return_format"] { returnFormat = format }
@@ -298,8 +298,7 @@ public struct VoiceConvertAdapter: Provider {
     }
 
     private static func isWebURL(_ text: String) -> Bool {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
-        return (scheme == "http" || scheme == "https") && url.host != nil
+        WebAddress.url(text) != nil
     }
 
     private static func fileExtension(_ file: URL) -> String {

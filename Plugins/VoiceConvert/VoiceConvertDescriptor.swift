@@ -17,7 +17,7 @@ public enum VoiceConvertDescriptor {
     public static let value = ProviderDescriptor(
         id: id, name: "Voice convert (Seed-VC)",
         capabilities: [.convert, .referenceAudio, .separation, .pitchShift, .links],
-        limits: ProviderLimits(pitchShift: -24...24),
+        limits: ProviderLimits(pitchShift: ParameterCatalogue.pitchShift.range),
         billing: billing,
         keyVariable: "VOICECONVERT_API_KEY",
         baseURL: "https://api.aiclonevoicefree.com",
@@ -28,7 +28,7 @@ public enum VoiceConvertDescriptor {
             ParameterSpec("length_adjust", .number(lengthAdjust), "duration scaling: the output lasts the input times this (and is billed so)"),
             ParameterSpec("inference_cfg_rate", .number(0...1), "CFG strength (default 0.7)"),
             ParameterSpec("auto_f0_adjust", .bool, "match the pitch of the speech to the reference's"),
-            ParameterSpec("pitch_shift", .integer(-24...24), "semitones; the same as --pitch, and wins over it when given"),
+            ParameterCatalogue.pitchShift.spec(named: "pitch_shift"),
             ParameterSpec("return_format", .choice(["wav", "mp3"]), "the format of the result"),
             ParameterSpec("enable_separation", .bool, "separate vocals first; the same as --separate, and wins over it"),
             ParameterSpec("vocals_gain", .number(0...10), "linear gain of the vocals when separating (1 = unchanged)"),

@@ -72,20 +72,15 @@ public struct VoiceDubAdapter: Provider {
 
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
         try await typed {
-            var pitch = request.pitchShift
-            if case let .number(value)? = request.parameters.values["pitchShift"] { pitch = Int(exactly: value) ?? Int.max }
-            guard (-24...24).contains(pitch) else {
-                throw VoiceDubError.invalidValue(field: "pitchShift", value: String(pitch), allowed: "-24...24 semitones")
-            }
             var separate = request.separate
             if case let .bool(value)? = request.parameters.values["separate"] { separate = value }
             if let link = request.link {
-                guard let url = URL(string: link), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                guard WebAddress.url(link) != nil else {
                     throw VoiceDubError.invalidValue(field: "link", value: Redaction.url(link), allowed: "an http(s) URL")
                 }
             }
             let created = try await client.createDub(VoiceDubCreateDubRequest(
-                voiceId: request.voice, link: request.link, pitchShift: pitch, separate: separate))
+                voiceId: request.voice, link: request.link, pitchShift: request.pitchShift, separate: separate))
             if let uploadUrl = created.uploadUrl {
                 try uploads.save(.init(urls: [uploadUrl]), "dub", created.dub.id)
             } else if request.link == nil {

@@ -89,7 +89,7 @@ public struct VoiceDubClient: Sendable {
     /// PUTs a file to a presigned URL (no API key: the URL carries its own signature).
     public func upload(_ file: URL, to presigned: String, contentType: String) async throws(VoiceDubError) {
         let operation = "PUT upload URL"
-        guard let url = URL(string: presigned), url.scheme == "http" || url.scheme == "https" else {
+        guard let url = WebAddress.url(presigned) else {
             throw .invalidResponse(operation: operation, detail: "the upload URL is not an http(s) URL")
         }
         do {
@@ -103,7 +103,7 @@ public struct VoiceDubClient: Sendable {
     /// from the bytes an earlier run left in `destination` (a stalled or cut-off download).
     public func download(_ presigned: String, to destination: URL) async throws(VoiceDubError) {
         let operation = "GET dubUrl"
-        guard let url = URL(string: presigned), url.scheme == "http" || url.scheme == "https" else {
+        guard let url = WebAddress.url(presigned) else {
             throw .invalidResponse(operation: operation, detail: "dubUrl is not an http(s) URL")
         }
         do {

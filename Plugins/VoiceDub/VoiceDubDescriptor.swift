@@ -23,7 +23,7 @@ public enum VoiceDubDescriptor {
     public static let value = ProviderDescriptor(
         id: id, name: "VoiceDub",
         capabilities: [.convert, .train, .catalog, .separation, .pitchShift, .links],
-        limits: ProviderLimits(maxDurationSeconds: maxDurationSeconds, pitchShift: -24...24, datasetFiles: datasetFiles,
+        limits: ProviderLimits(maxDurationSeconds: maxDurationSeconds, pitchShift: ParameterCatalogue.pitchShift.range, datasetFiles: datasetFiles,
                                trainingMinutes: maxMinutes, defaultTrainingMinutes: defaultMaxMinutes),
         billing: .perStartedMinute(credits: 10, minimum: 10),
         keyVariable: "VOICEDUB_API_KEY",
@@ -31,7 +31,7 @@ public enum VoiceDubDescriptor {
         baseURLVariable: "VOICEDUB_BASE_URL",
         minimumPollInterval: minimumPollInterval,
         parameters: [
-            ParameterSpec("pitchShift", .integer(-24...24), "semitones; the same as --pitch, and wins over it when given"),
+            ParameterCatalogue.pitchShift.spec(),
             ParameterSpec("separate", .bool, "separate vocals from the backing track; the same as --separate, and wins over it"),
         ])
 }

@@ -96,7 +96,7 @@ public enum VoiceDubError: ProviderWireError, Equatable {
     /// What to do next.
     public var advice: String {
         switch self {
-        case .invalidArguments: "Check the fields named above against `dubkit provider list` (pitch -24...24, names 1-50 characters, 1-5 files, 5-60 max minutes)."
+        case .invalidArguments: "Check the fields named above against `dubkit provider list` (pitch \(ParameterCatalogue.pitchShift.rangeText), names 1-50 characters, 1-5 files, 5-60 max minutes)."
         case .notFound: "The dub or voice no longer exists at VoiceDub (or belongs to another key): create it again (`dubkit dub retry` starts over from upload)."
         case .voiceNotFound: "Pick a voice from `dubkit voice list --provider voicedub`, or train one with `dubkit voice train --provider voicedub`."
         case .dubIsNotNew: "VoiceDub already preprocessed this dub; run `dubkit dub run` again to continue from where it stands."

@@ -22,7 +22,7 @@ public struct ProviderConfiguration<Failure: ProviderWireError>: Sendable {
                 pollInterval: Double? = nil) throws(ProviderError) {
         let variable = descriptor.baseURLVariable ?? "\(descriptor.id.uppercased())_BASE_URL"
         let base = descriptor.effectiveBaseURL(environment: environment) ?? ""
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+        guard let url = WebAddress.url(base) else {
             throw Failure.invalidValue(field: variable, value: base, allowed: "an http(s) URL").providerError
         }
         baseURL = url

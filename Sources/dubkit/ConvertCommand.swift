@@ -1,6 +1,5 @@
 import ArgumentParser
 import DubKit
-import DubKitMedia
 import Foundation
 import LocalEngine
 
@@ -50,8 +49,9 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The project to record it in.", valueName: "project"), completion: Completions.projects)
     var project: String = "default"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Pitch shift in semitones, -24...24.", valueName: "n"))
-    var pitch: Int = 0
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Pitch shift in \(ParameterCatalogue.pitchShift.unit), \(ParameterCatalogue.pitchShift.rangeText).", valueName: "n"))
+    var pitch: Int?
 
     @Option(help: ArgumentHelp("Conversion strength, 0 (unchanged) ... 1 (full).", valueName: "x"))
     var strength: Double?
@@ -88,95 +88,25 @@ struct ConvertCommand: AsyncParsableCommand {
 
     func run() async throws {
         try overwrite.check(output)
-        let workspace = global.resolvedWorkspace
-        let registry = Registry.make(global)
-        let slice = try self.slice
-        var (providerID, voiceRef) = DubCreate.split(voice ?? "local:")
-        let isLink = MediaLink.scheme(of: input) != nil && !FileManager.default.fileExists(atPath: input)
-        let source = isLink ? try MediaLink(input).url.absoluteString : URL(fileURLWithPath: input).standardizedFileURL.path
-        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
-
-        // Nothing is extracted, written, created or sent before every part of the request is checked.
-        let provider = try await registry.provider(reference == nil ? providerID : "local")
-        var values: [String: JSONValue] = [:]
-        if let strength { values["conversionStrength"] = .number(strength) }
-        let parameters = try DubParameters(values)
-        try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
-        let projectExists = try workspace.projectNames().contains(project)
-        if reference == nil {
-            let trained = projectExists ? try workspace.openProject(project).voices(provider: providerID).map(\.name) : []
-            try DubPreflight.checkVoice(voiceRef, of: provider, trained: trained)
-        }
-        if let reference { try DubPreflight.checkInput(URL(fileURLWithPath: reference), field: "--reference") }
-        let info = isLink ? nil : try DubPreflight.checkInput(URL(fileURLWithPath: source), field: "input")
-        if let slice {
-            guard !isLink else {
-                throw DubKitError.notOffered(option: "--start/--duration", provider: "a link", reason: "a link's length is known only once it is downloaded",
-                                             fix: "download it first (`dubkit convert` the whole link, or fetch the file), then preview the file")
-            }
-            try DubPreflight.checkSlice(start: slice.start, inputSeconds: info?.durationSeconds)
-        }
-        try DubPreflight.checkOutput(outputURL, field: "-o", sourceHasVideo: info.map(PreviewSlice.hasPicture))
-
-        let store = try projectExists ? workspace.openProject(project) : workspace.createProject(project)
+        let (providerID, voiceRef) = DubCreate.split(voice ?? "local:")
         let progress = StageProgress(json: global.json)
         let phases = PhaseProgress(shown: global.showsProgress)  // the export's phases and the summary of the whole run
-        let report: @Sendable (String) -> Void = { progress.report($0) }
-
-        if let reference {
-            let file = URL(fileURLWithPath: reference)
-            let audio = try await store.media.importAudio(from: file)
-            let name = "reference-\(audio.ref.hash.prefix(8))"
-            let dataset = try store.datasetCreatingIfMissing(named: name)
-            _ = try store.addFile(audio, to: dataset, originalName: file.lastPathComponent)
-            let trained = try await VoiceTrainer(store: store, provider: provider, report: report)
-                .train(name: name, dataset: dataset)
-            guard trained.status == .done else {
-                throw DubKitError.invalidField(field: "--reference", value: reference, allowed: "a recording with voiced speech (\(trained.errorMessage ?? ""))")
-            }
-            (providerID, voiceRef) = ("local", name)
-        }
-        // The same input, voice, parameters and output continue the dub of an earlier run: its paid
-        // step is never sent twice.
-        let key = try ProjectStore.convertKey(input: isLink ? nil : URL(fileURLWithPath: source), link: isLink ? source : nil,
-                                              providerID: providerID, voiceRef: voiceRef, pitchShift: pitch,
-                                              parameters: parameters, output: outputURL, slice: slice?.keyPart)
-        let found = fresh ? nil : try store.convertDubContinuing(key: key)
-        // A preview dubs its slice, cut from the input into the project's media (the picture too, when
-        // the output is a video), so it is a dub of its own.
-        var dubSource = source
-        if found == nil, let slice {
-            let cut = try await slice.cut(URL(fileURLWithPath: source), into: store.media,
-                                          keepPicture: VideoContainerFormat(fileExtension: outputURL.pathExtension) != nil)
-            dubSource = cut.file.path
-            if cut.start < slice.start {
-                report(String(format: "the preview starts at %.2f s, the keyframe before %.2f s (the picture is copied, not re-encoded)",
-                              cut.start, slice.start))
-            }
-        }
-        let (created, continued) = try found.map { ($0, true) } ?? store.convertDub(key: key, fresh: fresh, creating: Dub(
-            providerID: providerID, voiceRef: voiceRef, sourceKind: isLink ? .link : .file, source: dubSource, pitchShift: pitch,
-            parameters: parameters))
-        guard let id = created.id else { return }
-        progress.mediaSeconds = { (try? store.dub(id))?.inputDurationMs.map { Double($0) / 1000 } }
-        if continued {
-            report("continuing dub \(id), stage \(created.status.rawValue) (--new starts a new dub)")
-        }
         let bytes = ByteProgress("downloading", json: global.json)
-        let dub = try await DubRunner(store: store, provider: provider, links: download.downloader(progress: bytes.callback),
-                                      report: report, progress: { progress.fraction($0) }).run(id)
-        bytes.finish()
-        guard dub.status == .done else {
-            throw DubKitError.dubFailed(id: id, project: project, code: dub.errorCode ?? "error", message: dub.errorMessage ?? "")
-        }
-        let record = try await DubExporter(store: store).export(
-            [dub], to: outputURL, settings: DubExporter.Settings(language: language, keepOriginal: keepOriginal),
-            progress: phases.callback)
+        let conversion = Conversion(workspace: global.resolvedWorkspace, registry: Registry.make(global),
+                                    links: download.downloader(progress: bytes.callback))
+        let request = Conversion.Request(
+            input: input, output: URL(fileURLWithPath: output), providerID: providerID, voiceRef: voiceRef, reference: reference,
+            project: project, pitch: pitch, strength: strength,
+            export: DubExporter.Settings(language: language, keepOriginal: keepOriginal), fresh: fresh, slice: try slice)
+        let result = try await conversion.run(request, observer: Conversion.Observer(
+            report: { progress.report($0) }, fraction: { progress.fraction($0) },
+            started: { progress.mediaSeconds = $0 }, converted: { bytes.finish() }, exporting: phases.callback))
+        let (dub, record) = (result.dub, result.record)
         phases.summary("converted", mediaSeconds: dub.inputDurationMs.map { Double($0) / 1000 }, output: record.path)
         if global.json {
             try Output.json(record)
         } else {
-            print("wrote \(record.path) (dub \(id) in project \(project), voice \(dub.voice))")
+            print("wrote \(record.path) (dub \(result.id) in project \(project), voice \(dub.voice))")
         }
     }
 }

@@ -46,53 +46,8 @@ enum EntryPoint {
                 var command = command
                 try command.run()
             }
-        } catch let error as UsageError {
-            ErrorReport.usage(error, json: wantsJSON)
-            exit(2)
-        } catch let error as DubKitError {
-            ErrorReport.failure(error, json: wantsJSON)
-            exit(error.exitCode)
-        } catch let error as ProviderError {
-            ErrorReport.failure(code: error.code, message: error.localizedDescription, hint: error.recoverySuggestion, json: wantsJSON)
-            exit(error.exitCode)
-        } catch let error as MediaError {
-            ErrorReport.failure(error, json: wantsJSON)
-            exit(1)
-        } catch let error as LinkError {
-            ErrorReport.failure(error, json: wantsJSON)
-            exit(error.isUsageError ? 2 : 1)
-        } catch let error as ValidationError {
-            ErrorReport.usage(error.message, json: wantsJSON)
-            exit(2)
         } catch {
-            let code = DubKitCommand.exitCode(for: error)
-            let message = DubKitCommand.fullMessage(for: error)
-            if code == .success {
-                if !message.isEmpty { print(message) }
-                exit(0)
-            }
-            if !message.isEmpty { ErrorReport.usage(message, json: wantsJSON) }
-            exit(code.rawValue == 64 ? 2 : 1)
-        }
-    }
-}
-
-extension ProviderError {
-    /// A value refused before any request is a usage error (2); everything else a failure (1).
-    var exitCode: Int32 {
-        switch self {
-        case .invalidParameter, .unknownProvider: 2
-        default: 1
-        }
-    }
-}
-
-extension DubKitError {
-    /// Bad input the user can fix by retyping is a usage error (2); everything else a failure (1).
-    var exitCode: Int32 {
-        switch self {
-        case .invalidProjectName, .invalidField, .unusableInput, .unusableOutput, .unknownVoice, .notOffered, .sliceOutside: 2
-        default: 1
+            exit(ExitCodes.report(error, json: wantsJSON))
         }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// An http(s) address of a media file or of a web page showing media, checked before anything is fetched.
 public struct MediaLink: Sendable, Hashable, CustomStringConvertible {
     /// The schemes that are fetched; everything else is refused.
-    public static let allowedSchemes: Set<String> = ["http", "https"]
+    public static let allowedSchemes = WebAddress.schemes
 
     /// The address.
     public let url: URL
@@ -18,7 +18,7 @@ public struct MediaLink: Sendable, Hashable, CustomStringConvertible {
             throw .invalid(link: shown, reason: "it is not an absolute address (no scheme such as https://)")
         }
         guard Self.allowedSchemes.contains(scheme) else { throw .refusedScheme(link: shown, scheme: scheme) }
-        guard let url = URL(string: trimmed), let host = url.host, !host.isEmpty else {
+        guard let url = WebAddress.url(trimmed) else {
             throw .invalid(link: shown, reason: "it names no host")
         }
         self.url = url

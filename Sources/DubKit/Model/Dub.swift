@@ -1,3 +1,4 @@
+import DubKitHTTP
 import Foundation
 import GRDB
 
@@ -13,8 +14,8 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         case link
     }
 
-    /// The allowed pitch shift, in semitones.
-    public static let pitchShiftRange = -24...24
+    /// The allowed pitch shift, in semitones (``ParameterCatalogue/pitchShift``).
+    public static let pitchShiftRange = ParameterCatalogue.pitchShift.range
 
     public internal(set) var id: Int64?
     /// The provider that converts it (`local`, `voicedub`, …).
@@ -73,9 +74,7 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
     public init(providerID: String, voiceRef: String, voiceID: Int64? = nil,
                 sourceKind: SourceKind, source: String, pitchShift: Int = 0, separate: Bool = false,
                 parameters: DubParameters = .empty, now: Date = Date()) throws(DubKitError) {
-        guard Self.pitchShiftRange.contains(pitchShift) else {
-            throw .invalidField(field: "pitchShift", value: String(pitchShift), allowed: "-24...24 semitones")
-        }
+        try ParameterCatalogue.pitchShift.check(pitchShift)
         guard !providerID.isEmpty, !voiceRef.isEmpty else {
             throw .invalidField(field: "voice", value: "\(providerID):\(voiceRef)", allowed: "PROVIDER:VOICE, both non-empty")
         }
@@ -85,8 +84,7 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
                 throw .invalidField(field: "source", value: "\"\"", allowed: "a file path")
             }
         case .link:
-            let scheme = URL(string: source)?.scheme?.lowercased()
-            guard scheme == "http" || scheme == "https", URL(string: source)?.host?.isEmpty == false else {
+            guard WebAddress.url(source) != nil else {
                 throw .invalidField(field: "link", value: source, allowed: "an http:// or https:// address")
             }
         }

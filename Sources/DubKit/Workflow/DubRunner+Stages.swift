@@ -64,9 +64,10 @@ extension DubRunner {
         let created: DubJobState
         do {
             let custom = try store.trainedVoice(provider: dub.providerID, name: dub.voiceRef)
+            let settings = DubSettings.stored(pitchShift: dub.pitchShift, parameters: dub.parameters)
             created = try await provider.createDub(DubJobRequest(
-                voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: dub.pitchShift, separate: dub.separate,
-                parameters: dub.parameters, link: link, voiceData: custom?.modelDataValue))
+                voice: custom?.providerVoiceID ?? dub.voiceRef, pitchShift: settings.pitchShift, separate: dub.separate,
+                parameters: settings.parameters, link: link, voiceData: custom?.modelDataValue))
         } catch {
             // No job: the stored audio is recorded on the dub all the same (its review page and
             // `dub list` show it whatever became of the dub).
@@ -107,8 +108,8 @@ extension DubRunner {
         try Self.expect(current, .preprocessed, stage: "preprocess", provider: provider.descriptor.id)
         let found = current
         // The provider's own figure when it gives one, else the adapter's price for the measured length.
-        let required = found.creditsRequired
-            ?? found.inputDurationMs.map { provider.estimateCredits(seconds: Double($0) / 1000, parameters: dub.parameters) }
+        let required = CostEstimate.required(reported: found.creditsRequired, inputDurationMs: found.inputDurationMs,
+                                             provider: provider, parameters: dub.parameters)
         let stored = try store.finishStage(attempt, outcome: .succeeded, jobID: jobID, then: .preprocessed) {
             $0.inputDurationMs = found.inputDurationMs
             $0.creditsRequired = required

@@ -27,8 +27,10 @@ struct DubCreate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An http(s) link to a media file (or to a web page, fetched with yt-dlp when installed); downloaded once by `dub run`.", valueName: "url"))
     var link: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Pitch shift in semitones, -24...24 (e.g. --pitch -3).", valueName: "n"))
-    var pitch: Int = 0
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Pitch shift in \(ParameterCatalogue.pitchShift.unit), \(ParameterCatalogue.pitchShift.rangeText) (e.g. --pitch -3); the same as --param pitchShift.",
+        valueName: "n"))
+    var pitch: Int?
 
     @Flag(help: "Separate the vocals from the backing track before converting (providers that offer it: voicedub, voiceconvert; not local).")
     var separate = false
@@ -55,16 +57,12 @@ struct DubCreate: AsyncParsableCommand {
     func run() async throws {
         let store = try global.open(project.project)
         let (providerID, voiceRef) = Self.split(voice)
-        var values: [String: JSONValue] = [:]
-        for param in params {
-            let parts = param.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            values[String(parts[0])] = JSONValue.parsingArgument(parts.count > 1 ? String(parts[1]) : "")
-        }
-        let parameters = try DubParameters(values)
+        let parameters = try DubParameters(arguments: params)
         // Nothing is written before the provider, the voice, the options and the input are checked.
         let registry = Registry.make(global)
         let provider = try await registry.provider(providerID)
-        try provider.descriptor.validate(pitchShift: pitch, parameters: parameters)
+        // --pitch and --param pitchShift are one parameter, folded here: what is stored is what is sent.
+        let settings = try DubSettings(pitch: pitch, parameters: parameters, provider: provider.descriptor)
         try DubPreflight.checkSeparate(separate, provider: provider.descriptor, among: registry.builtInDescriptors)
         // A voice trained in this project goes by its name; any other must be one the provider has.
         try DubPreflight.checkVoice(voiceRef, of: provider, trained: try store.voices(provider: providerID).map(\.name))
@@ -77,7 +75,7 @@ struct DubCreate: AsyncParsableCommand {
             source = try MediaLink(link ?? "").url.absoluteString
         }
         var dub = try Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: file == nil ? .link : .file,
-                          source: source, pitchShift: pitch, separate: separate, parameters: parameters)
+                          source: source, pitchShift: settings.pitchShift, separate: separate, parameters: settings.parameters)
         dub.chunkSeconds = chunk
         let created = try store.createDub(dub)
         if global.json {

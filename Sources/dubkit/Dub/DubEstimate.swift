@@ -1,6 +1,5 @@
 import ArgumentParser
 import DubKit
-import DubKitMedia
 import Foundation
 
 /// `dubkit dub estimate --project P (ID… | --all)`.
@@ -27,73 +26,15 @@ struct DubEstimate: AsyncParsableCommand {
     @Flag(help: "Every dub not yet generated.")
     var all = false
 
-    struct Line: Encodable {
-        var id: Int64
-        var voice: String
-        var seconds: Double?
-        var credits: Int64?
-        var note: String?
-    }
-
-    struct Estimate: Encodable {
-        var dubs: [Line]
-        var totalCredits: Int64
-        var committedCredits: Int64
-        var budgetCredits: Int64?
-    }
-
     func validate() throws {
         guard ids.isEmpty != !all else { throw ValidationError("give dub ids or --all, not both or neither") }
     }
 
     func run() async throws {
         let store = try global.open(project.project)
-        let unpaid: Set<DubStatus> = [.new, .uploading, .uploaded, .preprocessing, .preprocessed]
-        let dubs = all ? try store.dubs().filter { unpaid.contains($0.status) } : try ids.map { try store.dub($0) }
-        let registry = Registry.make(global)
-        var providers: [String: any Provider] = [:]
-        var lines: [Line] = []
-        for dub in dubs {
-            guard let id = dub.id else { continue }
-            var line = Line(id: id, voice: dub.voice)
-            if let ms = dub.inputDurationMs { line.seconds = Double(ms) / 1000 }
-            if let reported = dub.creditsRequired {
-                // Once preprocessed, the figure the provider gave (or the adapter priced from the measured input).
-                line.credits = reported
-                if dub.isChunked { line.note = "\(dub.chunkCount ?? 0) chunks, each billed on its own" }
-                lines.append(line)
-                continue
-            }
-            if line.seconds == nil {
-                if dub.sourceKind == .file {
-                    line.seconds = try MediaProbe.probe(URL(fileURLWithPath: dub.source)).durationSeconds
-                } else if let hash = dub.linkMediaHash, store.media.contains(hash) {
-                    line.seconds = try MediaProbe.probe(store.media.url(for: hash)).durationSeconds
-                } else {
-                    line.note = "length unknown until the link is fetched (dub run stops before paying)"
-                }
-            }
-            if let seconds = line.seconds {
-                let provider: any Provider
-                if let known = providers[dub.providerID] {
-                    provider = known
-                } else {
-                    provider = try await registry.provider(dub.providerID)
-                    providers[dub.providerID] = provider
-                }
-                line.credits = provider.estimateCredits(seconds: seconds, parameters: dub.parameters)
-                let chunked = ChunkPlanner.estimate(seconds: seconds, channels: 2, provider: provider.descriptor,
-                                                    chunkSeconds: dub.chunkSeconds)
-                if chunked.chunks > 1 {
-                    // Each chunk is billed on its own, rounded by the provider's rule.
-                    line.credits = chunked.credits
-                    line.note = "about \(chunked.chunks) chunks (cut in pauses when run)"
-                }
-            }
-            lines.append(line)
-        }
-        let estimate = Estimate(dubs: lines, totalCredits: lines.compactMap(\.credits).reduce(0, +),
-                                committedCredits: try store.committedCredits(), budgetCredits: try store.info().budgetCredits)
+        let dubs = all ? try store.dubs().filter { CostEstimate.unpaid.contains($0.status) } : try ids.map { try store.dub($0) }
+        let estimate = try await CostEstimate.make(dubs, store: store, registry: Registry.make(global))
+        let lines = estimate.dubs
         if global.json {
             try Output.json(estimate)
             return

@@ -1,0 +1,75 @@
+import DubKit
+import Foundation
+import Testing
+
+private let kitsLike = ProviderDescriptor(
+    id: "demo", name: "Demo", capabilities: [.convert, .pitchShift],
+    limits: ProviderLimits(pitchShift: ParameterCatalogue.pitchShift.range),
+    parameters: [ParameterSpec("conversionStrength", .number(0...1)), ParameterCatalogue.pitchShift.spec()])
+
+@Suite("The parameter catalogue")
+struct ParameterCatalogueTests {
+    @Test("the pitch shift's range is checked once, by the catalogue: the ends pass, a step outside is refused naming the field")
+    func rangeCheck() throws {
+        let pitch = ParameterCatalogue.pitchShift
+        try pitch.check(-24)
+        try pitch.check(24)
+        #expect(throws: DubKitError.invalidField(field: "pitchShift", value: "25", allowed: "-24...24 semitones")) {
+            try pitch.check(25)
+        }
+        // A provider that gives no range of its own is held to the catalogue's.
+        let noRange = ProviderDescriptor(id: "plain", name: "Plain", capabilities: [.convert])
+        #expect(throws: DubKitError.invalidField(field: "pitchShift", value: "-25", allowed: "-24...24 semitones")) {
+            try DubSettings(pitch: -25, parameters: .empty, provider: noRange)
+        }
+        #expect(throws: DubKitError.invalidField(field: "pitchShift", value: "25", allowed: "-24...24 semitones")) {
+            try DubSettings(pitch: nil, parameters: try DubParameters(arguments: ["pitch_shift=25"]), provider: noRange)
+        }
+        #expect(throws: ProviderError.invalidParameter(provider: "demo", field: "pitchShift", value: "25", allowed: "-24...24")) {
+            try DubSettings(pitch: nil, parameters: try DubParameters(arguments: ["pitchShift=25"]), provider: kitsLike)
+        }
+        // A provider lists the parameter with the catalogue's range, so `provider list` shows the same bounds.
+        #expect(pitch.spec(named: "pitch_shift").allowed == "whole numbers -24...24")
+    }
+
+    @Test("--param pitchShift=N (or pitch_shift=N) is --pitch N: folded out of the parameters into the pitch shift")
+    func folds() throws {
+        let named = try DubSettings(pitch: nil, parameters: try DubParameters(arguments: ["pitchShift=3", "conversionStrength=0.4"]),
+                                    provider: kitsLike)
+        let strength = try DubParameters(["conversionStrength": .number(0.4)])
+        #expect(named.pitchShift == 3)
+        #expect(named.parameters == strength)
+        let wire = try DubSettings.fold(pitch: nil, parameters: try DubParameters(arguments: ["pitch_shift=-2"]))
+        #expect(wire.pitchShift == -2 && wire.parameters == .empty)
+        let both = try DubSettings.fold(pitch: 5, parameters: try DubParameters(arguments: ["pitchShift=5"]))
+        #expect(both.pitchShift == 5 && both.parameters == .empty)
+        let none = try DubSettings.fold(pitch: nil, parameters: .empty)
+        #expect(none.pitchShift == 0)
+    }
+
+    @Test("--pitch and --param pitchShift with different values, or a pitch that is not a whole number, are refused")
+    func refuses() throws {
+        #expect(throws: DubKitError.invalidField(
+            field: "pitchShift", value: "--pitch 2 and --param pitchShift=3",
+            allowed: "one value: give --pitch or --param pitchShift, or the same value in both")) {
+            try DubSettings.fold(pitch: 2, parameters: try DubParameters(arguments: ["pitchShift=3"]))
+        }
+        #expect(throws: DubKitError.invalidField(field: "pitchShift", value: "2.5", allowed: "whole numbers -24...24 semitones")) {
+            try DubSettings.fold(pitch: nil, parameters: try DubParameters(arguments: ["pitchShift=2.5"]))
+        }
+        // The provider's own, narrower range still holds after the fold.
+        let narrow = ProviderDescriptor(id: "narrow", name: "Narrow", capabilities: [.convert], limits: ProviderLimits(pitchShift: 0...0))
+        #expect(throws: ProviderError.invalidParameter(provider: "narrow", field: "pitchShift", value: "3", allowed: "0...0")) {
+            try DubSettings(pitch: nil, parameters: try DubParameters(arguments: ["pitchShift=3"]), provider: narrow)
+        }
+    }
+
+    @Test("a dub stored before the fold, with pitchShift among its parameters, is sent as it was then: the parameter wins")
+    func storedBeforeTheFold() throws {
+        let stored = DubSettings.stored(pitchShift: 0, parameters: try DubParameters(["pitchShift": .number(4), "steps": .number(9)]))
+        let steps = try DubParameters(["steps": .number(9)])
+        #expect(stored.pitchShift == 4 && stored.parameters == steps)
+        let plain = DubSettings.stored(pitchShift: -3, parameters: .empty)
+        #expect(plain.pitchShift == -3 && plain.parameters == .empty)
+    }
+}
