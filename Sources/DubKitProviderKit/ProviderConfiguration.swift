@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 
 /// What an adapter takes from the environment, read once when it is made: the base URL (the
