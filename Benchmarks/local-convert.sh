@@ -52,8 +52,9 @@ for run in $(seq 1 "$runs"); do
     measure converter "$bench" "$work/f3.wav" "$work/long.wav" "$work/out-local.wav"
     measure rb-R2 rubberband -p 4 -F "$work/long.wav" "$work/out-rb2.wav"
     measure rb-R3 rubberband -3 -p 4 -F "$work/long.wav" "$work/out-rb3.wav"
-    # The whole command, into a fresh workspace each time (nothing reused from the round before).
-    rm -rf "$work/ws"
+    # The whole command, into a fresh workspace and a new output each time (nothing reused from the round
+    # before; convert refuses to overwrite an output without --force).
+    rm -rf "$work/ws" "$work/out-convert.wav"
     measure convert "$dubkit" convert "$work/long.wav" -o "$work/out-convert.wav" --voice local:bright --workspace "$work/ws"
     awk -v run="$run" '
         { wall[$1] = $2 } END {
