@@ -12,15 +12,19 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
     public let baseURLVariable: String
     /// The key, or the adapter's error saying where to set it; asked for on every request.
     public let key: @Sendable () throws(Failure) -> String
+    /// How the key goes on a request ``request(_:_:query:body:accept:timeout:stallTimeout:)`` builds.
+    public let auth: ProviderAuth
     private let http: HTTPClient
 
-    /// The API at `baseURL`; `key` is asked for on every request, `log` sees every exchange (key masked).
-    /// `retry` is the HTTP layer's policy (honouring `Retry-After`); one attempt unless an adapter's
-    /// service documents safe repeats, as the workflow decides when to try a step again.
-    public init(baseURL: URL, variable: String, retry: RetryPolicy = .never, log: (@Sendable (String) -> Void)? = nil,
-                key: @escaping @Sendable () throws(Failure) -> String) throws {
+    /// The API at `baseURL`; `key` is asked for on every request and sent as `auth` says, `log` sees
+    /// every exchange (key masked). `retry` is the HTTP layer's policy (honouring `Retry-After`); one
+    /// attempt unless an adapter's service documents safe repeats, as the workflow decides when to try
+    /// a step again.
+    public init(baseURL: URL, variable: String, auth: ProviderAuth = .authorization("Bearer"), retry: RetryPolicy = .never,
+                log: (@Sendable (String) -> Void)? = nil, key: @escaping @Sendable () throws(Failure) -> String) throws {
         self.baseURL = baseURL
         baseURLVariable = variable
+        self.auth = auth
         self.key = key
         http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: retry, log: log))
     }
@@ -33,6 +37,31 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         if !query.isEmpty { components.queryItems = query }
         guard let url = components.url else { throw .invalidValue(field: "request URL", value: path, allowed: "a valid URL") }
         return url
+    }
+
+    /// A request for `path` below the base URL with the key as ``auth`` says and `Accept: accept`.
+    /// `timeout` and `stallTimeout` are the HTTP layer's (nil: its defaults; a timeout of 0: none).
+    public func request(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [], body: HTTPRequestBody = .empty,
+                        accept: String = "application/json", timeout: Double? = nil,
+                        stallTimeout: Double? = nil) throws(Failure) -> HTTPRequest {
+        var headers = HTTPHeaders()
+        let key = try key()
+        switch auth {
+        case let .authorization(scheme): headers.set("Authorization", "\(scheme) \(key)")
+        case let .header(name): headers.set(name, key)
+        }
+        headers.set("Accept", accept)
+        return HTTPRequest(method, try url(path, query: query), headers: headers, body: body, timeout: timeout,
+                           stallTimeout: stallTimeout)
+    }
+
+    /// Sends `method path` once (built by ``request(_:_:query:body:accept:timeout:stallTimeout:)``) and
+    /// decodes its JSON answer as `Value`; the operation in messages is `METHOD /path`.
+    public func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],
+                                       body: HTTPRequestBody = .empty, timeout: Double? = nil,
+                                       decoding: Value.Type) async throws(Failure) -> Value {
+        try await call(request(method, path, query: query, body: body, timeout: timeout),
+                       operation: "\(method.rawValue) /\(path)", decoding: Value.self)
     }
 
     /// Sends `request` once; its answer when the status is 2xx, the adapter's error otherwise.
@@ -98,9 +127,9 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
 extension ProviderAPI where Failure: ProviderWireError {
     /// The API as `configuration` places it, with the HTTP layer's `retry` policy; `log` sees every
     /// exchange (key masked).
-    public init(_ configuration: ProviderConfiguration<Failure>, retry: RetryPolicy = .never,
-                log: (@Sendable (String) -> Void)? = nil) throws {
-        try self.init(baseURL: configuration.baseURL, variable: configuration.baseURLVariable, retry: retry, log: log,
-                      key: configuration.key)
+    public init(_ configuration: ProviderConfiguration<Failure>, auth: ProviderAuth = .authorization("Bearer"),
+                retry: RetryPolicy = .never, log: (@Sendable (String) -> Void)? = nil) throws {
+        try self.init(baseURL: configuration.baseURL, variable: configuration.baseURLVariable, auth: auth, retry: retry,
+                      log: log, key: configuration.key)
     }
 }
