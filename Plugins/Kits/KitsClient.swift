@@ -48,12 +48,10 @@ public struct KitsClient: Sendable {
         try await api.call(.get, "voice-conversions/\(id)", decoding: KitsInferenceJob.self)
     }
 
-    /// Downloads a signed result URL (no key sent) into `destination`, resuming a dropped transfer.
-    public func download(_ signed: String, to destination: URL) async throws(KitsError) {
-        let operation = "GET outputFileUrl"
-        guard let url = WebAddress.url(signed) else {
-            throw .invalidResponse(operation: operation, detail: "outputFileUrl is not an http(s) URL")
-        }
-        try await api.download(url, to: destination, operation: operation)
+    /// Downloads a signed result URL (no key sent) into `destination`, resuming a dropped transfer; an
+    /// expired one is replaced once by the address `refreshed` reads again.
+    public func download(_ signed: String, to destination: URL,
+                         refreshed: () async throws(KitsError) -> String? = { nil }) async throws(KitsError) {
+        try await api.download(signed: signed, to: destination, operation: "GET outputFileUrl", refreshed: refreshed)
     }
 }

@@ -87,17 +87,6 @@ extension KitsError: LocalizedError {
     }
 }
 
-extension KitsError {
-    /// True for the answer to a signed URL that has expired (or been revoked): 403 or 410.
-    var isExpiredLink: Bool {
-        switch self {
-        case .forbidden: true
-        case let .unexpected(_, status, _): status == 410
-        default: false
-        }
-    }
-}
-
 extension KitsError: AdapterError {
     /// Kits reports every request without a readable answer as unreachable: the adapter looks a lost
     /// POST up among the account's conversions either way.

@@ -16,21 +16,6 @@ public struct KitsInferenceJob: Codable, Sendable, Hashable {
     public var lossyOutputFileUrl: String?
     public var recombinedAudioFileUrl: String?
 
-    public init(id: Int64, createdAt: String? = nil, type: String? = "infer", voiceModelId: Int64? = nil, status: String,
-                jobStartTime: String? = nil, jobEndTime: String? = nil, outputFileUrl: String? = nil,
-                lossyOutputFileUrl: String? = nil, recombinedAudioFileUrl: String? = nil) {
-        self.id = id
-        self.createdAt = createdAt
-        self.type = type
-        self.voiceModelId = voiceModelId
-        self.status = status
-        self.jobStartTime = jobStartTime
-        self.jobEndTime = jobEndTime
-        self.outputFileUrl = outputFileUrl
-        self.lossyOutputFileUrl = lossyOutputFileUrl
-        self.recombinedAudioFileUrl = recombinedAudioFileUrl
-    }
-
     /// `createdAt` as a date, when it has Kits's shape (or ISO 8601).
     public var createdDate: Date? { createdAt.flatMap(KitsTimestamp.date) }
 }
@@ -44,15 +29,6 @@ public struct KitsVoiceModel: Codable, Sendable, Hashable {
     public var imageUrl: String?
     public var demoUrl: String?
 
-    public init(id: Int64, title: String?, isUsable: Bool? = true, tags: [String]? = [], imageUrl: String? = nil,
-                demoUrl: String? = nil) {
-        self.id = id
-        self.title = title
-        self.isUsable = isUsable
-        self.tags = tags
-        self.imageUrl = imageUrl
-        self.demoUrl = demoUrl
-    }
 }
 
 /// One page of a Kits list: `{data, meta}`.
@@ -60,10 +36,6 @@ public struct KitsPage<Item: Codable & Sendable & Hashable>: Codable, Sendable, 
     public var data: [Item]
     public var meta: KitsPageMeta
 
-    public init(data: [Item], meta: KitsPageMeta) {
-        self.data = data
-        self.meta = meta
-    }
 }
 
 /// Where a page sits in its list.
@@ -77,20 +49,6 @@ public struct KitsPageMeta: Codable, Sendable, Hashable {
     public var lastPageUrl: String?
     public var nextPageUrl: String?
     public var previousPageUrl: String?
-
-    public init(total: Int?, perPage: Int?, currentPage: Int?, lastPage: Int?, firstPage: Int? = 1,
-                firstPageUrl: String? = nil, lastPageUrl: String? = nil, nextPageUrl: String? = nil,
-                previousPageUrl: String? = nil) {
-        self.total = total
-        self.perPage = perPage
-        self.currentPage = currentPage
-        self.lastPage = lastPage
-        self.firstPage = firstPage
-        self.firstPageUrl = firstPageUrl
-        self.lastPageUrl = lastPageUrl
-        self.nextPageUrl = nextPageUrl
-        self.previousPageUrl = previousPageUrl
-    }
 
     /// The number of the next page, nil on the last one.
     public var nextPage: Int? {

@@ -36,11 +36,10 @@ public struct VoiceConvertClient: Sendable {
         return try await api.call(.get, "api/v2/tasks/\(id)", decoding: VoiceConvertTask.self)
     }
 
-    /// Downloads a result URL (no key sent: it is storage, not the API) into `destination`, resuming a cut transfer.
-    public func download(_ address: String, to destination: URL, operation: String = "GET audioUrl") async throws(VoiceConvertError) {
-        guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https" else {
-            throw .invalidResponse(operation: operation, detail: "\(address) is not an http(s) URL")
-        }
-        try await api.download(url, to: destination, operation: operation)
+    /// Downloads a result URL (no key sent: it is storage, not the API) into `destination`, resuming a cut
+    /// transfer; an expired one is replaced once by the address `refreshed` reads again.
+    public func download(_ address: String, to destination: URL, operation: String = "GET audioUrl",
+                         refreshed: () async throws(VoiceConvertError) -> String? = { nil }) async throws(VoiceConvertError) {
+        try await api.download(signed: address, to: destination, operation: operation, refreshed: refreshed)
     }
 }

@@ -102,14 +102,6 @@ extension VoiceConvertError: LocalizedError {
     }
 }
 
-extension VoiceConvertError {
-    /// True for the answer to a storage link that has expired (or been revoked): 403 or 410.
-    var isExpiredLink: Bool {
-        if case let .unexpected(_, status, _, _) = self { return status == 403 || status == 410 }
-        return false
-    }
-}
-
 extension VoiceConvertError: AdapterError {
     public var isAnswerLost: Bool {
         if case .answerLost = self { true } else { false }

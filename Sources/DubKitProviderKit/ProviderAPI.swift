@@ -93,15 +93,54 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
     /// (with no body), any other failure ``AdapterError/unreachable(operation:detail:)``.
     public func download(_ url: URL, to destination: URL, operation: String) async throws(Failure) {
         do {
+            try await fetch(url, to: destination, operation: operation)
+        } catch {
+            throw error.failure
+        }
+    }
+
+    /// A failed download: the adapter's error, and whether the storage refused the link as expired.
+    private struct DownloadFailure: Error {
+        var failure: Failure
+        var isExpiredLink: Bool
+    }
+
+    private func fetch(_ url: URL, to destination: URL, operation: String) async throws(DownloadFailure) {
+        do {
             _ = try await http.download(HTTPRequest(.get, url), to: destination)
         } catch let error as HTTPError {
             if let status = error.statusCode {
-                throw .refusal(HTTPResponse(status: status, headers: HTTPHeaders(), body: Data()), operation: operation)
+                throw DownloadFailure(failure: .refusal(HTTPResponse(status: status, headers: HTTPHeaders(), body: Data()), operation: operation),
+                                      isExpiredLink: status == 403 || status == 410)
             }
-            throw .unreachable(operation: operation, detail: Self.describe(error))
+            throw DownloadFailure(failure: .unreachable(operation: operation, detail: Self.describe(error)), isExpiredLink: false)
         } catch {
-            throw .unreachable(operation: operation, detail: "\(error)")
+            throw DownloadFailure(failure: .unreachable(operation: operation, detail: "\(error)"), isExpiredLink: false)
         }
+    }
+
+    /// Downloads the signed storage address `address` (no key is sent) into `destination`, as
+    /// ``download(_:to:operation:)``; an address that is not http(s) is the adapter's
+    /// ``AdapterError/invalidResponse(operation:detail:)``. When the storage answers 403 or 410 (the
+    /// link expired before or while it was fetched), `refreshed` is asked once for a new address.
+    public func download(signed address: String, to destination: URL, operation: String,
+                         refreshed: () async throws(Failure) -> String?) async throws(Failure) {
+        let url = try signedURL(address, operation: operation)
+        do {
+            try await fetch(url, to: destination, operation: operation)
+        } catch {
+            guard error.isExpiredLink, let again = try await refreshed() else { throw error.failure }
+            try? FileManager.default.removeItem(at: destination)
+            try await download(signedURL(again, operation: operation), to: destination, operation: operation)
+        }
+    }
+
+    /// The signed address as a URL, refused unless http(s).
+    public func signedURL(_ address: String, operation: String) throws(Failure) -> URL {
+        guard let url = WebAddress.url(address) else {
+            throw .invalidResponse(operation: operation, detail: "\(Redaction.url(address)) is not an http(s) URL")
+        }
+        return url
     }
 
     /// Sends `request` once and decodes its JSON answer as `Value`.
