@@ -160,11 +160,8 @@ public struct ElevenLabsOutputFormat: Sendable, Hashable, CustomStringConvertibl
         case ulaw
     }
 
-    /// The seed's values, every one the adapter offers.
-    public static let names = [
-        "mp3_44100_32", "mp3_44100_64", "mp3_44100_96", "mp3_44100_128", "mp3_44100_192",
-        "pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "ulaw_8000",
-    ]
+    /// The seed's values, every one the adapter offers (the catalogue's `output_format` choices).
+    public static let names = ParameterCatalogue.parameter("output_format", for: ElevenLabsDescriptor.id)?.choices ?? []
     /// What ElevenLabs sends when no format is asked for.
     public static let defaultName = "mp3_44100_128"
     /// The format of ``defaultName``.

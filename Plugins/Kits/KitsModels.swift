@@ -1,3 +1,4 @@
+import DubKit
 import Foundation
 
 /// An inference job as Kits.ai answers it (`POST` and `GET /voice-conversions`); times are Kits's own
@@ -84,5 +85,31 @@ public enum KitsTimestamp {
         let offset = parts.count > 2 ? String(parts[2]) : "+00:00"
         guard let whole = formatter.date(from: "\(parts[0]) \(seconds[0])\(offset)") else { return nil }
         return whole.addingTimeInterval(fraction)
+    }
+}
+
+/// Kits.ai's pre- and post-processing effects on the wire: the dub parameters `pre.<Effect>.<field>`
+/// (a number) and `pre.<Effect>` (true: the effect with the service's defaults) sent as the JSON text
+/// of the `pre` and `post` form fields (`{"NoiseGate": {"threshold_db": -40}}`).
+enum KitsEffects {
+    /// The JSON text of the `pre` and `post` fields the parameters ask for (nil when none).
+    static func formFields(_ parameters: DubParameters) -> (pre: String?, post: String?) {
+        func text(_ stage: String) -> String? {
+            var effects: [String: JSONValue] = [:]
+            for (key, value) in parameters.values where key.hasPrefix(stage + ".") {
+                let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
+                guard parts.count >= 2 else { continue }
+                var fields: [String: JSONValue]
+                if case let .object(existing)? = effects[parts[1]] { fields = existing } else { fields = [:] }
+                if parts.count == 3 {
+                    fields[parts[2]] = value
+                } else if value == .bool(false) {
+                    continue
+                }
+                effects[parts[1]] = .object(fields)
+            }
+            return effects.isEmpty ? nil : DubParameters.canonicalText(.object(effects))
+        }
+        return (text("pre"), text("post"))
     }
 }
