@@ -168,20 +168,7 @@ enum ElevenLabsAudio {
 
     /// Stages `input` into `folder`: linked (or copied) as it is, or converted to raw PCM.
     static func stage(_ input: URL, into folder: URL, rawPCM: Bool) async throws(ElevenLabsError) -> StagedInput {
-        let info: MediaInfo
-        do {
-            info = try MediaProbe.probe(input)
-        } catch {
-            throw .audio(path: input.path, detail: "cannot be read as media (\(error.localizedDescription))")
-        }
-        guard !info.audioStreams.isEmpty else {
-            throw .audio(path: input.path, detail: "has no audio stream; give a file with speech in it")
-        }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .jobState(path: folder.path, detail: error.localizedDescription)
-        }
+        let info = try StagedInput.probe(input, into: folder) { ElevenLabsError.audio(path: input.path, detail: $0) }
         let staged: StagedInput
         if rawPCM {
             let wav = folder.appendingPathComponent("input-16k.wav")

@@ -301,20 +301,7 @@ extension KitsJob: JobRecord {}
 enum KitsSoundFile {
     /// The staged file in `folder` and its duration in milliseconds.
     static func stage(_ input: URL, into folder: URL, maxBytes: Int64) async throws(KitsError) -> (file: URL, durationMs: Int64) {
-        let info: MediaInfo
-        do {
-            info = try MediaProbe.probe(input)
-        } catch {
-            throw .soundFile(path: input.path, detail: "cannot be read as media (\(error.localizedDescription))")
-        }
-        guard !info.audioStreams.isEmpty else {
-            throw .soundFile(path: input.path, detail: "has no audio stream; give a file with speech in it")
-        }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .jobState(path: folder.path, detail: error.localizedDescription)
-        }
+        let info = try StagedInput.probe(input, into: folder) { KitsError.soundFile(path: input.path, detail: $0) }
         let names = info.formatName.split(separator: ",").map { String($0).lowercased() }
         if let format = KitsDescriptor.soundFileFormats.first(where: { names.contains($0) }), size(input) <= maxBytes {
             let staged = folder.appendingPathComponent("sound.\(format)")
