@@ -1,6 +1,7 @@
 import DubKit
 import DubKitProviderKit
 import DubKitHTTP
+import DubKitMedia
 import Foundation
 
 /// ElevenLabs speech-to-speech as a DubKit provider: its voices as the catalogue, and dubs as
@@ -12,11 +13,12 @@ import Foundation
 /// the headerless formats) before it reports the job done; poll reads the job file; download copies
 /// the result (``SynchronousDubs`` over ``ElevenLabsSpeechToSpeech``). Billing: 1,000 characters a
 /// minute of input.
-public struct ElevenLabsAdapter: Provider {
+public struct ElevenLabsAdapter: SynchronousProvider {
     public let descriptor = ElevenLabsDescriptor.value
     /// The HTTP client of the API.
     public let client: ElevenLabsClient
-    private let dubs: SynchronousDubs<ElevenLabsSpeechToSpeech>
+    /// The dubs, kept in the state folder (every stage after create is the kit's).
+    public let dubs: SynchronousDubs<ElevenLabsSpeechToSpeech>
 
     /// An adapter keeping its jobs in `stateFolder`, with the key and base URL from `environment`
     /// (`ELEVENLABS_API_KEY` or a saved key, `ELEVENLABS_BASE_URL`).
@@ -94,41 +96,6 @@ public struct ElevenLabsAdapter: Provider {
         }
     }
 
-    public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
-        try await typed { try await dubs.upload(jobID: jobID, audio: audio) }
-    }
-
-    public func preprocessDub(jobID: String) async throws -> DubJobState {
-        try await typed { try dubs.preprocess(jobID: jobID) }
-    }
-
-    public func generateDub(jobID: String) async throws -> DubJobState {
-        try await generateDub(jobID: jobID, progress: { _ in })
-    }
-
-    /// Sends the conversion once and stores its audio; `progress` follows the bytes written against
-    /// the bytes the input's length should give. A job whose result is stored is not sent again.
-    public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
-        try await typed { try await dubs.generate(jobID: jobID, progress: progress) }
-    }
-
-    public func pollDub(jobID: String) async throws -> DubJobState {
-        try await typed { try dubs.poll(jobID: jobID) }
-    }
-
-    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
-        try await typed { try dubs.lookUp(jobID: jobID, service: "ElevenLabs") }
-    }
-
-    public func downloadDub(jobID: String, to destination: URL) async throws {
-        try await typed { try dubs.download(jobID: jobID, to: destination) }
-    }
-
-    /// The dub is done: its job's record and stored result go from the state folder.
-    public func releaseDubResult(jobID: String) async throws {
-        dubs.release(jobID: jobID)
-    }
-
     // MARK: Internals
 
     /// Refuses a model that cannot do speech-to-speech, or that the account does not list.
@@ -155,5 +122,95 @@ public struct ElevenLabsAdapter: Provider {
     /// Voice ids are letters and digits (20 of them today); nothing that could leave the URL path.
     static func isVoiceID(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 64 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+}
+
+/// ElevenLabs speech-to-speech as a synchronous service: the input staged as it is sent (raw PCM for
+/// `file_format=pcm_s16le_16`), one POST whose answer is the audio, stored as MP3 or, for the
+/// headerless formats, wrapped into WAV at the format's rate.
+public struct ElevenLabsSpeechToSpeech: SynchronousService {
+    /// The HTTP client of the API.
+    public let client: ElevenLabsClient
+
+    public var billing: Billing { ElevenLabsDescriptor.billing }
+    public var inputField: String { "audio" }
+    /// `request-id` (or the `history-item-id` of the conversion).
+    public var requestIDHeaders: [String] { ["request-id", "history-item-id"] }
+
+    public func stage(_ audio: URL, into folder: URL, for conversion: ElevenLabsConversion) async throws(ElevenLabsError) -> StagedInput {
+        try await ElevenLabsAudio.stage(audio, into: folder, rawPCM: conversion.sendsRawPCM)
+    }
+
+    public func send(_ conversion: ElevenLabsConversion, input: URL, contentType: String, to audio: URL, in folder: URL,
+              written: @escaping @Sendable (Int64) -> Void) async throws(ElevenLabsError) -> HTTPHeaders {
+        try await client.convert(conversion, audio: input, contentType: contentType, to: audio) { chunk, offset in
+            written(offset + Int64(chunk.count))
+        }
+    }
+
+    public func answer(to conversion: ElevenLabsConversion) -> ConversionAnswer {
+        let format = conversion.format
+        let raw: RawAudioWAV.Encoding? = switch format.codec {
+        case .mp3: nil
+        case .pcm: .s16le
+        case .ulaw: .muLaw
+        }
+        return ConversionAnswer(operation: conversion.operation, formatName: format.name, rawEncoding: raw,
+                                sampleRate: format.sampleRate, fileExtension: format.fileExtension, bytesPerSecond: format.bytesPerSecond)
+    }
+}
+
+/// The input of a conversion, staged as it is sent: the file, or raw 16-bit 16 kHz mono PCM for
+/// `file_format=pcm_s16le_16`.
+enum ElevenLabsAudio {
+    /// The sample rate of `pcm_s16le_16` input.
+    static let rawPCMRate = 16_000
+
+    /// Stages `input` into `folder`: linked (or copied) as it is, or converted to raw PCM.
+    static func stage(_ input: URL, into folder: URL, rawPCM: Bool) async throws(ElevenLabsError) -> StagedInput {
+        let info = try StagedInput.probe(input, into: folder) { ElevenLabsError.audio(path: input.path, detail: $0) }
+        let staged: StagedInput
+        if rawPCM {
+            let wav = folder.appendingPathComponent("input-16k.wav")
+            let raw = folder.appendingPathComponent("input.pcm")
+            defer { try? FileManager.default.removeItem(at: wav) }
+            do {
+                try await AudioExtractor.extractAudio(
+                    from: input, to: wav,
+                    options: AudioExtractionOptions(sampleRate: rawPCMRate, channels: .mono, encoding: .s16, format: .wav),
+                    progress: nil)
+                let layout = try RawAudioWAV.unwrap(wav, to: raw)
+                guard layout.formatTag == 1, layout.bitsPerSample == 16, layout.channels == 1, layout.sampleRate == rawPCMRate else {
+                    throw MediaError.processingFailed(path: wav.path, detail: "extraction wrote \(layout) instead of 16-bit 16 kHz mono PCM")
+                }
+                staged = StagedInput(name: raw.lastPathComponent, contentType: "application/octet-stream",
+                                     durationMs: layout.dataBytes * 1000 / Int64(2 * rawPCMRate))
+            } catch {
+                throw .audio(path: input.path, detail: "could not be converted to raw 16-bit 16 kHz mono PCM (\(error.localizedDescription))")
+            }
+        } else {
+            let names = info.formatName.split(separator: ",").map { String($0).lowercased() }
+            let known = ["wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac", "ogg": "audio/ogg", "webm": "audio/webm",
+                         "mov": "audio/mp4", "mp4": "audio/mp4", "m4a": "audio/mp4"]
+            let ext = names.first { known[$0] != nil } ?? (input.pathExtension.isEmpty ? "bin" : input.pathExtension.lowercased())
+            let file = folder.appendingPathComponent("input.\(ext)")
+            do {
+                try StagedInput.place(input, at: file)
+            } catch {
+                throw .jobState(path: file.path, detail: error.localizedDescription)
+            }
+            guard let seconds = info.durationSeconds, seconds > 0 else {
+                throw .audio(path: input.path, detail: "has no measurable duration")
+            }
+            staged = StagedInput(name: file.lastPathComponent, contentType: known[ext] ?? "application/octet-stream",
+                                 durationMs: Int64((seconds * 1000).rounded()))
+        }
+        let limit = ElevenLabsDescriptor.maxDurationSeconds
+        if Double(staged.durationMs) / 1000 > limit {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(staged.name))
+            throw .audio(path: input.path, detail: String(format: "lasts %.1f s; ElevenLabs converts about %d s a request: cut the input into shorter parts",
+                                                          Double(staged.durationMs) / 1000, Int(limit)))
+        }
+        return staged
     }
 }

@@ -114,8 +114,28 @@ extension ElevenLabsError: AdapterError {
         if case .answerLost = self { true } else { false }
     }
 
-    /// A status other than 2xx, read by ``ElevenLabsClient/map(status:body:retryAfter:operation:)``.
+    /// The typed error for a status other than 2xx, its body (`{detail: {status, message}}`, `{detail:
+    /// [{loc, msg, type}]}` or text) and its `Retry-After`. ElevenLabs's own `status` decides before the
+    /// HTTP code: `quota_exceeded` comes as a 401, like a wrong key, and means something else.
     public static func refusal(_ response: HTTPResponse, operation: String) -> ElevenLabsError {
-        ElevenLabsClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
+        let status = response.status
+        let parsed = try? JSONDecoder().decode(ElevenLabsErrorBody.self, from: response.body)
+        let code = parsed?.status ?? "http_\(status)"
+        let message = summary(parsed?.message ?? (parsed?.problems.isEmpty == false ? "" : response.text))
+        switch (status, code) {
+        case (_, "quota_exceeded"): return .quotaExceeded(operation: operation, status: status, message: message)
+        case (_, "voice_not_found"): return .voiceNotFound(operation: operation, status: status, message: message)
+        case (401, _): return .unauthorized(operation: operation, code: parsed?.status ?? "invalid_api_key", message: message)
+        case (422, _):
+            let problems = parsed?.problems.map { problem in
+                [problem.location, problem.msg ?? problem.type ?? ""].filter { !$0.isEmpty }.joined(separator: ": ")
+            }.joined(separator: "; ")
+            return .unprocessable(operation: operation, problems: summary(problems.flatMap { $0.isEmpty ? nil : $0 } ?? message))
+        case (429, _):
+            return .rateLimited(operation: operation, code: parsed?.status ?? "too_many_requests", retryAfter: response.retryAfter,
+                                message: message)
+        case (500..<600, _): return .server(operation: operation, status: status, message: message)
+        default: return .rejected(operation: operation, status: status, code: code, message: message)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import DubKit
 import DubKitProviderKit
 import DubKitHTTP
+import DubKitMedia
 import Foundation
 
 /// Kits.ai as a DubKit provider: its voice models as the catalogue, and dubs as voice conversions.
@@ -21,7 +22,7 @@ public struct KitsAdapter: Provider {
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 maxSoundFileBytes: Int64 = KitsDescriptor.maxSoundFileBytes, log: (@Sendable (String) -> Void)? = nil) throws {
         client = try KitsClient(ProviderConfiguration(KitsDescriptor.value, environment: environment), log: log)
-        jobs = KitsJobFolder(folder: stateFolder)
+        jobs = KitsJobFolder(stateFolder)
         self.maxSoundFileBytes = maxSoundFileBytes
     }
 
@@ -167,15 +168,11 @@ public struct KitsAdapter: Provider {
                 throw KitsError.invalidResponse(operation: "GET /voice-conversions/\(remote)",
                                                 detail: "status '\(conversion.status)' with no outputFileUrl to download")
             }
-            do {
-                try await client.download(url, to: destination)
-            } catch let error as KitsError where error.isExpiredLink {
-                // The signed URL expired before (or while) it was fetched: read the conversion again
-                // for a fresh one, once.
+            // A signed URL that expired before (or while) it was fetched: the conversion is read again
+            // for a fresh one, once.
+            try await client.download(url, to: destination) { () throws(KitsError) -> String? in
                 let fresh = try await client.conversion(remote)
-                guard let again = fresh.outputFileUrl ?? fresh.lossyOutputFileUrl else { throw error }
-                try? FileManager.default.removeItem(at: destination)
-                try await client.download(again, to: destination)
+                return fresh.outputFileUrl ?? fresh.lossyOutputFileUrl
             }
             // The staged sound file (up to 100 MB) is no longer needed: a new conversion stages it again.
             try? FileManager.default.removeItem(at: jobs.files(jobID))
@@ -208,7 +205,7 @@ public struct KitsAdapter: Provider {
     private func adoptLostSubmission(_ job: KitsJob) async throws(KitsError) -> KitsJob {
         var job = job
         let sent = job.submittedAt ?? .distantPast
-        let claimed = jobs.claimedRemoteIDs()
+        let claimed = Set(jobs.all().compactMap(\.remoteID))
         let page = try await client.conversions()
         let candidates = page.data.compactMap { conversion -> (KitsInferenceJob, Double)? in
             guard conversion.voiceModelId == job.voiceModelId, !claimed.contains(conversion.id),
@@ -259,5 +256,97 @@ public struct KitsAdapter: Provider {
 
     private static func number(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
+
+/// A Kits.ai dub as DubKit keeps it between steps: Kits has one request (the multipart POST that
+/// both uploads and starts the conversion), so upload and preprocess happen here, in a folder that
+/// outlives the process, and the POST is the paid step.
+struct KitsJob: Codable, Sendable {
+    /// How far the job got.
+    enum Stage: String, Codable, Sendable {
+        /// Created; no audio yet.
+        case created
+        /// The sound file is staged (a wav, mp3 or flac of at most 100 MB).
+        case uploaded
+        /// Measured; ready for the POST.
+        case preprocessed
+        /// The POST was sent and its answer not yet recorded: look it up before sending it again.
+        case submitting
+        /// Kits answered with its job id.
+        case submitted
+    }
+
+    var id: String
+    var voiceModelId: Int64
+    /// The form's text fields besides `soundFile`, in order.
+    var fields: [[String]]
+    var stage: Stage
+    /// The staged sound file's name in the job's folder.
+    var soundFile: String?
+    var inputDurationMs: Int64?
+    /// When the POST was last sent.
+    var submittedAt: Date?
+    /// Kits's inference job id.
+    var remoteID: Int64?
+}
+
+/// The folder of Kits jobs: `<id>.json` and the staged sound file under `<id>/`.
+typealias KitsJobFolder = JobFolder<KitsJob, KitsError>
+
+extension KitsJob: JobRecord {}
+
+/// Makes the `soundFile` of a conversion: the input as it is when it is a wav, mp3 or flac within
+/// the size limit, else converted to FLAC, else to MP3; refused when even that is too large.
+enum KitsSoundFile {
+    /// The staged file in `folder` and its duration in milliseconds.
+    static func stage(_ input: URL, into folder: URL, maxBytes: Int64) async throws(KitsError) -> (file: URL, durationMs: Int64) {
+        let info = try StagedInput.probe(input, into: folder) { KitsError.soundFile(path: input.path, detail: $0) }
+        let names = info.formatName.split(separator: ",").map { String($0).lowercased() }
+        if let format = KitsDescriptor.soundFileFormats.first(where: { names.contains($0) }), size(input) <= maxBytes {
+            let staged = folder.appendingPathComponent("sound.\(format)")
+            do {
+                try StagedInput.place(input, at: staged)
+            } catch {
+                throw .jobState(path: staged.path, detail: error.localizedDescription)
+            }
+            return (staged, try duration(staged))
+        }
+        var sizes: [String] = []
+        for format in [AudioOutputFormat.flac, .mp3] {
+            let staged = folder.appendingPathComponent("sound.\(format.rawValue)")
+            do {
+                try await AudioExtractor.extractAudio(from: input, to: staged, options: AudioExtractionOptions(format: format),
+                                                      progress: nil)
+            } catch {
+                throw .soundFile(path: input.path, detail: "could not be converted to \(format.rawValue) (\(error.localizedDescription))")
+            }
+            let bytes = size(staged)
+            if bytes <= maxBytes { return (staged, try duration(staged)) }
+            sizes.append("\(megabytes(bytes)) as \(format.rawValue)")
+            try? FileManager.default.removeItem(at: staged)
+        }
+        throw .soundFile(path: input.path, detail: "is \(megabytes(size(input))) (\(sizes.joined(separator: ", "))); Kits.ai takes at most \(megabytes(maxBytes)): split the input into shorter parts and dub each")
+    }
+
+    private static func size(_ url: URL) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.int64Value ?? Int64.max
+    }
+
+    private static func megabytes(_ bytes: Int64) -> String {
+        bytes >= 1_000_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : "\(bytes) bytes"
+    }
+
+    private static func duration(_ url: URL) throws(KitsError) -> Int64 {
+        do {
+            guard let seconds = try MediaProbe.probe(url).durationSeconds, seconds > 0 else {
+                throw KitsError.soundFile(path: url.path, detail: "has no measurable duration")
+            }
+            return Int64((seconds * 1000).rounded())
+        } catch let error as KitsError {
+            throw error
+        } catch {
+            throw .soundFile(path: url.path, detail: "cannot be measured (\(error.localizedDescription))")
+        }
     }
 }

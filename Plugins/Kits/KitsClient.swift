@@ -20,12 +20,12 @@ public struct KitsClient: Sendable {
     public func voiceModels(page: Int, perPage: Int, myModels: Bool = false) async throws(KitsError) -> KitsPage<KitsVoiceModel> {
         var query = [URLQueryItem(name: "page", value: String(page)), URLQueryItem(name: "perPage", value: String(perPage))]
         if myModels { query.append(URLQueryItem(name: "myModels", value: "true")) }
-        return try await call(.get, "voice-models", query: query, decoding: KitsPage<KitsVoiceModel>.self)
+        return try await api.call(.get, "voice-models", query: query, decoding: KitsPage<KitsVoiceModel>.self)
     }
 
     /// `GET /voice-conversions`: one page of the account's conversions, newest first.
     public func conversions(page: Int = 1, perPage: Int = 20) async throws(KitsError) -> KitsPage<KitsInferenceJob> {
-        try await call(.get, "voice-conversions", query: [
+        try await api.call(.get, "voice-conversions", query: [
             URLQueryItem(name: "order", value: "desc"), URLQueryItem(name: "page", value: String(page)),
             URLQueryItem(name: "perPage", value: String(perPage)),
         ], decoding: KitsPage<KitsInferenceJob>.self)
@@ -39,63 +39,19 @@ public struct KitsClient: Sendable {
         default: "audio/wav"
         }
         let parts = fields.map { MultipartPart.text($0.0, $0.1) } + [.file("soundFile", soundFile, contentType: contentType)]
-        return try await call(.post, "voice-conversions", body: .multipart(parts), decoding: KitsInferenceJob.self)
+        // A 100 MB upload on a slow line takes long: no overall limit on the POST (stalls still end it).
+        return try await api.call(.post, "voice-conversions", body: .multipart(parts), timeout: 0, decoding: KitsInferenceJob.self)
     }
 
     /// `GET /voice-conversions/{id}`.
     public func conversion(_ id: Int64) async throws(KitsError) -> KitsInferenceJob {
-        try await call(.get, "voice-conversions/\(id)", decoding: KitsInferenceJob.self)
+        try await api.call(.get, "voice-conversions/\(id)", decoding: KitsInferenceJob.self)
     }
 
-    /// Downloads a signed result URL (no key sent) into `destination`, resuming a dropped transfer.
-    public func download(_ signed: String, to destination: URL) async throws(KitsError) {
-        let operation = "GET outputFileUrl"
-        guard let url = WebAddress.url(signed) else {
-            throw .invalidResponse(operation: operation, detail: "outputFileUrl is not an http(s) URL")
-        }
-        try await api.download(url, to: destination, operation: operation)
-    }
-
-    private func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],
-                                        body: HTTPRequestBody = .empty, decoding: Value.Type) async throws(KitsError) -> Value {
-        var headers = HTTPHeaders()
-        headers.set("Authorization", "Bearer \(try api.key())")
-        headers.set("Accept", "application/json")
-        let request = HTTPRequest(method, try api.url(path, query: query), headers: headers, body: body, timeout: method == .post ? 0 : nil)
-        return try await api.call(request, operation: "\(method.rawValue) /\(path)", decoding: Value.self)
-    }
-
-    /// The typed error for a status, the start of its body and its `Retry-After`.
-    static func map(status: Int, body: String, retryAfter: String?, operation: String) -> KitsError {
-        let message = summary(body)
-        switch status {
-        case 401: return .unauthorized(operation: operation, message: message)
-        case 403: return .forbidden(operation: operation, message: message)
-        case 404: return .notFound(operation: operation, message: message)
-        case 422: return .unprocessable(operation: operation, message: message)
-        case 429: return .rateLimited(operation: operation, retryAfter: retryAfter.flatMap { RetryPolicy.parseRetryAfter($0) },
-                                      message: message)
-        case 500..<600: return .server(operation: operation, status: status, message: message)
-        default: return .unexpected(operation: operation, status: status, message: message)
-        }
-    }
-
-    /// A body on one line, at most 200 characters; the `message` of a JSON body when it has one.
-    static func summary(_ body: String) -> String {
-        var text = body
-        if let data = body.data(using: .utf8),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            if let errors = object["errors"] as? [[String: Any]], !errors.isEmpty {
-                text = errors.map { error in
-                    [error["field"] as? String, error["message"] as? String].compactMap { $0 }.joined(separator: ": ")
-                }.joined(separator: "; ")
-            } else {
-                text = (object["message"] as? String) ?? (object["error"] as? String) ?? body
-            }
-        }
-        text = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .trimmingCharacters(in: .whitespaces)
-        if text.isEmpty { return "(no details)" }
-        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    /// Downloads a signed result URL (no key sent) into `destination`, resuming a dropped transfer; an
+    /// expired one is replaced once by the address `refreshed` reads again.
+    public func download(_ signed: String, to destination: URL,
+                         refreshed: () async throws(KitsError) -> String? = { nil }) async throws(KitsError) {
+        try await api.download(signed: signed, to: destination, operation: "GET outputFileUrl", refreshed: refreshed)
     }
 }

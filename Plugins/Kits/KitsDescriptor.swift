@@ -1,4 +1,5 @@
 import DubKit
+import Foundation
 
 /// What Kits.ai offers and accepts, from seed 000, PROVIDERS.md and docs/providers.md.
 public enum KitsDescriptor {
@@ -27,9 +28,5 @@ public enum KitsDescriptor {
         baseURL: "https://arpeggi.io/api/kits/v1",
         baseURLVariable: "KITS_BASE_URL",
         minimumPollInterval: minimumPollInterval,
-        parameters: [
-            ParameterSpec("conversionStrength", .number(0...1), "accent of the voice model (high values may mispronounce)"),
-            ParameterSpec("modelVolumeMix", .number(0...1), "1 follows the model's volume, 0 keeps the input's dynamics"),
-            ParameterCatalogue.pitchShift.spec(),
-        ] + KitsEffects.parameterSpecs)
+        parameters: ParameterCatalogue.specs(for: id))
 }

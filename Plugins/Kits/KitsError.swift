@@ -87,17 +87,6 @@ extension KitsError: LocalizedError {
     }
 }
 
-extension KitsError {
-    /// True for the answer to a signed URL that has expired (or been revoked): 403 or 410.
-    var isExpiredLink: Bool {
-        switch self {
-        case .forbidden: true
-        case let .unexpected(_, status, _): status == 410
-        default: false
-        }
-    }
-}
-
 extension KitsError: AdapterError {
     /// Kits reports every request without a readable answer as unreachable: the adapter looks a lost
     /// POST up among the account's conversions either way.
@@ -107,8 +96,29 @@ extension KitsError: AdapterError {
 
     public var isAnswerLost: Bool { false }
 
-    /// A status other than 2xx, read by ``KitsClient/map(status:body:retryAfter:operation:)``.
+    /// The typed error for a status other than 2xx, the start of its body and its `Retry-After`.
     public static func refusal(_ response: HTTPResponse, operation: String) -> KitsError {
-        KitsClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
+        let message = summary(bodyMessage(response.text), limit: 200)
+        switch response.status {
+        case 401: return .unauthorized(operation: operation, message: message)
+        case 403: return .forbidden(operation: operation, message: message)
+        case 404: return .notFound(operation: operation, message: message)
+        case 422: return .unprocessable(operation: operation, message: message)
+        case 429: return .rateLimited(operation: operation, retryAfter: response.retryAfter, message: message)
+        case 500..<600: return .server(operation: operation, status: response.status, message: message)
+        default: return .unexpected(operation: operation, status: response.status, message: message)
+        }
+    }
+
+    /// What a body says: the `errors` (`field: message`) or `message` of a JSON body, else the text as it is.
+    private static func bodyMessage(_ body: String) -> String {
+        guard let data = body.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return body }
+        if let errors = object["errors"] as? [[String: Any]], !errors.isEmpty {
+            return errors.map { error in
+                [error["field"] as? String, error["message"] as? String].compactMap { $0 }.joined(separator: ": ")
+            }.joined(separator: "; ")
+        }
+        return (object["message"] as? String) ?? (object["error"] as? String) ?? body
     }
 }

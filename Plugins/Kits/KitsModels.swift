@@ -1,3 +1,4 @@
+import DubKit
 import Foundation
 
 /// An inference job as Kits.ai answers it (`POST` and `GET /voice-conversions`); times are Kits's own
@@ -16,21 +17,6 @@ public struct KitsInferenceJob: Codable, Sendable, Hashable {
     public var lossyOutputFileUrl: String?
     public var recombinedAudioFileUrl: String?
 
-    public init(id: Int64, createdAt: String? = nil, type: String? = "infer", voiceModelId: Int64? = nil, status: String,
-                jobStartTime: String? = nil, jobEndTime: String? = nil, outputFileUrl: String? = nil,
-                lossyOutputFileUrl: String? = nil, recombinedAudioFileUrl: String? = nil) {
-        self.id = id
-        self.createdAt = createdAt
-        self.type = type
-        self.voiceModelId = voiceModelId
-        self.status = status
-        self.jobStartTime = jobStartTime
-        self.jobEndTime = jobEndTime
-        self.outputFileUrl = outputFileUrl
-        self.lossyOutputFileUrl = lossyOutputFileUrl
-        self.recombinedAudioFileUrl = recombinedAudioFileUrl
-    }
-
     /// `createdAt` as a date, when it has Kits's shape (or ISO 8601).
     public var createdDate: Date? { createdAt.flatMap(KitsTimestamp.date) }
 }
@@ -44,15 +30,6 @@ public struct KitsVoiceModel: Codable, Sendable, Hashable {
     public var imageUrl: String?
     public var demoUrl: String?
 
-    public init(id: Int64, title: String?, isUsable: Bool? = true, tags: [String]? = [], imageUrl: String? = nil,
-                demoUrl: String? = nil) {
-        self.id = id
-        self.title = title
-        self.isUsable = isUsable
-        self.tags = tags
-        self.imageUrl = imageUrl
-        self.demoUrl = demoUrl
-    }
 }
 
 /// One page of a Kits list: `{data, meta}`.
@@ -60,10 +37,6 @@ public struct KitsPage<Item: Codable & Sendable & Hashable>: Codable, Sendable, 
     public var data: [Item]
     public var meta: KitsPageMeta
 
-    public init(data: [Item], meta: KitsPageMeta) {
-        self.data = data
-        self.meta = meta
-    }
 }
 
 /// Where a page sits in its list.
@@ -77,20 +50,6 @@ public struct KitsPageMeta: Codable, Sendable, Hashable {
     public var lastPageUrl: String?
     public var nextPageUrl: String?
     public var previousPageUrl: String?
-
-    public init(total: Int?, perPage: Int?, currentPage: Int?, lastPage: Int?, firstPage: Int? = 1,
-                firstPageUrl: String? = nil, lastPageUrl: String? = nil, nextPageUrl: String? = nil,
-                previousPageUrl: String? = nil) {
-        self.total = total
-        self.perPage = perPage
-        self.currentPage = currentPage
-        self.lastPage = lastPage
-        self.firstPage = firstPage
-        self.firstPageUrl = firstPageUrl
-        self.lastPageUrl = lastPageUrl
-        self.nextPageUrl = nextPageUrl
-        self.previousPageUrl = previousPageUrl
-    }
 
     /// The number of the next page, nil on the last one.
     public var nextPage: Int? {
@@ -126,5 +85,31 @@ public enum KitsTimestamp {
         let offset = parts.count > 2 ? String(parts[2]) : "+00:00"
         guard let whole = formatter.date(from: "\(parts[0]) \(seconds[0])\(offset)") else { return nil }
         return whole.addingTimeInterval(fraction)
+    }
+}
+
+/// Kits.ai's pre- and post-processing effects on the wire: the dub parameters `pre.<Effect>.<field>`
+/// (a number) and `pre.<Effect>` (true: the effect with the service's defaults) sent as the JSON text
+/// of the `pre` and `post` form fields (`{"NoiseGate": {"threshold_db": -40}}`).
+enum KitsEffects {
+    /// The JSON text of the `pre` and `post` fields the parameters ask for (nil when none).
+    static func formFields(_ parameters: DubParameters) -> (pre: String?, post: String?) {
+        func text(_ stage: String) -> String? {
+            var effects: [String: JSONValue] = [:]
+            for (key, value) in parameters.values where key.hasPrefix(stage + ".") {
+                let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
+                guard parts.count >= 2 else { continue }
+                var fields: [String: JSONValue]
+                if case let .object(existing)? = effects[parts[1]] { fields = existing } else { fields = [:] }
+                if parts.count == 3 {
+                    fields[parts[2]] = value
+                } else if value == .bool(false) {
+                    continue
+                }
+                effects[parts[1]] = .object(fields)
+            }
+            return effects.isEmpty ? nil : DubParameters.canonicalText(.object(effects))
+        }
+        return (text("pre"), text("post"))
     }
 }

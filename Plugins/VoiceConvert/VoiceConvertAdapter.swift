@@ -29,7 +29,7 @@ public struct VoiceConvertAdapter: Provider {
         } catch {
             throw error.providerError
         }
-        jobs = VoiceConvertJobFolder(folder: stateFolder)
+        jobs = VoiceConvertJobFolder(stateFolder)
     }
 
     // MARK: Dubs
@@ -159,14 +159,10 @@ public struct VoiceConvertAdapter: Provider {
                 throw VoiceConvertError.invalidResponse(operation: "GET /api/v2/tasks/\(taskID)",
                                                         detail: "status '\(task.status)' with no audioUrl to download")
             }
-            do {
-                try await client.download(audio, to: destination)
-            } catch let error as VoiceConvertError where error.isExpiredLink {
-                // A storage link that expired before (or while) it was fetched: read the task again for
-                // a fresh one, once.
-                guard let again = try await client.task(taskID).audioURL else { throw error }
-                try? FileManager.default.removeItem(at: destination)
-                try await client.download(again, to: destination)
+            // A storage link that expired before (or while) it was fetched: the task is read again for a
+            // fresh one, once.
+            try await client.download(audio, to: destination) { () throws(VoiceConvertError) -> String? in
+                try await client.task(taskID).audioURL
             }
             for name in job.published { publisher?.remove(name) }
         }
@@ -305,5 +301,75 @@ public struct VoiceConvertAdapter: Provider {
         let names = ((try? MediaProbe.probe(file))?.formatName ?? "").split(separator: ",").map { String($0).lowercased() }
         for known in ["wav", "mp3", "flac", "ogg", "mp4", "m4a"] where names.contains(known) { return known }
         return file.pathExtension.isEmpty ? "wav" : file.pathExtension.lowercased()
+    }
+}
+
+/// A voice-convert dub as DubKit keeps it between steps: the service has one request (the POST that
+/// names both audio URLs and starts the task), so upload (publishing the audio) and preprocess
+/// (measuring it) happen here, in a folder that outlives the process.
+struct VoiceConvertJob: Codable, Sendable {
+    /// How far the job got.
+    enum Stage: String, Codable, Sendable {
+        case created, uploaded, preprocessed
+        /// The POST was sent and its answer not yet recorded.
+        case submitting
+        /// The service answered with its task id.
+        case submitted
+    }
+
+    var id: String
+    /// The POST's body; the URLs are filled in by upload.
+    var request: VoiceConvertRequest
+    /// The reference as the voice named it: an http(s) URL or a local file.
+    var reference: String
+    /// The dub's own link, when it has one: the source URL.
+    var link: String?
+    var stage: Stage
+    var inputDurationMs: Int64?
+    /// Files this job put in the publish folder, removed once the result is downloaded.
+    var published: [String] = []
+    var taskID: String?
+
+    /// The output's expected length factor (Seed-VC's length_adjust; 1 when not given).
+    var lengthAdjust: Double { request.lengthAdjust ?? 1 }
+}
+
+/// The folder of voice-convert jobs: `<id>.json`.
+typealias VoiceConvertJobFolder = JobFolder<VoiceConvertJob, VoiceConvertError>
+
+extension VoiceConvertJob: JobRecord {}
+
+/// Where local audio is made reachable by URL: a folder the user's web server publishes
+/// (`VOICECONVERT_PUBLISH_DIR`) at a public base URL (`VOICECONVERT_PUBLIC_URL`).
+struct VoiceConvertPublisher: Sendable {
+    let folder: URL
+    let publicBase: URL
+
+    /// The publisher the environment sets up, nil when either variable is missing.
+    init?(environment: [String: String]) throws(VoiceConvertError) {
+        guard let dir = environment["VOICECONVERT_PUBLISH_DIR"], !dir.isEmpty,
+              let base = environment["VOICECONVERT_PUBLIC_URL"], !base.isEmpty else { return nil }
+        guard let url = WebAddress.url(base) else {
+            throw .invalidValue(field: "VOICECONVERT_PUBLIC_URL", value: base, allowed: "an http(s) URL")
+        }
+        folder = URL(fileURLWithPath: dir, isDirectory: true)
+        publicBase = url
+    }
+
+    /// Copies `file` into the folder as `name` and answers its public URL.
+    func publish(_ file: URL, as name: String) throws(VoiceConvertError) -> String {
+        let target = folder.appendingPathComponent(name)
+        do {
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: file, to: target)
+        } catch {
+            throw .publish(path: file.path, detail: error.localizedDescription)
+        }
+        return publicBase.appendingPathComponent(name).absoluteString
+    }
+
+    /// Removes a published file.
+    func remove(_ name: String) {
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
     }
 }

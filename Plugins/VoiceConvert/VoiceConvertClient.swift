@@ -25,7 +25,7 @@ public struct VoiceConvertClient: Sendable {
         } catch {
             throw .invalidValue(field: "request body", value: "\(request)", allowed: "JSON-encodable values")
         }
-        return try await call(.post, "api/v2/voice/convert", body: body, decoding: VoiceConvertAccepted.self)
+        return try await api.call(.post, "api/v2/voice/convert", body: body, decoding: VoiceConvertAccepted.self)
     }
 
     /// `GET /api/v2/tasks/{task_id}`.
@@ -33,47 +33,13 @@ public struct VoiceConvertClient: Sendable {
         guard !id.isEmpty, id.count <= 100, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw .invalidResponse(operation: "GET /api/v2/tasks", detail: "task_id \(id.debugDescription) is not an id")
         }
-        return try await call(.get, "api/v2/tasks/\(id)", decoding: VoiceConvertTask.self)
+        return try await api.call(.get, "api/v2/tasks/\(id)", decoding: VoiceConvertTask.self)
     }
 
-    /// Downloads a result URL (no key sent: it is storage, not the API) into `destination`, resuming a cut transfer.
-    public func download(_ address: String, to destination: URL, operation: String = "GET audioUrl") async throws(VoiceConvertError) {
-        guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https" else {
-            throw .invalidResponse(operation: operation, detail: "\(address) is not an http(s) URL")
-        }
-        try await api.download(url, to: destination, operation: operation)
-    }
-
-    private func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, body: HTTPRequestBody = .empty,
-                                        decoding: Value.Type) async throws(VoiceConvertError) -> Value {
-        var headers = HTTPHeaders()
-        headers.set("Authorization", "Bearer \(try api.key())")
-        headers.set("Accept", "application/json")
-        let request = HTTPRequest(method, try api.url(path), headers: headers, body: body)
-        return try await api.call(request, operation: "\(method.rawValue) /\(path)", decoding: Value.self)
-    }
-
-    /// The typed error for a status, its body (`{error: {code, type, message}}` or text) and `Retry-After`.
-    static func map(status: Int, body: String, retryAfter: String?, operation: String) -> VoiceConvertError {
-        let parsed = body.data(using: .utf8).flatMap { try? JSONDecoder().decode(VoiceConvertErrorBody.self, from: $0) }?.detail
-        let code = parsed?.code ?? "http_\(status)"
-        let message = summary(parsed?.message ?? body)
-        switch status {
-        case 401: return .unauthorized(operation: operation, code: parsed?.code ?? "unauthorized", message: message)
-        case 402: return .insufficientCredits(operation: operation, message: message)
-        case 404: return .notFound(operation: operation, message: message)
-        case 400, 422: return .rejected(operation: operation, status: status, code: code, message: message)
-        case 429: return .rateLimited(operation: operation, retryAfter: retryAfter.flatMap { RetryPolicy.parseRetryAfter($0) },
-                                      message: message)
-        case 500..<600: return .server(operation: operation, status: status, message: message)
-        default: return .unexpected(operation: operation, status: status, code: code, message: message)
-        }
-    }
-
-    private static func summary(_ text: String) -> String {
-        let line = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .trimmingCharacters(in: .whitespaces)
-        if line.isEmpty { return "(no details)" }
-        return line.count > 200 ? String(line.prefix(200)) + "…" : line
+    /// Downloads a result URL (no key sent: it is storage, not the API) into `destination`, resuming a cut
+    /// transfer; an expired one is replaced once by the address `refreshed` reads again.
+    public func download(_ address: String, to destination: URL, operation: String = "GET audioUrl",
+                         refreshed: () async throws(VoiceConvertError) -> String? = { nil }) async throws(VoiceConvertError) {
+        try await api.download(signed: address, to: destination, operation: operation, refreshed: refreshed)
     }
 }

@@ -102,21 +102,26 @@ extension VoiceConvertError: LocalizedError {
     }
 }
 
-extension VoiceConvertError {
-    /// True for the answer to a storage link that has expired (or been revoked): 403 or 410.
-    var isExpiredLink: Bool {
-        if case let .unexpected(_, status, _, _) = self { return status == 403 || status == 410 }
-        return false
-    }
-}
-
 extension VoiceConvertError: AdapterError {
     public var isAnswerLost: Bool {
         if case .answerLost = self { true } else { false }
     }
 
-    /// A status other than 2xx, read by ``VoiceConvertClient/map(status:body:retryAfter:operation:)``.
+    /// The typed error for a status other than 2xx, its body (`{error: {code, type, message}}` or text)
+    /// and its `Retry-After`.
     public static func refusal(_ response: HTTPResponse, operation: String) -> VoiceConvertError {
-        VoiceConvertClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
+        let status = response.status
+        let parsed = (try? JSONDecoder().decode(VoiceConvertErrorBody.self, from: response.body))?.detail
+        let code = parsed?.code ?? "http_\(status)"
+        let message = summary(parsed?.message ?? response.text, limit: 200)
+        switch status {
+        case 401: return .unauthorized(operation: operation, code: parsed?.code ?? "unauthorized", message: message)
+        case 402: return .insufficientCredits(operation: operation, message: message)
+        case 404: return .notFound(operation: operation, message: message)
+        case 400, 422: return .rejected(operation: operation, status: status, code: code, message: message)
+        case 429: return .rateLimited(operation: operation, retryAfter: response.retryAfter, message: message)
+        case 500..<600: return .server(operation: operation, status: status, message: message)
+        default: return .unexpected(operation: operation, status: status, code: code, message: message)
+        }
     }
 }

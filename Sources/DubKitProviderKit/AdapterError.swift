@@ -31,11 +31,11 @@ extension AdapterError {
             : .unreachable(operation: operation, detail: detail)
     }
 
-    /// A service's message as an error quotes it: on one line, at most 300 characters, `(no details)` when empty.
-    public static func summary(_ text: String) -> String {
+    /// A service's message as an error quotes it: on one line, at most `limit` characters, `(no details)` when empty.
+    public static func summary(_ text: String, limit: Int = 300) -> String {
         let line = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
             .trimmingCharacters(in: .whitespaces)
         if line.isEmpty { return "(no details)" }
-        return line.count > 300 ? String(line.prefix(300)) + "…" : line
+        return line.count > limit ? String(line.prefix(limit)) + "…" : line
     }
 }

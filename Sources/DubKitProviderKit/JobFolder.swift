@@ -102,3 +102,16 @@ public struct JobFolder<Record: JobRecord, Failure: Error>: Sendable {
         !id.isEmpty && id.count <= 128 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 }
+
+extension JobFolder where Failure: AdapterError {
+    /// The records in `folder`, with the folder's failures as the adapter's: an id it never makes as an
+    /// invalid value, a record gone or unreadable as job state saying to start a new job.
+    public init(_ folder: URL) {
+        self.init(folder) { error in
+            guard let path = error.path else {
+                return .invalidValue(field: "job id", value: error.detail, allowed: "an id made by this adapter")
+            }
+            return .jobState(path: path, detail: error.detail + "; run `dubkit dub retry` to start a new job")
+        }
+    }
+}

@@ -12,15 +12,19 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
     public let baseURLVariable: String
     /// The key, or the adapter's error saying where to set it; asked for on every request.
     public let key: @Sendable () throws(Failure) -> String
+    /// How the key goes on a request ``request(_:_:query:body:accept:timeout:stallTimeout:)`` builds.
+    public let auth: ProviderAuth
     private let http: HTTPClient
 
-    /// The API at `baseURL`; `key` is asked for on every request, `log` sees every exchange (key masked).
-    /// `retry` is the HTTP layer's policy (honouring `Retry-After`); one attempt unless an adapter's
-    /// service documents safe repeats, as the workflow decides when to try a step again.
-    public init(baseURL: URL, variable: String, retry: RetryPolicy = .never, log: (@Sendable (String) -> Void)? = nil,
-                key: @escaping @Sendable () throws(Failure) -> String) throws {
+    /// The API at `baseURL`; `key` is asked for on every request and sent as `auth` says, `log` sees
+    /// every exchange (key masked). `retry` is the HTTP layer's policy (honouring `Retry-After`); one
+    /// attempt unless an adapter's service documents safe repeats, as the workflow decides when to try
+    /// a step again.
+    public init(baseURL: URL, variable: String, auth: ProviderAuth = .authorization("Bearer"), retry: RetryPolicy = .never,
+                log: (@Sendable (String) -> Void)? = nil, key: @escaping @Sendable () throws(Failure) -> String) throws {
         self.baseURL = baseURL
         baseURLVariable = variable
+        self.auth = auth
         self.key = key
         http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: retry, log: log))
     }
@@ -33,6 +37,31 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         if !query.isEmpty { components.queryItems = query }
         guard let url = components.url else { throw .invalidValue(field: "request URL", value: path, allowed: "a valid URL") }
         return url
+    }
+
+    /// A request for `path` below the base URL with the key as ``auth`` says and `Accept: accept`.
+    /// `timeout` and `stallTimeout` are the HTTP layer's (nil: its defaults; a timeout of 0: none).
+    public func request(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [], body: HTTPRequestBody = .empty,
+                        accept: String = "application/json", timeout: Double? = nil,
+                        stallTimeout: Double? = nil) throws(Failure) -> HTTPRequest {
+        var headers = HTTPHeaders()
+        let key = try key()
+        switch auth {
+        case let .authorization(scheme): headers.set("Authorization", "\(scheme) \(key)")
+        case let .header(name): headers.set(name, key)
+        }
+        headers.set("Accept", accept)
+        return HTTPRequest(method, try url(path, query: query), headers: headers, body: body, timeout: timeout,
+                           stallTimeout: stallTimeout)
+    }
+
+    /// Sends `method path` once (built by ``request(_:_:query:body:accept:timeout:stallTimeout:)``) and
+    /// decodes its JSON answer as `Value`; the operation in messages is `METHOD /path`.
+    public func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],
+                                       body: HTTPRequestBody = .empty, timeout: Double? = nil,
+                                       decoding: Value.Type) async throws(Failure) -> Value {
+        try await call(request(method, path, query: query, body: body, timeout: timeout),
+                       operation: "\(method.rawValue) /\(path)", decoding: Value.self)
     }
 
     /// Sends `request` once; its answer when the status is 2xx, the adapter's error otherwise.
@@ -64,15 +93,54 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
     /// (with no body), any other failure ``AdapterError/unreachable(operation:detail:)``.
     public func download(_ url: URL, to destination: URL, operation: String) async throws(Failure) {
         do {
+            try await fetch(url, to: destination, operation: operation)
+        } catch {
+            throw error.failure
+        }
+    }
+
+    /// A failed download: the adapter's error, and whether the storage refused the link as expired.
+    private struct DownloadFailure: Error {
+        var failure: Failure
+        var isExpiredLink: Bool
+    }
+
+    private func fetch(_ url: URL, to destination: URL, operation: String) async throws(DownloadFailure) {
+        do {
             _ = try await http.download(HTTPRequest(.get, url), to: destination)
         } catch let error as HTTPError {
             if let status = error.statusCode {
-                throw .refusal(HTTPResponse(status: status, headers: HTTPHeaders(), body: Data()), operation: operation)
+                throw DownloadFailure(failure: .refusal(HTTPResponse(status: status, headers: HTTPHeaders(), body: Data()), operation: operation),
+                                      isExpiredLink: status == 403 || status == 410)
             }
-            throw .unreachable(operation: operation, detail: Self.describe(error))
+            throw DownloadFailure(failure: .unreachable(operation: operation, detail: Self.describe(error)), isExpiredLink: false)
         } catch {
-            throw .unreachable(operation: operation, detail: "\(error)")
+            throw DownloadFailure(failure: .unreachable(operation: operation, detail: "\(error)"), isExpiredLink: false)
         }
+    }
+
+    /// Downloads the signed storage address `address` (no key is sent) into `destination`, as
+    /// ``download(_:to:operation:)``; an address that is not http(s) is the adapter's
+    /// ``AdapterError/invalidResponse(operation:detail:)``. When the storage answers 403 or 410 (the
+    /// link expired before or while it was fetched), `refreshed` is asked once for a new address.
+    public func download(signed address: String, to destination: URL, operation: String,
+                         refreshed: () async throws(Failure) -> String?) async throws(Failure) {
+        let url = try signedURL(address, operation: operation)
+        do {
+            try await fetch(url, to: destination, operation: operation)
+        } catch {
+            guard error.isExpiredLink, let again = try await refreshed() else { throw error.failure }
+            try? FileManager.default.removeItem(at: destination)
+            try await download(signedURL(again, operation: operation), to: destination, operation: operation)
+        }
+    }
+
+    /// The signed address as a URL, refused unless http(s).
+    public func signedURL(_ address: String, operation: String) throws(Failure) -> URL {
+        guard let url = WebAddress.url(address) else {
+            throw .invalidResponse(operation: operation, detail: "\(Redaction.url(address)) is not an http(s) URL")
+        }
+        return url
     }
 
     /// Sends `request` once and decodes its JSON answer as `Value`.
@@ -98,9 +166,9 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
 extension ProviderAPI where Failure: ProviderWireError {
     /// The API as `configuration` places it, with the HTTP layer's `retry` policy; `log` sees every
     /// exchange (key masked).
-    public init(_ configuration: ProviderConfiguration<Failure>, retry: RetryPolicy = .never,
-                log: (@Sendable (String) -> Void)? = nil) throws {
-        try self.init(baseURL: configuration.baseURL, variable: configuration.baseURLVariable, retry: retry, log: log,
-                      key: configuration.key)
+    public init(_ configuration: ProviderConfiguration<Failure>, auth: ProviderAuth = .authorization("Bearer"),
+                retry: RetryPolicy = .never, log: (@Sendable (String) -> Void)? = nil) throws {
+        try self.init(baseURL: configuration.baseURL, variable: configuration.baseURLVariable, auth: auth, retry: retry,
+                      log: log, key: configuration.key)
     }
 }

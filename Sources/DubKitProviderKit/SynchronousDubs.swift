@@ -25,12 +25,7 @@ public struct SynchronousDubs<Service: SynchronousService>: Sendable {
     /// The dubs kept in `folder`, sent to `service`.
     public init(folder: URL, service: Service) {
         self.service = service
-        jobs = JobFolder(folder) { error in
-            guard let path = error.path else {
-                return .invalidValue(field: "job id", value: error.detail, allowed: "an id made by this adapter")
-            }
-            return .jobState(path: path, detail: error.detail + "; run `dubkit dub retry` to start a new job")
-        }
+        jobs = JobFolder(folder)
     }
 
     /// Records a new job for `conversion` (checked by the adapter), after removing results past their lifetime.

@@ -72,4 +72,31 @@ struct ParameterCatalogueTests {
         let plain = DubSettings.stored(pitchShift: -3, parameters: .empty)
         #expect(plain.pitchShift == -3 && plain.parameters == .empty)
     }
+
+    @Test("each provider parameter is defined once; a descriptor built from the catalogue takes its ends and refuses a step outside, naming it",
+          arguments: ["elevenlabs", "kits", "voiceconvert"])
+    func providerParameters(_ provider: String) throws {
+        let entries = ParameterCatalogue.providerParameters.filter { $0.providers.contains(provider) }
+        #expect(!entries.isEmpty)
+        #expect(Set(entries.map(\.name)).count == entries.count, "a name defined twice for \(provider)")
+        let descriptor = ProviderDescriptor(id: provider, name: provider, capabilities: [.convert],
+                                            parameters: ParameterCatalogue.specs(for: provider))
+        for entry in entries {
+            let ends: [(Double, Double)] = switch entry.kind {
+            case let .number(range): [(range.lowerBound, range.lowerBound - 0.5), (range.upperBound, range.upperBound + 0.5)]
+            case let .integer(range): [(Double(range.lowerBound), Double(range.lowerBound) - 1), (Double(range.upperBound), Double(range.upperBound) + 1)]
+            default: []
+            }
+            for (inside, outside) in ends {
+                try descriptor.validate(pitchShift: 0, parameters: try DubParameters([entry.name: .number(inside)]))
+                #expect(throws: ProviderError.invalidParameter(provider: provider, field: entry.name, value: outside.rounded() == outside ? String(Int64(outside)) : String(outside),
+                                                               allowed: entry.spec.allowed)) {
+                    try descriptor.validate(pitchShift: 0, parameters: try DubParameters([entry.name: .number(outside)]))
+                }
+            }
+        }
+        // The catalogue's pitch is the one every provider that takes it lists, under its own name or the wire's.
+        let pitch = entries.first { ParameterCatalogue.pitchShift.names.contains($0.name) }
+        #expect(pitch.map { $0.integerRange == -24...24 } ?? (provider == "elevenlabs"))
+    }
 }
