@@ -10,11 +10,14 @@ let package = Package(
         .library(name: "DubKitMedia", targets: ["DubKitMedia"]),
         .library(name: "DubKitHTTP", targets: ["DubKitHTTP"]),
         .library(name: "DubKitProviderKit", targets: ["DubKitProviderKit"]),
+        .library(name: "DubKitPostgres", targets: ["DubKitPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -33,6 +36,15 @@ let package = Package(
                 "DubKitHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The PostgreSQL store (issue 21): the only module that depends on postgres-nio (and so on SwiftNIO).
+        .target(
+            name: "DubKitPostgres",
+            dependencies: [
+                "DubKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -174,6 +186,14 @@ let package = Package(
             name: "DubKitTests",
             dependencies: [
                 "DubKit", "DubKitMedia", "DubKitHTTP", "DubKitTestSupport", "FakeVoiceDub", "StoreTortureHelper",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "DubKitPostgresTests",
+            dependencies: [
+                "DubKitPostgres", "DubKit", "DubKitTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
