@@ -16,16 +16,19 @@ import Foundation
 /// Training: create makes the dataset (its id is the voice's provider id), each dataset file is
 /// uploaded once (recorded, and looked up in the dataset's files after an interrupted upload), train
 /// creates the fine-tune once (looked up among the account's fine-tunes after an interrupted request),
-/// and poll reads it at most every 10 s until it completes and names its voice.
-public struct CartesiaAdapter: Provider {
+/// and poll reads it until it completes and names its voice (the core keeps the reads of one
+/// fine-tune 10 s apart, across processes).
+public struct CartesiaAdapter: ConfiguredPolling {
     public let descriptor = CartesiaDescriptor.value
     /// The HTTP client of the API.
     public let client: CartesiaClient
     /// Seconds between two reads of one fine-tune.
     public let pollInterval: Double
+    /// Dubs are converted in one request and read from the state folder: the runner's interval applies.
+    public var dubPollInterval: Double? { nil }
+    public var trainingPollInterval: Double? { pollInterval }
     private let dubs: SynchronousDubs<CartesiaVoiceChanger>
     private let trainings: CartesiaTrainingFolder
-    private let gate: CartesiaPollGate
 
     /// An adapter keeping its jobs and trainings in `stateFolder`, with the key, base URL and poll
     /// interval from `environment` (`CARTESIA_API_KEY` or a saved key, `CARTESIA_BASE_URL`, `DUBKIT_POLL_INTERVAL`).
@@ -37,7 +40,6 @@ public struct CartesiaAdapter: Provider {
         pollInterval = configuration.pollInterval
         dubs = SynchronousDubs(folder: stateFolder, service: CartesiaVoiceChanger(client: client))
         trainings = CartesiaTrainingFolder(folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
-        gate = CartesiaPollGate(interval: pollInterval, folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
     }
 
     // MARK: Account and catalogue
@@ -237,7 +239,7 @@ public struct CartesiaAdapter: Provider {
         }
     }
 
-    /// Reads the fine-tune (at most every 10 s); once completed, its voice (`GET /fine-tunes/{id}/voices`).
+    /// Reads the fine-tune once; once completed, its voice (`GET /fine-tunes/{id}/voices`).
     public func pollVoice(voiceID: String) async throws -> VoiceJobState {
         try await typed {
             var training = try await settled(try trainings.load(voiceID))
@@ -245,15 +247,7 @@ public struct CartesiaAdapter: Provider {
             if (training.status == .completed && training.voiceID != nil) || training.status == .failed {
                 return Self.state(training)
             }
-            try await gate.enter(fineTuneID)
-            let fineTune: CartesiaFineTune
-            do {
-                fineTune = try await client.fineTune(fineTuneID)
-            } catch {
-                await gate.leave(fineTuneID)
-                throw error
-            }
-            await gate.leave(fineTuneID)
+            let fineTune = try await client.fineTune(fineTuneID)
             training.status = fineTune.status
             if fineTune.status == .completed {
                 if let voice = try await client.fineTuneVoices(fineTuneID).data.first {

@@ -9,17 +9,18 @@ import Foundation
 ///
 /// Preprocess, generate and clone are sent once per dub or voice: when one fails in a way that leaves
 /// its outcome open (a dropped connection, a 5xx), the job is looked up instead of sending it again.
-/// Reads of a job are kept `pollInterval` apart (3 s, shorter only through `DUBKIT_POLL_INTERVAL`), also
-/// across processes sharing the state folder.
+/// Each operation is one step: the core polls a job until it moves on, and keeps its reads
+/// `pollInterval` apart (3 s, shorter only through `DUBKIT_POLL_INTERVAL`) across processes.
 /// Failures reach the core as ``ProviderError`` carrying VoiceDub's code and a message with what to do.
-public struct VoiceDubAdapter: Provider {
+public struct VoiceDubAdapter: ConfiguredPolling {
     public let descriptor = VoiceDubDescriptor.value
     /// The HTTP client of the API.
     public let client: VoiceDubClient
     /// Seconds between two reads of one job.
     public let pollInterval: Double
+    public var dubPollInterval: Double? { pollInterval }
+    public var trainingPollInterval: Double? { pollInterval }
     private let uploads: VoiceDubUploadURLs
-    private let gate: VoiceDubPollGate
     private let seen = VoiceDubSeenJobs()
 
     /// An adapter keeping upload URLs in `stateFolder`, with the key, base URL and poll interval taken
@@ -30,7 +31,6 @@ public struct VoiceDubAdapter: Provider {
         let configuration = try ProviderConfiguration<VoiceDubError>(VoiceDubDescriptor.value, environment: environment)
         client = try VoiceDubClient(baseURL: configuration.baseURL, retry: retry, log: log, key: configuration.key)
         pollInterval = configuration.pollInterval
-        gate = VoiceDubPollGate(interval: pollInterval, folder: stateFolder)
         uploads = VoiceDubUploadURLs(folder: stateFolder)
     }
 
@@ -112,17 +112,17 @@ public struct VoiceDubAdapter: Provider {
     public func preprocessDub(jobID: String) async throws -> DubJobState {
         try await typed {
             let operation = "POST /v1/me/dubs/\(jobID)/preprocess"
+            let dub: VoiceDubDub
             do {
-                await seen.record(try await client.preprocess(dubID: jobID))
+                dub = try await client.preprocess(dubID: jobID)
+                await seen.record(dub)
             } catch VoiceDubError.dubIsNotNew {
                 // An earlier request (whose answer was lost) started it: follow it.
-            } catch let error as VoiceDubError where error.isRetryable {
-                try await settle(jobID, after: error, operation: operation, sent: { $0 != .new })
-            }
-            var dub = try await read(jobID)
-            while dub.status == .preprocessing {
                 dub = try await read(jobID)
+            } catch let error as VoiceDubError where error.isRetryable {
+                dub = try await settle(jobID, after: error, operation: operation, sent: { $0 != .new })
             }
+            // The core polls a dub still `preprocessing` until it is preprocessed.
             switch dub.status {
             case .error:
                 let failure = Self.state(dub).failure
@@ -177,9 +177,6 @@ public struct VoiceDubAdapter: Provider {
         try await typed {
             var dub = try await lastSeen(jobID)
             if dub.status != .done || dub.dubUrl == nil { dub = try await read(jobID) }
-            while Self.pastPreprocessed(dub.status) && dub.status != .done && dub.status != .error {
-                dub = try await read(jobID)
-            }
             if dub.status == .error, let failure = Self.state(dub).failure {
                 throw VoiceDubError.unexpected(operation: "dub \(jobID)", status: nil, code: failure.code, message: failure.message)
             }
@@ -223,7 +220,7 @@ public struct VoiceDubAdapter: Provider {
     private static func resultPart(_ jobID: String) -> String { "dub-\(jobID)-result" }
 
     /// The dub is done and its result stored: the files kept for it in the state folder (its upload
-    /// URL and the end of its last read) are no longer needed, and go, so the folder does not grow
+    /// URL and a part file of its result) are no longer needed, and go, so the folder does not grow
     /// with every dub ever run.
     public func releaseDubResult(jobID: String) async throws {
         await forget("dub", jobID)
@@ -231,7 +228,7 @@ public struct VoiceDubAdapter: Provider {
 
     // MARK: Custom voices
 
-    /// The voice is trained: its upload URLs and poll-time file go from the state folder.
+    /// The voice is trained: its upload URLs go from the state folder.
     public func releaseVoiceTraining(voiceID: String) async throws {
         await forget("voice", voiceID)
     }
@@ -240,7 +237,6 @@ public struct VoiceDubAdapter: Provider {
     private func forget(_ kind: String, _ id: String) async {
         uploads.forget(kind, id)
         if kind == "dub" { PartialDownload.remove(folder: uploads.folder, name: Self.resultPart(id)) }
-        await gate.forget("\(kind)-\(id)")
     }
 
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {
@@ -322,45 +318,18 @@ public struct VoiceDubAdapter: Provider {
 
     // MARK: Reads and settling
 
-    /// How many times a read of a job is tried when it fails transiently (429, 5xx, no answer).
-    static let readAttempts = 4
-
-    /// Reads a dub through the gate. The HTTP layer does not retry these reads (its backoff is shorter
-    /// than the interval): a read that fails transiently is tried again here, through the gate.
+    /// Reads a dub once. The HTTP layer does not retry it (its backoff is shorter than the poll
+    /// interval): a read that fails transiently fails the step, which the core tries again, paced.
     private func read(_ id: String) async throws(VoiceDubError) -> VoiceDubDub {
-        let dub = try await paced("dub-\(id)", "GET /v1/me/dubs/\(id)") { () async throws(VoiceDubError) in
-            try await client.dub(id, retry: .never)
-        }
+        let dub = try await client.dub(id, retry: .never)
         await seen.record(dub)
         return dub
     }
 
     private func readVoice(_ id: String) async throws(VoiceDubError) -> VoiceDubVoice {
-        let voice = try await paced("voice-\(id)", "GET /v1/me/voices/\(id)") { () async throws(VoiceDubError) in
-            try await client.voice(id, retry: .never)
-        }
+        let voice = try await client.voice(id, retry: .never)
         await seen.record(voice)
         return voice
-    }
-
-    private func paced<T: Sendable>(_ key: String, _ operation: String,
-                                    _ request: () async throws(VoiceDubError) -> T) async throws(VoiceDubError) -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do { try await gate.enter(key) } catch { throw .unreachable(operation: operation, detail: "cancelled") }
-            let result: Result<T, VoiceDubError>
-            do { result = .success(try await request()) } catch { result = .failure(error) }
-            await gate.leave(key)
-            switch result {
-            case let .success(value):
-                return value
-            case let .failure(error) where error.isRetryable && attempt < Self.readAttempts:
-                continue
-            case let .failure(error):
-                throw error
-            }
-        }
     }
 
     /// The dub as last read in this process, or read now.

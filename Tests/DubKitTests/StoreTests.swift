@@ -15,10 +15,10 @@ struct StoreTests {
             #expect(try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") == true)
             let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
             for table in ["project", "media", "voice", "dataset", "dataset_file", "dub", "stage_attempt",
-                          "export", "export_dub", "event", "lifecycle_transition"] {
+                          "export", "export_dub", "event", "lifecycle_transition", "provider_pace"] {
                 #expect(tables.contains(table), "missing table \(table)")
             }
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1-domain-model", "v2-voice-model-data", "v3-voice-training-request", "v4-dataset-file-analysis", "v5-dub-link-download", "v6-dub-sync-report", "v7-voice-credits-required", "v8-voice-training-parameters", "v9-dub-chunks", "v10-claims-and-paid-calls", "v11-dub-convert-key", "v12-paid-call-keeps-deleted"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1-domain-model", "v2-voice-model-data", "v3-voice-training-request", "v4-dataset-file-analysis", "v5-dub-link-download", "v6-dub-sync-report", "v7-voice-credits-required", "v8-voice-training-parameters", "v9-dub-chunks", "v10-claims-and-paid-calls", "v11-dub-convert-key", "v12-paid-call-keeps-deleted", "v13-provider-pace"])
         }
         #expect(try store.info().name == "fresh")
         for sub in ["media", "exports"] {

@@ -89,6 +89,19 @@ struct VoiceDubHarness {
         return try await runner.run(id)
     }
 
+    /// The adapter paced as the core paces it (the reads of a job kept apart in the project's store).
+    var paced: PacedProvider { PacedProvider(adapter, store: store, pollInterval: nil) }
+
+    /// Sends `job`'s preprocess and polls it, paced, until VoiceDub has preprocessed it, as the core's
+    /// preprocess stage does.
+    @discardableResult
+    func preprocess(_ job: String) async throws -> DubJobState {
+        var state = try await adapter.preprocessDub(jobID: job)
+        let paced = paced
+        while state.status == .preprocessing { state = try await paced.pollDub(jobID: job) }
+        return state
+    }
+
     /// The core's voice trainer over the adapter, polling fast and retrying transient failures after short waits.
     func trainer() -> VoiceTrainer {
         var trainer = VoiceTrainer(store: store, provider: adapter, pollInterval: 0.01)

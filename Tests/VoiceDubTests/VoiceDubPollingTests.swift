@@ -47,8 +47,10 @@ struct VoiceDubPollingTests {
         #expect(h.adapter.descriptor.minimumPollInterval == 3)
         let created = try await h.adapter.createDub(DubJobRequest(voice: h.publicVoice, pitchShift: 0, separate: false,
                                                                   parameters: .empty))
-        _ = try await h.adapter.pollDub(jobID: created.jobID)
-        _ = try await h.adapter.pollDub(jobID: created.jobID)
+        // Paced as every runner paces it: by the core, in the project's store.
+        let paced = PacedProvider(h.adapter, store: h.store, pollInterval: nil)
+        _ = try await paced.pollDub(jobID: created.jobID)
+        _ = try await paced.pollDub(jobID: created.jobID)
         let times = h.fake.callTimes(.getDub, id: created.jobID)
         #expect(times.count == 2)
         if times.count == 2 { #expect(times[1] - times[0] >= .milliseconds(2990)) }
@@ -57,13 +59,17 @@ struct VoiceDubPollingTests {
     @Test("two adapters sharing a workspace (two dubkit processes) read one dub no faster than the interval together")
     func paceAcrossAdapters() async throws {
         let h = try VoiceDubHarness(pollInterval: 0.25)
-        let other = try h.secondAdapter() // its own in-memory gate: only the state folder is shared
+        // Each with its own store connection and pacer, as a second process opens the project: only the
+        // project's store is shared.
+        let second = try Workspace(root: h.dir.path("ws")).openProject("films")
+        let first = PacedProvider(h.adapter, store: h.store, pollInterval: nil)
+        let other = PacedProvider(try h.secondAdapter(), store: second, pollInterval: nil)
         let created = try await h.adapter.createDub(DubJobRequest(voice: h.publicVoice, pitchShift: 0, separate: false,
                                                                   parameters: .empty))
         let job = created.jobID
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for adapter in [h.adapter, other] {
+            for adapter in [first, other] {
                 group.addTask {
                     for _ in 0..<4 { _ = try await adapter.pollDub(jobID: job) }
                 }
@@ -76,7 +82,8 @@ struct VoiceDubPollingTests {
         for (earlier, later) in zip(times, times.dropFirst()) {
             #expect(later - earlier >= .milliseconds(250), "two reads \(later - earlier) apart")
         }
-        let kept = try FileManager.default.contentsOfDirectory(atPath: h.stateFolder.path)
-        #expect(kept.contains("poll-dub-\(job)"), "\(kept)")
+        // The pace is kept in the project's store, not in files of the adapter's state folder.
+        let kept = (try? FileManager.default.contentsOfDirectory(atPath: h.stateFolder.path)) ?? []
+        #expect(!kept.contains { $0.hasPrefix("poll-") }, "\(kept)")
     }
 }

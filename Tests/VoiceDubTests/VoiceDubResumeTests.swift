@@ -32,7 +32,7 @@ struct VoiceDubResumeTests {
         let created = try await h.adapter.createDub(DubJobRequest(voice: h.publicVoice, pitchShift: 0, separate: false,
                                                                   parameters: .empty))
         _ = try await h.adapter.uploadDub(jobID: created.jobID, audio: try h.tone("talk.wav", seconds: 1))
-        _ = try await h.adapter.preprocessDub(jobID: created.jobID)
+        try await h.preprocess(created.jobID)
         _ = try await h.adapter.generateDub(jobID: created.jobID)
 
         let later = try VoiceDubAdapter(stateFolder: h.dir.path("ws/plugins/.state/voicedub"), environment: h.environment)

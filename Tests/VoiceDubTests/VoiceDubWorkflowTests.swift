@@ -212,10 +212,11 @@ struct VoiceDubWorkflowTests {
                                                                   parameters: .empty))
         let job = created.jobID
         _ = try await h.adapter.uploadDub(jobID: job, audio: try h.tone("talk.wav", seconds: 1))
-        _ = try await h.adapter.preprocessDub(jobID: job)
+        try await h.preprocess(job)
         _ = try await h.adapter.generateDub(jobID: job)
-        var state = try await h.adapter.pollDub(jobID: job)
-        while state.status != .done && state.status != .error { state = try await h.adapter.pollDub(jobID: job) }
+        let paced = h.paced
+        var state = try await paced.pollDub(jobID: job)
+        while state.status != .done && state.status != .error { state = try await paced.pollDub(jobID: job) }
         #expect(state.status == .done)
         try await Task.sleep(for: .milliseconds(1100)) // the dubUrl the last read returned has expired
         let reads = h.fake.calls(.getDub, id: job)

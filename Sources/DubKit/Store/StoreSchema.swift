@@ -90,6 +90,21 @@ enum StoreSchema {
             // credits the deleted records had used stay counted in `project.deleted_credits_used`.
             try db.execute(sql: v12)
         }
+        migrator.registerMigration("v13-provider-pace") { db in
+            // The providers' pacing rules shared by every process on the project (``SharedPacer``):
+            // per provider and key (a job's reads), when its last request left and who holds its turn.
+            try db.create(table: ProviderPace.databaseTableName, options: .withoutRowID) { table in
+                table.column("provider_id", .text).notNull().check { length($0) > 0 }
+                table.column("key", .text).notNull().check { length($0) > 0 }
+                table.column("last_sent_ms", .integer)
+                table.column("holder_host", .text)
+                table.column("holder_pid", .integer)
+                table.column("holder_started_ms", .integer)
+                table.column("holder_turn", .integer)
+                table.column("held_until_ms", .integer)
+                table.primaryKey(["provider_id", "key"])
+            }
+        }
         return migrator
     }
 

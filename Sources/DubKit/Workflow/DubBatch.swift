@@ -67,7 +67,7 @@ public struct DubBatch: Sendable {
         }
         let limits = base.descriptor.limits
         // One pacing per provider for the whole batch; a provider handed over already paced keeps its own.
-        let provider = base as? PacedProvider ?? PacedProvider(base, pollInterval: pollInterval)
+        let provider = PacedProvider.wrapping(base, store: store, pollInterval: pollInterval)
         let width = min(jobsPerProvider, limits.maxConcurrentJobs ?? jobsPerProvider)
         var runner = DubRunner(store: store, provider: provider, pollInterval: pollInterval, budget: budget,
                                links: links, report: report)

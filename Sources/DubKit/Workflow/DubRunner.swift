@@ -11,6 +11,7 @@ import Foundation
 public struct DubRunner: Sendable {
     /// The project's store; while the runner advances a dub, fenced by its claim on the dub.
     public internal(set) var store: ProjectStore
+    /// The provider, paced (``PacedProvider``): reads of a job stay the poll interval apart.
     public let provider: any Provider
     /// Seconds between two polls of a job (never below the provider's minimum unless overridden for tests).
     public let pollInterval: Double
@@ -36,7 +37,12 @@ public struct DubRunner: Sendable {
                 links: LinkDownloader = LinkDownloader(),
                 report: @escaping @Sendable (String) -> Void = { _ in }, progress: @escaping @Sendable (Double) -> Void = { _ in }) {
         self.store = store
-        self.provider = provider
+        // A provider a batch paced keeps its pacing; any other has the reads of its jobs kept apart
+        // in the store, for every runner and process on the project (its other requests are not paced).
+        self.provider = provider as? PacedProvider ?? PacedProvider(
+            provider, pacer: RequestPacer(interval: 0),
+            polls: SharedPacer(store, provider: provider.descriptor.id,
+                               interval: PacedProvider.pollIntervals(of: provider, given: pollInterval).dubs))
         self.budget = budget
         self.links = links
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)

@@ -7,32 +7,65 @@ import Synchronization
 /// work. Every request (each HTTP request, each attempt of a retried one, each call handed to an
 /// external plugin) takes its turn at ``pacer`` (`requestsPerMinute`, and a Retry-After's pause);
 /// paid calls (generate, train) go one at a time at ``submissions`` (`submissionsPerMinute`); reads
-/// of one job go one at a time at ``polls`` (the poll interval). See docs/workflow.md.
+/// of one job go one at a time at ``polls`` (dubs) and ``trainingPolls`` (voices), the poll interval
+/// apart, across processes when they are kept in the project's store. See docs/workflow.md.
 public struct PacedProvider: Provider {
     public let base: any Provider
     /// Every request of the provider, one key: its turn ends when the request leaves.
     public let pacer: any RequestPacing
     /// The paid calls that start work at the provider, one key: a turn is the whole call.
     public let submissions: any RequestPacing
-    /// The reads of each job, one key a job: a turn is the whole call.
+    /// The reads of each dub job, one key a job: a turn is the whole call.
     public let polls: any RequestPacing
+    /// The reads of each voice training, one key a voice: a turn is the whole call.
+    public let trainingPolls: any RequestPacing
 
-    /// `base` paced by the given rules (unlimited submissions and polls when not given).
+    /// `base` paced by the given rules (unlimited submissions and polls when not given; trainings'
+    /// reads as the dubs' when not given).
     public init(_ base: any Provider, pacer: any RequestPacing, submissions: any RequestPacing = RequestPacer(interval: 0),
-                polls: any RequestPacing = RequestPacer(interval: 0)) {
+                polls: any RequestPacing = RequestPacer(interval: 0), trainingPolls: (any RequestPacing)? = nil) {
         self.base = base
         self.pacer = pacer
         self.submissions = submissions
         self.polls = polls
+        self.trainingPolls = trainingPolls ?? polls
     }
 
-    /// `base` paced by its descriptor's limits, reads of one job `pollInterval` apart (the descriptor's
-    /// minimum when nil; `DUBKIT_POLL_INTERVAL` shortens it for test and self-hosted servers).
+    /// `base` paced by its descriptor's limits, reads of one job `pollInterval` apart (see
+    /// ``pollIntervals(of:given:)``) within this process.
     public init(_ base: any Provider, pollInterval: Double?) {
         let limits = base.descriptor.limits
+        let (dubs, trainings) = Self.pollIntervals(of: base, given: pollInterval)
         self.init(base, pacer: RequestPacer(perMinute: limits.requestsPerMinute),
                   submissions: RequestPacer(perMinute: limits.submissionsPerMinute),
-                  polls: RequestPacer(interval: pollInterval ?? base.descriptor.minimumPollInterval))
+                  polls: RequestPacer(interval: dubs), trainingPolls: RequestPacer(interval: trainings))
+    }
+
+    /// `base` paced by its descriptor's limits, the reads of each job kept apart in `store` for every
+    /// runner and process on the project (``SharedPacer``).
+    public init(_ base: any Provider, store: any PaceStore, pollInterval: Double?) {
+        let limits = base.descriptor.limits
+        let (dubs, trainings) = Self.pollIntervals(of: base, given: pollInterval)
+        let id = base.descriptor.id
+        self.init(base, pacer: RequestPacer(perMinute: limits.requestsPerMinute),
+                  submissions: RequestPacer(perMinute: limits.submissionsPerMinute),
+                  polls: SharedPacer(store, provider: id, interval: dubs),
+                  trainingPolls: SharedPacer(store, provider: id, interval: trainings))
+    }
+
+    /// `base` as a runner of `store` uses it: as handed over when it is paced already, else with the
+    /// reads of each job kept apart in the store (``init(_:store:pollInterval:)``).
+    public static func wrapping(_ base: any Provider, store: any PaceStore, pollInterval: Double?) -> PacedProvider {
+        base as? PacedProvider ?? PacedProvider(base, store: store, pollInterval: pollInterval)
+    }
+
+    /// The seconds between two reads of one dub job and of one voice training: the provider's own when
+    /// it was configured with them (``ConfiguredPolling``; `DUBKIT_POLL_INTERVAL` shortens those for
+    /// test and self-hosted servers), else `given`, else the descriptor's minimum.
+    public static func pollIntervals(of base: any Provider, given: Double?) -> (dubs: Double, trainings: Double) {
+        let fallback = given ?? base.descriptor.minimumPollInterval
+        let configured = base as? any ConfiguredPolling
+        return (configured?.dubPollInterval ?? fallback, configured?.trainingPollInterval ?? fallback)
     }
 
     public var descriptor: ProviderDescriptor { base.descriptor }
@@ -51,7 +84,11 @@ public struct PacedProvider: Provider {
             return value
         } catch {
             if let gate, let turn { await gate.end(turn, lastSent: sends.lastLeft) }
-            if let wait = (error as? ProviderError)?.retryAfter { await pacer.pause(wait) }
+            if let wait = (error as? ProviderError)?.retryAfter {
+                await pacer.pause(wait)
+                // The call's own rule too: kept in the store, it holds every process's turns back.
+                await gate?.pause(wait)
+            }
             throw error
         }
     }
@@ -92,7 +129,7 @@ public struct PacedProvider: Provider {
         try await paced(submissions, Self.paidKey) { try await base.trainVoice(voiceID: voiceID) }
     }
     public func pollVoice(voiceID: String) async throws -> VoiceJobState {
-        try await paced(polls, "voice-\(voiceID)") { try await base.pollVoice(voiceID: voiceID) }
+        try await paced(trainingPolls, "voice-\(voiceID)") { try await base.pollVoice(voiceID: voiceID) }
     }
     /// Not paced: housekeeping on this machine.
     public func releaseVoiceTraining(voiceID: String) async throws { try await base.releaseVoiceTraining(voiceID: voiceID) }

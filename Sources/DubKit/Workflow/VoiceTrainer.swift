@@ -26,7 +26,7 @@ public struct VoiceTrainer: Sendable {
     public init(store: ProjectStore, provider: any Provider, pollInterval: Double? = nil, budget: Int64? = nil,
                 report: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
-        self.provider = provider as? PacedProvider ?? PacedProvider(provider, pollInterval: pollInterval)
+        self.provider = PacedProvider.wrapping(provider, store: store, pollInterval: pollInterval)
         self.pollInterval = pollInterval ?? max(provider.descriptor.minimumPollInterval, 0.05)
         self.budget = budget
         self.report = report
