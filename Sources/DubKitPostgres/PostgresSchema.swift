@@ -70,6 +70,23 @@ enum PostgresSchema {
             """,
             "ALTER TABLE project ADD COLUMN deleted_credits_used \(D.integer) NOT NULL DEFAULT 0 CHECK (deleted_credits_used >= 0)",
         ]),
+        PostgresMigration(name: "v13-provider-pace", statements: [
+            // The providers' pacing shared by every process on the project (SharedPacer); SQLite's
+            // WITHOUT ROWID table is an ordinary table with the same primary key here.
+            """
+            CREATE TABLE provider_pace (
+                provider_id TEXT NOT NULL CHECK (length(provider_id) > 0),
+                key TEXT NOT NULL CHECK (length(key) > 0),
+                last_sent_ms \(D.integer),
+                holder_host TEXT,
+                holder_pid \(D.integer),
+                holder_started_ms \(D.integer),
+                holder_turn \(D.integer),
+                held_until_ms \(D.integer),
+                PRIMARY KEY (provider_id, key)
+            )
+            """,
+        ]),
     ]
 
     private static let v1: [String] = [
