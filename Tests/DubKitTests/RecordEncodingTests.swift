@@ -102,6 +102,31 @@ struct RecordEncodingTests {
         }
     }
 
+    @Test("an event read column by column equals the Codable decoding of its row; an unknown kind names its column")
+    func eventRows() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Workspace(root: dir.url).createProject("rows")
+        let dub = try #require(try store.createDub(Dub(providerID: "local", voiceRef: "deep", sourceKind: .file, source: "a.wav")).id)
+        _ = try store.beginStage(.upload, dub: dub, jobID: "j1")
+        try store.write { (db: Database) throws in
+            var note = Event(at: Date(timeIntervalSince1970: 1_700_000_000.25), entity: .voice, entityID: 3, kind: .note,
+                             message: "a \"note\" ✓")
+            try note.insert(db)
+        }
+        try store.read { (db: Database) throws in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY id")
+            #expect(rows.count >= 2)
+            for row in rows {
+                #expect(try Event(row: row) == ViaDecodable<Event>(row: row).record)
+            }
+            let odd = try #require(try Row.fetchOne(db, sql: "SELECT id, at, entity, entity_id, 'shout' AS kind, from_status, to_status, message FROM event LIMIT 1"))
+            #expect { _ = try Event(row: odd) } throws: { error in
+                guard case DubKitError.invalidField(let field, let value, _) = error else { return false }
+                return field == "kind" && value == "shout"
+            }
+        }
+    }
+
     @Test("a dub read through its columns equals the Codable decoding of its row, with every column set")
     func dubRows() throws {
         let dir = try TemporaryDirectory()

@@ -129,19 +129,11 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
     /// optional column). Unknown statuses and kinds throw as ``StoredEnum`` does; unreadable times and
     /// JSON columns throw GRDB's error naming the column, as the Codable path does.
     public init(row: Row) throws {
-        func known<E: StoredEnum>(_ column: Columns) throws -> E {
-            let raw: String = try row.decode(forColumn: column)
-            guard let value = E(rawValue: raw) else {
-                throw DubKitError.invalidField(field: column.rawValue, value: raw,
-                                               allowed: E.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return value
-        }
         id = try row.decode(forColumn: Columns.id)
         providerID = try row.decode(forColumn: Columns.providerID)
         voiceRef = try row.decode(forColumn: Columns.voiceRef)
         voiceID = try row.decode(forColumn: Columns.voiceID)
-        sourceKind = try known(Columns.sourceKind)
+        sourceKind = try row.known(Columns.sourceKind)
         source = try row.decode(forColumn: Columns.source)
         linkMediaHash = try row.decode(forColumn: Columns.linkMediaHash)
         sourceMediaHash = try row.decode(forColumn: Columns.sourceMediaHash)
@@ -149,7 +141,7 @@ public struct Dub: Codable, Sendable, Hashable, FetchableRecord, MutablePersista
         pitchShift = try row.decode(forColumn: Columns.pitchShift)
         separate = try row.decode(forColumn: Columns.separate)
         parameters = try row.decode(forColumn: Columns.parameters)
-        status = try known(Columns.status)
+        status = try row.known(Columns.status)
         providerJobID = try row.decode(forColumn: Columns.providerJobID)
         inputDurationMs = try row.decode(forColumn: Columns.inputDurationMs)
         creditsRequired = try row.decode(forColumn: Columns.creditsRequired)

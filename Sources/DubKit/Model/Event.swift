@@ -6,7 +6,7 @@ public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
     public static let databaseTableName = "event"
 
     /// What happened.
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         case created, transition, note
     }
 
@@ -38,6 +38,32 @@ public struct Event: Codable, Sendable, Hashable, FetchableRecord, MutablePersis
 
     /// The table's columns, for queries.
     public typealias Columns = CodingKeys
+
+    /// Reads a row through its ``Columns``, as the Codable decoding does; an unknown entity or kind
+    /// throws ``DubKitError/invalidField(field:value:allowed:)`` naming the column.
+    public init(row: Row) throws {
+        id = try row.decode(forColumn: Columns.id)
+        at = try row.decode(forColumn: Columns.at)
+        entity = try row.known(Columns.entity)
+        entityID = try row.decode(forColumn: Columns.entityID)
+        kind = try row.known(Columns.kind)
+        fromStatus = try row.decode(forColumn: Columns.fromStatus)
+        toStatus = try row.decode(forColumn: Columns.toStatus)
+        message = try row.decode(forColumn: Columns.message)
+    }
+
+    /// Writes the columns through its ``Columns`` as GRDB's Codable encoding would (RecordEncodingTests
+    /// holds both equal): every status change of a dub appends an event.
+    public func encode(to container: inout PersistenceContainer) {
+        container[Columns.id] = id
+        container[Columns.at] = UTCDateText.storeValue(at)
+        container[Columns.entity] = entity.rawValue
+        container[Columns.entityID] = entityID
+        container[Columns.kind] = kind.rawValue
+        container[Columns.fromStatus] = fromStatus
+        container[Columns.toStatus] = toStatus
+        container[Columns.message] = message
+    }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -33,6 +33,20 @@ extension StoredEnum {
     }
 }
 
+extension Row {
+    /// The stored raw text of `column` as a value of `E`; an unknown text throws
+    /// ``DubKitError/invalidField(field:value:allowed:)`` naming the column and every known value, as
+    /// ``StoredEnum``'s Codable decoding does (records read column by column use this).
+    func known<E: RawRepresentable & CaseIterable>(_ column: some CodingKey) throws -> E where E.RawValue == String {
+        let raw: String = try decode(forColumn: column.stringValue)
+        guard let value = E(rawValue: raw) else {
+            throw DubKitError.invalidField(field: column.stringValue, value: raw,
+                                           allowed: E.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+}
+
 /// JSON columns (`dub.parameters`, `dub.sync_report`, `voice.training_parameters`) as GRDB's record
 /// encoder writes them, so rows stay byte for byte what earlier builds wrote.
 enum StoreJSON {
