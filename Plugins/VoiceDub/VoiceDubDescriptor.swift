@@ -4,6 +4,8 @@ import DubKit
 public enum VoiceDubDescriptor {
     /// The provider id, the prefix of `voicedub:<voice uuid>`.
     public static let id = "voicedub"
+    /// The variable that overrides the base URL.
+    public static let baseURLVariable = "VOICEDUB_BASE_URL"
     /// Dubs are limited to 30 minutes of input.
     public static let maxDurationSeconds: Double = 30 * 60
     /// The documented minimum time between two polls of one dub or voice.
@@ -19,6 +21,11 @@ public enum VoiceDubDescriptor {
     /// Training costs 10 credits per maxMinute.
     public static let creditsPerTrainingMinute: Int64 = 10
 
+    /// The filter values the public catalogue accepts (`GET /v1/voices`).
+    public static let languages = ["english", "spanish", "korean", "japanese", "french", "russian", "thai"]
+    public static let genres = ["pop", "rap", "rock", "country", "rnb", "alternative", "jazz"]
+    public static let styles = ["singing", "rapping", "speaking", "character", "other"]
+
     /// The descriptor the registry lists.
     public static let value = ProviderDescriptor(
         id: id, name: "VoiceDub",
@@ -28,10 +35,16 @@ public enum VoiceDubDescriptor {
         billing: .perStartedMinute(credits: 10, minimum: 10),
         keyVariable: "VOICEDUB_API_KEY",
         baseURL: "https://api.voicedub.ai",
-        baseURLVariable: "VOICEDUB_BASE_URL",
+        baseURLVariable: baseURLVariable,
         minimumPollInterval: minimumPollInterval,
         parameters: [
             ParameterCatalogue.pitchShift.spec(),
             ParameterSpec("separate", .bool, "separate vocals from the backing track; the same as --separate, and wins over it"),
         ])
+
+    /// A VoiceDub id (of a dub, a voice): letters, digits, `-` and `_` (a UUID), nothing that could
+    /// leave its place in a URL path.
+    static func isID(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 100 && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
 }

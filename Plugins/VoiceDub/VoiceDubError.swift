@@ -1,5 +1,6 @@
 import DubKit
 import DubKitProviderKit
+import DubKitHTTP
 import Foundation
 
 /// What went wrong talking to VoiceDub: every error body of the spec, 401/429/5xx, and the checks made
@@ -21,7 +22,8 @@ public enum VoiceDubError: ProviderWireError, Equatable {
     case unauthorized(operation: String, message: String)
     /// 403 `not_enough_credits`, or refused before the paid request when the account has too few.
     case notEnoughCredits(operation: String, required: Int64?, available: Int64?, message: String)
-    /// 429 `rate_limit_exceeded`, after waiting as long as `Retry-After` asked as often as allowed.
+    /// 429 `rate_limit_exceeded`; `retryAfter` is the wait `Retry-After` asked for, else the seconds to
+    /// `X-RateLimit-Reset` (the core pauses the provider that long, then tries again).
     case rateLimited(operation: String, retryAfter: Double?, message: String)
     /// 5xx `internal_error` (after the retries that were safe).
     case internalError(operation: String, status: Int, message: String)
@@ -82,14 +84,6 @@ public enum VoiceDubError: ProviderWireError, Equatable {
         case let .internalError(_, status, _): status
         case let .unexpected(_, status, _, _): status
         default: nil
-        }
-    }
-
-    /// True when sending the same request later may succeed (rate limits, server failures, the network).
-    public var isRetryable: Bool {
-        switch self {
-        case .rateLimited, .internalError, .unreachable, .outcomeUnknown: true
-        default: false
         }
     }
 
@@ -197,4 +191,74 @@ public enum VoiceDubError: ProviderWireError, Equatable {
 extension VoiceDubError: LocalizedError {
     public var errorDescription: String? { summary }
     public var recoverySuggestion: String? { advice }
+}
+
+extension VoiceDubError: AdapterError {
+    /// VoiceDub reports a request without a readable answer as unreachable whether or not it left whole:
+    /// the core looks a paid request up before sending it again either way.
+    public static func answerLost(operation: String, detail: String) -> VoiceDubError {
+        .unreachable(operation: operation, detail: detail)
+    }
+
+    public var isAnswerLost: Bool { false }
+
+    /// A local state file (upload URLs, a result's part file) that cannot be read or written.
+    public static func jobState(path: String, detail: String) -> VoiceDubError {
+        .localFile(operation: "state file", path: path, message: detail)
+    }
+
+    /// The typed error for a status other than 2xx, from the `{code, message}` body, with a 429's wait.
+    /// A presigned transfer's failures are the storage's, not the API's: its bodies are not `{code, message}`.
+    public static func refusal(_ response: HTTPResponse, operation: String) -> VoiceDubError {
+        let status = response.status
+        if operation == VoiceDubClient.uploadOperation || operation == VoiceDubClient.downloadOperation {
+            let detail = response.text.isEmpty ? "no details" : response.text
+            if status == 429 { return .rateLimited(operation: operation, retryAfter: response.retryAfter, message: detail) }
+            if (500..<600).contains(status) { return .internalError(operation: operation, status: status, message: detail) }
+            return .unexpected(operation: operation, status: status, code: "http_\(status)", message: detail)
+        }
+        let parsed = errorBody(response.text)
+        let message = parsed?.message ?? (response.text.isEmpty ? "no details" : response.text)
+        switch (status, parsed?.code) {
+        case (_, "invalid_arguments"?): return .invalidArguments(operation: operation, message: message, details: parsed?.errors)
+        case (_, "voice_not_found"?): return .voiceNotFound(operation: operation, message: message)
+        case (_, "dub_is_not_new"?): return .dubIsNotNew(operation: operation, message: message)
+        case (_, "dub_is_not_in_preprocessed_state"?): return .dubNotPreprocessed(operation: operation, message: message)
+        case (_, "voice_is_not_new"?): return .voiceIsNotNew(operation: operation, message: message)
+        case (_, "not_found"?), (404, nil): return .notFound(operation: operation, message: message)
+        case (_, "unauthorized"?), (401, nil): return .unauthorized(operation: operation, message: message)
+        case (_, "not_enough_credits"?), (403, nil): return .notEnoughCredits(operation: operation, required: nil, available: nil, message: message)
+        case (_, "rate_limit_exceeded"?), (429, nil):
+            return .rateLimited(operation: operation, retryAfter: response.retryAfter ?? rateLimitReset(response.headers), message: message)
+        case (_, "internal_error"?), (500..<600, nil): return .internalError(operation: operation, status: status, message: message)
+        case let (_, code):
+            if (500..<600).contains(status) { return .internalError(operation: operation, status: status, message: message) }
+            return .unexpected(operation: operation, status: status, code: code ?? "http_\(status)", message: message)
+        }
+    }
+
+    /// The seconds until `X-RateLimit-Reset` (unix seconds) when `X-RateLimit-Remaining` says none are
+    /// left, at most a minute (VoiceDub's window); nil when the headers do not say.
+    static func rateLimitReset(_ headers: HTTPHeaders, now: Date = Date()) -> Double? {
+        guard let remaining = headers["X-RateLimit-Remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+              remaining <= 0,
+              let reset = headers["X-RateLimit-Reset"].flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) })
+        else { return nil }
+        return min(max(0, reset - now.timeIntervalSince1970), 60)
+    }
+
+    /// The `{code, message}` of an error body; the body may have been cut short, so the two fields are
+    /// also looked for as text.
+    private static func errorBody(_ body: String) -> VoiceDubErrorBody? {
+        if let parsed = try? JSONDecoder().decode(VoiceDubErrorBody.self, from: Data(body.utf8)) { return parsed }
+        guard let code = field("code", in: body) else { return nil }
+        return VoiceDubErrorBody(code: code, message: field("message", in: body) ?? "")
+    }
+
+    private static func field(_ name: String, in text: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: "\"\(name)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\""),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let range = Range(match.range(at: 1), in: text) else { return nil }
+        return String(text[range]).replacingOccurrences(of: "\\\"", with: "\"")
+    }
 }

@@ -105,9 +105,9 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         var isExpiredLink: Bool
     }
 
-    private func fetch(_ url: URL, to destination: URL, operation: String) async throws(DownloadFailure) {
+    private func fetch(_ url: URL, to destination: URL, operation: String, continuing: Bool = false) async throws(DownloadFailure) {
         do {
-            _ = try await http.download(HTTPRequest(.get, url), to: destination)
+            _ = try await http.download(HTTPRequest(.get, url), to: destination, continuing: continuing)
         } catch let error as HTTPError {
             if let status = error.statusCode {
                 throw DownloadFailure(failure: .refusal(HTTPResponse(status: status, headers: HTTPHeaders(), body: Data()), operation: operation),
@@ -123,11 +123,13 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
     /// ``download(_:to:operation:)``; an address that is not http(s) is the adapter's
     /// ``AdapterError/invalidResponse(operation:detail:)``. When the storage answers 403 or 410 (the
     /// link expired before or while it was fetched), `refreshed` is asked once for a new address.
-    public func download(signed address: String, to destination: URL, operation: String,
+    /// With `continuing`, a download an earlier run left cut off in `destination` goes on from its
+    /// bytes (the HTTP layer's `continuing` download).
+    public func download(signed address: String, to destination: URL, operation: String, continuing: Bool = false,
                          refreshed: () async throws(Failure) -> String?) async throws(Failure) {
         let url = try signedURL(address, operation: operation)
         do {
-            try await fetch(url, to: destination, operation: operation)
+            try await fetch(url, to: destination, operation: operation, continuing: continuing)
         } catch {
             guard error.isExpiredLink, let again = try await refreshed() else { throw error.failure }
             try? FileManager.default.removeItem(at: destination)

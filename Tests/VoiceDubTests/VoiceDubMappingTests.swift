@@ -1,4 +1,5 @@
 import DubKit
+import DubKitHTTP
 import Foundation
 import Testing
 @testable import VoiceDubProvider
@@ -64,7 +65,7 @@ struct VoiceDubMappingTests {
         (418, #"{"code":"teapot","message":"short and stout"}"#, "teapot"),
     ])
     func errorBodies(_ status: Int, _ body: String, _ code: String) {
-        let error = VoiceDubClient.map(status: status, body: body, operation: "POST /v1/me/dubs")
+        let error = VoiceDubError.refusal(Self.response(status, body), operation: "POST /v1/me/dubs")
         #expect(error.code == code)
         #expect(error.summary.hasPrefix("POST /v1/me/dubs"))
     }
@@ -72,12 +73,17 @@ struct VoiceDubMappingTests {
     @Test("the details of invalid_arguments name the field")
     func invalidArgumentDetails() {
         let body = #"{"code":"invalid_arguments","message":"Invalid arguments","errors":{"params":{},"query":{},"body":{"pitchShift":["Number must be less than or equal to 24"]}}}"#
-        guard case let .invalidArguments(_, message, details) = VoiceDubClient.map(status: 400, body: body, operation: "x") else {
+        guard case let .invalidArguments(_, message, details) = VoiceDubError.refusal(Self.response(400, body), operation: "x") else {
             Issue.record("not invalid_arguments")
             return
         }
         #expect(message == "Invalid arguments")
         #expect(details == #"{body: {pitchShift: ["Number must be less than or equal to 24"]}}"#)
+    }
+
+    /// An answer of `status` with `body`, as the kit hands it to the error's mapping.
+    static func response(_ status: Int, _ body: String) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders(), body: Data(body.utf8))
     }
 
     static func dub(_ status: VoiceDubDubStatus) -> VoiceDubDub {

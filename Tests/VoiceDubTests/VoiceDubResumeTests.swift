@@ -1,4 +1,4 @@
-import DubKit
+@testable import DubKit
 import DubKitTestSupport
 import FakeVoiceDub
 import Foundation
@@ -29,17 +29,31 @@ struct VoiceDubResumeTests {
     @Test("a later process asked to generate a dub that was already generated does not send it again")
     func generateAfterRestart() async throws {
         let h = try VoiceDubHarness()
-        let created = try await h.adapter.createDub(DubJobRequest(voice: h.publicVoice, pitchShift: 0, separate: false,
-                                                                  parameters: .empty))
-        _ = try await h.adapter.uploadDub(jobID: created.jobID, audio: try h.tone("talk.wav", seconds: 1))
-        try await h.preprocess(created.jobID)
-        _ = try await h.adapter.generateDub(jobID: created.jobID)
+        let id = try h.fileDub(try h.tone("talk.wav", seconds: 1))
+        // An earlier process took the dub to preprocessed, recorded the paid call's intent as the core
+        // does, sent generate and stopped before recording the answer.
+        let first = DubRunner(store: h.store, provider: h.adapter, pollInterval: 0.01)
+        let preprocessed = try await first.run(id, until: [.preprocessed])
+        let job = try #require(preprocessed.providerJobID)
+        let fingerprint = DubRunner.fingerprint(preprocessed)
+        let start = try h.store.openGenerate(dub: id, required: preprocessed.creditsRequired ?? 0, budget: nil, fingerprint: fingerprint,
+                                             jobID: job, providerID: "voicedub") { generation in
+            PaidCall.key(provider: "voicedub", operation: .generate, subject: .dub(id), jobID: job, content: [fingerprint],
+                         generation: generation)
+        }
+        guard case .send = start else {
+            Issue.record("the intent was not recorded: \(start)")
+            return
+        }
+        _ = try await h.adapter.generateDub(jobID: job)
 
         let later = try VoiceDubAdapter(stateFolder: h.dir.path("ws/plugins/.state/voicedub"), environment: h.environment)
-        let state = try await later.generateDub(jobID: created.jobID)
-        #expect([.queued, .starting, .processing, .done].contains(state.status))
+        var runner = DubRunner(store: try Workspace(root: h.dir.path("ws")).openProject("films"), provider: later, pollInterval: 0.01)
+        runner.retryDelay = 0.05
+        let dub = try await runner.run(id)
+        #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
         #expect(h.fake.calls(.generateDub) == 1)
-        #expect(h.fake.dub(created.jobID)?.generateCalls == 1)
+        #expect(h.fake.dub(job)?.generateCalls == 1)
     }
 
     @Test("a wrong key ends the dub in unauthorized at once, without retrying")

@@ -222,7 +222,8 @@ struct VoiceDubWorkflowTests {
         let reads = h.fake.calls(.getDub, id: job)
 
         let result = h.dir.path("result.wav")
-        try await h.adapter.downloadDub(jobID: job, to: result)
+        // As the core hands it over: with the read that found the dub done (and its dubUrl).
+        try await h.adapter.downloadDub(jobID: job, to: result, seen: state)
 
         #expect(h.fake.calls(.downloadDub) == 2, "the expired URL, then the fresh one")
         #expect(h.fake.calls(.getDub, id: job) == reads + 1, "one read for a fresh URL")

@@ -40,6 +40,11 @@ public protocol Provider: Sendable {
     func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup
     /// Writes the converted audio of a finished job to `destination`.
     func downloadDub(jobID: String, to destination: URL) async throws
+    /// Writes the converted audio of a finished job to `destination`, given the job as the core's last
+    /// read of it found it (`seen`, nil when there was none in this run), so a provider whose answer
+    /// carries where the result is (``DubJobState/resultURL``) need not read the job again; by default
+    /// ``downloadDub(jobID:to:)``.
+    func downloadDub(jobID: String, to destination: URL, seen: DubJobState?) async throws
     /// Tells the provider that the job's result is stored in the project (the dub is `done`), so what it
     /// keeps on this machine for the job (a copy of the result, records for resuming) can go; by
     /// default nothing happens.
@@ -58,6 +63,11 @@ public protocol Provider: Sendable {
     /// Tells the provider that the voice is trained and recorded (`done`), so what it keeps on this
     /// machine for the training (records for resuming it) can go; by default nothing happens.
     func releaseVoiceTraining(voiceID: String) async throws
+
+    /// The credits the account has left, read by the core before each paid call (generate, train) so
+    /// that one the account cannot cover is refused before it is sent; nil (the default) when the
+    /// provider does not say, and then nothing is checked.
+    func balance() async throws -> Int64?
 
     /// The credits a dub of `seconds` of input with these parameters will cost, before the provider has
     /// said; by default the descriptor's ``Billing`` for the input's length. An adapter whose price
@@ -93,6 +103,9 @@ extension Provider {
         }
     }
     public func downloadDub(jobID: String, to destination: URL) async throws { throw unsupported("dub download") }
+    public func downloadDub(jobID: String, to destination: URL, seen: DubJobState?) async throws {
+        try await downloadDub(jobID: jobID, to: destination)
+    }
     public func releaseDubResult(jobID: String) async throws {}
     public func cancelDub(jobID: String) async throws { throw unsupported("cancelling a job") }
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState { throw unsupported("training") }
@@ -100,6 +113,7 @@ extension Provider {
     public func trainVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training") }
     public func pollVoice(voiceID: String) async throws -> VoiceJobState { throw unsupported("training status") }
     public func releaseVoiceTraining(voiceID: String) async throws {}
+    public func balance() async throws -> Int64? { nil }
     public func estimateCredits(seconds: Double, parameters: DubParameters) -> Int64 {
         descriptor.billing.credits(forSeconds: seconds)
     }

@@ -96,9 +96,12 @@ public struct DubJobState: Sendable, Hashable, Codable {
     /// A decision the adapter took that the user should find in the dub's log, such as looking the job
     /// up after the answer to a paid request was lost (and not sending it again).
     public var note: String?
+    /// Where the finished result can be fetched, when the provider's answer says (a signed link: never
+    /// stored or shown); handed back to ``Provider/downloadDub(jobID:to:seen:)``.
+    public var resultURL: String?
 
     public init(jobID: String, status: DubStatus, inputDurationMs: Int64? = nil, creditsRequired: Int64? = nil,
-                creditsUsed: Int64? = nil, failure: FailureInfo? = nil, note: String? = nil) {
+                creditsUsed: Int64? = nil, failure: FailureInfo? = nil, note: String? = nil, resultURL: String? = nil) {
         self.jobID = jobID
         self.status = status
         self.inputDurationMs = inputDurationMs
@@ -106,10 +109,11 @@ public struct DubJobState: Sendable, Hashable, Codable {
         self.creditsUsed = creditsUsed
         self.failure = failure
         self.note = note
+        self.resultURL = resultURL
     }
 
     enum CodingKeys: String, CodingKey {
-        case jobID = "jobId", status, inputDurationMs, creditsRequired, creditsUsed, failure, note
+        case jobID = "jobId", status, inputDurationMs, creditsRequired, creditsUsed, failure, note, resultURL
     }
 }
 

@@ -156,6 +156,8 @@ extension DubRunner {
         case .pending:
             return nil
         }
+        // An account that cannot cover it: refused before it is sent (the attempt ends, nothing paid).
+        try await CreditCheck.cover(required, at: provider, for: "generate of job \(jobID)")
         // Said before the request: a provider that converts in place reports its progress during it.
         report("dub \(id): generating")
         let state: DubJobState
@@ -185,11 +187,11 @@ extension DubRunner {
     /// it now). The provider cannot tell: the dub stops with `outcome_unknown`.
     private func reconcile(_ id: Int64, jobID: String, _ entry: PaidCall, running: StageAttempt?) async throws -> Bool {
         let name = provider.descriptor.name
-        let sent = entry.sends == 1 ? "generate request" : "generate request (sent \(entry.sends) times)"
+        let sent = entry.sends == 1 ? "generate" : "generate (sent \(entry.sends) times)"
         switch try await provider.lookUpGenerate(jobID: jobID) {
         case let .received(state):
-            try record(id, "the outcome of the \(sent) was unknown; looked job \(jobID) up at \(name): it is "
-                       + "\(state.status.rawValue), so the request had reached it and is not sent again")
+            try record(id, "the answer to \(sent) was lost or never recorded; looked the job up at \(name): job \(jobID) is "
+                       + "\(state.status.rawValue), so the request had reached \(name) and is not sent again")
             try store.settle(entry, .completed, note: "reconciled: \(state.status.rawValue) at \(name)", ending: running,
                              outcome: .succeeded, jobID: jobID, then: .queued)
             return false
@@ -245,7 +247,7 @@ extension DubRunner {
             guard continuing else { return Handoff(dub: try store.transitionDub(id, to: .finalizing, updating: used)) }
             let (stored, begun) = try store.transitionDub(id, to: .finalizing, updating: used,
                                                           beginning: Self.start(.download, jobID: jobID))
-            return Handoff(dub: stored, begun: begun)
+            return Handoff(dub: stored, begun: begun, seen: state)
         case .new, .uploading, .uploaded, .preprocessing, .preprocessed:
             throw ProviderError.remote(provider: provider.descriptor.id, status: nil, code: "job_went_back",
                                        message: "job \(jobID) reports '\(state.status.rawValue)' after generate was sent")
@@ -260,7 +262,7 @@ extension DubRunner {
         }
     }
 
-    func download(_ dub: Dub, begun: StageAttempt? = nil) async throws -> Handoff? {
+    func download(_ dub: Dub, begun: StageAttempt? = nil, seen: DubJobState? = nil) async throws -> Handoff? {
         let (id, jobID) = try Self.job(of: dub)
         let attempt = try begun ?? begin(.download, dub: id, jobID: jobID)
         // Downloaded into the media store's incoming folder and renamed under its hash once checked,
@@ -273,7 +275,7 @@ extension DubRunner {
         }
         var stored = false
         defer { if !stored { unlink(temp.path) } }
-        try await provider.downloadDub(jobID: jobID, to: temp)
+        try await provider.downloadDub(jobID: jobID, to: temp, seen: seen)
         // `done` promises audio that decodes: check before storing it.
         let info = try MediaProbe.probe(temp)
         guard !info.audioStreams.isEmpty else {

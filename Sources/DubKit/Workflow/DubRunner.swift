@@ -86,6 +86,7 @@ public struct DubRunner: Sendable {
         while true {
             let dub = try handed?.dub ?? store.dub(id)
             let begun = handed?.begun
+            let seen = handed?.seen
             handed = nil
             do {
                 switch dub.status {
@@ -97,7 +98,7 @@ public struct DubRunner: Sendable {
                 case .uploaded, .preprocessing: handed = try await preprocess(dub, begun: begun?.stage == .preprocess ? begun : nil)
                 case .preprocessed: handed = try await generate(dub)
                 case .queued, .starting, .processing: handed = try await poll(dub, continuing: !stops.contains(.finalizing))
-                case .finalizing: handed = try await download(dub, begun: begun?.stage == .download ? begun : nil)
+                case .finalizing: handed = try await download(dub, begun: begun?.stage == .download ? begun : nil, seen: seen)
                 }
                 retry.succeeded()
             } catch let error as ProviderError {
@@ -137,11 +138,13 @@ public struct DubRunner: Sendable {
         }
     }
 
-    /// What a stage hands the next one: the dub as the transaction that ended the stage left it and,
-    /// when that transaction also began the next stage, its attempt.
+    /// What a stage hands the next one: the dub as the transaction that ended the stage left it,
+    /// when that transaction also began the next stage, its attempt, and the provider's job as the
+    /// stage last read it (the download starts from the read that found the job done).
     struct Handoff {
         var dub: Dub
         var begun: StageAttempt?
+        var seen: DubJobState?
     }
 
     /// Starts an attempt at `stage`, first closing one a crash or a transient failure left running

@@ -85,9 +85,9 @@ public struct PacedProvider: Provider {
         } catch {
             if let gate, let turn { await gate.end(turn, lastSent: sends.lastLeft) }
             if let wait = (error as? ProviderError)?.retryAfter {
-                await pacer.pause(wait)
-                // The call's own rule too: kept in the store, it holds every process's turns back.
-                await gate?.pause(wait)
+                // Every rule of the provider, whichever call met the limit: those kept in the store
+                // (a job's reads) hold back every process's turns of the provider.
+                for rule in [pacer, submissions, polls, trainingPolls] { await rule.pause(wait) }
             }
             throw error
         }
@@ -118,6 +118,10 @@ public struct PacedProvider: Provider {
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await paced { try await base.downloadDub(jobID: jobID, to: destination) }
     }
+    public func downloadDub(jobID: String, to destination: URL, seen: DubJobState?) async throws {
+        try await paced { try await base.downloadDub(jobID: jobID, to: destination, seen: seen) }
+    }
+    public func balance() async throws -> Int64? { try await paced { try await base.balance() } }
     /// Not paced: it is housekeeping on this machine, no request to the service.
     public func releaseDubResult(jobID: String) async throws { try await base.releaseDubResult(jobID: jobID) }
     public func cancelDub(jobID: String) async throws { try await paced { try await base.cancelDub(jobID: jobID) } }

@@ -178,6 +178,7 @@ public struct VoiceTrainer: Sendable {
             report("voice \(voice.reference): uploading \(index + 1)/\(files.count) \(file.originalName)")
             _ = try await provider.uploadVoiceFile(voiceID: voiceID, file: store.media.url(for: file.mediaHash))
         }
+        try await CreditCheck.cover(required, at: provider, for: "training of voice \(voiceID)")
         report("voice \(voice.reference): training (\(required) credits)")
         let state = try await provider.trainVoice(voiceID: voiceID)
         if let note = state.note { try record(voice, note) }
