@@ -74,12 +74,9 @@ public struct VoiceDubAdapter: ConfiguredPolling {
 
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
         try await typed {
-            // The core folds and checks the pitch at `dub create`; this guard keeps a direct caller
-            // from paying for a request VoiceDub would refuse (the range is the catalogue's).
-            let pitch = ParameterCatalogue.pitchShift
-            guard pitch.range.contains(request.pitchShift) else {
-                throw VoiceDubError.invalidValue(field: pitch.name, value: String(request.pitchShift), allowed: pitch.allowed)
-            }
+            // The core folds and checks the parameters at `dub create`; this keeps a direct caller from
+            // sending a request VoiceDub would refuse (the ranges are the catalogue's, in the descriptor).
+            try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
             var separate = request.separate
             if case let .bool(value)? = request.parameters.values["separate"] { separate = value }
             if let link = request.link {

@@ -37,10 +37,7 @@ public enum VoiceDubDescriptor {
         baseURL: "https://api.voicedub.ai",
         baseURLVariable: baseURLVariable,
         minimumPollInterval: minimumPollInterval,
-        parameters: [
-            ParameterCatalogue.pitchShift.spec(),
-            ParameterSpec("separate", .bool, "separate vocals from the backing track; the same as --separate, and wins over it"),
-        ])
+        parameters: ParameterCatalogue.specs(for: id))
 
     /// A VoiceDub id (of a dub, a voice): letters, digits, `-` and `_` (a UUID), nothing that could
     /// leave its place in a URL path.

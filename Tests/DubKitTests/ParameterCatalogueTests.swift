@@ -74,7 +74,7 @@ struct ParameterCatalogueTests {
     }
 
     @Test("each provider parameter is defined once; a descriptor built from the catalogue takes its ends and refuses a step outside, naming it",
-          arguments: ["elevenlabs", "kits", "voiceconvert"])
+          arguments: ["elevenlabs", "kits", "voiceconvert", "voicedub"])
     func providerParameters(_ provider: String) throws {
         let entries = ParameterCatalogue.providerParameters.filter { $0.providers.contains(provider) }
         #expect(!entries.isEmpty)

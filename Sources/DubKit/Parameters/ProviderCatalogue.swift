@@ -26,6 +26,12 @@ enum ProviderCatalogue {
         ProviderParameter("stream", .bool, "true: POST …/stream, the audio written to disk as it arrives"),
     ].map { $0.taken(by: "elevenlabs") }
 
+    /// VoiceDub dubs (seeds/voicedub-openapi.json, `CreateDubRequest`): the pitch and the separation.
+    static let voiceDub: [ProviderParameter] = [
+        ProviderParameter.pitch(providers: []),
+        ProviderParameter("separate", .bool, "separate vocals from the backing track; the same as --separate, and wins over it"),
+    ].map { $0.taken(by: "voicedub") }
+
     /// Kits.ai voice conversions (seed 000): the options, then the effects before and after.
     static let kits: [ProviderParameter] = ([
         ProviderParameter("conversionStrength", fraction, "accent of the voice model (high values may mispronounce)"),

@@ -53,7 +53,7 @@ public struct ProviderParameter: Sendable, Hashable {
 extension ParameterCatalogue {
     /// Every provider parameter, in the order descriptors list them.
     public static let providerParameters: [ProviderParameter] = ProviderCatalogue.elevenLabs + ProviderCatalogue.kits
-        + ProviderCatalogue.voiceConvert
+        + ProviderCatalogue.voiceConvert + ProviderCatalogue.voiceDub
 
     /// The specs of the parameters `provider` takes, in the catalogue's order.
     public static func specs(for provider: String) -> [ParameterSpec] {
