@@ -237,6 +237,12 @@ extension VoiceDubError: AdapterError {
         }
     }
 
+    /// An answer whose `X-RateLimit-Remaining` is 0: the seconds to `X-RateLimit-Reset`, for which the
+    /// core holds back the provider's next request.
+    public static func wait(after response: HTTPResponse) -> Double? {
+        rateLimitReset(response.headers)
+    }
+
     /// The seconds until `X-RateLimit-Reset` (unix seconds) when `X-RateLimit-Remaining` says none are
     /// left, at most a minute (VoiceDub's window); nil when the headers do not say.
     static func rateLimitReset(_ headers: HTTPHeaders, now: Date = Date()) -> Double? {

@@ -20,6 +20,13 @@ public protocol AdapterError: Error {
     static func jobState(path: String, detail: String) -> Self
     /// The error for a response whose status is not 2xx: the service's own code and message, its `Retry-After`.
     static func refusal(_ response: HTTPResponse, operation: String) -> Self
+    /// The seconds a 2xx answer asks to wait before the next request (a spent rate-limit window), which
+    /// ``ProviderAPI`` hands the core's pacing (``ServiceWait``); nil (the default) when it asks none.
+    static func wait(after response: HTTPResponse) -> Double?
+}
+
+extension AdapterError {
+    public static func wait(after response: HTTPResponse) -> Double? { nil }
 }
 
 extension AdapterError {

@@ -72,7 +72,7 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         } catch {
             throw .noAnswer(error, operation: operation, detail: Self.describe(error))
         }
-        return try Self.accepted(response, operation: operation)
+        return try await Self.accepted(response, operation: operation)
     }
 
     /// Sends `request` once, writing the answer's body to `destination` as it arrives (`observe` sees
@@ -85,7 +85,7 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         } catch {
             throw .noAnswer(error, operation: operation, detail: Self.describe(error))
         }
-        return try Self.accepted(response, operation: operation)
+        return try await Self.accepted(response, operation: operation)
     }
 
     /// Downloads `url` (a signed storage URL: no key is sent) into `destination`, continuing a transfer
@@ -155,8 +155,10 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         }
     }
 
-    private static func accepted(_ response: HTTPResponse, operation: String) throws(Failure) -> HTTPResponse {
+    /// A 2xx answer, after handing the core's pacing any wait it asks for; the adapter's error otherwise.
+    private static func accepted(_ response: HTTPResponse, operation: String) async throws(Failure) -> HTTPResponse {
         guard (200..<300).contains(response.status) else { throw .refusal(response, operation: operation) }
+        if let wait = Failure.wait(after: response) { await ServiceWait.pause(wait) }
         return response
     }
 

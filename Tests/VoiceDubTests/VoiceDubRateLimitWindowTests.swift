@@ -35,6 +35,38 @@ struct VoiceDubRateLimitWindowTests {
 
         #expect(Self.refused(remaining: 12, resetIn: 30).providerError.retryAfter == nil)
     }
+
+    @Test("an answer that spends the window (X-RateLimit-Remaining: 0) holds the next request until X-RateLimit-Reset; one with calls remaining does not")
+    func spentWindowWaits() async throws {
+        // What the server says (calls remaining, the window's reset), and when each request reached it.
+        let window = Locked((remaining: "0", reset: Date().addingTimeInterval(1)))
+        let arrivals = Locked<[Date]>([])
+        let server = try TestHTTPServer { _ in
+            arrivals.withLock { $0.append(Date()) }
+            let (remaining, reset) = window.current
+            return TestHTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("X-RateLimit-Limit", "100"),
+                                                           ("X-RateLimit-Remaining", remaining),
+                                                           ("X-RateLimit-Reset", String(reset.timeIntervalSince1970))],
+                                    body: .bytes(Data(#"{"user":{"apiCredits":5}}"#.utf8)))
+        }
+        let dir = try TemporaryDirectory()
+        let store = try Workspace(root: dir.path("ws")).createProject("films")
+        let adapter = try VoiceDubAdapter(stateFolder: dir.path("state"), environment: [
+            "VOICEDUB_BASE_URL": server.baseURL.absoluteString, "VOICEDUB_API_KEY": "k", "DUBKIT_CONFIG_DIR": dir.path("config").path,
+        ])
+        let paced = PacedProvider(adapter, store: store, pollInterval: nil)
+        _ = try await paced.account()
+        let reset = window.current.reset
+        window.withLock { $0 = (remaining: "12", reset: Date().addingTimeInterval(30)) }
+        _ = try await paced.account()
+        #expect(try #require(arrivals.current.last) >= reset.addingTimeInterval(-0.05), "sent before the reset")
+
+        // Calls remaining: the next request goes at once, not at the reset 30 s away.
+        _ = try await paced.account()
+        let times = arrivals.current
+        #expect(times.count == 3)
+        if times.count == 3 { #expect(times[2].timeIntervalSince(times[1]) < 10) }
+    }
 }
 
 /// VoiceDub whose reads meet a 429 (given as the wire error made it), for the core's pacing of it.

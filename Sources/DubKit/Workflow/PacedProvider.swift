@@ -78,19 +78,24 @@ public struct PacedProvider: Provider {
         let gate = gate.flatMap { $0.interval > 0 ? $0 : nil }
         let turn = try await gate?.take(key)
         let sends = CallSends(pacer: pacer)
+        let rules = [pacer, submissions, polls, trainingPolls]
         do {
-            let value = try await HTTPSendPacing.$current.withValue(sends) { try await call() }
+            let value = try await ServiceWait.$current.withValue({ wait in await Self.pause(rules, wait) }) {
+                try await HTTPSendPacing.$current.withValue(sends) { try await call() }
+            }
             if let gate, let turn { await gate.end(turn, lastSent: sends.lastLeft) }
             return value
         } catch {
             if let gate, let turn { await gate.end(turn, lastSent: sends.lastLeft) }
-            if let wait = (error as? ProviderError)?.retryAfter {
-                // Every rule of the provider, whichever call met the limit: those kept in the store
-                // (a job's reads) hold back every process's turns of the provider.
-                for rule in [pacer, submissions, polls, trainingPolls] { await rule.pause(wait) }
-            }
+            if let wait = (error as? ProviderError)?.retryAfter { await Self.pause(rules, wait) }
             throw error
         }
+    }
+
+    /// Pauses every rule of the provider, whichever call was asked to wait: those kept in the store (a
+    /// job's reads) hold back every process's turns of the provider.
+    private static func pause(_ rules: [any RequestPacing], _ seconds: Double) async {
+        for rule in rules { await rule.pause(seconds) }
     }
 
     public func voices(_ query: VoiceQuery) async throws -> VoicePage { try await paced { try await base.voices(query) } }
