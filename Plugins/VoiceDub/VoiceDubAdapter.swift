@@ -65,11 +65,8 @@ public struct VoiceDubAdapter: ConfiguredPolling {
 
     /// A VoiceDub voice id is letters, digits, `-` and `_` (a UUID for public voices).
     public func checkVoice(_ voice: String) throws(ProviderError) {
-        guard VoiceDubDescriptor.isID(voice) else {
-            throw VoiceDubError.invalidValue(field: "voice", value: voice.debugDescription,
-                                             allowed: "a VoiceDub voice id (see `dubkit voice list --provider voicedub`) or a voice trained in this project")
-                .providerError
-        }
+        try VoiceDubError.checkVoice(voice, isValid: VoiceDubDescriptor.isID(voice),
+                                     allowed: "a VoiceDub voice id (see `dubkit voice list --provider voicedub`) or a voice trained in this project")
     }
 
     public func createDub(_ request: DubJobRequest) async throws -> DubJobState {
@@ -298,16 +295,15 @@ public struct VoiceDubAdapter: ConfiguredPolling {
     /// Refuses `value` outside `range` (of `unit`), naming the field and showing the value as `shown`.
     private static func check(_ field: String, _ value: Int, in range: ClosedRange<Int>, _ unit: String,
                               shown: String? = nil) throws(VoiceDubError) {
-        guard !range.contains(value) else { return }
-        let allowed = unit == "characters" ? "\(range.lowerBound) to \(range.upperBound) characters"
-            : "\(range.lowerBound)...\(range.upperBound)" + (unit.isEmpty ? "" : " \(unit)")
-        throw .invalidValue(field: field, value: shown ?? String(value), allowed: allowed)
+        if range.contains(value) { return }
+        let bounds = "\(range.lowerBound)" + (unit == "characters" ? " to " : "...") + "\(range.upperBound)"
+        throw .invalidValue(field: field, value: shown ?? String(value), allowed: unit.isEmpty ? bounds : "\(bounds) \(unit)")
     }
 
+    /// Refuses the first of `values` that is not among `allowed`, naming the field.
     private static func check(_ field: String, _ values: [String], _ allowed: [String]) throws(VoiceDubError) {
-        for value in values where !allowed.contains(value) {
-            throw .invalidValue(field: field, value: value, allowed: "one of " + allowed.joined(separator: ", "))
-        }
+        guard let refused = values.first(where: { !allowed.contains($0) }) else { return }
+        throw .invalidValue(field: field, value: refused, allowed: "one of " + allowed.joined(separator: ", "))
     }
 
     private static func contentType(_ file: URL) -> String {

@@ -13,6 +13,14 @@ public protocol ProviderWireError: Error, Sendable {
     var providerError: ProviderError { get }
 }
 
+extension ProviderWireError {
+    /// Refuses a voice id whose form the provider never makes (`isValid` false) before anything is sent,
+    /// as the core's ``ProviderError/invalidParameter(provider:field:value:allowed:)`` naming what it takes.
+    public static func checkVoice(_ voice: String, isValid: Bool, allowed: String) throws(ProviderError) {
+        guard isValid else { throw invalidValue(field: "voice", value: voice.debugDescription, allowed: allowed).providerError }
+    }
+}
+
 extension Provider {
     /// Runs `body`, handing the core a ``ProviderError`` for any adapter's ``ProviderWireError``: the one
     /// place an adapter's stage meets the core's error type.
