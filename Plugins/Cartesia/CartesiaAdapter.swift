@@ -68,8 +68,8 @@ public struct CartesiaAdapter: SynchronousProvider, ConfiguredPolling {
                 throw CartesiaError.invalidValue(field: "style", value: style, allowed: "a gender: " + genders.joined(separator: ", "))
             }
             let size = query.limit ?? CartesiaDescriptor.defaultPageSize
-            guard (1...CartesiaDescriptor.maxPageSize).contains(size) else {
-                throw CartesiaError.invalidValue(field: "limit", value: String(size), allowed: "1...\(CartesiaDescriptor.maxPageSize)")
+            guard CartesiaDescriptor.pageSizes.contains(size) else {
+                throw CartesiaError.invalidValue(field: "limit", value: String(size), allowed: "\(CartesiaDescriptor.pageSizes)")
             }
             let page = try await client.voices(limit: size, startingAfter: query.cursor,
                                                gender: query.styles.count == 1 ? query.styles.first : nil)
@@ -120,9 +120,10 @@ public struct CartesiaAdapter: SynchronousProvider, ConfiguredPolling {
     /// dataset's id is the voice's provider id.
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {
         try await typed {
-            guard (1...CartesiaDescriptor.maxNameLength).contains(request.name.count) else {
+            let lengths = CartesiaDescriptor.voiceNameLengths
+            guard lengths.contains(request.name.count) else {
                 throw CartesiaError.invalidValue(field: "name", value: request.name.debugDescription,
-                                                 allowed: "1 to \(CartesiaDescriptor.maxNameLength) characters")
+                                                 allowed: "\(lengths.lowerBound) to \(lengths.upperBound) characters")
             }
             try descriptor.validateTraining(parameters: request.parameters)
             let values = request.parameters.values
