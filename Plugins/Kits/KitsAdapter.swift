@@ -10,18 +10,25 @@ import Foundation
 /// file (converted, or refused, when it is not a wav, mp3 or flac of at most 100 MB) and preprocess
 /// measures it, both locally in `stateFolder`; generate sends the POST, once: when its answer is
 /// lost, the account's newest conversions are looked up before it is sent again.
-public struct KitsAdapter: Provider {
+public struct KitsAdapter: ConfiguredPolling {
     public let descriptor = KitsDescriptor.value
     /// The HTTP client of the API.
     public let client: KitsClient
+    /// Seconds between two reads of one conversion: Kits's minimum, or `DUBKIT_POLL_INTERVAL`.
+    public let pollInterval: Double
+    public var dubPollInterval: Double? { pollInterval }
+    /// Kits trains no voices.
+    public var trainingPollInterval: Double? { nil }
     private let jobs: KitsJobFolder
     private let maxSoundFileBytes: Int64
 
     /// An adapter keeping its jobs in `stateFolder`, with the key and base URL from `environment`
-    /// (`KITS_API_KEY` or a saved key, `KITS_BASE_URL`); `maxSoundFileBytes` is Kits's 100 MB unless a test lowers it.
+    /// (`KITS_API_KEY` or a saved key, `KITS_BASE_URL`, `DUBKIT_POLL_INTERVAL`); `maxSoundFileBytes` is Kits's 100 MB unless a test lowers it.
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 maxSoundFileBytes: Int64 = KitsDescriptor.maxSoundFileBytes, log: (@Sendable (String) -> Void)? = nil) throws {
-        client = try KitsClient(ProviderConfiguration(KitsDescriptor.value, environment: environment), log: log)
+        let configuration = try ProviderConfiguration<KitsError>(KitsDescriptor.value, environment: environment)
+        client = try KitsClient(configuration, log: log)
+        pollInterval = configuration.pollInterval
         jobs = KitsJobFolder(stateFolder)
         self.maxSoundFileBytes = maxSoundFileBytes
     }

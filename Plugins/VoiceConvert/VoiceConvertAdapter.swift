@@ -11,19 +11,26 @@ import Foundation
 /// The service takes audio only by URL and starts the task in one POST: upload publishes the audio
 /// (or uses the dub's link) and preprocess measures it, locally in `stateFolder`; generate sends the
 /// POST; polls read the task; download fetches `audioUrl`. Billing: 2 credits a second of output.
-public struct VoiceConvertAdapter: Provider {
+public struct VoiceConvertAdapter: ConfiguredPolling {
     public let descriptor = VoiceConvertDescriptor.value
     /// The HTTP client of the API.
     public let client: VoiceConvertClient
+    /// Seconds between two reads of one task: the service's minimum, or `DUBKIT_POLL_INTERVAL`.
+    public let pollInterval: Double
+    public var dubPollInterval: Double? { pollInterval }
+    /// The service trains no voices.
+    public var trainingPollInterval: Double? { nil }
     private let jobs: VoiceConvertJobFolder
     private let publisher: VoiceConvertPublisher?
 
     /// An adapter keeping its jobs in `stateFolder`, configured from `environment`: `VOICECONVERT_API_KEY`
-    /// (or a saved key), `VOICECONVERT_BASE_URL`, and for local files `VOICECONVERT_PUBLISH_DIR` +
+    /// (or a saved key), `VOICECONVERT_BASE_URL`, `DUBKIT_POLL_INTERVAL`, and for local files `VOICECONVERT_PUBLISH_DIR` +
     /// `VOICECONVERT_PUBLIC_URL`.
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 log: (@Sendable (String) -> Void)? = nil) throws {
-        client = try VoiceConvertClient(ProviderConfiguration(VoiceConvertDescriptor.value, environment: environment), log: log)
+        let configuration = try ProviderConfiguration<VoiceConvertError>(VoiceConvertDescriptor.value, environment: environment)
+        client = try VoiceConvertClient(configuration, log: log)
+        pollInterval = configuration.pollInterval
         do {
             publisher = try VoiceConvertPublisher(environment: environment)
         } catch {
