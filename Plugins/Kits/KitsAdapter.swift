@@ -17,8 +17,6 @@ public struct KitsAdapter: ConfiguredPolling {
     /// Seconds between two reads of one conversion: Kits's minimum, or `DUBKIT_POLL_INTERVAL`.
     public let pollInterval: Double
     public var dubPollInterval: Double? { pollInterval }
-    /// Kits trains no voices.
-    public var trainingPollInterval: Double? { nil }
     private let dubs: SubmittedJobs<KitsConversions>
     private let maxSoundFileBytes: Int64
 

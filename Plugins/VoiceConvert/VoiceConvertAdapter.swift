@@ -18,8 +18,6 @@ public struct VoiceConvertAdapter: ConfiguredPolling {
     /// Seconds between two reads of one task: the service's minimum, or `DUBKIT_POLL_INTERVAL`.
     public let pollInterval: Double
     public var dubPollInterval: Double? { pollInterval }
-    /// The service trains no voices.
-    public var trainingPollInterval: Double? { nil }
     private let dubs: SubmittedJobs<VoiceConvertTasks>
     private let publisher: VoiceConvertPublisher?
 
