@@ -1,6 +1,7 @@
 import DubKit
 import DubKitProviderKit
 import DubKitHTTP
+import DubKitMedia
 import Foundation
 
 /// Cartesia as a DubKit provider: its voices as the catalogue, dubs as voice changer conversions
@@ -18,17 +19,18 @@ import Foundation
 /// creates the fine-tune once (looked up among the account's fine-tunes after an interrupted request),
 /// and poll reads it until it completes and names its voice (the core keeps the reads of one
 /// fine-tune 10 s apart, across processes).
-public struct CartesiaAdapter: ConfiguredPolling {
+public struct CartesiaAdapter: SynchronousProvider, ConfiguredPolling {
     public let descriptor = CartesiaDescriptor.value
     /// The HTTP client of the API.
     public let client: CartesiaClient
+    /// The dubs, kept in the state folder (every stage after create is the kit's).
+    public let dubs: SynchronousDubs<CartesiaVoiceChanger>
     /// Seconds between two reads of one fine-tune.
     public let pollInterval: Double
     /// Dubs are converted in one request and read from the state folder: the runner's interval applies.
     public var dubPollInterval: Double? { nil }
     public var trainingPollInterval: Double? { pollInterval }
-    private let dubs: SynchronousDubs<CartesiaVoiceChanger>
-    private let trainings: CartesiaTrainingFolder
+    private let trainings: JobFolder<CartesiaTraining, CartesiaError>
 
     /// An adapter keeping its jobs and trainings in `stateFolder`, with the key, base URL and poll
     /// interval from `environment` (`CARTESIA_API_KEY` or a saved key, `CARTESIA_BASE_URL`, `DUBKIT_POLL_INTERVAL`).
@@ -39,7 +41,7 @@ public struct CartesiaAdapter: ConfiguredPolling {
         client = try CartesiaClient(configuration, log: log)
         pollInterval = configuration.pollInterval
         dubs = SynchronousDubs(folder: stateFolder, service: CartesiaVoiceChanger(client: client))
-        trainings = CartesiaTrainingFolder(folder: stateFolder.appendingPathComponent("trainings", isDirectory: true))
+        trainings = JobFolder(trainings: stateFolder)
     }
 
     // MARK: Account and catalogue
@@ -66,8 +68,8 @@ public struct CartesiaAdapter: ConfiguredPolling {
                 throw CartesiaError.invalidValue(field: "style", value: style, allowed: "a gender: " + genders.joined(separator: ", "))
             }
             let size = query.limit ?? CartesiaDescriptor.defaultPageSize
-            guard (1...CartesiaDescriptor.maxPageSize).contains(size) else {
-                throw CartesiaError.invalidValue(field: "limit", value: String(size), allowed: "1...\(CartesiaDescriptor.maxPageSize)")
+            guard CartesiaDescriptor.pageSizes.contains(size) else {
+                throw CartesiaError.invalidValue(field: "limit", value: String(size), allowed: "\(CartesiaDescriptor.pageSizes)")
             }
             let page = try await client.voices(limit: size, startingAfter: query.cursor,
                                                gender: query.styles.count == 1 ? query.styles.first : nil)
@@ -79,7 +81,7 @@ public struct CartesiaAdapter: ConfiguredPolling {
                     && (search.isEmpty || (voice.name ?? "").lowercased().contains(search)
                         || (voice.description ?? "").lowercased().contains(search))
             }.map(Self.voice)
-            return VoicePage(voices: voices, nextCursor: page.hasMore ? (page.nextPage ?? page.data.last?.id) : nil)
+            return VoicePage(voices: voices, nextCursor: page.cursor)
         }
     }
 
@@ -112,60 +114,26 @@ public struct CartesiaAdapter: ConfiguredPolling {
         }
     }
 
-    public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
-        try await typed { try await dubs.upload(jobID: jobID, audio: audio) }
-    }
-
-    public func preprocessDub(jobID: String) async throws -> DubJobState {
-        try await typed { try dubs.preprocess(jobID: jobID) }
-    }
-
-    public func generateDub(jobID: String) async throws -> DubJobState {
-        try await generateDub(jobID: jobID, progress: { _ in })
-    }
-
-    /// Sends the conversion once and stores its audio; `progress` follows the audio bytes written
-    /// against what the input's length should give. A job whose result is stored is not sent again.
-    public func generateDub(jobID: String, progress: @escaping @Sendable (Double) -> Void) async throws -> DubJobState {
-        try await typed { try await dubs.generate(jobID: jobID, progress: progress) }
-    }
-
-    public func pollDub(jobID: String) async throws -> DubJobState {
-        try await typed { try dubs.poll(jobID: jobID) }
-    }
-
-    public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
-        try await typed { try dubs.lookUp(jobID: jobID, service: "Cartesia") }
-    }
-
-    public func downloadDub(jobID: String, to destination: URL) async throws {
-        try await typed { try dubs.download(jobID: jobID, to: destination) }
-    }
-
-    /// The dub is done: its job's record and stored result go from the state folder.
-    public func releaseDubResult(jobID: String) async throws {
-        dubs.release(jobID: jobID)
-    }
-
     // MARK: Custom voices
 
     /// Creates the dataset (`POST /datasets`) and records the fine-tune's fields for later steps; the
     /// dataset's id is the voice's provider id.
     public func createVoice(_ request: VoiceJobRequest) async throws -> VoiceJobState {
         try await typed {
-            guard (1...CartesiaDescriptor.maxNameLength).contains(request.name.count) else {
+            let lengths = CartesiaDescriptor.voiceNameLengths
+            guard lengths.contains(request.name.count) else {
                 throw CartesiaError.invalidValue(field: "name", value: request.name.debugDescription,
-                                                 allowed: "1 to \(CartesiaDescriptor.maxNameLength) characters")
+                                                 allowed: "\(lengths.lowerBound) to \(lengths.upperBound) characters")
             }
             try descriptor.validateTraining(parameters: request.parameters)
             let values = request.parameters.values
-            let language = Self.text(values["language"]) ?? CartesiaDescriptor.defaultLanguage
-            let model = Self.text(values["model_id"])?.trimmingCharacters(in: .whitespaces) ?? CartesiaDescriptor.defaultModel
+            let language = CartesiaConversion.text(values["language"]) ?? CartesiaDescriptor.defaultLanguage
+            let model = CartesiaConversion.text(values["model_id"])?.trimmingCharacters(in: .whitespaces) ?? CartesiaDescriptor.defaultModel
             guard !model.isEmpty, model.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
                 throw CartesiaError.invalidValue(field: "model_id", value: model.debugDescription,
                                                  allowed: "a model id such as \(CartesiaDescriptor.defaultModel) (letters, digits, - _ .)")
             }
-            let description = Self.text(values["description"]).flatMap { $0.isEmpty ? nil : $0 }
+            let description = CartesiaConversion.text(values["description"]).flatMap { $0.isEmpty ? nil : $0 }
                 ?? "Voice \(request.name), trained by DubKit"
             let dataset = try await client.createDataset(name: request.name, description: description)
             _ = try CartesiaClient.segment(dataset.id)
@@ -182,7 +150,7 @@ public struct CartesiaAdapter: ConfiguredPolling {
         try await typed {
             var training = try await settled(try trainings.load(voiceID))
             guard training.fineTuneID == nil else { return Self.state(training) }
-            guard let kind = CartesiaAudio.kind(of: file), CartesiaDescriptor.datasetFormats.contains(kind.ext) else {
+            guard let kind = CartesiaVoiceChanger.kind(of: file), CartesiaDescriptor.datasetFormats.contains(kind.ext) else {
                 throw CartesiaError.audio(path: file.path, detail: "is not audio in a format Cartesia trains on ("
                                           + CartesiaDescriptor.datasetFormats.joined(separator: ", ") + ")")
             }
@@ -270,7 +238,7 @@ public struct CartesiaAdapter: ConfiguredPolling {
         repeat {
             let page = try await client.datasetFiles(datasetID, startingAfter: cursor)
             files += page.data
-            cursor = page.hasMore ? (page.nextPage ?? page.data.last?.id) : nil
+            cursor = page.cursor
         } while cursor != nil
         return files
     }
@@ -289,7 +257,7 @@ public struct CartesiaAdapter: ConfiguredPolling {
                 try trainings.save(training)
                 return training
             }
-            cursor = page.hasMore ? (page.nextPage ?? page.data.last?.id) : nil
+            cursor = page.cursor
         } while cursor != nil
         training.fineTuneRequestedAt = nil
         try trainings.save(training)
@@ -337,9 +305,65 @@ public struct CartesiaAdapter: ConfiguredPolling {
     static func isVoiceID(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 128 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
+}
 
-    static func text(_ value: JSONValue?) -> String? {
-        if case let .string(text)? = value { return text }
-        return nil
+/// The Cartesia voice changer as a synchronous service: the input staged as it is and sent as `clip`, one
+/// POST (`/voice-changer/bytes`, or `/voice-changer/sse` decoded as its events arrive) whose answer is
+/// the audio, stored as it comes or, for raw samples, wrapped into a WAV of their encoding and rate.
+public struct CartesiaVoiceChanger: SynchronousService {
+    /// The HTTP client of the API.
+    public let client: CartesiaClient
+
+    public var billing: Billing { CartesiaDescriptor.billing }
+    public var inputField: String { "clip" }
+    public var requestIDHeaders: [String] { ["X-Request-Id", "request-id"] }
+
+    /// Containers Cartesia takes as `clip` or as a dataset file, by FFmpeg's format name: extension and content type.
+    static let containers: [String: (ext: String, type: String)] = [
+        "wav": ("wav", "audio/wav"), "mp3": ("mp3", "audio/mpeg"), "flac": ("flac", "audio/flac"), "ogg": ("ogg", "audio/ogg"),
+        "webm": ("webm", "audio/webm"), "matroska": ("webm", "audio/webm"), "mov": ("m4a", "audio/mp4"), "mp4": ("m4a", "audio/mp4"),
+        "m4a": ("m4a", "audio/mp4"), "aac": ("aac", "audio/aac"), "asf": ("wma", "audio/x-ms-wma"), "ac3": ("ac3", "audio/ac3"),
+    ]
+
+    /// The extension and content type of an audio file, from what FFmpeg finds in it; nil when it is
+    /// not audio or not a container Cartesia takes.
+    static func kind(of file: URL) -> (ext: String, type: String, seconds: Double?)? {
+        guard let info = try? MediaProbe.probe(file), !info.audioStreams.isEmpty else { return nil }
+        let names = info.formatName.split(separator: ",").map { String($0).lowercased() }
+        guard let match = names.lazy.compactMap({ containers[$0] }).first else { return nil }
+        return (match.ext, match.type, info.durationSeconds)
+    }
+
+    /// Stages `audio` into `folder` as it is (linked, or copied), named by its container.
+    public func stage(_ audio: URL, into folder: URL, for conversion: CartesiaConversion) throws(CartesiaError) -> StagedInput {
+        guard let kind = Self.kind(of: audio) else {
+            throw .audio(path: audio.path, detail: "is not audio in a container Cartesia takes (wav, mp3, flac, ogg, webm, m4a…)")
+        }
+        guard let seconds = kind.seconds, seconds > 0 else {
+            throw .audio(path: audio.path, detail: "has no measurable duration")
+        }
+        let file = folder.appendingPathComponent("input.\(kind.ext)")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try StagedInput.place(audio, at: file)
+        } catch {
+            throw .jobState(path: file.path, detail: error.localizedDescription)
+        }
+        return StagedInput(name: file.lastPathComponent, contentType: kind.type, durationMs: Int64((seconds * 1000).rounded()))
+    }
+
+    /// Sends the clip; a streamed answer's events go to `stream.sse` in `folder` (removed after) while
+    /// their audio is written to `audio`.
+    public func send(_ conversion: CartesiaConversion, input: URL, contentType: String, to audio: URL, in folder: URL,
+                     written: @escaping @Sendable (Int64) -> Void) async throws(CartesiaError) -> HTTPHeaders {
+        guard conversion.stream else {
+            return try await client.changeVoice(conversion, clip: input, contentType: contentType, to: audio, written: written)
+        }
+        return try await client.changeVoiceStream(conversion, clip: input, contentType: contentType, to: audio,
+                                                  scratch: folder.appendingPathComponent("stream.sse"), written: written)
+    }
+
+    public func answer(to conversion: CartesiaConversion) -> ConversionAnswer {
+        conversion.format.answer(operation: conversion.operation)
     }
 }

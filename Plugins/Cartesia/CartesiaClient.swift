@@ -3,9 +3,9 @@ import DubKitProviderKit
 import DubKitHTTP
 import Foundation
 
-/// The Cartesia HTTP API over DubKitHTTP: the key as `Authorization: Bearer` (masked in every log
-/// line), `Cartesia-Version` on every request, one attempt per call (the workflow decides when to try
-/// again), failures as ``CartesiaError``.
+/// The Cartesia HTTP API over the kit's ``ProviderAPI``: the key as `Authorization: Bearer` (masked in
+/// every log line), `Cartesia-Version` on every request, one attempt per call (the workflow decides when
+/// to try again), failures as ``CartesiaError``.
 public struct CartesiaClient: Sendable {
     /// The API's base URL (`https://api.cartesia.ai` or the `CARTESIA_BASE_URL` override).
     public var baseURL: URL { api.baseURL }
@@ -14,174 +14,108 @@ public struct CartesiaClient: Sendable {
     /// A client for the API `configuration` places; its key is asked for on every request so a missing
     /// key only fails requests.
     public init(_ configuration: ProviderConfiguration<CartesiaError>, log: (@Sendable (String) -> Void)? = nil) throws {
-        api = try ProviderAPI(configuration, log: log)
+        api = try ProviderAPI(configuration, headers: ["Cartesia-Version": CartesiaDescriptor.apiVersion], log: log)
     }
 
     // MARK: Voices
 
     /// `GET /voices`: one page; `startingAfter` is the previous page's `next_page` (or last id).
     public func voices(limit: Int, startingAfter: String?, gender: String? = nil) async throws(CartesiaError) -> CartesiaPage<CartesiaVoice> {
-        var query = [URLQueryItem(name: "limit", value: String(limit))]
-        if let startingAfter { query.append(URLQueryItem(name: "starting_after", value: startingAfter)) }
+        var query = Self.page(limit: limit, after: startingAfter)
         if let gender { query.append(URLQueryItem(name: "gender", value: gender)) }
-        return try await call(.get, "voices", query: query, decoding: CartesiaPage<CartesiaVoice>.self)
+        return try await api.call(.get, "voices", query: query, decoding: CartesiaPage<CartesiaVoice>.self)
     }
 
     // MARK: Voice changer
 
     /// `POST /voice-changer/bytes`: sends `clip` with the conversion's fields and writes the answer's
-    /// audio to `destination` as it arrives; `observe` sees each chunk once it is on disk.
-    public func changeVoice(_ conversion: CartesiaConversion, clip: URL, contentType: String, to destination: URL,
-                            observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)? = nil) async throws(CartesiaError) -> HTTPHeaders {
-        try await post(conversion, path: "voice-changer/bytes", clip: clip, contentType: contentType, accept: "audio/*",
-                       to: destination, observe: observe)
+    /// audio to `destination` as it arrives; `written` sees the audio bytes on disk so far.
+    func changeVoice(_ conversion: CartesiaConversion, clip: URL, contentType: String, to destination: URL,
+                     written: @escaping @Sendable (Int64) -> Void) async throws(CartesiaError) -> HTTPHeaders {
+        let request = try conversionRequest(conversion, clip: clip, contentType: contentType, accept: "audio/*")
+        return try await api.exchange(request, operation: conversion.operation, to: destination) { chunk, offset in
+            written(offset + Int64(chunk.count))
+        }.headers
     }
 
-    /// `POST /voice-changer/sse`: the answer's events are written to `destination` as they arrive and
-    /// handed to `observe` (which decodes them); the caller reads the stream's outcome from its decoder.
-    public func changeVoiceStream(_ conversion: CartesiaConversion, clip: URL, contentType: String, to destination: URL,
-                                  observe: @escaping @Sendable (UnsafeRawBufferPointer, Int64) -> Void) async throws(CartesiaError) -> HTTPHeaders {
-        try await post(conversion, path: "voice-changer/sse", clip: clip, contentType: contentType, accept: "text/event-stream",
-                       to: destination, observe: observe)
+    /// `POST /voice-changer/sse`: the answer's events are decoded as they arrive (their raw text in
+    /// `scratch` meanwhile) and their audio written to `destination`; `written` sees the audio bytes so far.
+    func changeVoiceStream(_ conversion: CartesiaConversion, clip: URL, contentType: String, to destination: URL, scratch: URL,
+                           written: @escaping @Sendable (Int64) -> Void) async throws(CartesiaError) -> HTTPHeaders {
+        let request = try conversionRequest(conversion, clip: clip, contentType: contentType, accept: "text/event-stream")
+        let operation = conversion.operation
+        return try await api.exchangeAudioEvents(request, operation: operation, audio: destination, scratch: scratch,
+                                                 progress: written, read: CartesiaStreamEvent.read) { failure in
+            .streamFailed(operation: operation, status: failure.status, code: failure.code, message: CartesiaError.summary(failure.message))
+        }
     }
 
-    private func post(_ conversion: CartesiaConversion, path: String, clip: URL, contentType: String, accept: String,
-                      to destination: URL, observe: (@Sendable (UnsafeRawBufferPointer, Int64) -> Void)?) async throws(CartesiaError) -> HTTPHeaders {
-        let operation = "POST /\(path)"
+    /// The voice changer's POST: `clip` and the conversion's fields. A conversion of a long input may
+    /// take minutes: no overall limit, and its answer may take the processing stall limit to begin.
+    private func conversionRequest(_ conversion: CartesiaConversion, clip: URL, contentType: String,
+                                   accept: String) throws(CartesiaError) -> HTTPRequest {
         let parts = [MultipartPart.file("clip", clip, contentType: contentType)]
             + conversion.formFields.map { MultipartPart.text($0.0, $0.1) }
-        // A conversion of a long input may take minutes: no overall limit on the POST.
-        let request = try makeRequest(.post, path, query: [], body: .multipart(parts), accept: accept, timeout: 0)
-        return try await api.exchange(request, operation: operation, to: destination, observe: observe).headers
+        return try api.request(.post, conversion.stream ? "voice-changer/sse" : "voice-changer/bytes", body: .multipart(parts),
+                               accept: accept, timeout: 0, stallTimeout: NetworkBounds.current.processingStallTimeout)
     }
 
     // MARK: Datasets and fine-tunes
 
     /// `POST /datasets` `{name, description}`.
     public func createDataset(name: String, description: String) async throws(CartesiaError) -> CartesiaDataset {
-        try await call(.post, "datasets", body: CartesiaCreateDataset(name: name, description: description), decoding: CartesiaDataset.self)
+        try await api.call(.post, "datasets", json: CartesiaCreateDataset(name: name, description: description), decoding: CartesiaDataset.self)
     }
 
     /// `GET /datasets/{id}/files`: one page of the files uploaded so far.
     public func datasetFiles(_ datasetID: String, startingAfter: String?) async throws(CartesiaError) -> CartesiaPage<CartesiaDatasetFile> {
-        var query = [URLQueryItem(name: "limit", value: "100")]
-        if let startingAfter { query.append(URLQueryItem(name: "starting_after", value: startingAfter)) }
-        return try await call(.get, "datasets/\(try Self.segment(datasetID))/files", query: query,
-                              decoding: CartesiaPage<CartesiaDatasetFile>.self)
+        try await api.call(.get, "datasets/\(try Self.segment(datasetID))/files", query: Self.page(limit: 100, after: startingAfter),
+                           decoding: CartesiaPage<CartesiaDatasetFile>.self)
     }
 
-    /// `POST /datasets/{id}/files`: multipart `file` (named `filename`) and `purpose=fine_tune`; 204 on success.
+    /// `POST /datasets/{id}/files`: multipart `file` (named `filename`) and `purpose=fine_tune`; 204 on
+    /// success. No overall limit: the service works on the file before it answers.
     public func uploadDatasetFile(_ datasetID: String, file: URL, filename: String, contentType: String) async throws(CartesiaError) {
         let path = "datasets/\(try Self.segment(datasetID))/files"
-        let operation = "POST /\(path)"
         let parts = [MultipartPart.file("file", file, filename: filename, contentType: contentType), .text("purpose", "fine_tune")]
-        let request = try makeRequest(.post, path, query: [], body: .multipart(parts), accept: "application/json", timeout: 0)
-        _ = try await api.exchange(request, operation: operation)
+        let request = try api.request(.post, path, body: .multipart(parts), timeout: 0,
+                                      stallTimeout: NetworkBounds.current.processingStallTimeout)
+        _ = try await api.exchange(request, operation: "POST /\(path)")
     }
 
     /// `POST /fine-tunes`: the paid step of a training.
     public func createFineTune(_ body: CartesiaCreateFineTune) async throws(CartesiaError) -> CartesiaFineTune {
-        try await call(.post, "fine-tunes", body: body, decoding: CartesiaFineTune.self)
+        try await api.call(.post, "fine-tunes", json: body, decoding: CartesiaFineTune.self)
     }
 
     /// `GET /fine-tunes/{id}`.
     public func fineTune(_ id: String) async throws(CartesiaError) -> CartesiaFineTune {
-        try await call(.get, "fine-tunes/\(try Self.segment(id))", decoding: CartesiaFineTune.self)
+        try await api.call(.get, "fine-tunes/\(try Self.segment(id))", decoding: CartesiaFineTune.self)
     }
 
     /// `GET /fine-tunes`: one page of the account's fine-tunes.
     public func fineTunes(startingAfter: String?) async throws(CartesiaError) -> CartesiaPage<CartesiaFineTune> {
-        var query = [URLQueryItem(name: "limit", value: "100")]
-        if let startingAfter { query.append(URLQueryItem(name: "starting_after", value: startingAfter)) }
-        return try await call(.get, "fine-tunes", query: query, decoding: CartesiaPage<CartesiaFineTune>.self)
+        try await api.call(.get, "fine-tunes", query: Self.page(limit: 100, after: startingAfter), decoding: CartesiaPage<CartesiaFineTune>.self)
     }
 
     /// `GET /fine-tunes/{id}/voices`: the voices a completed fine-tune made.
     public func fineTuneVoices(_ id: String) async throws(CartesiaError) -> CartesiaPage<CartesiaVoice> {
-        try await call(.get, "fine-tunes/\(try Self.segment(id))/voices", query: [URLQueryItem(name: "limit", value: "100")],
-                       decoding: CartesiaPage<CartesiaVoice>.self)
+        try await api.call(.get, "fine-tunes/\(try Self.segment(id))/voices", query: Self.page(limit: 100, after: nil),
+                           decoding: CartesiaPage<CartesiaVoice>.self)
     }
 
     // MARK: Internals
 
-    private func makeRequest(_ method: HTTPMethod, _ path: String, query: [URLQueryItem], body: HTTPRequestBody,
-                             accept: String, timeout: Double? = nil) throws(CartesiaError) -> HTTPRequest {
-        let url = try api.url(path, query: query)
-        var headers = HTTPHeaders()
-        headers.set("Authorization", "Bearer \(try api.key())")
-        headers.set("Cartesia-Version", CartesiaDescriptor.apiVersion)
-        headers.set("Accept", accept)
-        // A request without an overall limit is a conversion or an upload the service works on before
-        // answering: its answer may take the processing stall limit (10 × DUBKIT_STALL_TIMEOUT) to begin.
-        return HTTPRequest(method, url, headers: headers, body: body, timeout: timeout,
-                           stallTimeout: timeout == 0 ? NetworkBounds.current.processingStallTimeout : nil)
-    }
-
-    private func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],
-                                        decoding: Value.Type) async throws(CartesiaError) -> Value {
-        try await call(method, path, query: query, body: Optional<CartesiaCreateDataset>.none, decoding: decoding)
-    }
-
-    private func call<Body: Encodable, Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],
-                                                         body: Body?, decoding: Value.Type) async throws(CartesiaError) -> Value {
-        let operation = "\(method.rawValue) /\(path)"
-        let encoded: HTTPRequestBody
-        do {
-            encoded = try body.map { try HTTPRequestBody.json($0) } ?? .empty
-        } catch {
-            throw .invalidValue(field: "request body", value: "\(Body.self)", allowed: "JSON-encodable values")
-        }
-        let request = try makeRequest(method, path, query: query, body: encoded, accept: "application/json")
-        return try await api.call(request, operation: operation, decoding: Value.self)
+    /// A list's query: `limit`, and `starting_after` the previous page's cursor.
+    private static func page(limit: Int, after cursor: String?) -> [URLQueryItem] {
+        [URLQueryItem(name: "limit", value: String(limit))] + (cursor.map { [URLQueryItem(name: "starting_after", value: $0)] } ?? [])
     }
 
     /// An id as one path segment: refused when it could leave its place in the URL.
     static func segment(_ id: String) throws(CartesiaError) -> String {
-        guard !id.isEmpty, id.count <= 128, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+        guard CartesiaAdapter.isVoiceID(id) else {
             throw .invalidValue(field: "id", value: id.debugDescription, allowed: "a Cartesia id (letters, digits, - and _)")
         }
         return id
-    }
-
-    /// The typed error for a status, its body (`{error_code, title, message, request_id}` or plain
-    /// text) and its `Retry-After`. A code about credits or quota decides before the HTTP status.
-    static func map(status: Int, body: String, retryAfter: String?, operation: String) -> CartesiaError {
-        let parsed = body.data(using: .utf8).flatMap { try? JSONDecoder().decode(CartesiaErrorBody.self, from: $0) }
-        let structured = parsed.map { $0.errorCode != nil || $0.message != nil || $0.title != nil } ?? false
-        let code = parsed?.errorCode ?? Self.defaultCode(status)
-        var text = structured ? [parsed?.title, parsed?.message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ") : body
-        if let request = parsed?.requestID, !request.isEmpty { text += " (request id \(request))" }
-        let message = CartesiaError.summary(text)
-        let lowered = code.lowercased()
-        if status == 402 || lowered.contains("quota") || lowered.contains("credit") || lowered.contains("insufficient") {
-            return .quotaExceeded(operation: operation, status: status, code: code, message: message)
-        }
-        switch status {
-        case 401:
-            return .unauthorized(operation: operation, code: code, message: message)
-        case 403 where lowered.contains("key") || lowered.contains("auth"):
-            return .unauthorized(operation: operation, code: code, message: message)
-        case 404: return .notFound(operation: operation, code: code, message: message)
-        case 400, 422: return .unprocessable(operation: operation, status: status, code: code, message: message)
-        case 429:
-            return .rateLimited(operation: operation, code: code, retryAfter: retryAfter.flatMap { RetryPolicy.parseRetryAfter($0) },
-                                message: message)
-        case 500..<600: return .server(operation: operation, status: status, code: code, message: message)
-        default: return .rejected(operation: operation, status: status, code: code, message: message)
-        }
-    }
-
-    /// Cartesia's code when the body names none (older versions answer plain text).
-    static func defaultCode(_ status: Int) -> String {
-        switch status {
-        case 401: "unauthorized"
-        case 402: "payment_required"
-        case 404: "not_found"
-        case 400: "bad_request"
-        case 422: "unprocessable_entity"
-        case 429: "concurrency_limited"
-        case 500..<600: "server_error"
-        default: "http_\(status)"
-        }
     }
 }

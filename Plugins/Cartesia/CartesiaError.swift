@@ -126,8 +126,43 @@ extension CartesiaError: AdapterError {
         if case .answerLost = self { true } else { false }
     }
 
-    /// A status other than 2xx, read by ``CartesiaClient/map(status:body:retryAfter:operation:)``.
+    /// The typed error for a status other than 2xx, its body (`{error_code, title, message, request_id}`
+    /// or plain text) and its `Retry-After`. A code about credits or quota decides before the HTTP status.
     public static func refusal(_ response: HTTPResponse, operation: String) -> CartesiaError {
-        CartesiaClient.map(status: response.status, body: response.text, retryAfter: response.headers["Retry-After"], operation: operation)
+        let status = response.status
+        let parsed = try? JSONDecoder().decode(CartesiaErrorBody.self, from: response.body)
+        let structured = parsed.map { $0.errorCode != nil || $0.message != nil || $0.title != nil } ?? false
+        let code = parsed?.errorCode ?? defaultCode(status)
+        var text = structured ? [parsed?.title, parsed?.message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ") : response.text
+        if let request = parsed?.requestID, !request.isEmpty { text += " (request id \(request))" }
+        let message = summary(text)
+        let lowered = code.lowercased()
+        if status == 402 || lowered.contains("quota") || lowered.contains("credit") || lowered.contains("insufficient") {
+            return .quotaExceeded(operation: operation, status: status, code: code, message: message)
+        }
+        switch status {
+        case 401: return .unauthorized(operation: operation, code: code, message: message)
+        case 403 where lowered.contains("key") || lowered.contains("auth"):
+            return .unauthorized(operation: operation, code: code, message: message)
+        case 404: return .notFound(operation: operation, code: code, message: message)
+        case 400, 422: return .unprocessable(operation: operation, status: status, code: code, message: message)
+        case 429: return .rateLimited(operation: operation, code: code, retryAfter: response.retryAfter, message: message)
+        case 500..<600: return .server(operation: operation, status: status, code: code, message: message)
+        default: return .rejected(operation: operation, status: status, code: code, message: message)
+        }
+    }
+
+    /// Cartesia's code when the body names none (older versions answer plain text).
+    static func defaultCode(_ status: Int) -> String {
+        switch status {
+        case 401: "unauthorized"
+        case 402: "payment_required"
+        case 404: "not_found"
+        case 400: "bad_request"
+        case 422: "unprocessable_entity"
+        case 429: "concurrency_limited"
+        case 500..<600: "server_error"
+        default: "http_\(status)"
+        }
     }
 }

@@ -10,19 +10,24 @@ import Foundation
 /// file (converted, or refused, when it is not a wav, mp3 or flac of at most 100 MB) and preprocess
 /// measures it, both locally in `stateFolder`; generate sends the POST, once: when its answer is
 /// lost, the account's newest conversions are looked up before it is sent again.
-public struct KitsAdapter: Provider {
+public struct KitsAdapter: ConfiguredPolling {
     public let descriptor = KitsDescriptor.value
     /// The HTTP client of the API.
     public let client: KitsClient
-    private let jobs: KitsJobFolder
+    /// Seconds between two reads of one conversion: Kits's minimum, or `DUBKIT_POLL_INTERVAL`.
+    public let pollInterval: Double
+    public var dubPollInterval: Double? { pollInterval }
+    private let dubs: SubmittedJobs<KitsConversions>
     private let maxSoundFileBytes: Int64
 
     /// An adapter keeping its jobs in `stateFolder`, with the key and base URL from `environment`
-    /// (`KITS_API_KEY` or a saved key, `KITS_BASE_URL`); `maxSoundFileBytes` is Kits's 100 MB unless a test lowers it.
+    /// (`KITS_API_KEY` or a saved key, `KITS_BASE_URL`, `DUBKIT_POLL_INTERVAL`); `maxSoundFileBytes` is Kits's 100 MB unless a test lowers it.
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 maxSoundFileBytes: Int64 = KitsDescriptor.maxSoundFileBytes, log: (@Sendable (String) -> Void)? = nil) throws {
-        client = try KitsClient(ProviderConfiguration(KitsDescriptor.value, environment: environment), log: log)
-        jobs = KitsJobFolder(stateFolder)
+        let configuration = try ProviderConfiguration<KitsError>(KitsDescriptor.value, environment: environment)
+        client = try KitsClient(configuration, log: log)
+        pollInterval = configuration.pollInterval
+        dubs = SubmittedJobs(folder: stateFolder, service: KitsConversions(client: client))
         self.maxSoundFileBytes = maxSoundFileBytes
     }
 
@@ -85,97 +90,43 @@ public struct KitsAdapter: Provider {
                                              allowed: "false: Kits voice conversions do not separate vocals; give it a vocal track")
             }
             try descriptor.validate(pitchShift: request.pitchShift, parameters: request.parameters)
-            let job = KitsJob(id: UUID().uuidString.lowercased(), voiceModelId: model,
-                              fields: Self.formFields(model: model, request: request), stage: .created)
-            try jobs.save(job)
-            return DubJobState(jobID: job.id, status: .new)
+            return try dubs.create(KitsJob(id: UUID().uuidString.lowercased(), voiceModelId: model,
+                                           fields: Self.formFields(model: model, request: request), stage: .created))
         }
     }
 
     public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
         try await typed {
-            var job = try jobs.load(jobID)
-            let staged = try await KitsSoundFile.stage(audio, into: jobs.files(jobID), maxBytes: maxSoundFileBytes)
-            job.soundFile = staged.file.lastPathComponent
-            job.inputDurationMs = staged.durationMs
-            if job.stage == .created || job.stage == .uploaded { job.stage = .uploaded }
-            try jobs.save(job)
-            return try await state(job)
+            try await dubs.upload(jobID: jobID) { (job: inout KitsJob) throws(KitsError) in
+                let staged = try await KitsSoundFile.stage(audio, into: dubs.jobs.files(jobID), maxBytes: maxSoundFileBytes)
+                job.soundFile = staged.file.lastPathComponent
+                job.inputDurationMs = staged.durationMs
+            }
         }
     }
 
     public func preprocessDub(jobID: String) async throws -> DubJobState {
         try await typed {
-            var job = try jobs.load(jobID)
-            guard job.soundFile != nil, job.inputDurationMs != nil else {
-                throw KitsError.invalidValue(field: "soundFile", value: "none", allowed: "an uploaded sound file (upload comes first)")
-            }
-            if job.stage == .uploaded { job.stage = .preprocessed }
-            try jobs.save(job)
-            return try await state(job)
+            try await dubs.preprocess(jobID: jobID, ready: { $0.soundFile != nil },
+                                      missing: .invalidValue(field: "soundFile", value: "none", allowed: "an uploaded sound file (upload comes first)"))
         }
     }
 
+    /// The paid POST, once: when its answer is lost, the account's newest conversions are looked up
+    /// before it is sent again.
     public func generateDub(jobID: String) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            if job.stage == .submitting { job = try await adoptLostSubmission(job) }
-            if job.stage == .submitted { return try await state(job) }
-            guard job.stage == .preprocessed, let name = job.soundFile else {
-                throw KitsError.invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed")
-            }
-            job.stage = .submitting
-            job.submittedAt = Date()
-            try jobs.save(job)
-            let created: KitsInferenceJob
-            do {
-                created = try await client.createConversion(soundFile: jobs.files(jobID).appendingPathComponent(name),
-                                                            fields: job.fields.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil })
-            } catch let error as KitsError {
-                switch error {
-                case .unreachable, .server, .invalidResponse:
-                    break // the POST may have been carried out: look it up before sending it again
-                default:
-                    job.stage = .preprocessed // Kits refused it and did nothing
-                    job.submittedAt = nil
-                    try jobs.save(job)
-                }
-                throw error
-            }
-            job.remoteID = created.id
-            job.stage = .submitted
-            try jobs.save(job)
-            return Self.state(of: created, jobID: jobID, durationMs: job.inputDurationMs)
-        }
+        try await typed { try await dubs.generate(jobID: jobID) }
     }
 
     public func pollDub(jobID: String) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            if job.stage == .submitting { job = try await adoptLostSubmission(job) }
-            return try await state(job)
-        }
+        try await typed { try await dubs.poll(jobID: jobID) }
     }
 
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await typed {
-            let job = try jobs.load(jobID)
-            guard let remote = job.remoteID else {
-                throw KitsError.invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a job Kits has finished")
-            }
-            let conversion = try await client.conversion(remote)
-            guard conversion.status == "success", let url = conversion.outputFileUrl ?? conversion.lossyOutputFileUrl else {
-                throw KitsError.invalidResponse(operation: "GET /voice-conversions/\(remote)",
-                                                detail: "status '\(conversion.status)' with no outputFileUrl to download")
-            }
-            // A signed URL that expired before (or while) it was fetched: the conversion is read again
-            // for a fresh one, once.
-            try await client.download(url, to: destination) { () throws(KitsError) -> String? in
-                let fresh = try await client.conversion(remote)
-                return fresh.outputFileUrl ?? fresh.lossyOutputFileUrl
-            }
+            _ = try await dubs.download(jobID: jobID, to: destination)
             // The staged sound file (up to 100 MB) is no longer needed: a new conversion stages it again.
-            try? FileManager.default.removeItem(at: jobs.files(jobID))
+            try? FileManager.default.removeItem(at: dubs.jobs.files(jobID))
         }
     }
 
@@ -184,44 +135,6 @@ public struct KitsAdapter: Provider {
     // claimed or it could be taken as a new dub's result.
 
     // MARK: Internals
-
-    /// The job as the core sees it; a submitted one is read from Kits.
-    private func state(_ job: KitsJob) async throws(KitsError) -> DubJobState {
-        switch job.stage {
-        case .created: return DubJobState(jobID: job.id, status: .new)
-        case .uploaded: return DubJobState(jobID: job.id, status: .uploaded, inputDurationMs: job.inputDurationMs)
-        case .preprocessed, .submitting:
-            return DubJobState(jobID: job.id, status: .preprocessed, inputDurationMs: job.inputDurationMs, creditsRequired: 0)
-        case .submitted:
-            guard let remote = job.remoteID else {
-                throw .jobState(path: jobs.url(job.id).path, detail: "submitted without a Kits job id")
-            }
-            return Self.state(of: try await client.conversion(remote), jobID: job.id, durationMs: job.inputDurationMs)
-        }
-    }
-
-    /// After a POST whose answer was lost: the conversion of the same voice model created closest to
-    /// when it was sent (from 2 minutes before on), not claimed by another job, is taken as its result.
-    private func adoptLostSubmission(_ job: KitsJob) async throws(KitsError) -> KitsJob {
-        var job = job
-        let sent = job.submittedAt ?? .distantPast
-        let claimed = Set(jobs.all().compactMap(\.remoteID))
-        let page = try await client.conversions()
-        let candidates = page.data.compactMap { conversion -> (KitsInferenceJob, Double)? in
-            guard conversion.voiceModelId == job.voiceModelId, !claimed.contains(conversion.id),
-                  let created = conversion.createdDate, created >= sent.addingTimeInterval(-120) else { return nil }
-            return (conversion, abs(created.timeIntervalSince(sent)))
-        }
-        // Two dubs of one model whose answers were both lost: each takes the one created closest to its POST.
-        if let found = candidates.min(by: { $0.1 < $1.1 })?.0 {
-            job.remoteID = found.id
-            job.stage = .submitted
-        } else {
-            job.stage = .preprocessed
-        }
-        try jobs.save(job)
-        return job
-    }
 
     /// A Kits job in DubKit's vocabulary.
     static func state(of conversion: KitsInferenceJob, jobID: String, durationMs: Int64?) -> DubJobState {
@@ -262,27 +175,13 @@ public struct KitsAdapter: Provider {
 /// A Kits.ai dub as DubKit keeps it between steps: Kits has one request (the multipart POST that
 /// both uploads and starts the conversion), so upload and preprocess happen here, in a folder that
 /// outlives the process, and the POST is the paid step.
-struct KitsJob: Codable, Sendable {
-    /// How far the job got.
-    enum Stage: String, Codable, Sendable {
-        /// Created; no audio yet.
-        case created
-        /// The sound file is staged (a wav, mp3 or flac of at most 100 MB).
-        case uploaded
-        /// Measured; ready for the POST.
-        case preprocessed
-        /// The POST was sent and its answer not yet recorded: look it up before sending it again.
-        case submitting
-        /// Kits answered with its job id.
-        case submitted
-    }
-
+struct KitsJob: SubmittedJob {
     var id: String
     var voiceModelId: Int64
     /// The form's text fields besides `soundFile`, in order.
     var fields: [[String]]
-    var stage: Stage
-    /// The staged sound file's name in the job's folder.
+    var stage: SubmissionStage
+    /// The staged sound file's name in the job's folder (a wav, mp3 or flac of at most 100 MB).
     var soundFile: String?
     var inputDurationMs: Int64?
     /// When the POST was last sent.
@@ -291,10 +190,71 @@ struct KitsJob: Codable, Sendable {
     var remoteID: Int64?
 }
 
-/// The folder of Kits jobs: `<id>.json` and the staged sound file under `<id>/`.
-typealias KitsJobFolder = JobFolder<KitsJob, KitsError>
+/// Kits.ai conversions as a submitting service: the multipart POST that uploads the sound file and
+/// starts the conversion, the account's newest conversions to settle a POST whose answer was lost, the
+/// conversion read, and its signed result downloaded (a fresh address asked for once when it expired).
+struct KitsConversions: SubmittingService {
+    let client: KitsClient
 
-extension KitsJob: JobRecord {}
+    var finished: String { "a job Kits has finished" }
+
+    func credits(_ job: KitsJob) -> Int64? { 0 }
+
+    /// The conversion of the same voice model created closest to when the POST was sent (from 2 minutes
+    /// before on), not claimed by another job, is taken as its result; none: it is sent again.
+    func settle(_ job: KitsJob, claimed: Set<Int64>) async throws(KitsError) -> KitsJob? {
+        var job = job
+        let sent = job.submittedAt ?? .distantPast
+        let candidates = try await client.conversions().data.compactMap { conversion -> (KitsInferenceJob, Double)? in
+            guard conversion.voiceModelId == job.voiceModelId, !claimed.contains(conversion.id),
+                  let created = conversion.createdDate, created >= sent.addingTimeInterval(-120) else { return nil }
+            return (conversion, abs(created.timeIntervalSince(sent)))
+        }
+        // Two dubs of one model whose answers were both lost: each takes the one created closest to its POST.
+        if let found = candidates.min(by: { $0.1 < $1.1 })?.0 {
+            job.remoteID = found.id
+            job.stage = .submitted
+        } else {
+            job.stage = .preprocessed
+        }
+        return job
+    }
+
+    func submit(_ job: KitsJob, files: URL) async throws(KitsError) -> (id: Int64, state: DubJobState) {
+        guard let name = job.soundFile else {
+            throw .invalidValue(field: "job \(job.id) stage", value: job.stage.rawValue, allowed: "preprocessed")
+        }
+        let created = try await client.createConversion(soundFile: files.appendingPathComponent(name),
+                                                        fields: job.fields.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil })
+        return (created.id, KitsAdapter.state(of: created, jobID: job.id, durationMs: job.inputDurationMs))
+    }
+
+    /// No answer, a 5xx or an unreadable answer: the POST may have been carried out.
+    func mayHaveArrived(_ error: KitsError) -> Bool {
+        switch error {
+        case .unreachable, .server, .invalidResponse: true
+        default: false
+        }
+    }
+
+    func read(_ remote: Int64, of job: KitsJob) async throws(KitsError) -> DubJobState {
+        KitsAdapter.state(of: try await client.conversion(remote), jobID: job.id, durationMs: job.inputDurationMs)
+    }
+
+    func download(_ remote: Int64, to destination: URL) async throws(KitsError) {
+        let conversion = try await client.conversion(remote)
+        guard conversion.status == "success", let url = conversion.outputFileUrl ?? conversion.lossyOutputFileUrl else {
+            throw .invalidResponse(operation: "GET /voice-conversions/\(remote)",
+                                   detail: "status '\(conversion.status)' with no outputFileUrl to download")
+        }
+        // A signed URL that expired before (or while) it was fetched: the conversion is read again for a
+        // fresh one, once.
+        try await client.download(url, to: destination) { () throws(KitsError) -> String? in
+            let fresh = try await client.conversion(remote)
+            return fresh.outputFileUrl ?? fresh.lossyOutputFileUrl
+        }
+    }
+}
 
 /// Makes the `soundFile` of a conversion: the input as it is when it is a wav, mp3 or flac within
 /// the size limit, else converted to FLAC, else to MP3; refused when even that is too large.

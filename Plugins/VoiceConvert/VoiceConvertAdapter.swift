@@ -11,25 +11,30 @@ import Foundation
 /// The service takes audio only by URL and starts the task in one POST: upload publishes the audio
 /// (or uses the dub's link) and preprocess measures it, locally in `stateFolder`; generate sends the
 /// POST; polls read the task; download fetches `audioUrl`. Billing: 2 credits a second of output.
-public struct VoiceConvertAdapter: Provider {
+public struct VoiceConvertAdapter: ConfiguredPolling {
     public let descriptor = VoiceConvertDescriptor.value
     /// The HTTP client of the API.
     public let client: VoiceConvertClient
-    private let jobs: VoiceConvertJobFolder
+    /// Seconds between two reads of one task: the service's minimum, or `DUBKIT_POLL_INTERVAL`.
+    public let pollInterval: Double
+    public var dubPollInterval: Double? { pollInterval }
+    private let dubs: SubmittedJobs<VoiceConvertTasks>
     private let publisher: VoiceConvertPublisher?
 
     /// An adapter keeping its jobs in `stateFolder`, configured from `environment`: `VOICECONVERT_API_KEY`
-    /// (or a saved key), `VOICECONVERT_BASE_URL`, and for local files `VOICECONVERT_PUBLISH_DIR` +
+    /// (or a saved key), `VOICECONVERT_BASE_URL`, `DUBKIT_POLL_INTERVAL`, and for local files `VOICECONVERT_PUBLISH_DIR` +
     /// `VOICECONVERT_PUBLIC_URL`.
     public init(stateFolder: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                 log: (@Sendable (String) -> Void)? = nil) throws {
-        client = try VoiceConvertClient(ProviderConfiguration(VoiceConvertDescriptor.value, environment: environment), log: log)
+        let configuration = try ProviderConfiguration<VoiceConvertError>(VoiceConvertDescriptor.value, environment: environment)
+        client = try VoiceConvertClient(configuration, log: log)
+        pollInterval = configuration.pollInterval
         do {
             publisher = try VoiceConvertPublisher(environment: environment)
         } catch {
             throw error.providerError
         }
-        jobs = VoiceConvertJobFolder(stateFolder)
+        dubs = SubmittedJobs(folder: stateFolder, service: VoiceConvertTasks(client: client))
     }
 
     // MARK: Dubs
@@ -52,30 +57,26 @@ public struct VoiceConvertAdapter: Provider {
             } else if publisher == nil {
                 throw VoiceConvertError.needsURL(field: "source", value: "(the dub's file)")
             }
-            let job = VoiceConvertJob(id: UUID().uuidString.lowercased(), request: try Self.body(request), reference: reference,
-                                      link: request.link, stage: .created)
-            try jobs.save(job)
-            return DubJobState(jobID: job.id, status: .new)
+            return try dubs.create(VoiceConvertJob(id: UUID().uuidString.lowercased(), request: try Self.body(request),
+                                                   reference: reference, link: request.link, stage: .created))
         }
     }
 
     public func uploadDub(jobID: String, audio: URL) async throws -> DubJobState {
         try await typed {
-            var job = try jobs.load(jobID)
-            let seconds = try Self.measure(audio, field: "source")
-            if let link = job.link {
-                job.request.sourceAudioURL = link
-            } else {
-                guard let publisher else { throw VoiceConvertError.needsURL(field: "source", value: audio.path) }
-                let name = "\(job.id)-source.\(Self.fileExtension(audio))"
-                job.request.sourceAudioURL = try publisher.publish(audio, as: name)
-                job.published.append(name)
+            try await dubs.upload(jobID: jobID) { (job: inout VoiceConvertJob) throws(VoiceConvertError) in
+                let seconds = try Self.measure(audio, field: "source")
+                if let link = job.link {
+                    job.request.sourceAudioURL = link
+                } else {
+                    guard let publisher else { throw VoiceConvertError.needsURL(field: "source", value: audio.path) }
+                    let name = "\(job.id)-source.\(Self.fileExtension(audio))"
+                    job.request.sourceAudioURL = try publisher.publish(audio, as: name)
+                    job.published.append(name)
+                }
+                try prepareReference(&job)
+                job.inputDurationMs = Int64((seconds * 1000).rounded())
             }
-            try prepareReference(&job)
-            job.inputDurationMs = Int64((seconds * 1000).rounded())
-            if job.stage == .created || job.stage == .uploaded { job.stage = .uploaded }
-            try jobs.save(job)
-            return try await state(job)
         }
     }
 
@@ -83,8 +84,8 @@ public struct VoiceConvertAdapter: Provider {
     /// it for the credit estimate, and not kept.
     public func preprocessDub(jobID: String) async throws -> DubJobState {
         try await typed {
-            var job = try jobs.load(jobID)
-            if job.stage == .created, let link = job.link {
+            try await dubs.preprocess(jobID: jobID, prepare: { (job: inout VoiceConvertJob) throws(VoiceConvertError) in
+                guard job.stage == .created, let link = job.link else { return }
                 let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-voiceconvert-\(UUID().uuidString)")
                 defer { try? FileManager.default.removeItem(at: temp) }
                 try await client.download(link, to: temp, operation: "GET \(Redaction.url(link)) (to measure it)")
@@ -92,57 +93,27 @@ public struct VoiceConvertAdapter: Provider {
                 job.request.sourceAudioURL = link
                 try prepareReference(&job)
                 job.stage = .uploaded
-            }
-            guard job.inputDurationMs != nil, !job.request.sourceAudioURL.isEmpty else {
-                throw VoiceConvertError.invalidValue(field: "source", value: "none", allowed: "uploaded audio (upload comes first)")
-            }
-            if job.stage == .uploaded { job.stage = .preprocessed }
-            try jobs.save(job)
-            return try await state(job)
+            }, ready: { !$0.request.sourceAudioURL.isEmpty },
+               missing: .invalidValue(field: "source", value: "none", allowed: "uploaded audio (upload comes first)"))
         }
     }
 
     public func generateDub(jobID: String) async throws -> DubJobState {
-        try await typed {
-            var job = try jobs.load(jobID)
-            if job.stage == .submitted { return try await state(job) }
-            guard job.stage == .preprocessed || job.stage == .submitting else {
-                throw VoiceConvertError.invalidValue(field: "job \(jobID) stage", value: job.stage.rawValue, allowed: "preprocessed")
-            }
-            job.stage = .submitting
-            try jobs.save(job)
-            let accepted: VoiceConvertAccepted
-            do {
-                accepted = try await client.convert(job.request)
-            } catch let error as VoiceConvertError {
-                switch error {
-                case .answerLost, .invalidResponse: break // sent, and its answer lost or unreadable: a task may exist
-                default:
-                    job.stage = .preprocessed // refused or never sent whole: nothing was queued
-                    try jobs.save(job)
-                }
-                throw error
-            }
-            job.taskID = accepted.taskID
-            job.stage = .submitted
-            try jobs.save(job)
-            return DubJobState(jobID: jobID, status: .queued, inputDurationMs: job.inputDurationMs,
-                               creditsRequired: Self.estimate(job))
-        }
+        try await typed { try await dubs.generate(jobID: jobID) }
     }
 
     public func pollDub(jobID: String) async throws -> DubJobState {
-        try await typed { try await state(try jobs.load(jobID)) }
+        try await typed { try await dubs.poll(jobID: jobID) }
     }
 
     /// A conversion sent whose answer never arrived cannot be looked up: the service lists no tasks.
     public func lookUpGenerate(jobID: String) async throws -> PaidRequestLookup {
         try await typed {
-            let job = try jobs.load(jobID)
+            let job = try dubs.jobs.load(jobID)
             switch job.stage {
             case .submitting:
                 return .cannotTell("the voice-convert service lists no tasks to find one whose creation answer was lost")
-            case .submitted: return .received(try await state(job))
+            case .submitted: return .received(try await dubs.state(job))
             case .created, .uploaded, .preprocessed: return .notReceived
             }
         }
@@ -150,46 +121,17 @@ public struct VoiceConvertAdapter: Provider {
 
     public func downloadDub(jobID: String, to destination: URL) async throws {
         try await typed {
-            let job = try jobs.load(jobID)
-            guard let taskID = job.taskID else {
-                throw VoiceConvertError.invalidValue(field: "job \(jobID)", value: job.stage.rawValue, allowed: "a completed task")
-            }
-            let task = try await client.task(taskID)
-            guard task.status == "completed", let audio = task.audioURL else {
-                throw VoiceConvertError.invalidResponse(operation: "GET /api/v2/tasks/\(taskID)",
-                                                        detail: "status '\(task.status)' with no audioUrl to download")
-            }
-            // A storage link that expired before (or while) it was fetched: the task is read again for a
-            // fresh one, once.
-            try await client.download(audio, to: destination) { () throws(VoiceConvertError) -> String? in
-                try await client.task(taskID).audioURL
-            }
+            let job = try await dubs.download(jobID: jobID, to: destination)
             for name in job.published { publisher?.remove(name) }
         }
     }
 
     /// The dub is done: its job's record goes from the state folder.
     public func releaseDubResult(jobID: String) async throws {
-        jobs.remove(jobID)
+        dubs.jobs.remove(jobID)
     }
 
     // MARK: Internals
-
-    /// The job as the core sees it; a submitted one is read from the service. A POST whose answer
-    /// was lost cannot be looked up (the service lists no tasks): it counts as not sent.
-    private func state(_ job: VoiceConvertJob) async throws(VoiceConvertError) -> DubJobState {
-        switch job.stage {
-        case .created: return DubJobState(jobID: job.id, status: .new)
-        case .uploaded: return DubJobState(jobID: job.id, status: .uploaded, inputDurationMs: job.inputDurationMs)
-        case .preprocessed, .submitting:
-            return DubJobState(jobID: job.id, status: .preprocessed, inputDurationMs: job.inputDurationMs,
-                               creditsRequired: Self.estimate(job))
-        case .submitted:
-            guard let taskID = job.taskID else { throw .jobState(path: jobs.url(job.id).path, detail: "submitted without a task id") }
-            let task = try await client.task(taskID)
-            return Self.state(of: task, jobID: job.id, durationMs: job.inputDurationMs, estimate: Self.estimate(job))
-        }
-    }
 
     /// Publishes a local reference (a URL is used as it is).
     private func prepareReference(_ job: inout VoiceConvertJob) throws(VoiceConvertError) {
@@ -307,16 +249,7 @@ public struct VoiceConvertAdapter: Provider {
 /// A voice-convert dub as DubKit keeps it between steps: the service has one request (the POST that
 /// names both audio URLs and starts the task), so upload (publishing the audio) and preprocess
 /// (measuring it) happen here, in a folder that outlives the process.
-struct VoiceConvertJob: Codable, Sendable {
-    /// How far the job got.
-    enum Stage: String, Codable, Sendable {
-        case created, uploaded, preprocessed
-        /// The POST was sent and its answer not yet recorded.
-        case submitting
-        /// The service answered with its task id.
-        case submitted
-    }
-
+struct VoiceConvertJob: SubmittedJob {
     var id: String
     /// The POST's body; the URLs are filled in by upload.
     var request: VoiceConvertRequest
@@ -324,20 +257,66 @@ struct VoiceConvertJob: Codable, Sendable {
     var reference: String
     /// The dub's own link, when it has one: the source URL.
     var link: String?
-    var stage: Stage
+    var stage: SubmissionStage
     var inputDurationMs: Int64?
+    /// When the POST was last sent.
+    var submittedAt: Date?
     /// Files this job put in the publish folder, removed once the result is downloaded.
     var published: [String] = []
     var taskID: String?
+
+    /// The service's task id (kept as `taskID`).
+    var remoteID: String? {
+        get { taskID }
+        set { taskID = newValue }
+    }
 
     /// The output's expected length factor (Seed-VC's length_adjust; 1 when not given).
     var lengthAdjust: Double { request.lengthAdjust ?? 1 }
 }
 
-/// The folder of voice-convert jobs: `<id>.json`.
-typealias VoiceConvertJobFolder = JobFolder<VoiceConvertJob, VoiceConvertError>
+/// The voice-convert service's tasks as a submitting service: the POST that names both audio URLs and
+/// starts the task, the task read, and its `audioUrl` downloaded (a fresh one asked for once when it
+/// expired). The service lists no tasks, so a POST whose answer was lost cannot be settled.
+struct VoiceConvertTasks: SubmittingService {
+    let client: VoiceConvertClient
 
-extension VoiceConvertJob: JobRecord {}
+    var finished: String { "a completed task" }
+
+    func credits(_ job: VoiceConvertJob) -> Int64? { VoiceConvertAdapter.estimate(job) }
+
+    func settle(_ job: VoiceConvertJob, claimed: Set<String>) async throws(VoiceConvertError) -> VoiceConvertJob? { nil }
+
+    func submit(_ job: VoiceConvertJob, files: URL) async throws(VoiceConvertError) -> (id: String, state: DubJobState) {
+        let accepted = try await client.convert(job.request)
+        return (accepted.taskID, DubJobState(jobID: job.id, status: .queued, inputDurationMs: job.inputDurationMs,
+                                             creditsRequired: credits(job)))
+    }
+
+    /// Sent, and its answer lost or unreadable: a task may exist.
+    func mayHaveArrived(_ error: VoiceConvertError) -> Bool {
+        switch error {
+        case .answerLost, .invalidResponse: true
+        default: false
+        }
+    }
+
+    func read(_ remote: String, of job: VoiceConvertJob) async throws(VoiceConvertError) -> DubJobState {
+        VoiceConvertAdapter.state(of: try await client.task(remote), jobID: job.id, durationMs: job.inputDurationMs,
+                                  estimate: credits(job))
+    }
+
+    func download(_ remote: String, to destination: URL) async throws(VoiceConvertError) {
+        let task = try await client.task(remote)
+        guard task.status == "completed", let audio = task.audioURL else {
+            throw .invalidResponse(operation: "GET /api/v2/tasks/\(remote)", detail: "status '\(task.status)' with no audioUrl to download")
+        }
+        // A storage link that expired before (or while) it was fetched: the task is read again for a fresh one, once.
+        try await client.download(audio, to: destination) { () throws(VoiceConvertError) -> String? in
+            try await client.task(remote).audioURL
+        }
+    }
+}
 
 /// Where local audio is made reachable by URL: a folder the user's web server publishes
 /// (`VOICECONVERT_PUBLISH_DIR`) at a public base URL (`VOICECONVERT_PUBLIC_URL`).

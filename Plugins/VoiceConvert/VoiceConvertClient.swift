@@ -19,13 +19,7 @@ public struct VoiceConvertClient: Sendable {
 
     /// `POST /api/v2/voice/convert`: queues a conversion and answers its task id.
     public func convert(_ request: VoiceConvertRequest) async throws(VoiceConvertError) -> VoiceConvertAccepted {
-        let body: HTTPRequestBody
-        do {
-            body = try .json(request)
-        } catch {
-            throw .invalidValue(field: "request body", value: "\(request)", allowed: "JSON-encodable values")
-        }
-        return try await api.call(.post, "api/v2/voice/convert", body: body, decoding: VoiceConvertAccepted.self)
+        try await api.call(.post, "api/v2/voice/convert", json: request, decoding: VoiceConvertAccepted.self)
     }
 
     /// `GET /api/v2/tasks/{task_id}`.

@@ -1,5 +1,6 @@
 /// Turns a server-sent event stream, fed in arbitrary chunks, into events (LF, CR or CRLF line ends).
 public struct ServerSentEventParser: Sendable {
+    private let bareLines: Bool
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var event = ""
@@ -8,8 +9,12 @@ public struct ServerSentEventParser: Sendable {
     private var lastID: String?
     private var retry: Int?
 
-    /// A parser at the start of a stream.
-    public init() {}
+    /// A parser at the start of a stream. With `bareLines`, a line that begins with `{` is an event of
+    /// its own (services that send bare JSON lines instead of `data:` fields), and ``finish()`` hands
+    /// over what the stream ended in without its newline or blank line.
+    public init(bareLines: Bool = false) {
+        self.bareLines = bareLines
+    }
 
     /// Consumes `bytes` and returns the events they complete, in order.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [ServerSentEvent] where Bytes.Element == UInt8 {
@@ -21,7 +26,7 @@ public struct ServerSentEventParser: Sendable {
             }
             lastWasCR = byte == UInt8(ascii: "\r")
             if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-                if let event = endLine() { events.append(event) }
+                endLine(into: &events)
             } else {
                 line.append(byte)
             }
@@ -29,16 +34,33 @@ public struct ServerSentEventParser: Sendable {
         return events
     }
 
-    /// Ends the stream; a final event without its blank line is dropped, as the standard says.
-    public mutating func finish() {
+    /// Ends the stream. A final event without its blank line is dropped, as the standard says, unless
+    /// the parser takes bare lines: then it is returned, with a last line that had no newline.
+    @discardableResult
+    public mutating func finish() -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        if bareLines {
+            if !line.isEmpty { endLine(into: &events) }
+            if let event = dispatch() { events.append(event) }
+        }
         line.removeAll()
         resetEvent()
+        return events
     }
 
-    private mutating func endLine() -> ServerSentEvent? {
+    private mutating func endLine(into events: inout [ServerSentEvent]) {
         defer { line.removeAll(keepingCapacity: true) }
-        if line.isEmpty { return dispatch() }
-        if line.first == UInt8(ascii: ":") { return nil }
+        if line.isEmpty {
+            if let event = dispatch() { events.append(event) }
+            return
+        }
+        if line.first == UInt8(ascii: ":") { return }
+        if bareLines, let start = line.firstIndex(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }),
+           line[start] == UInt8(ascii: "{") {
+            if let event = dispatch() { events.append(event) }
+            events.append(ServerSentEvent(data: String(decoding: line[start...], as: UTF8.self)))
+            return
+        }
         let field: String
         var value: String
         if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
@@ -62,7 +84,6 @@ public struct ServerSentEventParser: Sendable {
         default:
             value = ""
         }
-        return nil
     }
 
     private mutating func dispatch() -> ServerSentEvent? {

@@ -14,17 +14,21 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
     public let key: @Sendable () throws(Failure) -> String
     /// How the key goes on a request ``request(_:_:query:body:accept:timeout:stallTimeout:)`` builds.
     public let auth: ProviderAuth
+    /// Headers every request carries besides the key and `Accept` (Cartesia's `Cartesia-Version`).
+    public let headers: HTTPHeaders
     private let http: HTTPClient
 
     /// The API at `baseURL`; `key` is asked for on every request and sent as `auth` says, `log` sees
     /// every exchange (key masked). `retry` is the HTTP layer's policy (honouring `Retry-After`); one
     /// attempt unless an adapter's service documents safe repeats, as the workflow decides when to try
-    /// a step again.
-    public init(baseURL: URL, variable: String, auth: ProviderAuth = .authorization("Bearer"), retry: RetryPolicy = .never,
-                log: (@Sendable (String) -> Void)? = nil, key: @escaping @Sendable () throws(Failure) -> String) throws {
+    /// a step again. `headers` go on every request.
+    public init(baseURL: URL, variable: String, auth: ProviderAuth = .authorization("Bearer"), headers: HTTPHeaders = [:],
+                retry: RetryPolicy = .never, log: (@Sendable (String) -> Void)? = nil,
+                key: @escaping @Sendable () throws(Failure) -> String) throws {
         self.baseURL = baseURL
         baseURLVariable = variable
         self.auth = auth
+        self.headers = headers
         self.key = key
         http = try HTTPClient(configuration: HTTPClient.Configuration(retryPolicy: retry, log: log))
     }
@@ -39,12 +43,12 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
         return url
     }
 
-    /// A request for `path` below the base URL with the key as ``auth`` says and `Accept: accept`.
+    /// A request for `path` below the base URL with the key as ``auth`` says, ``headers`` and `Accept: accept`.
     /// `timeout` and `stallTimeout` are the HTTP layer's (nil: its defaults; a timeout of 0: none).
     public func request(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [], body: HTTPRequestBody = .empty,
                         accept: String = "application/json", timeout: Double? = nil,
                         stallTimeout: Double? = nil) throws(Failure) -> HTTPRequest {
-        var headers = HTTPHeaders()
+        var headers = self.headers
         let key = try key()
         switch auth {
         case let .authorization(scheme): headers.set("Authorization", "\(scheme) \(key)")
@@ -62,6 +66,18 @@ public struct ProviderAPI<Failure: AdapterError>: Sendable {
                                        decoding: Value.Type) async throws(Failure) -> Value {
         try await call(request(method, path, query: query, body: body, timeout: timeout),
                        operation: "\(method.rawValue) /\(path)", decoding: Value.self)
+    }
+
+    /// Sends `method path` once with `body` encoded as JSON, and decodes its JSON answer as `Value`.
+    public func call<Body: Encodable, Value: Decodable>(_ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [],
+                                                        json body: Body, decoding: Value.Type) async throws(Failure) -> Value {
+        let encoded: HTTPRequestBody
+        do {
+            encoded = try .json(body)
+        } catch {
+            throw .invalidValue(field: "request body", value: "\(Body.self)", allowed: "JSON-encodable values")
+        }
+        return try await call(method, path, query: query, body: encoded, decoding: Value.self)
     }
 
     /// Sends `request` once; its answer when the status is 2xx, the adapter's error otherwise.
@@ -171,8 +187,8 @@ extension ProviderAPI where Failure: ProviderWireError {
     /// The API as `configuration` places it, with the HTTP layer's `retry` policy; `log` sees every
     /// exchange (key masked).
     public init(_ configuration: ProviderConfiguration<Failure>, auth: ProviderAuth = .authorization("Bearer"),
-                retry: RetryPolicy = .never, log: (@Sendable (String) -> Void)? = nil) throws {
-        try self.init(baseURL: configuration.baseURL, variable: configuration.baseURLVariable, auth: auth, retry: retry,
-                      log: log, key: configuration.key)
+                headers: HTTPHeaders = [:], retry: RetryPolicy = .never, log: (@Sendable (String) -> Void)? = nil) throws {
+        try self.init(baseURL: configuration.baseURL, variable: configuration.baseURLVariable, auth: auth, headers: headers,
+                      retry: retry, log: log, key: configuration.key)
     }
 }

@@ -74,7 +74,7 @@ struct ParameterCatalogueTests {
     }
 
     @Test("each provider parameter is defined once; a descriptor built from the catalogue takes its ends and refuses a step outside, naming it",
-          arguments: ["elevenlabs", "kits", "voiceconvert", "voicedub"])
+          arguments: ["elevenlabs", "kits", "voiceconvert", "cartesia", "voicedub"])
     func providerParameters(_ provider: String) throws {
         let entries = ParameterCatalogue.providerParameters.filter { $0.providers.contains(provider) }
         #expect(!entries.isEmpty)
@@ -97,6 +97,17 @@ struct ParameterCatalogueTests {
         }
         // The catalogue's pitch is the one every provider that takes it lists, under its own name or the wire's.
         let pitch = entries.first { ParameterCatalogue.pitchShift.names.contains($0.name) }
-        #expect(pitch.map { $0.integerRange == -24...24 } ?? (provider == "elevenlabs"))
+        #expect(pitch.map { $0.integerRange == -24...24 } ?? ["elevenlabs", "cartesia"].contains(provider))
+    }
+
+    @Test("a training parameter is defined once and kept apart from the dub parameters; a descriptor built from the catalogue refuses a value outside it")
+    func trainingParameters() throws {
+        let entries = ParameterCatalogue.trainingParameters.filter { $0.providers.contains("cartesia") }
+        #expect(entries.map(\.name) == ["language", "model_id", "description"])
+        #expect(Set(entries.map(\.name)).isDisjoint(with: ParameterCatalogue.specs(for: "cartesia").map(\.name)))
+        let descriptor = ProviderDescriptor(id: "cartesia", name: "cartesia", capabilities: [.train],
+                                            trainingParameters: ParameterCatalogue.trainingSpecs(for: "cartesia"))
+        try descriptor.validateTraining(parameters: try DubParameters(["language": .string("de"), "model_id": .string("sonic-2")]))
+        #expect(throws: ProviderError.self) { try descriptor.validateTraining(parameters: try DubParameters(["language": .string("xx")])) }
     }
 }

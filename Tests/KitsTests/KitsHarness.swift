@@ -6,7 +6,7 @@ import Foundation
 import KitsProvider
 
 /// A fake Kits.ai server, a project store in a temporary folder and an adapter pointed at the fake
-/// through the variables a user sets (KITS_BASE_URL, KITS_API_KEY).
+/// through the variables a user sets (KITS_BASE_URL, KITS_API_KEY, DUBKIT_POLL_INTERVAL).
 struct KitsHarness {
     /// A key no other text in the tests contains, to look for in logs, errors and files.
     static let key = "kits-3c9e71d04b2a58f6"
@@ -26,7 +26,7 @@ struct KitsHarness {
         dir = try TemporaryDirectory("kits-test")
         store = try Workspace(root: dir.path("ws")).createProject("films")
         environment = ["KITS_BASE_URL": fake.baseURL.absoluteString, "KITS_API_KEY": key,
-                       "DUBKIT_CONFIG_DIR": dir.path("config").path]
+                       "DUBKIT_CONFIG_DIR": dir.path("config").path, "DUBKIT_POLL_INTERVAL": "0.02"]
         stateFolder = dir.path("ws/plugins/.state/kits")
         let log = self.log
         adapter = try KitsAdapter(stateFolder: stateFolder, environment: environment, maxSoundFileBytes: maxSoundFileBytes,

@@ -89,31 +89,29 @@ struct KitsWorkflowTests {
         #expect(Date().timeIntervalSince(started) >= 1)
     }
 
-    @Test("a POST whose answer is lost is found among the account's conversions, not sent again")
-    func lostAnswerIsLookedUp() async throws {
-        let h = try KitsHarness()
-        h.fake.inject(.dropAfterProcessing, on: .createConversion)
-        let id = try h.fileDub(try h.tone("a.wav"))
-
-        let dub = try await h.run(id)
-
-        #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
-        #expect(h.fake.calls(.createConversion) == 1)
-        #expect(h.fake.conversionIDs.count == 1)
-        #expect(h.fake.calls(.listConversions) >= 1)
+    /// A POST that fails without its answer, and how many POSTs it takes: one when Kits acted on it.
+    struct LostPost: Sendable, CustomStringConvertible {
+        var fault: FakeKits.Fault
+        var posts: Int
+        var description: String {
+            posts == 1 ? "a POST whose answer is lost is found among the account's conversions, not sent again"
+                : "a POST dropped before Kits acted is sent again once the lookup finds nothing"
+        }
     }
 
-    @Test("a POST dropped before Kits acted is sent again once the lookup finds nothing")
-    func droppedPostIsResent() async throws {
+    @Test("a POST without its answer is looked up among the account's conversions before it is sent again",
+          arguments: [LostPost(fault: .dropAfterProcessing, posts: 1), LostPost(fault: .dropConnection, posts: 2)])
+    func lostPostIsLookedUp(_ lost: LostPost) async throws {
         let h = try KitsHarness()
-        h.fake.inject(.dropConnection, on: .createConversion)
+        h.fake.inject(lost.fault, on: .createConversion)
         let id = try h.fileDub(try h.tone("a.wav"))
 
         let dub = try await h.run(id)
 
         #expect(dub.status == .done, "\(dub.errorCode ?? ""): \(dub.errorMessage ?? "")")
-        #expect(h.fake.calls(.createConversion) == 2)
+        #expect(h.fake.calls(.createConversion) == lost.posts)
         #expect(h.fake.conversionIDs.count == 1)
+        #expect(h.fake.calls(.listConversions) >= 1)
     }
 
     @Test("a 500 while polling and a download cut halfway are survived")

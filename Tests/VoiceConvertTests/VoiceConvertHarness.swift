@@ -41,7 +41,7 @@ struct VoiceConvertHarness {
             return TestHTTPResponse(status: 200, headers: [("Content-Type", "audio/wav")], body: .bytes(data))
         }
         var environment = ["VOICECONVERT_BASE_URL": fake.baseURL.absoluteString, "VOICECONVERT_API_KEY": key,
-                           "DUBKIT_CONFIG_DIR": dir.path("config").path]
+                           "DUBKIT_CONFIG_DIR": dir.path("config").path, "DUBKIT_POLL_INTERVAL": "0.02"]
         if publish {
             environment["VOICECONVERT_PUBLISH_DIR"] = publishDir.path
             environment["VOICECONVERT_PUBLIC_URL"] = web.url("/pub/").absoluteString

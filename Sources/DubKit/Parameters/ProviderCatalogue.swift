@@ -55,6 +55,28 @@ enum ProviderCatalogue {
                           "linear gain of the accompaniment when separating (1 = unchanged)"),
         ProviderParameter("metadata", .text(maxLength: 2_000), "a JSON object as text, passed through to the task"),
     ].map { $0.taken(by: "voiceconvert") }
+
+    /// The Cartesia voice changer (seed 003): its `output_format` fields and `stream`. Which rates and bit
+    /// rates of the ranges Cartesia takes, and which container needs which field, the adapter checks.
+    static let cartesia: [ProviderParameter] = [
+        ProviderParameter("container", .choice(["raw", "wav", "mp3"]),
+                          "output_format[container]: raw (stored wrapped into WAV), wav or mp3; default wav (raw with stream=true)"),
+        ProviderParameter("sample_rate", .integer(8_000...48_000), unit: "Hz",
+                          "output_format[sample_rate]: 8000, 16000, 22050, 24000, 44100 or 48000 (default 44100)"),
+        ProviderParameter("encoding", .choice(["pcm_f32le", "pcm_s16le", "pcm_mulaw", "pcm_alaw"]),
+                          "output_format[encoding]: required with container raw or wav (default pcm_s16le when no container is given)"),
+        ProviderParameter("bit_rate", .integer(32_000...192_000), unit: "bits/s",
+                          "output_format[bit_rate]: required with container mp3; 32000, 64000, 96000, 128000 or 192000"),
+        ProviderParameter("stream", .bool, "true: POST /voice-changer/sse (raw audio in events), written to disk as it arrives"),
+    ].map { $0.taken(by: "cartesia") }
+
+    /// A Cartesia voice training's parameters (`voice train --param`), sent with `POST /fine-tunes`.
+    static let cartesiaTraining: [ProviderParameter] = [
+        ProviderParameter("language", .choice(["en", "de", "es", "fr", "ja", "pt", "zh", "hi", "it", "ko", "nl", "pl", "ru", "sv", "tr"]),
+                          "the fine-tune's language code (default en)"),
+        ProviderParameter("model_id", .text(maxLength: 100), "the base model fine-tuned (default sonic-2)"),
+        ProviderParameter("description", .text(maxLength: 1_000), "the dataset's and fine-tune's description"),
+    ].map { $0.taken(by: "cartesia") }
 }
 
 /// Kits.ai's pre- and post-processing effects as parameters: `pre.<Effect>` (true: the effect with the

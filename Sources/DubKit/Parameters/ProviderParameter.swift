@@ -53,7 +53,15 @@ public struct ProviderParameter: Sendable, Hashable {
 extension ParameterCatalogue {
     /// Every provider parameter, in the order descriptors list them.
     public static let providerParameters: [ProviderParameter] = ProviderCatalogue.elevenLabs + ProviderCatalogue.kits
-        + ProviderCatalogue.voiceConvert + ProviderCatalogue.voiceDub
+        + ProviderCatalogue.voiceConvert + ProviderCatalogue.cartesia + ProviderCatalogue.voiceDub
+
+    /// Every provider parameter of a voice training (`voice train --param`), in the order descriptors list them.
+    public static let trainingParameters: [ProviderParameter] = ProviderCatalogue.cartesiaTraining
+
+    /// The specs of the training parameters `provider` takes, in the catalogue's order.
+    public static func trainingSpecs(for provider: String) -> [ParameterSpec] {
+        trainingParameters.filter { $0.providers.contains(provider) }.map(\.spec)
+    }
 
     /// The specs of the parameters `provider` takes, in the catalogue's order.
     public static func specs(for provider: String) -> [ParameterSpec] {

@@ -7,3 +7,8 @@ public protocol ConfiguredPolling: Provider {
     /// Seconds between two reads of one voice training; nil leaves it to the runner (or the descriptor).
     var trainingPollInterval: Double? { get }
 }
+
+extension ConfiguredPolling {
+    /// A provider that trains no voices has no training reads to keep apart.
+    public var trainingPollInterval: Double? { nil }
+}
