@@ -1,6 +1,8 @@
+import DubKitMedia
 import DubKitTestSupport
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 @Suite("VoiceConverter")
@@ -93,8 +95,8 @@ struct VoiceConverterTests {
             return sample + Float(Int32(bitPattern: seed)) / Float(Int32.max) * 0.0097
         }
         let input = dir.path("noisy.wav")
-        let writer = try WAVWriter(url: input, sampleRate: rate)
-        try writer.append(noisy)
+        let writer = try PCMWAVWriter(input, sampleRate: rate)
+        try writer.write(noisy)
         try writer.finish()
         let pauses = TestAudio.quietStretches(clean, rate: rate)
         let target = try VoiceAnalyzer.profile(of: [fixtures.f3Train])
