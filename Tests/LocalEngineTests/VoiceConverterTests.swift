@@ -1,3 +1,4 @@
+import DubKit
 import DubKitMedia
 import DubKitTestSupport
 import Foundation
@@ -188,5 +189,17 @@ struct VoiceConverterTests {
     ])
     func rejectsBadSettings(_ settings: ConversionSettings) throws {
         #expect(throws: LocalEngineError.self) { try settings.validate() }
+    }
+
+    @Test("the engine takes the catalogue's pitch range: both ends pass, a semitone beyond is refused with the range named")
+    func pitchRangeIsTheCatalogues() throws {
+        let range = ParameterCatalogue.pitchShift.range
+        try ConversionSettings(pitchShift: Double(range.lowerBound)).validate()
+        try ConversionSettings(pitchShift: Double(range.upperBound)).validate()
+        for beyond in [range.lowerBound - 1, range.upperBound + 1] {
+            #expect(throws: LocalEngineError.invalidSetting("pitchShift \(Double(beyond)) is outside -24...24 semitones")) {
+                try ConversionSettings(pitchShift: Double(beyond)).validate()
+            }
+        }
     }
 }
