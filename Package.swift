@@ -62,9 +62,15 @@ let package = Package(
             name: "DubKitMedia",
             dependencies: ["CFFmpeg"]
         ),
+        // The local engine's signal processing (issue 19 item 7): analysis, PSOLA, FIR, codebook, converter.
+        .target(
+            name: "DubKitVoiceDSP",
+            dependencies: ["DubKit", "DubKitMedia"]
+        ),
+        // The local engine's adapter: the Provider steps over DubKitVoiceDSP.
         .target(
             name: "LocalEngine",
-            dependencies: ["DubKit", "DubKitProviderKit", "DubKitMedia"],
+            dependencies: ["DubKit", "DubKitProviderKit", "DubKitMedia", "DubKitVoiceDSP"],
             path: "Plugins/Local"
         ),
         .target(
@@ -94,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "local-engine-bench",
-            dependencies: ["LocalEngine"],
+            dependencies: ["LocalEngine", "DubKitVoiceDSP"],
             path: "Benchmarks/LocalEngineBench"
         ),
         .plugin(
@@ -210,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LocalEngineTests",
-            dependencies: ["LocalEngine", "DubKitMedia", "DubKitTestSupport"]
+            dependencies: ["LocalEngine", "DubKitVoiceDSP", "DubKit", "DubKitMedia", "DubKitTestSupport"]
         ),
         .testTarget(
             name: "DubKitProviderKitTests",

@@ -1,4 +1,5 @@
 import Foundation
+import DubKitVoiceDSP
 import LocalEngine
 
 // Times VoiceConverter on one file:      local-engine-bench <preset-name|target.wav> <in.wav> <out.wav>

@@ -1,3 +1,4 @@
+import DubKitVoiceDSP
 import Foundation
 
 /// Preset target voices shipped in code, so conversion works without any recordings of a target.
@@ -18,7 +19,7 @@ public enum BuiltInVoices {
 
     /// A smooth spectrum, flat to 500 Hz then falling by `tilt` dB per octave.
     private static func preset(medianF0: Double, spread: Double, formantScale: Double, tilt: Double) -> VoiceProfile {
-        let spectrum = SpectralBands.centres.map { tilt * log2(max($0, 500) / 500) }
+        let spectrum = VoiceProfile.bandCentres.map { tilt * log2(max($0, 500) / 500) }
         return VoiceProfile(
             logF0Mean: log(medianF0), logF0StandardDeviation: spread, medianF0: medianF0, formantScale: formantScale,
             longTermSpectrum: spectrum, loudness: -20, sampleRate: 44_100, origin: .builtIn)

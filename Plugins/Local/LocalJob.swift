@@ -1,5 +1,6 @@
 import DubKit
 import DubKitProviderKit
+import DubKitVoiceDSP
 import Foundation
 
 /// A dub or a training of the local engine, kept as a JSON file so it outlives one DubKit process.

@@ -1,6 +1,7 @@
 import DubKit
 import DubKitProviderKit
 import DubKitMedia
+import DubKitVoiceDSP
 import Foundation
 
 /// The embedded default provider: converts and trains offline with the local engine.

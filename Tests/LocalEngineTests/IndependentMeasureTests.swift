@@ -1,6 +1,8 @@
+import DubKitMedia
 import DubKitTestSupport
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 /// The test-side measurements (CorrelationPitchTracker, ERBSpectrum) checked on signals whose answer is known,
@@ -19,8 +21,8 @@ struct IndependentMeasureTests {
             samples.append(Float(v))
         }
         samples += [Float](repeating: 0, count: Int(0.3 * Double(rate)))
-        let writer = try WAVWriter(url: url, sampleRate: rate)
-        try writer.append(samples)
+        let writer = try PCMWAVWriter(url, sampleRate: rate)
+        try writer.write(samples)
         try writer.finish()
     }
 

@@ -2,6 +2,7 @@ import DubKit
 import DubKitTestSupport
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 @Suite("A dub with the local provider")

@@ -1,6 +1,8 @@
+import DubKitMedia
 import DubKitTestSupport
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 @Suite("VoiceConverter on a minute of audio")
@@ -23,8 +25,8 @@ struct LongConversionTests {
         }
         let toneEnd = samples.count
         addSpeech(25)
-        let writer = try WAVWriter(url: url, sampleRate: rate)
-        try writer.append(samples)
+        let writer = try PCMWAVWriter(url, sampleRate: rate)
+        try writer.write(samples)
         try writer.finish()
         return (rate, toneStart, toneEnd)
     }

@@ -1,6 +1,7 @@
 import DubKitTestSupport
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 /// Conversion of real recorded speech (Debian's asterisk-core-sounds-en-wav and codec2-examples, both

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 @Suite("Signal blocks")

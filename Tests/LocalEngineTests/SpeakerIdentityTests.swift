@@ -1,6 +1,7 @@
 import DubKitTestSupport
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 /// Whether a conversion sounds like *who* the target is, graded without a neural model: a Gaussian

@@ -1,4 +1,6 @@
+import DubKitMedia
 import Foundation
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 /// espeak-ng speech generated once per test run: f3 and m3 reading a training text and a different test text.
@@ -43,8 +45,8 @@ struct SpeechFixtures: Sendable {
 
     /// All samples of a mono 16-bit WAV (test clips are short).
     static func samples(_ url: URL) throws -> (samples: [Float], rate: Int) {
-        let reader = try WAVReader(url: url)
-        return (try reader.read(reader.sampleCount), reader.sampleRate)
+        let reader = try PCMWAVSampleReader(url)
+        return (try reader.read(reader.frameCount), reader.sampleRate)
     }
 
     /// RMS level in dBFS of `samples[range]`.

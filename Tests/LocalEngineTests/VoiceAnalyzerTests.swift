@@ -1,5 +1,7 @@
+import DubKitMedia
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 @Suite("VoiceAnalyzer")
@@ -33,8 +35,8 @@ struct VoiceAnalyzerTests {
     func silenceThrows() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("silence-\(UUID().uuidString).wav")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let writer = try WAVWriter(url: dir, sampleRate: 16_000)
-        try writer.append([Float](repeating: 0, count: 32_000))
+        let writer = try PCMWAVWriter(dir, sampleRate: 16_000)
+        try writer.write([Float](repeating: 0, count: 32_000))
         try writer.finish()
         #expect(throws: LocalEngineError.self) { try VoiceAnalyzer.profile(of: [dir]) }
     }

@@ -1,6 +1,9 @@
+import DubKit
+import DubKitMedia
 import DubKitTestSupport
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 @Suite("VoiceConverter")
@@ -93,8 +96,8 @@ struct VoiceConverterTests {
             return sample + Float(Int32(bitPattern: seed)) / Float(Int32.max) * 0.0097
         }
         let input = dir.path("noisy.wav")
-        let writer = try WAVWriter(url: input, sampleRate: rate)
-        try writer.append(noisy)
+        let writer = try PCMWAVWriter(input, sampleRate: rate)
+        try writer.write(noisy)
         try writer.finish()
         let pauses = TestAudio.quietStretches(clean, rate: rate)
         let target = try VoiceAnalyzer.profile(of: [fixtures.f3Train])
@@ -186,5 +189,17 @@ struct VoiceConverterTests {
     ])
     func rejectsBadSettings(_ settings: ConversionSettings) throws {
         #expect(throws: LocalEngineError.self) { try settings.validate() }
+    }
+
+    @Test("the engine takes the catalogue's pitch range: both ends pass, a semitone beyond is refused with the range named")
+    func pitchRangeIsTheCatalogues() throws {
+        let range = ParameterCatalogue.pitchShift.range
+        try ConversionSettings(pitchShift: Double(range.lowerBound)).validate()
+        try ConversionSettings(pitchShift: Double(range.upperBound)).validate()
+        for beyond in [range.lowerBound - 1, range.upperBound + 1] {
+            #expect(throws: LocalEngineError.invalidSetting("pitchShift \(Double(beyond)) is outside -24...24 semitones")) {
+                try ConversionSettings(pitchShift: Double(beyond)).validate()
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ import DubKit
 import DubKitTestSupport
 import Foundation
 import Testing
+@testable import DubKitVoiceDSP
 @testable import LocalEngine
 
 /// A measured-looking profile as a stored model holds it, to be broken one field at a time.

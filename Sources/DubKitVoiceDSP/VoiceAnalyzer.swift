@@ -46,9 +46,16 @@ public enum VoiceAnalyzer {
 
     /// A reader of `file` as mono 16-bit WAV: the file itself when it is one already (as the store's
     /// extracted audio of a mono source is) and nothing is to be denoised, else its decoding into `wav`.
-    static func monoReader(of file: URL, decodingInto wav: URL, denoise: Bool) throws -> WAVReader {
-        if !denoise, let direct = try? WAVReader(url: file), direct.isPlainPCM { return direct }
-        return try WAVReader(url: normalise(file, into: wav, denoise: denoise))
+    static func monoReader(of file: URL, decodingInto wav: URL, denoise: Bool) throws -> PCMWAVSampleReader {
+        if !denoise, let direct = try? PCMWAVSampleReader(file), direct.isPlainPCM, direct.channels == 1 { return direct }
+        let decoded = try normalise(file, into: wav, denoise: denoise)
+        do {
+            let reader = try PCMWAVSampleReader(decoded)
+            guard reader.channels == 1 else { throw MediaError.unsupportedOutput(path: decoded.path, reason: "\(reader.channels) channels, not mono") }
+            return reader
+        } catch {
+            throw LocalEngineError.unreadableAudio(file: file.path, reason: error.localizedDescription)
+        }
     }
 
     /// Decodes `file` to mono 16-bit WAV at its own rate (denoised when asked), the form the engine reads.
@@ -61,18 +68,4 @@ public enum VoiceAnalyzer {
         }
         return wav
     }
-}
-
-/// A temporary folder removed when released.
-final class ScratchFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("dubkit-local-\(UUID().uuidString)", isDirectory: true)
-        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw LocalEngineError.unwritableOutput(file: url.path, reason: error.localizedDescription)
-        }
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }

@@ -1,3 +1,4 @@
+import DubKitMedia
 import Foundation
 
 /// Converts a recording towards a target ``VoiceProfile``: pitch mapped along the contour, formants
@@ -38,17 +39,17 @@ public enum VoiceConverter {
         defer { try? FileManager.default.removeItem(at: partial) }
         let reader = try VoiceAnalyzer.monoReader(of: input, decodingInto: scratch.url.appendingPathComponent("source.wav"),
                                               denoise: settings.denoise)
-        let total = reader.sampleCount
+        let total = reader.frameCount
         var summary = Summary(source: nil, meanPitchRatio: exp(shiftLog), formantRatio: 1,
                               equaliser: [Double](repeating: 0, count: SpectralBands.count), gain: 0)
 
         if k == 0 && settings.pitchShift == 0 {
-            let writer = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
+            let writer = try OutputWAV(partial, sampleRate: reader.sampleRate)
             while true {
                 let block = try reader.read(reader.sampleRate * 4)
                 if block.isEmpty { break }
                 try writer.append(block)
-                progress?(Double(total - reader.remainingSamples) / Double(max(1, total)))
+                progress?(Double(total - reader.remainingFrames) / Double(max(1, total)))
             }
             try writer.finish()
             summary.clippedSamples = writer.clippedSamples
@@ -104,9 +105,9 @@ public enum VoiceConverter {
             progress?(0.5)
 
             // Pass 2: pitch and formants, the envelope mapping or EQ, and the gain in one stream.
-            try reader.seek(toSample: 0)
+            try reader.seek(toFrame: 0)
             let shifter = PSOLAShifter(contour: contour, formantRatio: summary.formantRatio)
-            let writer = try WAVWriter(url: partial, sampleRate: reader.sampleRate)
+            let writer = try OutputWAV(partial, sampleRate: reader.sampleRate)
             var written = 0
             func write(_ samples: [Float]) throws {
                 written += samples.count
@@ -165,9 +166,9 @@ public enum VoiceConverter {
     /// evenly) and returns an analyser that measured the result's spectrum and loudness, and with
     /// `keep` the shifted excerpts themselves; `collector` gets the shifted samples too.
     static func previewAnalysis(
-        _ reader: WAVReader, contour: PitchContour, formantRatio: Double, collector: EnvelopeCollector? = nil, keep: Bool = false
+        _ reader: PCMWAVSampleReader, contour: PitchContour, formantRatio: Double, collector: EnvelopeCollector? = nil, keep: Bool = false
     ) throws -> (analyzer: FrameAnalyzer, excerpts: [[Float]]) {
-        let total = reader.sampleCount
+        let total = reader.frameCount
         let excerpt = previewExcerpt * reader.sampleRate
         let whole = total <= excerpt * previewExcerpts
         let length = whole ? total : excerpt
@@ -175,7 +176,7 @@ public enum VoiceConverter {
         let analyzer = FrameAnalyzer(sampleRate: reader.sampleRate, tracksPitch: false)
         var excerpts: [[Float]] = []
         for start in starts {
-            try reader.seek(toSample: start)
+            try reader.seek(toFrame: start)
             let shifter = PSOLAShifter(contour: contour, formantRatio: formantRatio, start: start)
             var kept: [Float] = []
             if keep { kept.reserveCapacity(length) }

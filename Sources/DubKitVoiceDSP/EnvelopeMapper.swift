@@ -27,7 +27,7 @@ final class EnvelopeMapper {
     // Streaming state.
     private var pending: [Float]
     private var tail: [Float]
-    private var toDrop: Int
+    private var trim: LatencyTrim
     private var frame: [Float]
     private var output: [Float]
     /// Spectra of the frame waiting for its successor's gains (the smoothing looks one frame ahead).
@@ -98,7 +98,7 @@ final class EnvelopeMapper {
         // The stream is read as if a hop of silence came first, so the first real sample has two frames too.
         pending.append(contentsOf: [Float](repeating: 0, count: frames.hop))
         tail = [Float](repeating: 0, count: frames.hop)
-        toDrop = frames.hop
+        trim = LatencyTrim(frames.hop)
         frame = [Float](repeating: 0, count: size)
         output = frame
         re = [Float](repeating: 0, count: size / 2 + 1)
@@ -125,14 +125,14 @@ final class EnvelopeMapper {
             start += frames.hop
         }
         pending.removeFirst(start)
-        return drop(out)
+        return trim.apply(out)
     }
 
     /// The remaining output up to `remaining` samples: the input after what was fed is taken as silence.
     func finish(total remaining: Int) -> [Float] {
         var out: [Float] = []
         var start = 0
-        while out.count < remaining + toDrop + frames.hop {
+        while out.count < remaining + trim.remaining + frames.hop {
             if pending.count - start < frames.size {
                 pending.append(contentsOf: [Float](repeating: 0, count: frames.size - (pending.count - start)))
             }
@@ -140,14 +140,7 @@ final class EnvelopeMapper {
             start += frames.hop
         }
         pending.removeAll()
-        return Array(drop(out).prefix(remaining))
-    }
-
-    private func drop(_ out: [Float]) -> [Float] {
-        guard toDrop > 0 else { return out }
-        let d = min(toDrop, out.count)
-        toDrop -= d
-        return Array(out.dropFirst(d))
+        return Array(trim.apply(out).prefix(remaining))
     }
 
     /// Analyses the frame at `pending[start...]`, and synthesises the held frame with gains smoothed over it,

@@ -1,8 +1,9 @@
+import DubKit
 import Foundation
 
 /// How strongly and in what way ``VoiceConverter`` moves a voice towards a target profile.
 public struct ConversionSettings: Codable, Sendable, Equatable {
-    /// Extra pitch shift in semitones applied after the profile mapping, -24...24.
+    /// Extra pitch shift in semitones applied after the profile mapping, within ``ParameterCatalogue/pitchShift``'s range.
     public var pitchShift: Double
     /// How far to move towards the target, 0...1; 0 leaves the voice untouched (an exact bypass when `pitchShift` is 0).
     public var conversionStrength: Double
@@ -26,7 +27,10 @@ public struct ConversionSettings: Codable, Sendable, Equatable {
 
     /// Throws ``LocalEngineError/invalidSetting(_:)`` naming the first value out of range.
     public func validate() throws {
-        if !(-24...24).contains(pitchShift) { throw LocalEngineError.invalidSetting("pitchShift \(pitchShift) is outside -24...24 semitones") }
+        let pitch = ParameterCatalogue.pitchShift
+        if !(Double(pitch.range.lowerBound)...Double(pitch.range.upperBound)).contains(pitchShift) {
+            throw LocalEngineError.invalidSetting("pitchShift \(pitchShift) is outside \(pitch.allowed)")
+        }
         if !(0...1).contains(conversionStrength) {
             throw LocalEngineError.invalidSetting("conversionStrength \(conversionStrength) is outside 0...1")
         }

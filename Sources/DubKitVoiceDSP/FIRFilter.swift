@@ -18,7 +18,7 @@ final class FIRFilter {
     private var re: [Float]
     private var im: [Float]
     private var convolved: [Float]
-    private var toDrop: Int
+    private var trim: LatencyTrim
 
     /// `gains` in dB at ``SpectralBands/centres``, held flat below the first and above the last band.
     init(gains: [Double], sampleRate: Int) {
@@ -61,7 +61,7 @@ final class FIRFilter {
         re = [Float](repeating: 0, count: bins)
         im = re
         convolved = [Float](repeating: 0, count: m)
-        toDrop = half
+        trim = LatencyTrim(half)
     }
 
     /// Filters `samples`; returns what is ready (possibly less than given until ``finish(total:)``).
@@ -76,24 +76,17 @@ final class FIRFilter {
             i += take
             if pendingCount == block { runBlock(into: &out) }
         }
-        return drop(out)
+        return trim.apply(out)
     }
 
     /// The remaining `remaining` samples of output: flushes the last partial block and the filter's tail.
     func finish(total remaining: Int) -> [Float] {
         var out: [Float] = []
-        while out.count < remaining + toDrop {
+        while out.count < remaining + trim.remaining {
             for i in pendingCount..<block { pending[i] = 0 }
             runBlock(into: &out)
         }
-        return Array(drop(out).prefix(remaining))
-    }
-
-    private func drop(_ out: [Float]) -> [Float] {
-        guard toDrop > 0 else { return out }
-        let d = min(toDrop, out.count)
-        toDrop -= d
-        return Array(out.dropFirst(d))
+        return Array(trim.apply(out).prefix(remaining))
     }
 
     /// Convolves the pending block (zero-padded to the transform's size) and appends its output.
