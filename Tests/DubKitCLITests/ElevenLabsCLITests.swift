@@ -10,12 +10,6 @@ import Testing
 struct ElevenLabsCLITests {
     static let key = "xi-cli-6f2a9d0e41"
 
-    private func dubkit(_ arguments: [String], _ dir: TemporaryDirectory, _ environment: [String: String]) throws -> ChildProcess.Result {
-        try ChildProcess.run("dubkit", ["--workspace", dir.path("ws").path] + arguments, environment: environment.merging([
-            "DUBKIT_POLL_INTERVAL": "0.05", "DUBKIT_CONFIG_DIR": dir.path("config").path,
-        ]) { $1 }, currentDirectory: dir.url)
-    }
-
     @Test("voice list follows the pages; bad values are refused at dub create; estimate, budget and a streamed dub run to done")
     func elevenLabsDub() throws {
         let fake = try FakeElevenLabs(options: .init(apiKey: Self.key, voices: 23, characterLimit: 50_000))

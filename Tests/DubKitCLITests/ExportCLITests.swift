@@ -20,10 +20,7 @@ struct ExportCLITests {
     @Test("two dubs become two language tracks of one video: video packets untouched, tags, default flag, sync, loudness")
     func multiTrackExport() throws {
         let dir = try TemporaryDirectory()
-        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path, "DUBKIT_POLL_INTERVAL": "0.05"]
-        func dubkit(_ arguments: [String]) throws -> ChildProcess.Result {
-            try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
-        }
+        let dubkit = WorkspaceCLI(dir: dir)
         let video = dir.path("talk.mp4")
         try Fixtures.video(video, seconds: 3)
         #expect(try dubkit(["project", "create", "p"]).status == 0)
@@ -95,10 +92,7 @@ struct ExportCLITests {
     @Test("an accompaniment is mixed back under the dubbed vocals at the asked gains; a dub of another video is refused")
     func accompanimentMix() throws {
         let dir = try TemporaryDirectory()
-        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path, "DUBKIT_POLL_INTERVAL": "0.05"]
-        func dubkit(_ arguments: [String]) throws -> ChildProcess.Result {
-            try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
-        }
+        let dubkit = WorkspaceCLI(dir: dir)
         let video = dir.path("talk.mp4")
         try Fixtures.video(video, seconds: 3)
         let music = dir.path("music.wav")

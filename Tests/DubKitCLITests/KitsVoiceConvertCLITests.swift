@@ -12,12 +12,6 @@ struct KitsVoiceConvertCLITests {
     static let kitsKey = "kits-cli-4d1b7e93"
     static let convertKey = "sk_cli_9a3c5e71"
 
-    private func dubkit(_ arguments: [String], _ dir: TemporaryDirectory, _ environment: [String: String]) throws -> ChildProcess.Result {
-        try ChildProcess.run("dubkit", ["--workspace", dir.path("ws").path] + arguments, environment: environment.merging([
-            "DUBKIT_POLL_INTERVAL": "0.05", "DUBKIT_CONFIG_DIR": dir.path("config").path,
-        ]) { $1 }, currentDirectory: dir.url)
-    }
-
     @Test("Kits: voice list follows the pages; dub create with options and dub run take a video to done")
     func kitsDub() throws {
         let fake = try FakeKits(options: .init(apiKey: Self.kitsKey, stageDuration: .milliseconds(60)))
@@ -56,12 +50,7 @@ struct KitsVoiceConvertCLITests {
         let fake = try FakeVoiceConvert(options: .init(apiKey: Self.convertKey, stageDuration: .milliseconds(60)))
         let dir = try TemporaryDirectory()
         let published = dir.path("public")
-        try FileManager.default.createDirectory(at: published, withIntermediateDirectories: true)
-        let web = try TestHTTPServer { request in
-            let name = request.path.split(separator: "/").last.map(String.init) ?? ""
-            guard let data = try? Data(contentsOf: published.appendingPathComponent(name)) else { return .text("no", status: 404) }
-            return TestHTTPResponse(status: 200, body: .bytes(data))
-        }
+        let web = try servePublishedFolder(published)
         let source = dir.path("talk.wav"), reference = dir.path("ref.wav")
         try Fixtures.tone(source, seconds: 2)
         try Fixtures.tone(reference, seconds: 3, frequency: 330)
@@ -120,12 +109,7 @@ struct KitsVoiceConvertCLITests {
         let fake = try FakeVoiceConvert(options: .init(apiKey: Self.convertKey, stageDuration: .milliseconds(60)))
         let dir = try TemporaryDirectory()
         let published = dir.path("public")
-        try FileManager.default.createDirectory(at: published, withIntermediateDirectories: true)
-        let web = try TestHTTPServer { request in
-            let name = request.path.split(separator: "/").last.map(String.init) ?? ""
-            guard let data = try? Data(contentsOf: published.appendingPathComponent(name)) else { return .text("no", status: 404) }
-            return TestHTTPResponse(status: 200, body: .bytes(data))
-        }
+        let web = try servePublishedFolder(published)
         let source = dir.path("talk.wav"), reference = dir.path("ref.wav")
         try Fixtures.tone(source, seconds: 10)
         try Fixtures.tone(reference, seconds: 3, frequency: 330)

@@ -10,12 +10,6 @@ import Testing
 struct PitchParameterCLITests {
     static let key = "kits-pitch-5e2a91c7"
 
-    private func dubkit(_ arguments: [String], _ dir: TemporaryDirectory, _ environment: [String: String]) throws -> ChildProcess.Result {
-        try ChildProcess.run("dubkit", ["--workspace", dir.path("ws").path] + arguments, environment: environment.merging([
-            "DUBKIT_POLL_INTERVAL": "0.05", "DUBKIT_CONFIG_DIR": dir.path("config").path,
-        ]) { $1 }, currentDirectory: dir.url)
-    }
-
     @Test("--param pitchShift=3 stores and shows pitch 3 and the service receives 3; --pitch 2 with it is a usage error")
     func folded() throws {
         let fake = try FakeKits(options: .init(apiKey: Self.key, stageDuration: .milliseconds(60)))

@@ -7,10 +7,7 @@ struct ReviewCLITests {
     @Test("the review page renders in headless Chromium with every picture loaded, no error, and is not blank")
     func rendersInChromium() throws {
         let dir = try TemporaryDirectory()
-        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path, "DUBKIT_POLL_INTERVAL": "0.05"]
-        func dubkit(_ arguments: [String]) throws -> ChildProcess.Result {
-            try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
-        }
+        let dubkit = WorkspaceCLI(dir: dir)
         let speech = dir.path("speech.wav")
         #expect(try ChildProcess.run("/usr/bin/espeak-ng", ["-w", speech.path, "A line to hear before and after the dub."]).status == 0)
         #expect(try dubkit(["project", "create", "p"]).status == 0)

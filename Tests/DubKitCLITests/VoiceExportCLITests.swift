@@ -8,10 +8,7 @@ struct VoiceExportCLITests {
     @Test("a voice trained in one project is exported, imported into another and dubbed with there")
     func movesBetweenProjects() throws {
         let dir = try TemporaryDirectory()
-        let environment = ["DUBKIT_WORKSPACE": dir.path("ws").path, "DUBKIT_POLL_INTERVAL": "0.05"]
-        func dubkit(_ arguments: [String]) throws -> ChildProcess.Result {
-            try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
-        }
+        let dubkit = WorkspaceCLI(dir: dir)
         for project in ["a", "b"] { #expect(try dubkit(["project", "create", project]).status == 0) }
         let take = dir.path("take.wav")
         _ = try ChildProcess.run("/usr/bin/espeak-ng", ["-v", "en+f3", "-w", take.path, "A voice to be carried from one project to another."])

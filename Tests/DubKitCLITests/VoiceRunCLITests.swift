@@ -9,10 +9,7 @@ struct VoiceRunCLITests {
     func continuesATraining() throws {
         let dir = try TemporaryDirectory()
         let ws = dir.path("ws")
-        let environment = ["DUBKIT_WORKSPACE": ws.path, "DUBKIT_POLL_INTERVAL": "0.05"]
-        func dubkit(_ arguments: [String]) throws -> ChildProcess.Result {
-            try ChildProcess.run("dubkit", arguments, environment: environment, currentDirectory: dir.url)
-        }
+        let dubkit = WorkspaceCLI(dir: dir)
         #expect(try dubkit(["project", "create", "p"]).status == 0)
         let take = dir.path("take.wav")
         try Fixtures.tone(take, seconds: 2, frequency: 180)

@@ -6,6 +6,22 @@ import Testing
 @Suite struct HTTPClientSizeLimitTests {
     static let payload = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 11) })
 
+    /// A server whose first answer (`first`) breaks off after 10,000 bytes and that answers the Range
+    /// request resuming it from `resumed`.
+    static func resumingServer(first: Data, resumed: Data) throws -> TestHTTPServer {
+        try TestHTTPServer { request in
+            var response = TestHTTPResponse(body: .bytes(request.header("Range") == nil ? first : resumed))
+            response.acceptsRanges = true
+            if request.header("Range") == nil { response.dropAfterBytes = 10_000 }
+            return response
+        }
+    }
+
+    /// A client that tries 3 times, 10 ms apart.
+    static func retryingClient() throws -> HTTPClient {
+        try HTTPClient(configuration: .init(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
+    }
+
     @Test func aBodyWithinTheLimitDownloadsWhole() async throws {
         let payload = Self.payload
         let server = try TestHTTPServer { _ in TestHTTPResponse(body: .bytes(payload)) }
@@ -53,15 +69,10 @@ import Testing
 
     @Test func aResumedDownloadWithinTheLimitCompletes() async throws {
         let payload = Self.payload
-        let server = try TestHTTPServer { request in
-            var response = TestHTTPResponse(body: .bytes(payload))
-            response.acceptsRanges = true
-            if request.header("Range") == nil { response.dropAfterBytes = 10_000 }
-            return response
-        }
+        let server = try Self.resumingServer(first: payload, resumed: payload)
         let directory = try TemporaryDirectory()
         let destination = directory.path("a.bin")
-        let client = try HTTPClient(configuration: .init(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
+        let client = try Self.retryingClient()
         let response = try await client.download(HTTPRequest(.get, server.url("/a.bin")), to: destination,
                                                  maxBytes: Int64(payload.count))
         #expect(response.status == 206)
@@ -70,16 +81,11 @@ import Testing
 
     @Test func aResumedAnswerWhoseFullSizeIsOverTheLimitIsStopped() async throws {
         let payload = Self.payload
-        let server = try TestHTTPServer { request in
-            // The file grew between the two requests: the 206's Content-Range names the new full size.
-            var response = TestHTTPResponse(body: .bytes(request.header("Range") == nil ? payload : payload + payload))
-            response.acceptsRanges = true
-            if request.header("Range") == nil { response.dropAfterBytes = 10_000 }
-            return response
-        }
+        // The file grew between the two requests: the 206's Content-Range names the new full size.
+        let server = try Self.resumingServer(first: payload, resumed: payload + payload)
         let directory = try TemporaryDirectory()
         let destination = directory.path("a.bin")
-        let client = try HTTPClient(configuration: .init(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
+        let client = try Self.retryingClient()
         let error = await #expect(throws: HTTPError.self) {
             _ = try await client.download(HTTPRequest(.get, server.url("/a.bin")), to: destination,
                                           maxBytes: Int64(payload.count) + 1000)

@@ -4,6 +4,15 @@ import Foundation
 import Testing
 
 @Suite struct HTTPClientTests {
+    /// A server that answers "late" only after 5 s: long past the timeouts and cancellations tested.
+    static func lateServer() throws -> TestHTTPServer {
+        try TestHTTPServer { _ in
+            var response = TestHTTPResponse.text("late")
+            response.delay = 5
+            return response
+        }
+    }
+
     struct Greeting: Codable, Equatable {
         var name: String
         var count: Int
@@ -58,11 +67,7 @@ import Testing
     }
 
     @Test func overallTimeoutFailsQuicklyWithTimeoutError() async throws {
-        let server = try TestHTTPServer { _ in
-            var response = TestHTTPResponse.text("late")
-            response.delay = 5
-            return response
-        }
+        let server = try Self.lateServer()
         let log = TimedLog()
         let client = try HTTPClient(configuration: .init(log: log.sink))
         let error = await #expect(throws: HTTPError.self) {
@@ -113,11 +118,7 @@ import Testing
     }
 
     @Test func cancellingTheTaskStopsTheTransfer() async throws {
-        let server = try TestHTTPServer { _ in
-            var response = TestHTTPResponse.text("late")
-            response.delay = 5
-            return response
-        }
+        let server = try Self.lateServer()
         let log = TimedLog()
         let client = try HTTPClient(configuration: .init(log: log.sink))
         let task = Task { try await client.send(HTTPRequest(.get, server.url("/slow"))) }

@@ -44,24 +44,30 @@ enum Transition {
     }
 }
 
-extension Dub {
-    /// Moves dub `id` to `next` within an open transaction; throws on an illegal transition.
+/// A record whose row's status follows a ``LifecycleStatus`` table: a dub or a voice.
+public protocol StatusTracked {
+    /// The statuses its row goes through.
+    associatedtype Status: LifecycleStatus
+}
+
+extension StatusTracked {
+    /// Moves the row `id` (a dub's or a voice's) to `next` within an open transaction; throws on an
+    /// illegal transition.
     @discardableResult
     public static func transition(
-        _ id: Int64, to next: DubStatus, failure: FailureInfo? = nil, message: String? = nil,
+        _ id: Int64, to next: Status, failure: FailureInfo? = nil, message: String? = nil,
         in db: Database, now: Date = Date()
-    ) throws -> DubStatus {
+    ) throws -> Status {
         try Transition.apply(next, id: id, failure: failure, message: message, in: db, now: now)
     }
 }
 
-extension Voice {
-    /// Moves voice `id` to `next` within an open transaction; throws on an illegal transition.
-    @discardableResult
-    public static func transition(
-        _ id: Int64, to next: VoiceStatus, failure: FailureInfo? = nil, message: String? = nil,
-        in db: Database, now: Date = Date()
-    ) throws -> VoiceStatus {
-        try Transition.apply(next, id: id, failure: failure, message: message, in: db, now: now)
-    }
+extension Dub: StatusTracked {
+    /// A dub's statuses.
+    public typealias Status = DubStatus
+}
+
+extension Voice: StatusTracked {
+    /// A voice's statuses.
+    public typealias Status = VoiceStatus
 }

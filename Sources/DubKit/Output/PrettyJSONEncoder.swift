@@ -229,33 +229,42 @@ private struct StorageKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProt
     mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder() }
 }
 
-private struct StorageUnkeyedContainer: UnkeyedEncodingContainer {
+/// An unkeyed or a single-value container: both write a primitive as its JSON text, in the place
+/// `writePrimitive` gives it, so one set of their `encode` overloads serves both.
+private protocol PrimitiveJSONWriter {
+    func writePrimitive(_ write: (inout [UInt8]) throws -> Void) rethrows
+}
+
+extension PrimitiveJSONWriter {
+    mutating func encodeNil() throws { writePrimitive { JSONText.appendNull(to: &$0) } }
+    mutating func encode(_ value: Bool) throws { writePrimitive { JSONText.appendBool(value, to: &$0) } }
+    mutating func encode(_ value: String) throws { writePrimitive { JSONText.appendString(value, to: &$0) } }
+    mutating func encode(_ value: Double) throws { try writePrimitive { try JSONText.appendDouble(value, to: &$0) } }
+    mutating func encode(_ value: Float) throws { try writePrimitive { try JSONText.appendFloat(value, to: &$0) } }
+    mutating func encode(_ value: Int) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: Int8) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: Int16) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: Int32) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: Int64) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: UInt) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: UInt8) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: UInt16) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: UInt32) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+    mutating func encode(_ value: UInt64) throws { writePrimitive { JSONText.appendInteger(value, to: &$0) } }
+}
+
+private struct StorageUnkeyedContainer: UnkeyedEncodingContainer, PrimitiveJSONWriter {
     let storage: ValueStorage
 
     var codingPath: [any CodingKey] { [] }
     var count: Int { storage.items.count }
 
-    private func item(_ write: (inout [UInt8]) throws -> Void) rethrows {
+    /// An array's next item.
+    func writePrimitive(_ write: (inout [UInt8]) throws -> Void) rethrows {
         let start = storage.body.count
         try write(&storage.body)
         storage.items.append(start..<storage.body.count)
     }
-
-    mutating func encodeNil() throws { item { JSONText.appendNull(to: &$0) } }
-    mutating func encode(_ value: Bool) throws { item { JSONText.appendBool(value, to: &$0) } }
-    mutating func encode(_ value: String) throws { item { JSONText.appendString(value, to: &$0) } }
-    mutating func encode(_ value: Double) throws { try item { try JSONText.appendDouble(value, to: &$0) } }
-    mutating func encode(_ value: Float) throws { try item { try JSONText.appendFloat(value, to: &$0) } }
-    mutating func encode(_ value: Int) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: Int8) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: Int16) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: Int32) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: Int64) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt8) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt16) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt32) throws { item { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt64) throws { item { JSONText.appendInteger(value, to: &$0) } }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         storage.items.append(try storage.appendChild(value))
@@ -277,31 +286,16 @@ private struct StorageUnkeyedContainer: UnkeyedEncodingContainer {
     }
 }
 
-private struct StorageSingleValueContainer: SingleValueEncodingContainer {
+private struct StorageSingleValueContainer: SingleValueEncodingContainer, PrimitiveJSONWriter {
     let storage: ValueStorage
 
     var codingPath: [any CodingKey] { [] }
 
-    private func scalar(_ write: (inout [UInt8]) throws -> Void) rethrows {
+    /// The one value at this depth.
+    func writePrimitive(_ write: (inout [UInt8]) throws -> Void) rethrows {
         storage.beginScalar()
         try write(&storage.body)
     }
-
-    mutating func encodeNil() throws { scalar { JSONText.appendNull(to: &$0) } }
-    mutating func encode(_ value: Bool) throws { scalar { JSONText.appendBool(value, to: &$0) } }
-    mutating func encode(_ value: String) throws { scalar { JSONText.appendString(value, to: &$0) } }
-    mutating func encode(_ value: Double) throws { try scalar { try JSONText.appendDouble(value, to: &$0) } }
-    mutating func encode(_ value: Float) throws { try scalar { try JSONText.appendFloat(value, to: &$0) } }
-    mutating func encode(_ value: Int) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: Int8) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: Int16) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: Int32) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: Int64) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt8) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt16) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt32) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
-    mutating func encode(_ value: UInt64) throws { scalar { JSONText.appendInteger(value, to: &$0) } }
 
     /// A value encoded through a single-value container is that value's own text at this depth.
     mutating func encode<T: Encodable>(_ value: T) throws {

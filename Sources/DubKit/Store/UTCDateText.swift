@@ -26,8 +26,7 @@ enum UTCDateText {
             let fraction = Int(Int64(milliseconds) % 1000)
             buffer[19] = UInt8(ascii: ".")
             buffer[20] = digit(fraction / 100)
-            buffer[21] = digit(fraction / 10 % 10)
-            buffer[22] = digit(fraction % 10)
+            writeTwoDigits(fraction % 100, at: 21, into: buffer)
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -60,26 +59,24 @@ enum UTCDateText {
         let day = Int(dayOfYear - (153 * shifted + 2) / 5 + 1)
         let month = Int(shifted < 10 ? shifted + 3 : shifted - 9)
         let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
-        buffer[0] = digit(year / 1000)
-        buffer[1] = digit(year / 100 % 10)
-        buffer[2] = digit(year / 10 % 10)
-        buffer[3] = digit(year % 10)
+        writeTwoDigits(year / 100, at: 0, into: buffer)
+        writeTwoDigits(year % 100, at: 2, into: buffer)
         buffer[4] = UInt8(ascii: "-")
-        buffer[5] = digit(month / 10)
-        buffer[6] = digit(month % 10)
+        writeTwoDigits(month, at: 5, into: buffer)
         buffer[7] = UInt8(ascii: "-")
-        buffer[8] = digit(day / 10)
-        buffer[9] = digit(day % 10)
+        writeTwoDigits(day, at: 8, into: buffer)
         buffer[10] = dateSeparator
-        let hour = secondOfDay / 3600, minute = secondOfDay / 60 % 60, second = secondOfDay % 60
-        buffer[11] = digit(hour / 10)
-        buffer[12] = digit(hour % 10)
+        writeTwoDigits(secondOfDay / 3600, at: 11, into: buffer)
         buffer[13] = UInt8(ascii: ":")
-        buffer[14] = digit(minute / 10)
-        buffer[15] = digit(minute % 10)
+        writeTwoDigits(secondOfDay / 60 % 60, at: 14, into: buffer)
         buffer[16] = UInt8(ascii: ":")
-        buffer[17] = digit(second / 10)
-        buffer[18] = digit(second % 10)
+        writeTwoDigits(secondOfDay % 60, at: 17, into: buffer)
+    }
+
+    /// Writes `value` (0...99) as two decimal digits at `index` and `index + 1`.
+    private static func writeTwoDigits(_ value: Int, at index: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        buffer[index] = digit(value / 10)
+        buffer[index + 1] = digit(value % 10)
     }
 
     private static func digit(_ value: Int) -> UInt8 {

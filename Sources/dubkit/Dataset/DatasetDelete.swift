@@ -28,9 +28,9 @@ struct DatasetDelete: ParsableCommand {
         let store = try global.open(project.project)
         let dataset = try store.dataset(named: name)
         let files = try store.files(of: dataset).count
-        try confirmation.confirm("dataset \(name)", question: "Delete dataset \(name) and its \(files) recording\(files == 1 ? "" : "s")? "
-                                 + "Type its name or y to confirm:", answers: [name])
-        let deletion = try store.deleteDataset(name)
-        if global.json { try Output.json(deletion) } else { print(deletion.summary) }
+        try confirmation.delete("dataset \(name)", question: "Delete dataset \(name) and its \(files) recording\(files == 1 ? "" : "s")? "
+                                + "Type its name or y to confirm:", answers: [name], json: global.json) {
+            try store.deleteDataset(name)
+        }
     }
 }

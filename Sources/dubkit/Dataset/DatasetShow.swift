@@ -33,16 +33,8 @@ struct DatasetShow: ParsableCommand {
     func run() throws {
         let store = try global.open(project.project)
         let dataset = try store.dataset(named: name)
-        // Files added before recordings were analysed are measured now, once; one that cannot be
-        // read stays without figures and is named, rather than hiding the others.
-        let files = try store.files(of: dataset).map { file in
-            guard !file.analysed else { return file }
-            do {
-                return try store.analyse(file)
-            } catch {
-                global.warn("\(file.originalName) could not be analysed: \(error.localizedDescription)")
-                return file
-            }
+        let files = try store.analysedFiles(of: dataset) { file, error in
+            global.warn("\(file.originalName) could not be analysed: \(error.localizedDescription)")
         }
         let reports = files.map { DatasetFileReport($0) }
         if global.json {

@@ -31,9 +31,7 @@ struct DatasetValidate: AsyncParsableCommand {
         let store = try global.open(project.project)
         let dataset = try store.dataset(named: name)
         let descriptor = try await Registry.make(global).provider(provider).descriptor
-        let files = try store.files(of: dataset).map { file in
-            file.analysed ? file : (try? store.analyse(file)) ?? file
-        }
+        let files = try store.analysedFiles(of: dataset)
         let problems = DatasetValidator(descriptor: descriptor, trainingMinutes: maxMinutes).problems(files, dataset: name)
         let errors = problems.filter { $0.severity == .error }.count
         if global.json {

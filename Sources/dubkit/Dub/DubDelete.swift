@@ -29,9 +29,9 @@ struct DubDelete: ParsableCommand {
         let store = try global.open(project.project)
         let dub = try store.dub(id)
         let chunks = dub.chunkCount.map { " and its \($0) chunks" } ?? ""
-        try confirmation.confirm("dub \(id)", question: "Delete dub \(id) (\(dub.voiceRef), \(dub.status.rawValue))\(chunks)? "
-                                 + "Type its id or y to confirm:", answers: [String(id)])
-        let deletion = try store.deleteDub(id)
-        if global.json { try Output.json(deletion) } else { print(deletion.summary) }
+        try confirmation.delete("dub \(id)", question: "Delete dub \(id) (\(dub.voiceRef), \(dub.status.rawValue))\(chunks)? "
+                                + "Type its id or y to confirm:", answers: [String(id)], json: global.json) {
+            try store.deleteDub(id)
+        }
     }
 }

@@ -25,14 +25,10 @@ struct ProjectDelete: ParsableCommand {
 
     func run() throws {
         let workspace = global.resolvedWorkspace
-        try confirmation.confirm("project '\(name)'",
-                                 question: "Delete project '\(name)' with all its dubs, voices, media and exports? Type its name to confirm:",
-                                 answers: [name], acceptsYes: false)
-        let deletion = try workspace.deleteProject(name)
-        if global.json {
-            try Output.json(deletion)
-        } else {
-            print(deletion.summary)
+        try confirmation.delete("project '\(name)'",
+                                question: "Delete project '\(name)' with all its dubs, voices, media and exports? Type its name to confirm:",
+                                answers: [name], acceptsYes: false, json: global.json) {
+            try workspace.deleteProject(name)
         }
     }
 }

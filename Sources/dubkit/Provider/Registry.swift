@@ -22,39 +22,22 @@ enum Registry {
         var builtIn: [any Provider] = [
             LocalProvider(stateFolder: workspace.providerStateFolder("local")),
         ]
-        // Only fails when libcurl cannot start or VOICEDUB_BASE_URL is not a URL; the provider is then
-        // left out, and the reason is said on stderr.
+        // A remote adapter only fails when libcurl cannot start or its base URL variable is not a URL;
+        // the provider is then left out, and the reason is said on stderr.
         let log: (@Sendable (String) -> Void)? = global.verbose ? Self.verboseLine : nil
-        let state = workspace.providerStateFolder("voicedub")
-        do {
-            let voicedub = try VoiceDubAdapter(stateFolder: state, log: log)
-            builtIn.append(voicedub)
-        } catch {
-            FileHandle.standardError.write(Data("dubkit: voicedub is unavailable: \(error.localizedDescription)\n".utf8))
-        }
-        do {
-            builtIn.append(try KitsAdapter(stateFolder: workspace.providerStateFolder("kits"),
-                                           log: log))
-        } catch {
-            FileHandle.standardError.write(Data("dubkit: kits is unavailable: \(error.localizedDescription)\n".utf8))
-        }
-        do {
-            builtIn.append(try VoiceConvertAdapter(
-                stateFolder: workspace.providerStateFolder("voiceconvert"), log: log))
-        } catch {
-            FileHandle.standardError.write(Data("dubkit: voiceconvert is unavailable: \(error.localizedDescription)\n".utf8))
-        }
-        do {
-            builtIn.append(try ElevenLabsAdapter(
-                stateFolder: workspace.providerStateFolder("elevenlabs"), log: log))
-        } catch {
-            FileHandle.standardError.write(Data("dubkit: elevenlabs is unavailable: \(error.localizedDescription)\n".utf8))
-        }
-        do {
-            builtIn.append(try CartesiaAdapter(
-                stateFolder: workspace.providerStateFolder("cartesia"), log: log))
-        } catch {
-            FileHandle.standardError.write(Data("dubkit: cartesia is unavailable: \(error.localizedDescription)\n".utf8))
+        let remote: [(id: String, make: (URL) throws -> any Provider)] = [
+            ("voicedub", { try VoiceDubAdapter(stateFolder: $0, log: log) }),
+            ("kits", { try KitsAdapter(stateFolder: $0, log: log) }),
+            ("voiceconvert", { try VoiceConvertAdapter(stateFolder: $0, log: log) }),
+            ("elevenlabs", { try ElevenLabsAdapter(stateFolder: $0, log: log) }),
+            ("cartesia", { try CartesiaAdapter(stateFolder: $0, log: log) }),
+        ]
+        for (id, make) in remote {
+            do {
+                builtIn.append(try make(workspace.providerStateFolder(id)))
+            } catch {
+                FileHandle.standardError.write(Data("dubkit: \(id) is unavailable: \(error.localizedDescription)\n".utf8))
+            }
         }
         return ProviderRegistry(builtIn: builtIn, workspace: workspace)
     }

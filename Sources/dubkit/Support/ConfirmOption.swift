@@ -1,4 +1,5 @@
 import ArgumentParser
+import DubKit
 import Foundation
 
 /// `--yes`, and the question a delete asks without it: on a terminal the user types what the question
@@ -17,5 +18,14 @@ struct ConfirmOption: ParsableArguments {
         let reply = (readLine() ?? "").trimmingCharacters(in: .whitespaces)
         let agreed = answers.contains(reply) || (acceptsYes && ["y", "yes"].contains(reply.lowercased()))
         guard agreed else { throw .notConfirmed(subject: subject) }
+    }
+
+    /// The flow every delete command shares: ``confirm(_:question:answers:acceptsYes:)``, then `remove`,
+    /// then what it removed: the ``Deletion`` as JSON with `--json`, else its one-line summary.
+    func delete(_ subject: String, question: String, answers: [String], acceptsYes: Bool = true, json: Bool,
+                _ remove: () throws -> Deletion) throws {
+        try confirm(subject, question: question, answers: answers, acceptsYes: acceptsYes)
+        let deletion = try remove()
+        if json { try Output.json(deletion) } else { print(deletion.summary) }
     }
 }

@@ -28,9 +28,9 @@ struct VoiceDelete: ParsableCommand {
     func run() throws {
         let store = try global.open(project.project)
         let voice = try store.voice(named: name)
-        try confirmation.confirm("voice \(voice.reference)", question: "Delete voice \(voice.reference) (\(voice.status.rawValue))? "
-                                 + "Type its name or y to confirm:", answers: [voice.name, voice.reference])
-        let deletion = try store.deleteVoice(voice.reference)
-        if global.json { try Output.json(deletion) } else { print(deletion.summary) }
+        try confirmation.delete("voice \(voice.reference)", question: "Delete voice \(voice.reference) (\(voice.status.rawValue))? "
+                                + "Type its name or y to confirm:", answers: [voice.name, voice.reference], json: global.json) {
+            try store.deleteVoice(voice.reference)
+        }
     }
 }
