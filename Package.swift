@@ -108,6 +108,7 @@ let package = Package(
             name: "dubkit",
             dependencies: [
                 "DubKit",
+                "DubKitPostgres",
                 "DubKitMedia",
                 "DubKitHTTP",
                 "LocalEngine",

@@ -23,8 +23,9 @@ struct DubList: AsyncParsableCommand {
     var chunks = false
 
     func run() async throws {
-        let store: any DubRecordStore = try global.open(project.project)
-        let (dubs, damaged) = try await store.dubListing(status: status, chunks: chunks)
+        let (dubs, damaged) = try await global.withDubStore(project.project) { store in
+            try await store.dubListing(status: status, chunks: chunks)
+        }
         if global.json {
             try Output.json(dubs: dubs, damaged: damaged.map { DamagedRecord.Listed($0, project: project.project) })
             return

@@ -71,7 +71,10 @@ struct DubShow: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store: any DubStore = try global.open(project.project)
+        try await global.withDubStore(project.project) { store in try await show(in: store) }
+    }
+
+    private func show(in store: any DubStore) async throws {
         let dub = try await store.dub(id)
         let stages = try await store.stageAttempts(dub: id)
         let chunks = dub.isChunked ? try await store.chunks(of: id).map(ChunkLine.init) : nil
