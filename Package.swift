@@ -45,6 +45,8 @@ let package = Package(
                 "DubKit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // Rows are read through the records' own decoders (`Dub(row:)`), which take GRDB rows.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
@@ -112,6 +114,7 @@ let package = Package(
             name: "dubkit",
             dependencies: [
                 "DubKit",
+                "DubKitPostgres",
                 "DubKitMedia",
                 "DubKitHTTP",
                 "LocalEngine",

@@ -8,13 +8,13 @@ import PostgresNIO
 /// its fence (``write(fencedBy:stage:_:)``), so a holder whose lease ran out and whose dub another
 /// runner took over can never overwrite the new holder. Leases are reckoned by the server's clock, so
 /// machines whose clocks differ agree on when one runs out.
-extension PostgresStore {
+extension PostgresStore: ClaimStore {
     /// The statuses in which a dub waits to be advanced: not final, and not `error` (which waits for
     /// the user's retry).
     public static let readyDubStatuses: [DubStatus] = DubStatus.allCases.filter { !$0.isFinal && $0 != .error }
 
     /// The server's clock in milliseconds since 1970, as the `claim_lease_until_ms` columns count.
-    private static let serverNowMs = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+    static let serverNowMs = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
     /// Claims up to `limit` ready dubs that no runner holds or whose holder's lease has run out, in id
     /// order, for `runner`; each claim's fence is one more than the dub's last. Dubs other claimers are
@@ -46,6 +46,47 @@ extension PostgresStore {
             claims.append(Claim(subject: .dub(id), fence: fence, runner: runner, leaseSeconds: leaseSeconds))
         }
         return claims.sorted { $0.subject.id < $1.subject.id }
+    }
+
+    /// Takes the claim on `subject` for `runner`, as the SQLite store's `claim`: free, its lease run out
+    /// (by the server's clock; `now` is not used), its holder a process of this machine that is gone,
+    /// or held by `runner` itself (then taken again with a new fence); with `force` whoever holds it.
+    /// Throws ``DubKitError/claimedElsewhere(entity:id:holder:)`` when another live runner holds it.
+    public func claim(_ subject: ClaimSubject, leaseSeconds: Double, runner: RunnerIdentity, force: Bool, now: Date) async throws -> Claim {
+        let table = Self.table(of: subject)
+        let leaseMs = Int64((leaseSeconds * 1000).rounded())
+        return try await transaction(stage: "claim") { connection in
+            let found = try await self.rows("""
+                SELECT claim_host, claim_pid, claim_started_ms, claim_lease_until_ms, claim_fence, \(unescaped: Self.serverNowMs)
+                FROM \(unescaped: table) WHERE id = \(subject.id) FOR UPDATE
+                """, on: connection)
+            guard let row = found.first else {
+                throw DubKitError.notFound(entity: subject.entity, key: String(subject.id), project: self.schema)
+            }
+            let (host, pid, started, lease, fence, serverNow) = try row.decode((String?, Int64?, Int64?, Int64?, Int64, Int64).self)
+            if let holder = Self.holder(host: host, pid: pid, started: started, lease: lease, fence: fence), !force,
+               holder.runner != runner, holder.isLive(at: Date(timeIntervalSince1970: Double(serverNow) / 1000)) {
+                throw DubKitError.claimedElsewhere(entity: subject.entity, id: subject.id, holder: holder)
+            }
+            _ = try await self.rows("""
+                UPDATE \(unescaped: table) SET claim_host = \(runner.host), claim_pid = \(Int64(runner.pid)),
+                    claim_started_ms = \(runner.startedMs), claim_lease_until_ms = \(serverNow + leaseMs), claim_fence = \(fence + 1)
+                WHERE id = \(subject.id)
+                """, on: connection)
+            return Claim(subject: subject, fence: fence + 1, runner: runner, leaseSeconds: leaseSeconds)
+        }
+    }
+
+    /// The holders of the dubs' claims, by dub id (dubs no one holds are left out).
+    public func dubHolders() async throws -> [Int64: ClaimHolder] {
+        var holders: [Int64: ClaimHolder] = [:]
+        for row in try await query("""
+            SELECT id, claim_host, claim_pid, claim_started_ms, claim_lease_until_ms, claim_fence FROM dub WHERE claim_host IS NOT NULL
+            """, stage: "read claims") {
+            let (id, host, pid, started, lease, fence) = try row.decode((Int64, String?, Int64?, Int64?, Int64?, Int64).self)
+            if let holder = Self.holder(host: host, pid: pid, started: started, lease: lease, fence: fence) { holders[id] = holder }
+        }
+        return holders
     }
 
     /// Renews the claim's lease; throws ``DubKitError/claimLost(entity:id:fence:holder:)`` when another
@@ -107,6 +148,11 @@ extension PostgresStore {
             throw DubKitError.notFound(entity: subject.entity, key: String(subject.id), project: schema)
         }
         let (host, pid, started, lease, fence) = try row.decode((String?, Int64?, Int64?, Int64?, Int64).self)
+        return Self.holder(host: host, pid: pid, started: started, lease: lease, fence: fence)
+    }
+
+    /// The holder a row's claim columns name, nil when no one holds it.
+    private static func holder(host: String?, pid: Int64?, started: Int64?, lease: Int64?, fence: Int64) -> ClaimHolder? {
         guard let host, let pid, let lease, let pid32 = Int32(exactly: pid) else { return nil }
         return ClaimHolder(runner: RunnerIdentity(host: host, pid: pid32, startedMs: started ?? 0),
                            leaseUntil: Date(timeIntervalSince1970: Double(lease) / 1000), fence: fence)

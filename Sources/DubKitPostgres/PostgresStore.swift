@@ -5,21 +5,40 @@ import PostgresNIO
 /// One project's tables in a PostgreSQL database: a pool of connections (postgres-nio's
 /// `PostgresClient`) whose every connection works in the project's schema.
 ///
-/// This is the first step of the fleet store (issue 21): the schema, its migrations and the claims
-/// of ready dubs. The CLI commands do not use it yet.
+/// It implements the dub side of the store (``DubStore``: dubs, stages, the log, claims, the paid-call
+/// ledger, the providers' shared pacing) with the SQLite store's rules and errors; voices, datasets,
+/// budgets, deletion and the CLI are later steps of issue 21.
 public final class PostgresStore: Sendable {
     /// Where the database is (its description never shows the password).
     public let address: PostgresAddress
     /// The PostgreSQL schema that holds the project's tables.
     public let schema: String
+    /// The claim every write of this store is conditional on (see ``fenced(by:)``); nil for a plain store.
+    public let claim: Claim?
     let client: PostgresClient
     let logger: Logger
 
-    private init(address: PostgresAddress, schema: String, client: PostgresClient, logger: Logger) {
+    private init(address: PostgresAddress, schema: String, client: PostgresClient, logger: Logger, claim: Claim? = nil) {
         self.address = address
         self.schema = schema
         self.client = client
         self.logger = logger
+        self.claim = claim
+    }
+
+    /// The project's name, as errors name it: its schema.
+    public var name: String { schema }
+
+    /// The same store (the same pool), with every write made conditional on `claim`: a write whose
+    /// claim was taken over is refused with ``DubKitError/claimLost(entity:id:fence:holder:)``, and
+    /// every accepted write renews the claim's lease.
+    public func fenced(by claim: Claim) -> PostgresStore {
+        PostgresStore(address: address, schema: schema, client: client, logger: logger, claim: claim)
+    }
+
+    /// The same store with no claim: its writes are not conditional.
+    public var unfenced: PostgresStore {
+        claim == nil ? self : PostgresStore(address: address, schema: schema, client: client, logger: logger)
     }
 
     /// Checks `address` can be reached and logged in to, opens a pool of at most `maximumConnections`
@@ -70,6 +89,13 @@ public final class PostgresStore: Sendable {
         } catch {
             throw PostgresStoreError.wrap(error, store: address, stage: stage)
         }
+    }
+
+    /// Runs `body` in one transaction conditional on the store's claim, when it has one (as
+    /// ``write(fencedBy:stage:_:)``), else in a plain ``transaction(stage:_:)``.
+    func writing<T: Sendable>(stage: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        if let claim { return try await write(fencedBy: claim, stage: stage, body) }
+        return try await transaction(stage: stage, body)
     }
 
     /// Runs one statement (atomic by itself) on a connection of the pool and returns its rows.

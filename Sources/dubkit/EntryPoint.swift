@@ -40,6 +40,7 @@ enum EntryPoint {
             exit(2)
         }
         do {
+            try StoreSupport.check(invocation)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

@@ -55,7 +55,8 @@ public struct DamagedRecord: Error, Sendable, Hashable, Codable {
 
     /// The one place a row is told apart as damaged: `row` read by `read` (the record's own row
     /// decoder), and when that fails, the failure as a damaged record naming the row's id and field.
-    static func reading<Record>(_ row: Row, as entity: EntityKind, _ read: (Row) throws -> Record) -> Result<Record, DamagedRecord> {
+    /// Public for the PostgreSQL store, which reads its rows through the same decoders.
+    public static func reading<Record>(_ row: Row, as entity: EntityKind, _ read: (Row) throws -> Record) -> Result<Record, DamagedRecord> {
         do {
             return .success(try read(row))
         } catch {

@@ -127,7 +127,7 @@ extension ProjectStore {
     }
 
     /// Settles a ledger entry in its own transaction (conditional on the store's claim, as every write).
-    func settle(_ entry: PaidCall, _ state: PaidCall.State, note: String? = nil) throws(DubKitError) {
+    public func settle(_ entry: PaidCall, _ state: PaidCall.State, note: String? = nil) throws(DubKitError) {
         try write { db in try Self.settle(entry, state, note: note, in: db) }
     }
 

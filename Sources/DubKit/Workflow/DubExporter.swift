@@ -159,19 +159,7 @@ public struct DubExporter: Sendable {
             ],
             fileHash: try Self.sha256(of: output))
         let dubIDs = dubs.compactMap(\.id)
-        let saved = record
-        record = try store.write { db in
-            var inserted = saved
-            try inserted.insert(db)
-            for (position, id) in dubIDs.enumerated() {
-                try db.execute(sql: "INSERT INTO export_dub (export_id, dub_id, position) VALUES (?, ?, ?)",
-                               arguments: [inserted.id, id, position])
-            }
-            var event = Event(entity: .export, entityID: inserted.id ?? 0, kind: .created,
-                              message: "exported dubs \(dubIDs.map(String.init).joined(separator: ", ")) to \(saved.path)")
-            try event.insert(db)
-            return inserted
-        }
+        record = try store.recordExport(record, dubs: dubIDs)
         return record
     }
 

@@ -140,10 +140,9 @@ extension DubRunner {
         report("dub \(id): joining \(chunks.count) chunks")
         let joined = try AudioJoiner.join(parts, overlaps: overlaps, sampleRate: rate, to: temp)
         let ref = try store.media.adopt(temp)
-        try store.write { db in try MediaStore.register(ref, in: db) }
         let sync = try? SyncAnalyzer.compare(source: source, dubbed: store.media.url(for: ref.hash))
         let used = chunks.map(\.creditsUsed).reduce(0, +)
-        try store.updateDub(id) { $0.resultMediaHash = ref.hash; $0.syncReport = sync; $0.creditsUsed = used }
+        try store.updateDub(id, registering: [ref]) { $0.resultMediaHash = ref.hash; $0.syncReport = sync; $0.creditsUsed = used }
         if let sync, sync.flagged {
             report("dub \(id): out of sync: segments drift up to \(sync.maxDriftMs) ms, length differs by \(sync.lengthDifferenceMs) ms")
         }

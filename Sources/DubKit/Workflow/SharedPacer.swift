@@ -37,7 +37,7 @@ public final class SharedPacer: RequestPacing {
         while true {
             try Task.checkCancellation()
             let now = Self.wallMs()
-            switch try store.startTurn(provider: provider, key: key, holder: holder, number: number, spacingMs: spacingMs,
+            switch try await store.startTurn(provider: provider, key: key, holder: holder, number: number, spacingMs: spacingMs,
                                        leaseMs: Int64(Self.leaseSeconds * 1000), nowMs: now) {
             case .started:
                 return PacingTurn(key: key, number: number)
@@ -51,11 +51,11 @@ public final class SharedPacer: RequestPacing {
         guard interval > 0 else { return }
         let sent = lastSent.map { Self.wallMs() - Self.milliseconds(ContinuousClock.now - $0) }
         // A failed write leaves the turn to its lease (or to this process's end).
-        try? store.endTurn(provider: provider, key: turn.key, holder: holder, number: turn.number, lastSentMs: sent)
+        try? await store.endTurn(provider: provider, key: turn.key, holder: holder, number: turn.number, lastSentMs: sent)
     }
 
     public func pause(_ seconds: Double) async {
-        try? store.pause(provider: provider, untilMs: Self.wallMs() + Int64(max(0, seconds) * 1000))
+        try? await store.pause(provider: provider, untilMs: Self.wallMs() + Int64(max(0, seconds) * 1000))
     }
 
     /// Now, in milliseconds since 1970.

@@ -56,9 +56,7 @@ public struct VoiceTrainer: Sendable {
             trainingParameters: parameters.values.isEmpty ? nil : parameters))
         guard let id = voice.id else { return voice }
         if existing == nil {
-            try store.write { db in
-                try db.execute(sql: "UPDATE voice SET dataset_hash = ? WHERE id = ?", arguments: [Self.datasetHash(files), id])
-            }
+            try store.recordDatasetHash(Self.datasetHash(files), voice: id)
         }
         return try await run(id)
     }
@@ -142,10 +140,7 @@ public struct VoiceTrainer: Sendable {
             let created = try await provider.createVoice(VoiceJobRequest(
                 name: voice.name, numberOfFiles: files.count, maxMinutes: voice.maxMinutes, separate: voice.separate,
                 parameters: voice.trainingParameters ?? .empty))
-            try store.write { db in
-                try db.execute(sql: "UPDATE voice SET provider_voice_id = ?, credits_required = ? WHERE id = ?",
-                               arguments: [created.voiceID, created.creditsRequired, id])
-            }
+            try store.recordProviderVoice(created.voiceID, creditsRequired: created.creditsRequired, voice: id)
             report("voice \(voice.reference): created at \(provider.descriptor.id)")
         }
         _ = try store.transitionVoice(id, to: .uploading)
@@ -210,10 +205,7 @@ public struct VoiceTrainer: Sendable {
         case .done:
             // What the provider says it charged, else what the training was to cost.
             let used: Int64 = state.creditsUsed ?? voice.creditsRequired ?? 0
-            try store.write { db in
-                try db.execute(sql: "UPDATE voice SET model_data = ?, credits_used = ? WHERE id = ?",
-                               arguments: [state.voiceData.map(DubParameters.canonical), used, id])
-            }
+            try store.recordTrainingResult(modelData: state.voiceData.map(DubParameters.canonical), creditsUsed: used, voice: id)
             if voice.status != .finalizing { _ = try store.transitionVoice(id, to: .finalizing) }
             _ = try store.transitionVoice(id, to: .done, message: "trained")
             report("voice \(voice.reference): done")

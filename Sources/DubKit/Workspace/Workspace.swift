@@ -113,7 +113,7 @@ public struct Workspace: Sendable {
                 throw .inUse(entity: .project, key: name.rawValue, project: name.rawValue, usedBy: held,
                              hint: "wait for those runs to finish, or stop them (`dubkit dub cancel`), then delete it")
             }
-            media = (try? store.read { db in try String.fetchAll(db, sql: "SELECT hash FROM media ORDER BY hash") }) ?? []
+            media = (try? store.mediaHashes()) ?? []
         }
         let bytes = Self.bytes(under: target)
         let doomed = root.appendingPathComponent(".deleting-\(UUID().uuidString)", isDirectory: true)

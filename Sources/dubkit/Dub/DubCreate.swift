@@ -55,7 +55,11 @@ struct DubCreate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try global.open(project.project)
+        // On PostgreSQL the project's schema is made when missing (there is no `project create` there yet).
+        try await global.withDubStore(project.project, creating: true) { store in try await create(in: store) }
+    }
+
+    private func create(in store: any DubStore) async throws {
         let (providerID, voiceRef) = Self.split(voice)
         let parameters = try DubParameters(arguments: params)
         // Nothing is written before the provider, the voice, the options and the input are checked.
@@ -65,7 +69,7 @@ struct DubCreate: AsyncParsableCommand {
         let settings = try DubSettings(pitch: pitch, parameters: parameters, provider: provider.descriptor)
         try DubPreflight.checkSeparate(separate, provider: provider.descriptor, among: registry.builtInDescriptors)
         // A voice trained in this project goes by its name; any other must be one the provider has.
-        try DubPreflight.checkVoice(voiceRef, of: provider, trained: try store.voices(provider: providerID).map(\.name))
+        try DubPreflight.checkVoice(voiceRef, of: provider, trained: try await trainedVoices(of: providerID, in: store))
         let source: String
         if let file {
             let url = URL(fileURLWithPath: file)
@@ -77,12 +81,19 @@ struct DubCreate: AsyncParsableCommand {
         var dub = try Dub(providerID: providerID, voiceRef: voiceRef, sourceKind: file == nil ? .link : .file,
                           source: source, pitchShift: settings.pitchShift, separate: separate, parameters: settings.parameters)
         dub.chunkSeconds = chunk
-        let created = try store.createDub(dub)
+        let created = try await store.createDub(dub)
         if global.json {
             try Output.json(created.forOutput)
         } else {
             print(created.id.map(String.init) ?? "?")
         }
+    }
+
+    /// The names of the voices trained in the project for `providerID` (none on a store that keeps no
+    /// voices yet: PostgreSQL).
+    private func trainedVoices(of providerID: String, in store: any DubStore) async throws -> [String] {
+        guard let voices = store as? any VoiceDatasetStore else { return [] }
+        return try await voices.voiceListing(provider: providerID).voices.map(\.name)
     }
 
     static func split(_ voice: String) -> (String, String) {

@@ -3,7 +3,7 @@ import DubKit
 import Foundation
 
 /// `dubkit dub list --project P [--status S]`.
-struct DubList: ParsableCommand {
+struct DubList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List a project's dubs with their status and credits.",
@@ -22,8 +22,10 @@ struct DubList: ParsableCommand {
     @Flag(help: "Also list the chunks long dubs were cut into (each a dub of its own, under its parent).")
     var chunks = false
 
-    func run() throws {
-        let (dubs, damaged) = try global.open(project.project).dubListing(status: status, chunks: chunks)
+    func run() async throws {
+        let (dubs, damaged) = try await global.withDubStore(project.project) { store in
+            try await store.dubListing(status: status, chunks: chunks)
+        }
         if global.json {
             try Output.json(dubs: dubs, damaged: damaged.map { DamagedRecord.Listed($0, project: project.project) })
             return

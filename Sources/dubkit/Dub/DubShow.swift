@@ -2,7 +2,7 @@ import ArgumentParser
 import DubKit
 
 /// `dubkit dub show --project P ID`.
-struct DubShow: ParsableCommand {
+struct DubShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one dub: voice, source, parameters, credits, status and stage attempts.",
@@ -70,13 +70,16 @@ struct DubShow: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let store = try global.open(project.project)
-        let dub = try store.dub(id)
-        let stages = try store.stageAttempts(dub: id)
-        let chunks = dub.isChunked ? try store.chunks(of: id).map(ChunkLine.init) : nil
-        let holder = try store.holder(of: .dub(id)).flatMap { $0.isLive() ? $0 : nil }
-        let paid = try store.paidCalls(dub: id)
+    func run() async throws {
+        try await global.withDubStore(project.project) { store in try await show(in: store) }
+    }
+
+    private func show(in store: any DubStore) async throws {
+        let dub = try await store.dub(id)
+        let stages = try await store.stageAttempts(dub: id)
+        let chunks = dub.isChunked ? try await store.chunks(of: id).map(ChunkLine.init) : nil
+        let holder = try await store.holder(of: .dub(id)).flatMap { $0.isLive() ? $0 : nil }
+        let paid = try await store.paidCalls(dub: id)
         if global.json {
             try Output.json(Detail(dub: dub.forOutput, stages: stages, chunks: chunks, heldBy: holder, paidCalls: paid))
             return

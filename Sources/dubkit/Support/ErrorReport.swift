@@ -1,5 +1,6 @@
 import DubKit
 import DubKitMedia
+import DubKitPostgres
 import Foundation
 
 /// Writes failures to stderr: one or two lines for people, one JSON object with `--json`.
@@ -39,6 +40,12 @@ enum ErrorReport {
             emit(code: error.code, message: error.localizedDescription, hint: error.recoverySuggestion, json: json)
         case let error as MediaError: failure(error, json: json)
         case let error as LinkError: failure(error, json: json)
+        case let error as StoreLocationError:
+            emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: error.recoverySuggestion, json: json)
+        case let error as PostgresStoreError:
+            emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: error.recoverySuggestion, json: json)
+        case let error as StoreSupportError:
+            emit(code: error.code, message: error.errorDescription ?? "\(error)", hint: error.recoverySuggestion, json: json)
         default: emit(code: "failed", message: error.localizedDescription, hint: nil, json: json)
         }
     }

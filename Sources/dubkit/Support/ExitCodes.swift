@@ -1,6 +1,7 @@
 import ArgumentParser
 import DubKit
 import DubKitMedia
+import DubKitPostgres
 import Foundation
 
 /// The one place an error meets its exit code: 0 done (help, `--version`), 1 the work failed, 2 bad
@@ -16,7 +17,8 @@ enum ExitCodes {
         case let error as ValidationError:
             ErrorReport.usage(error.message, json: json)
             return 2
-        case is DubKitError, is ProviderError, is MediaError, is LinkError:
+        case is DubKitError, is ProviderError, is MediaError, is LinkError, is StoreLocationError, is PostgresStoreError,
+             is StoreSupportError:
             ErrorReport.failure(any: error, json: json)
             return code(of: error) ?? 1
         default:
@@ -39,6 +41,8 @@ enum ExitCodes {
         case let error as ProviderError: error.exitCode
         case is MediaError: 1
         case let error as LinkError: error.isUsageError ? 2 : 1
+        case is StoreLocationError, is StoreSupportError: 2
+        case let error as PostgresStoreError: error.code == "invalid_field" ? 2 : 1
         default: nil
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DubKit
+import DubKitPostgres
 import Foundation
 
 /// The options every command takes, before or after the command's name (``Invocation`` moves them
@@ -9,6 +10,11 @@ struct GlobalOptions: ParsableArguments {
                                             valueName: "dir"),
             completion: .directory)
     var workspace: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The store: postgres://USER@HOST[:PORT]/DATABASE puts projects in PostgreSQL (else $DUBKIT_STORE, else SQLite in the workspace). On PostgreSQL only dub create, dub list and dub show work so far.",
+        valueName: "url"))
+    var store: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON instead of tables (errors as JSON on stderr; no progress).")
     var json = false
@@ -41,6 +47,20 @@ struct GlobalOptions: ParsableArguments {
         let store = try resolvedWorkspace.openProject(project)
         log("opened project \(store.name): \(store.databaseURL.path)")
         return store
+    }
+
+    /// Runs `body` with the dub side of `project`'s store: the workspace's SQLite project, or the
+    /// project's schema in the PostgreSQL store `--store` (else `DUBKIT_STORE`) names, which
+    /// `creating` makes (and migrates) when missing; without it a missing schema is `not_found`.
+    func withDubStore<T: Sendable>(_ project: String, creating: Bool = false,
+                                   _ body: (any DubStore) async throws -> T) async throws -> T {
+        let location = try StoreLocation.resolve(option: store)
+        guard case let .postgres(address) = location else { return try await body(open(project)) }
+        log("store \(location.description), schema \(project)")
+        return try await PostgresStore.withStore(address, schema: project) { store in
+            try await store.prepareProject(named: project, creating: creating)
+            return try await body(store)
+        }
     }
 
     /// Writes a warning line to stderr (as JSON with --json).

@@ -3,7 +3,7 @@ import DubKit
 import Foundation
 
 /// The words a user typed, read against the command tree before ArgumentParser parses them:
-/// - global options (`--json`, `--workspace DIR`, `-v`/`--verbose`, `-q`/`--quiet`) are taken from
+/// - global options (`--json`, `--workspace DIR`, `--store URL`, `-v`/`--verbose`, `-q`/`--quiet`) are taken from
 ///   wherever they stand (before the command's name, between its words or after it) and handed to the
 ///   command that reads them;
 /// - a word that is not a command of its group is refused with the nearest names (`dubkit projet` →
@@ -22,6 +22,11 @@ struct Invocation {
     var json: Bool { globals.contains("--json") }
     /// True when `-q`/`--quiet` was given anywhere.
     var quiet: Bool { globals.contains("-q") || globals.contains("--quiet") }
+    /// The `--store` given, if any.
+    var store: String? {
+        guard let index = globals.firstIndex(of: "--store"), index + 1 < globals.count else { return nil }
+        return globals[index + 1]
+    }
 
     /// Flags every command takes, by every name they have.
     static let globalFlags: Set<String> = ["--json", "--verbose", "-v", "--quiet", "-q"]
@@ -40,6 +45,7 @@ struct Invocation {
         var rest: [String] = []
         var globals: [String] = []
         var workspaces: [String] = []
+        var stores: [String] = []
         /// Where the command's own words start in `rest` (after the last command name).
         var commandEnd = 0
         var naming = true
@@ -59,11 +65,18 @@ struct Invocation {
                 rest.append(word) // no value: ArgumentParser says so
             } else if word.hasPrefix("--workspace=") {
                 workspaces.append(String(word.dropFirst("--workspace=".count)))
+            } else if word == "--store", index + 1 < words.count {
+                stores.append(words[index + 1])
+                index += 1
+            } else if word == "--store" {
+                rest.append(word) // no value: ArgumentParser says so
+            } else if word.hasPrefix("--store=") {
+                stores.append(String(word.dropFirst("--store=".count)))
             } else if naming, let command = path.last, !subcommands(of: command).isEmpty {
                 if word.hasPrefix("-") {
                     // Before a command's name only global options and ArgumentParser's own belong.
                     if !builtIn.contains(word) && !(path.count == 1 && word == "--version") {
-                        let known = (path.count == 1 ? ["--version"] : []) + ["--help", "--json", "--workspace", "--verbose", "--quiet"]
+                        let known = (path.count == 1 ? ["--version"] : []) + ["--help", "--json", "--workspace", "--store", "--verbose", "--quiet"]
                         throw UsageError.unknownOption(word: word, command: name(of: path), suggestions: NearestNames.to(word, among: known))
                     }
                     rest.append(word)
@@ -91,6 +104,9 @@ struct Invocation {
         }
         if workspaces.count > 1 { throw UsageError.repeatedOption(name: "--workspace", values: workspaces) }
         globals += workspaces.flatMap { ["--workspace", $0] }
+        // A store's URL may hold its password: never echoed.
+        if stores.count > 1 { throw UsageError.repeatedOption(name: "--store", values: stores.map(StoreLocation.redacted)) }
+        globals += stores.flatMap { ["--store", $0] }
         // A group or the root alone shows its help; it takes no global options, so they are dropped.
         if let command = path.last, subcommands(of: command).isEmpty {
             rest.insert(contentsOf: globals, at: commandEnd)
