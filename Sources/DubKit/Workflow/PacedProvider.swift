@@ -80,7 +80,7 @@ public struct PacedProvider: Provider {
         let sends = CallSends(pacer: pacer)
         let rules = [pacer, submissions, polls, trainingPolls]
         do {
-            let value = try await ServiceWait.$current.withValue({ wait in await Self.pause(rules, wait) }) {
+            let value = try await ServiceWait.$current.withValue(ServiceWait.Handler { wait in await Self.pause(rules, wait) }) {
                 try await HTTPSendPacing.$current.withValue(sends) { try await call() }
             }
             if let gate, let turn { await gate.end(turn, lastSent: sends.lastLeft) }
