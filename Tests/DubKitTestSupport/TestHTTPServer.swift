@@ -286,12 +286,19 @@ private final class TestHTTPServerCore: @unchecked Sendable {
 
     /// Sleeps `seconds` in small steps; false when the server stopped meanwhile.
     private func pause(_ seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        // The monotonic clock, as the tests measure with: a wall clock slewed by time sync made a
+        // 400 ms delay answer after 399.8 ms.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(seconds)
+        while clock.now < deadline {
             if isStopped { return false }
-            Thread.sleep(forTimeInterval: min(0.01, max(0, deadline.timeIntervalSinceNow)))
+            Thread.sleep(forTimeInterval: min(0.01, max(0, Self.seconds(deadline - clock.now))))
         }
         return !isStopped
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Polls `condition` until it holds; false when the server stopped or `timeout` passed first.
